@@ -1,0 +1,266 @@
+"""The composition root: QApplication, qasync loop, settings, wiring, shutdown."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from gemini_desk.cli import parse_args
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.settings import Settings, SettingsStore
+from gemini_desk.keystore import KeyStore
+from gemini_desk.live.config import Endpoint
+from gemini_desk.logs import REDACTOR, setup_logging
+from gemini_desk.paths import AppPaths
+
+if TYPE_CHECKING:
+    from gemini_desk.conversation import Conversation
+    from gemini_desk.sim import SimThread
+    from gemini_desk.ui.main_window import MainWindow
+
+log = logging.getLogger("gemini_desk.app")
+
+DEMO_KEY = "demo-key"
+
+
+class Desk:
+    """Builds the app in order, runs it, and takes it down in reverse order."""
+
+    def __init__(self, args: argparse.Namespace, paths: AppPaths) -> None:
+        self.args = args
+        self.paths = paths
+        self.store = SettingsStore(paths.settings_file)
+        self.settings: Settings = self.store.load()
+        if args.model:
+            self.settings.model = args.model
+        if args.mic is not None:
+            self.settings.input_device = args.mic
+        if args.speaker is not None:
+            self.settings.output_device = args.speaker
+        self.settings = self.settings.validated()
+        self.keys = KeyStore()
+        self.sim: SimThread | None = None
+        self.window: MainWindow | None = None
+        self.conversation: Conversation | None = None
+        self._quit = asyncio.Event()
+
+    # --- endpoint -----------------------------------------------------------------
+    def _choose_endpoint(self) -> Endpoint | None:
+        """--demo, else a key (env or keyring) for --base-url / Google, else None."""
+        if self.args.demo:
+            return self._demo_endpoint()
+        stored = self.keys.get()
+        base_url = self.args.base_url or os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
+        if stored is None:
+            return None
+        REDACTOR.add_secret(stored.key)
+        return Endpoint(api_key=stored.key, base_url=base_url)
+
+    def _demo_endpoint(self) -> Endpoint:
+        from gemini_desk.sim import SimThread
+
+        if self.sim is None:
+            self.sim = SimThread()
+            self.sim.start()
+            log.info("demo mode: local Live server at %s", self.sim.base_url)
+        return Endpoint(
+            api_key=DEMO_KEY, base_url=self.sim.base_url, ca_file=self.sim.ca_file, demo=True
+        )
+
+    def _apply_endpoint(self, endpoint: Endpoint) -> None:
+        assert self.conversation is not None and self.window is not None
+        self.conversation.endpoint = endpoint
+        self.window.set_demo_mode(endpoint.demo)
+
+    # --- build --------------------------------------------------------------------
+    def _build(self) -> None:
+        from gemini_desk.audio.capture import MicCapture
+        from gemini_desk.audio.playback import SpeakerPlayback
+        from gemini_desk.conversation import Conversation
+        from gemini_desk.ui.main_window import MainWindow
+
+        loop = asyncio.get_running_loop()
+        levels = _LevelTaps()
+        self.window = window = MainWindow(levels.mic, levels.speaker)
+
+        def make_mic(on_chunk):  # type: ignore[no-untyped-def]
+            mic = MicCapture(loop, on_chunk, device=self.settings.input_device or None)
+            levels.mic_meter = mic.level
+            return mic
+
+        def make_speaker():  # type: ignore[no-untyped-def]
+            speaker = SpeakerPlayback(device=self.settings.output_device or None)
+            levels.speaker_meter = speaker.level
+            return speaker
+
+        self.conversation = conv = Conversation(
+            window, self.settings, self.paths.conversations_dir, make_mic, make_speaker
+        )
+        window.set_model(self.settings.model)
+        window.connectRequested.connect(conv.connect)
+        window.disconnectRequested.connect(lambda: loop.create_task(conv.disconnect()))
+        window.textSubmitted.connect(conv.send_text)
+        window.muteToggled.connect(conv.set_muted)
+        window.quitRequested.connect(self._quit.set)
+        window.apiKeyRequested.connect(self._open_key_dialog)
+        window.settingsRequested.connect(self._open_settings)
+        window.set_session_state(SessionState.DISCONNECTED)
+        if self.settings.window_geometry:
+            from PySide6.QtCore import QByteArray
+
+            window.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+
+    # --- dialogs (opened with open(): never exec() inside the loop) -------------------
+    def _open_key_dialog(self) -> None:
+        from gemini_desk.ui.api_key_dialog import ApiKeyDialog
+
+        dialog = ApiKeyDialog(self.window)
+        dialog.set_storage_note(self.keys.where())
+        dialog.keyEntered.connect(self._on_key_entered)
+        dialog.demoChosen.connect(self._on_demo_chosen)
+        dialog.open()
+
+    def _on_key_entered(self, key: str) -> None:
+        REDACTOR.add_secret(key)
+        where = self.keys.set(key)
+        log.info("API key saved (%s)", where)
+        self.settings.demo_chosen = False
+        self.store.save(self.settings)
+        self._switch_endpoint(Endpoint(api_key=key, base_url=self.args.base_url or None))
+
+    def _on_demo_chosen(self) -> None:
+        self.settings.demo_chosen = True
+        self.store.save(self.settings)
+        self._switch_endpoint(self._demo_endpoint())
+
+    def _switch_endpoint(self, endpoint: Endpoint) -> None:
+        assert self.conversation is not None
+        conv = self.conversation
+
+        async def switch() -> None:
+            was_connected = conv.state is not SessionState.DISCONNECTED
+            await conv.disconnect()
+            self._apply_endpoint(endpoint)
+            if was_connected:
+                conv.connect()
+
+        asyncio.get_running_loop().create_task(switch())
+
+    def _open_settings(self) -> None:
+        from gemini_desk.audio.devices import list_input_devices, list_output_devices
+        from gemini_desk.ui.settings_dialog import SettingsDialog
+
+        try:
+            inputs = [d.name for d in list_input_devices()]
+            outputs = [d.name for d in list_output_devices()]
+        except Exception as exc:  # no PortAudio at all: settings still open
+            log.warning("device list unavailable: %r", exc)
+            inputs, outputs = [], []
+        stored = self.keys.get()
+        status = self.keys.where() if stored else "No API key set (demo mode)."
+        dialog = SettingsDialog(self.settings, inputs, outputs, status, self.window)
+        dialog.settingsAccepted.connect(self._on_settings_accepted)
+        dialog.apiKeyRequested.connect(self._open_key_dialog)
+        dialog.open()
+
+    def _on_settings_accepted(self, new: Settings) -> None:
+        assert self.conversation is not None and self.window is not None
+        old = self.settings
+        new = new.validated()
+        devices_changed = (new.input_device, new.output_device) != (
+            old.input_device,
+            old.output_device,
+        )
+        session_changed = (new.model, new.voice, new.system_instruction) != (
+            old.model,
+            old.voice,
+            old.system_instruction,
+        )
+        self.settings = new
+        self.conversation.settings = new
+        self.store.save(new)
+        self.window.set_model(new.model)
+        if devices_changed:
+            self.conversation.restart_audio()
+        if session_changed and self.conversation.state is SessionState.CONNECTED:
+            self.window.show_error("Model, voice and instruction apply when you next connect.")
+
+    # --- run ----------------------------------------------------------------------
+    async def run(self) -> int:
+        self._build()
+        assert self.window is not None and self.conversation is not None
+        endpoint = self._choose_endpoint()
+        if endpoint is None and (self.settings.demo_chosen or self.args.connect):
+            endpoint = self._demo_endpoint()
+        if endpoint is None:
+            # No key yet: demo mode now, and offer the key dialog once.
+            endpoint = self._demo_endpoint()
+            self._open_key_dialog()
+        self._apply_endpoint(endpoint)
+        self.window.show()
+        if self.args.connect:
+            self.conversation.connect()
+        await self._quit.wait()
+        await self._shutdown()
+        return 0
+
+    async def _shutdown(self) -> None:
+        """Stop streams, cancel tasks, leave the connection, then let Qt go."""
+        assert self.window is not None and self.conversation is not None
+        self.settings.window_geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
+        self.store.save(self.settings)
+        await self.conversation.shutdown()
+        self.window.hide()
+        if self.sim is not None:
+            self.sim.stop()
+        log.info("gemini-desk stopped")
+
+
+class _LevelTaps:
+    """Meter sources that read whichever stream is open now (floor when none is)."""
+
+    def __init__(self) -> None:
+        self.mic_meter: object | None = None
+        self.speaker_meter: object | None = None
+
+    @staticmethod
+    def _read(meter: object | None) -> tuple[float, float, bool]:
+        if meter is None:
+            return (-90.0, -90.0, False)
+        return (meter.rms_db, meter.peak_db, meter.clipped)  # type: ignore[attr-defined]
+
+    def mic(self) -> tuple[float, float, bool]:
+        return self._read(self.mic_meter)
+
+    def speaker(self) -> tuple[float, float, bool]:
+        return self._read(self.speaker_meter)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``gemini-desk`` and ``python -m gemini_desk``."""
+    args = parse_args(argv)
+    paths = AppPaths.from_env()
+    log_file = setup_logging(paths.log_dir, args.log_level)
+    log.info("gemini-desk starting; log file %s", log_file)
+
+    # Qt is imported only now so that --help and --version answer at once.
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(list(sys.argv[:1]))
+    app.setApplicationName("gemini-desk")
+    app.setApplicationDisplayName("Gemini Desk")
+    app.setQuitOnLastWindowClosed(False)
+    desk = Desk(args, paths)
+    try:
+        return int(qasync.run(desk.run()))
+    except KeyboardInterrupt:
+        return 130
+
+
+__all__ = ["Desk", "main"]

@@ -1,0 +1,266 @@
+"""Wires one conversation together: live session, microphone, speaker, transcript, view."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from gemini_desk.core.events import (
+    ErrorKind,
+    Interrupted,
+    LiveEvent,
+    ModelAudio,
+    SessionError,
+    SessionState,
+    StateChanged,
+    TurnComplete,
+)
+from gemini_desk.core.latency import LatencyTracker
+from gemini_desk.core.settings import Settings
+from gemini_desk.core.transcript import Transcript, Turn
+from gemini_desk.core.transcript_store import TranscriptStore
+from gemini_desk.live.config import Endpoint
+from gemini_desk.live.session import LiveSession
+
+log = logging.getLogger("gemini_desk.conversation")
+
+# A mic chunk louder than this counts as speech when timing the end of the user's turn.
+SPEECH_DBFS = -40.0
+_ERROR_ACTIONS = {ErrorKind.BAD_KEY: "api_key", ErrorKind.UNKNOWN_MODEL: "settings"}
+
+
+class ConversationView(Protocol):
+    """What the conversation tells the window (MainWindow implements it)."""
+
+    def set_session_state(self, state: SessionState, detail: str = "") -> None: ...
+    def show_turn(self, turn: Turn) -> None: ...
+    def set_latency(self, ms: float | None) -> None: ...
+    def show_error(self, message: str, action: str | None = None) -> None: ...
+    def clear_error(self) -> None: ...
+    def set_muted(self, muted: bool) -> None: ...
+
+
+class Microphone(Protocol):
+    muted: bool
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+class Speaker(Protocol):
+    last_first_sample_time: float | None
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def feed(self, pcm: bytes, rate: int = 24_000) -> None: ...
+    def clear(self) -> None: ...
+
+
+MicFactory = Callable[[Callable[[bytes], None]], Microphone]
+SpeakerFactory = Callable[[], Speaker]
+
+
+def chunk_dbfs(pcm16: bytes) -> float:
+    """RMS level of an int16 chunk in dBFS (floor -90)."""
+    samples = np.frombuffer(pcm16, dtype="<i2").astype(np.float32)
+    if samples.size == 0:
+        return -90.0
+    rms = float(np.sqrt(np.mean(samples * samples))) / 32768.0
+    return max(-90.0, 20.0 * np.log10(rms)) if rms > 0 else -90.0
+
+
+class Conversation:
+    """Owns the live session and the audio streams while connected.
+
+    All methods run on the event loop's thread. Audio devices that fail to open are
+    reported in plain words and the conversation goes on without them (typing works).
+    """
+
+    def __init__(
+        self,
+        view: ConversationView,
+        settings: Settings,
+        conversations_dir: Path,
+        mic_factory: MicFactory | None,
+        speaker_factory: SpeakerFactory | None,
+    ) -> None:
+        self._view = view
+        self.settings = settings
+        self._conversations_dir = conversations_dir
+        self._mic_factory = mic_factory
+        self._speaker_factory = speaker_factory
+        self.endpoint: Endpoint | None = None
+        self.session: LiveSession | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.mic: Microphone | None = None
+        self.speaker: Speaker | None = None
+        self.muted = False
+        self.state = SessionState.DISCONNECTED
+        self.latency = LatencyTracker()
+        self._store: TranscriptStore | None = None
+        self.transcript = Transcript(on_change=view.show_turn, on_finished=self._on_turn_finished)
+        self._last_speech: float | None = None
+        self._last_typed: float | None = None
+        self._answering = False
+        self.on_state: Callable[[SessionState], None] | None = None
+
+    # --- commands from the window -------------------------------------------------
+    def connect(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        if self.endpoint is None:
+            self._view.show_error("No API key yet: enter one, or try the demo.", "api_key")
+            return
+        self._view.clear_error()
+        self._store = TranscriptStore(self._conversations_dir)
+        self.session = LiveSession(self.endpoint, self.settings, self._on_event)
+        self._task = asyncio.get_running_loop().create_task(self.session.run(), name="live")
+
+    async def disconnect(self) -> None:
+        session, task = self.session, self._task
+        if session is not None:
+            await session.close()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def send_text(self, text: str) -> None:
+        text = text.strip()
+        if not text or self.session is None or self.state is not SessionState.CONNECTED:
+            return
+        self.transcript.add_typed(text)
+        self._last_typed = time.monotonic()
+        self.session.send_text(text)
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = muted
+        if self.mic is not None:
+            self.mic.muted = muted
+        if muted and self.session is not None and self.state is SessionState.CONNECTED:
+            self.session.send_audio_end()
+        self._view.set_muted(muted)
+
+    async def shutdown(self) -> None:
+        """Stop streams, then leave the connection."""
+        self._stop_audio()
+        await self.disconnect()
+
+    # --- audio --------------------------------------------------------------------
+    def _start_audio(self) -> None:
+        if self._speaker_factory is not None and self.speaker is None:
+            try:
+                speaker = self._speaker_factory()
+                speaker.start()
+                self.speaker = speaker
+            except Exception as exc:
+                log.warning("speaker unavailable: %r", exc)
+                self._view.show_error(f"The speaker could not be opened: {_plain(exc)}")
+        if self._mic_factory is not None and self.mic is None:
+            try:
+                mic = self._mic_factory(self._on_mic_chunk)
+                mic.muted = self.muted
+                mic.start()
+                self.mic = mic
+            except Exception as exc:
+                log.warning("microphone unavailable: %r", exc)
+                self._view.show_error(
+                    f"The microphone could not be opened: {_plain(exc)} You can still type."
+                )
+
+    def _stop_audio(self) -> None:
+        for stream in (self.mic, self.speaker):
+            if stream is not None:
+                try:
+                    stream.stop()
+                except Exception as exc:  # a vanished device must not block shutdown
+                    log.warning("stopping audio stream failed: %r", exc)
+        self.mic = None
+        self.speaker = None
+
+    def restart_audio(self) -> None:
+        """Reopen the devices (after the user picked others in Settings)."""
+        if self.state is SessionState.CONNECTED:
+            self._stop_audio()
+            self._start_audio()
+
+    def _on_mic_chunk(self, pcm: bytes) -> None:
+        if self.session is None or self.state is not SessionState.CONNECTED or self.muted:
+            return
+        if chunk_dbfs(pcm) > SPEECH_DBFS:
+            self._last_speech = time.monotonic()
+        self.session.send_audio(pcm)
+
+    # --- events from the live session ---------------------------------------------
+    def _on_event(self, event: LiveEvent) -> None:
+        if isinstance(event, ModelAudio):
+            self._on_model_audio(event)
+            return
+        if isinstance(event, StateChanged):
+            self._on_state(event)
+        elif isinstance(event, SessionError):
+            self._view.show_error(event.message, _ERROR_ACTIONS.get(event.kind))
+        elif isinstance(event, Interrupted):
+            if self.speaker is not None:
+                self.speaker.clear()
+            self._answering = False
+        elif isinstance(event, TurnComplete):
+            self._answering = False
+        self.transcript.apply(event)
+
+    def _on_state(self, event: StateChanged) -> None:
+        self.state = event.state
+        self._view.set_session_state(event.state, event.detail)
+        if event.state is SessionState.CONNECTED:
+            self._start_audio()
+        elif event.state is SessionState.DISCONNECTED:
+            self._stop_audio()
+            self.transcript.finish_all()
+            self.session = None
+            self._answering = False
+        if self.on_state is not None:
+            self.on_state(event.state)
+
+    def _on_model_audio(self, event: ModelAudio) -> None:
+        if not self._answering:
+            self._answering = True
+            ends = [t for t in (self._last_speech, self._last_typed) if t is not None]
+            if ends:
+                self.latency.user_turn_ended(at=max(ends))
+                self.latency.model_audio_received()
+                received = time.monotonic()
+                asyncio.get_running_loop().call_later(0.005, self._check_played, received, 0)
+        if self.speaker is not None:
+            self.speaker.feed(event.pcm, event.rate)
+
+    def _check_played(self, received: float, tries: int) -> None:
+        speaker = self.speaker
+        played = speaker.last_first_sample_time if speaker is not None else None
+        if played is not None and played >= received:
+            result = self.latency.model_audio_played(at=played)
+            if result is not None and result.to_first_audio_played_ms is not None:
+                self._view.set_latency(result.to_first_audio_played_ms)
+                self.transcript.set_latency(result.to_first_audio_played_ms)
+            return
+        if tries < 200:  # give up after ~1 s: nothing was played (muted device, no speaker)
+            asyncio.get_running_loop().call_later(0.005, self._check_played, received, tries + 1)
+
+    def _on_turn_finished(self, turn: Turn) -> None:
+        if self._store is None:
+            return
+        try:
+            self._store.append(turn)
+        except OSError as exc:
+            log.error("could not save the transcript: %r", exc)
+            self._view.show_error(f"The transcript could not be saved: {_plain(exc)}")
+
+
+def _plain(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if text.endswith(".") else text + "."

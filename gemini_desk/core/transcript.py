@@ -1,0 +1,172 @@
+"""Transcript model: joins transcription fragments into timestamped turns."""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gemini_desk.core.events import (
+    InputTranscript,
+    Interrupted,
+    LiveEvent,
+    ModelText,
+    OutputTranscript,
+    TurnComplete,
+)
+
+
+class Role(enum.Enum):
+    USER = "user"
+    MODEL = "model"
+
+
+@dataclass(slots=True)
+class Turn:
+    """One speaker's contribution; mutable while it streams, frozen once finished."""
+
+    id: int
+    role: Role
+    text: str = ""
+    started_at: float = field(default_factory=time.time)
+    finished: bool = False
+    typed: bool = False
+    interrupted: bool = False
+    latency_ms: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "role": self.role.value,
+            "text": self.text,
+            "started_at": self.started_at,
+            "finished": self.finished,
+            "typed": self.typed,
+            "interrupted": self.interrupted,
+            "latency_ms": self.latency_ms,
+        }
+
+
+TurnListener = Callable[[Turn], None]
+
+
+def _join(existing: str, fragment: str) -> str:
+    """Append a streamed fragment; the service sends fragments with their own spacing."""
+    if not existing:
+        return fragment.lstrip()
+    return existing + fragment
+
+
+class Transcript:
+    """Ordered turns of a conversation.
+
+    The service streams the user's transcription and the model's side by side, and the
+    user's fragments can arrive after the model has begun. So each role has at most one
+    open turn; a user turn always sits before the model turn of the same exchange, and
+    both close at ``TurnComplete``. ``on_change`` is called with every turn created or
+    changed, ``on_finished`` once per turn when it closes.
+    """
+
+    def __init__(
+        self,
+        on_change: TurnListener | None = None,
+        on_finished: TurnListener | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.turns: list[Turn] = []
+        self._open: dict[Role, Turn] = {}
+        self._on_change = on_change
+        self._on_finished = on_finished
+        self._clock = clock
+        self._next_id = 1
+        self._pending_latency: float | None = None
+
+    # --- inputs ---------------------------------------------------------------
+    def add_typed(self, text: str) -> Turn:
+        """A message the user typed: a finished user turn at once."""
+        self.finish_all()
+        turn = self._new(Role.USER, text.strip(), typed=True)
+        self._finish(turn)
+        return turn
+
+    def apply(self, event: LiveEvent) -> None:
+        """Fold one live event into the transcript."""
+        if isinstance(event, InputTranscript):
+            if event.text:
+                self._extend(Role.USER, event.text)
+            if event.finished:
+                self._finish_role(Role.USER)
+        elif isinstance(event, OutputTranscript | ModelText):
+            if event.text:
+                self._extend(Role.MODEL, event.text)
+            if isinstance(event, OutputTranscript) and event.finished:
+                self._finish_role(Role.MODEL)
+        elif isinstance(event, Interrupted):
+            model = self._open.get(Role.MODEL)
+            if model is not None:
+                model.interrupted = True
+                self._notify(model)
+        elif isinstance(event, TurnComplete):
+            self.finish_all()
+
+    def set_latency(self, latency_ms: float) -> None:
+        """Attach a response latency to the answer being given.
+
+        The first audio usually arrives before the first transcription fragment, so
+        with no model turn open the figure waits for the next one.
+        """
+        turn = self._open.get(Role.MODEL)
+        if turn is None:
+            self._pending_latency = latency_ms
+            return
+        turn.latency_ms = latency_ms
+        self._notify(turn)
+
+    def finish_all(self) -> None:
+        """Close whatever is open (turn complete, disconnect, shutdown)."""
+        for role in (Role.USER, Role.MODEL):
+            self._finish_role(role)
+
+    @property
+    def finished_turns(self) -> list[Turn]:
+        return [t for t in self.turns if t.finished]
+
+    # --- internals ------------------------------------------------------------
+    def _new(self, role: Role, text: str, typed: bool = False) -> Turn:
+        turn = Turn(id=self._next_id, role=role, text=text, started_at=self._clock(), typed=typed)
+        self._next_id += 1
+        if role is Role.MODEL:
+            turn.latency_ms, self._pending_latency = self._pending_latency, None
+        model = self._open.get(Role.MODEL)
+        if role is Role.USER and model is not None:
+            # A late first fragment of what the user said: it belongs before the answer.
+            self.turns.insert(self.turns.index(model), turn)
+        else:
+            self.turns.append(turn)
+        self._notify(turn)
+        return turn
+
+    def _extend(self, role: Role, fragment: str) -> None:
+        turn = self._open.get(role)
+        if turn is None:
+            self._open[role] = self._new(role, fragment.lstrip())
+            return
+        turn.text = _join(turn.text, fragment)
+        self._notify(turn)
+
+    def _finish_role(self, role: Role) -> None:
+        turn = self._open.pop(role, None)
+        if turn is not None:
+            self._finish(turn)
+
+    def _finish(self, turn: Turn) -> None:
+        turn.text = turn.text.strip()
+        turn.finished = True
+        self._notify(turn)
+        if self._on_finished is not None:
+            self._on_finished(turn)
+
+    def _notify(self, turn: Turn) -> None:
+        if self._on_change is not None:
+            self._on_change(turn)

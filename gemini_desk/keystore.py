@@ -1,0 +1,93 @@
+"""The API key: from the environment, the OS keyring, or memory only. Never a plain file."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import keyring
+from keyring.errors import KeyringError, NoKeyringError
+
+log = logging.getLogger("gemini_desk.keystore")
+
+SERVICE = "gemini-desk"
+ACCOUNT = "gemini-api-key"
+ENV_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    key: str
+    source: str  # "GEMINI_API_KEY", "GOOGLE_API_KEY", "keyring" or "memory"
+
+    def __repr__(self) -> str:
+        return f"StoredKey(source={self.source!r})"
+
+
+class KeyStore:
+    """Finds and keeps the API key.
+
+    Environment variables override the keyring. With no usable keyring (headless Linux
+    has none) the key is kept in memory only, for this run, and ``where`` says so.
+    """
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self._env = os.environ if env is None else env
+        self._memory: str | None = None
+        self._keyring_ok = True
+
+    def get(self) -> StoredKey | None:
+        for var in ENV_VARS:
+            value = self._env.get(var, "").strip()
+            if value:
+                return StoredKey(value, var)
+        if self._memory:
+            return StoredKey(self._memory, "memory")
+        try:
+            value = keyring.get_password(SERVICE, ACCOUNT)
+        except (NoKeyringError, KeyringError, RuntimeError) as exc:
+            self._keyring_ok = False
+            log.info("no usable keyring: %s", type(exc).__name__)
+            return None
+        return StoredKey(value, "keyring") if value else None
+
+    def set(self, key: str) -> str:
+        """Keep ``key``; returns where it went ("keyring" or "memory")."""
+        key = key.strip()
+        try:
+            keyring.set_password(SERVICE, ACCOUNT, key)
+        except (NoKeyringError, KeyringError, RuntimeError) as exc:
+            self._keyring_ok = False
+            log.warning("keyring unavailable (%s); key kept in memory only", type(exc).__name__)
+            self._memory = key
+            return "memory"
+        self._memory = None
+        return "keyring"
+
+    def delete(self) -> None:
+        self._memory = None
+        with contextlib.suppress(NoKeyringError, KeyringError, RuntimeError):
+            keyring.delete_password(SERVICE, ACCOUNT)
+
+    def where(self) -> str:
+        """A sentence for the UI saying where a new key will be kept."""
+        stored = self.get()
+        if stored is not None and stored.source in ENV_VARS:
+            return f"Using the key from the {stored.source} environment variable."
+        if self._keyring_ok and _keyring_available():
+            return "Your key is stored in the system keyring."
+        return (
+            "No system keyring is available: the key is kept in memory until you quit. "
+            "Set GEMINI_API_KEY to avoid typing it again."
+        )
+
+
+def _keyring_available() -> bool:
+    try:
+        backend = keyring.get_keyring()
+    except Exception:
+        return False
+    return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__

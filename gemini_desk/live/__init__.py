@@ -1,0 +1,1 @@
+"""The google-genai adapter: connect config, receive loop, errors as core events."""

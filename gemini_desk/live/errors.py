@@ -1,0 +1,83 @@
+"""Turns exceptions from the SDK and the network into plain-language SessionErrors."""
+
+from __future__ import annotations
+
+import ssl
+
+from google.genai import errors as genai_errors
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from gemini_desk.core.events import ErrorKind, SessionError
+
+BAD_KEY = (
+    "The API key was not accepted. Check it under File > API key, or get one at "
+    "https://aistudio.google.com/apikey."
+)
+UNKNOWN_MODEL = (
+    "The model “{model}” is not available for live conversations. Pick another model "
+    "in Settings."
+)
+QUOTA = (
+    "The service says you have reached your quota or rate limit. Wait a minute and "
+    "connect again."
+)
+SERVER = "The Live service had an internal error and closed the conversation. Connect again."
+NETWORK = "Cannot reach the Live service. Check your network connection, then connect again."
+TLS = "The secure connection to the Live service could not be verified ({reason})."
+DROPPED = "The connection to the Live service was lost. Connect again."
+
+
+def _close_code_error(code: int, reason: str, model: str) -> SessionError:
+    detail = f"close {code}: {reason}"
+    lowered = reason.lower()
+    if code == 1008 and ("api key" in lowered or "permission" in lowered or "auth" in lowered):
+        return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
+    if code in (1007, 1008) and ("not found" in lowered or "model" in lowered):
+        return SessionError(ErrorKind.UNKNOWN_MODEL, UNKNOWN_MODEL.format(model=model), detail)
+    if code == 1011 or 500 <= code < 600:
+        return SessionError(ErrorKind.SERVER, SERVER, detail, retryable=True)
+    if code == 429 or "quota" in lowered or "resource_exhausted" in lowered or "rate" in lowered:
+        return SessionError(ErrorKind.QUOTA, QUOTA, detail, retryable=True)
+    if code in (1006, 1001):
+        return SessionError(ErrorKind.NETWORK, DROPPED, detail, retryable=True)
+    if code == 1008:
+        return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
+    return SessionError(
+        ErrorKind.PROTOCOL,
+        f"The Live service ended the conversation ({reason or code}). Connect again.",
+        detail,
+        retryable=True,
+    )
+
+
+def classify(exc: BaseException, model: str = "") -> SessionError:
+    """The SessionError a person should see for ``exc``; ``detail`` goes to the log only."""
+    if isinstance(exc, genai_errors.APIError):
+        reason = exc.message or (exc.details if isinstance(exc.details, str) else "") or ""
+        return _close_code_error(int(exc.code or 0), str(reason), model)
+    if isinstance(exc, InvalidStatus):
+        status = exc.response.status_code
+        if status in (401, 403):
+            return SessionError(ErrorKind.BAD_KEY, BAD_KEY, f"HTTP {status}")
+        if status == 404:
+            return SessionError(
+                ErrorKind.UNKNOWN_MODEL, UNKNOWN_MODEL.format(model=model), f"HTTP {status}"
+            )
+        if status == 429:
+            return SessionError(ErrorKind.QUOTA, QUOTA, f"HTTP {status}", retryable=True)
+        return SessionError(ErrorKind.SERVER, SERVER, f"HTTP {status}", retryable=True)
+    if isinstance(exc, ConnectionClosed):
+        code = exc.rcvd.code if exc.rcvd else 1006
+        reason = exc.rcvd.reason if exc.rcvd else ""
+        return _close_code_error(code, reason, model)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SessionError(
+            ErrorKind.NETWORK, TLS.format(reason=exc.verify_message or "certificate"), repr(exc)
+        )
+    if isinstance(exc, OSError | InvalidHandshake | TimeoutError | EOFError):
+        return SessionError(ErrorKind.NETWORK, NETWORK, repr(exc), retryable=True)
+    return SessionError(
+        ErrorKind.PROTOCOL,
+        "Something unexpected went wrong in the conversation. Details are in the log file.",
+        repr(exc),
+    )

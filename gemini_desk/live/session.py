@@ -1,0 +1,154 @@
+"""One Live conversation: connect, send audio/video/text, and the outer receive loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from google.genai import types
+from google.genai.live import AsyncSession
+
+from gemini_desk.core.events import (
+    LiveEvent,
+    SessionError,
+    SessionState,
+    SetupComplete,
+    StateChanged,
+)
+from gemini_desk.core.settings import Settings
+from gemini_desk.live.config import INPUT_MIME, Endpoint, build_connect_config, make_client
+from gemini_desk.live.errors import classify
+from gemini_desk.live.messages import events_from_message
+
+log = logging.getLogger("gemini_desk.live")
+
+EventSink = Callable[[LiveEvent], None]
+
+# Audio waiting to be sent while the socket is slow: 10 s at 50 chunks/s. Past that the
+# oldest chunk goes (and is counted): stale speech is worth less than current speech.
+MAX_QUEUED_CHUNKS = 500
+
+
+@dataclass(slots=True)
+class _Outgoing:
+    kind: str  # "audio" | "video" | "text" | "audio_end"
+    data: bytes = b""
+    text: str = ""
+
+
+class LiveSession:
+    """Owns one connection to the Live service for its lifetime.
+
+    ``run()`` connects and pumps server messages into ``on_event`` until ``close()`` is
+    called or the connection fails; it never raises for service or network failures
+    (they become ``SessionError`` events followed by ``StateChanged(DISCONNECTED)``).
+    The ``send_*`` methods are synchronous and safe to call from the loop thread at any
+    time; what is sent before the connection is up waits in the queue.
+    """
+
+    def __init__(self, endpoint: Endpoint, settings: Settings, on_event: EventSink) -> None:
+        self._endpoint = endpoint
+        self._settings = settings.validated()
+        self._emit = on_event
+        self._queue: asyncio.Queue[_Outgoing] = asyncio.Queue()
+        self._closing = False
+        self._task: asyncio.Task[None] | None = None
+        self.dropped_chunks = 0
+        self.sent_audio_chunks = 0
+
+    @property
+    def model(self) -> str:
+        return self._settings.model
+
+    # --- outgoing -----------------------------------------------------------------
+    def send_audio(self, pcm16k: bytes) -> None:
+        """Queue one chunk of 16 kHz mono int16 microphone audio."""
+        if self._queue.qsize() >= MAX_QUEUED_CHUNKS:
+            with contextlib.suppress(asyncio.QueueEmpty):
+                self._queue.get_nowait()
+            self.dropped_chunks += 1
+        self._queue.put_nowait(_Outgoing("audio", pcm16k))
+
+    def send_audio_end(self) -> None:
+        """Tell the service the microphone stream paused (mute)."""
+        self._queue.put_nowait(_Outgoing("audio_end"))
+
+    def send_video(self, jpeg: bytes) -> None:
+        self._queue.put_nowait(_Outgoing("video", jpeg))
+
+    def send_text(self, text: str) -> None:
+        self._queue.put_nowait(_Outgoing("text", text=text))
+
+    # --- lifecycle ----------------------------------------------------------------
+    async def run(self) -> None:
+        """Connect and receive until closed. Emits state changes and errors as events."""
+        self._task = asyncio.current_task()
+        self._emit(StateChanged(SessionState.CONNECTING))
+        error: SessionError | None = None
+        try:
+            client = make_client(self._endpoint)
+            config = build_connect_config(self._settings)
+            log.info("connecting to %s (model %s)", self._endpoint.base_url or "Google", self.model)
+            async with client.aio.live.connect(model=self.model, config=config) as session:
+                self._emit(SetupComplete(model=self.model, session_id=session.session_id))
+                self._emit(StateChanged(SessionState.CONNECTED))
+                sender = asyncio.create_task(self._send_loop(session), name="live-send")
+                try:
+                    await self._receive_loop(session)
+                finally:
+                    sender.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sender
+        except asyncio.CancelledError:
+            if not self._closing:
+                raise
+        except Exception as exc:  # every failure becomes words for the user
+            if not self._closing:
+                error = classify(exc, self.model)
+                log.warning("session ended: %s (%s)", error.kind.value, error.detail)
+        finally:
+            if error is not None:
+                self._emit(error)
+            self._emit(StateChanged(SessionState.DISCONNECTED))
+            log.info("session closed")
+
+    async def close(self) -> None:
+        """Leave the connection cleanly; safe to call more than once."""
+        if self._closing:
+            return
+        self._closing = True
+        self._emit(StateChanged(SessionState.CLOSING))
+        task = self._task
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # --- loops --------------------------------------------------------------------
+    async def _receive_loop(self, session: AsyncSession) -> None:
+        while True:
+            # receive() ends after every turnComplete; the conversation does not.
+            async for message in session.receive():
+                for event in events_from_message(message):
+                    self._emit(event)
+
+    async def _send_loop(self, session: AsyncSession) -> None:
+        while True:
+            item = await self._queue.get()
+            if item.kind == "audio":
+                await session.send_realtime_input(
+                    audio=types.Blob(data=item.data, mime_type=INPUT_MIME)
+                )
+                self.sent_audio_chunks += 1
+            elif item.kind == "video":
+                await session.send_realtime_input(
+                    video=types.Blob(data=item.data, mime_type="image/jpeg")
+                )
+            elif item.kind == "text":
+                await session.send_realtime_input(text=item.text)
+            elif item.kind == "audio_end":
+                await session.send_realtime_input(audio_stream_end=True)
+

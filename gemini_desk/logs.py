@@ -1,0 +1,69 @@
+"""Logging: named loggers, a rotating file in the user's log folder, secrets redacted."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+_KEY_PATTERNS = (
+    re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
+    re.compile(r"(?i)(x-goog-api-key['\"]?\s*[:=]\s*['\"]?)[^'\"\s,}]+"),
+    re.compile(r"(?i)([?&]key=)[^&\s'\"]+"),
+)
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces API keys (known ones and anything shaped like one) with ``[REDACTED]``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+
+    def add_secret(self, secret: str) -> None:
+        if len(secret) >= 6:
+            self._secrets.add(secret)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "[REDACTED]")
+        for pattern in _KEY_PATTERNS:
+            text = pattern.sub(
+                lambda m: (m.group(1) if m.groups() else "") + "[REDACTED]", text
+            )
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+REDACTOR = RedactingFilter()
+
+
+def setup_logging(log_dir: Path, level: str = "INFO") -> Path:
+    """Console and rotating-file logging; returns the log file's path."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_dir / "gemini-desk.log"
+    fmt = logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    file_handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    console = logging.StreamHandler()
+    root = logging.getLogger()
+    root.setLevel(level.upper())
+    for handler in (file_handler, console):
+        handler.setFormatter(fmt)
+        handler.addFilter(REDACTOR)
+        root.addHandler(handler)
+    # The SDK and websockets are chatty at DEBUG and may echo headers.
+    for noisy in ("websockets", "google_genai", "httpx"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, root.level))
+    return log_file
