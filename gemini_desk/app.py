@@ -6,8 +6,9 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from gemini_desk.cli import parse_args
@@ -19,6 +20,8 @@ from gemini_desk.logs import REDACTOR, setup_logging
 from gemini_desk.paths import AppPaths
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from gemini_desk.conversation import Conversation
     from gemini_desk.sim import SimThread
     from gemini_desk.ui.main_window import MainWindow
@@ -123,6 +126,7 @@ class Desk:
         dialog.set_storage_note(self.keys.where())
         dialog.keyEntered.connect(self._on_key_entered)
         dialog.demoChosen.connect(self._on_demo_chosen)
+        _delete_on_close(dialog)
         dialog.open()
 
     def _on_key_entered(self, key: str) -> None:
@@ -166,6 +170,7 @@ class Desk:
         dialog = SettingsDialog(self.settings, inputs, outputs, status, self.window)
         dialog.settingsAccepted.connect(self._on_settings_accepted)
         dialog.apiKeyRequested.connect(self._open_key_dialog)
+        _delete_on_close(dialog)
         dialog.open()
 
     def _on_settings_accepted(self, new: Settings) -> None:
@@ -191,6 +196,17 @@ class Desk:
             self.window.show_error("Model, voice and instruction apply when you next connect.")
 
     # --- run ----------------------------------------------------------------------
+    def request_quit(self) -> None:
+        """Thread- and signal-safe: ask the app to shut down in order."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            loop.call_soon_threadsafe(self._quit.set)
+        else:
+            self._quit.set()
+
     async def run(self) -> int:
         self._build()
         assert self.window is not None and self.conversation is not None
@@ -221,6 +237,11 @@ class Desk:
         log.info("gemini-desk stopped")
 
 
+def _delete_on_close(dialog: QDialog) -> None:
+    """Dialogs are made per opening; free each once it is closed."""
+    dialog.finished.connect(dialog.deleteLater)
+
+
 class _LevelTaps:
     """Meter sources that read whichever stream is open now (floor when none is)."""
 
@@ -241,6 +262,48 @@ class _LevelTaps:
         return self._read(self.speaker_meter)
 
 
+def install_qt_message_handler() -> None:
+    """Route Qt's own messages into our log (``gemini_desk.qt``) instead of stderr."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("gemini_desk.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, context: object, message: str) -> None:
+        category = getattr(context, "category", "") or "qt"
+        qt_log.log(levels.get(kind, logging.WARNING), "[%s] %s", category, message)
+
+    qInstallMessageHandler(handler)
+
+
+def install_quit_signals(request_quit: Callable[[], None]) -> None:
+    """SIGINT/SIGTERM quit cleanly (same order as the Quit action)."""
+    from PySide6.QtCore import QTimer
+
+    def on_signal(signum: int, frame: object) -> None:
+        log.info("signal %d: quitting", signum)
+        request_quit()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+    # Python runs signal handlers only between bytecodes: wake up now and then while
+    # Qt sits in C++ waiting for events.
+    timer = QTimer()
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    _KEEP.append(timer)
+
+
+_KEEP: list[object] = []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``gemini-desk`` and ``python -m gemini_desk``."""
     args = parse_args(argv)
@@ -252,11 +315,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    install_qt_message_handler()
     app = QApplication.instance() or QApplication(list(sys.argv[:1]))
     app.setApplicationName("gemini-desk")
     app.setApplicationDisplayName("Gemini Desk")
     app.setQuitOnLastWindowClosed(False)
     desk = Desk(args, paths)
+    install_quit_signals(desk.request_quit)
     try:
         return int(qasync.run(desk.run()))
     except KeyboardInterrupt:

@@ -1,0 +1,155 @@
+"""First-run dialog: enter a Gemini API key, or try the local demo instead."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+API_KEY_URL = "https://aistudio.google.com/apikey"
+
+
+def is_plausible_key(text: str) -> bool:
+    """Non-empty with no spaces inside (surrounding whitespace from a paste is ignored)."""
+    key = text.strip()
+    return bool(key) and not any(ch.isspace() for ch in key)
+
+
+class ApiKeyDialog(QDialog):
+    """Asks for an API key in plain words, or offers the demo.
+
+    Signals:
+        keyEntered(str): "Use this key" was clicked; carries the key, stripped.
+        demoChosen(): "Try the demo" was clicked.
+
+    Show it with ``open()`` (never ``exec()`` from a coroutine). It finishes with
+    ``Accepted`` for a key, :attr:`DEMO` for the demo and ``Rejected`` for Cancel.
+    """
+
+    keyEntered = Signal(str)
+    demoChosen = Signal()
+
+    DEMO = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Gemini API key"))
+        self.setObjectName("apiKeyDialog")
+
+        intro = QLabel(
+            self.tr(
+                "<p>To talk to Gemini, this app needs an <b>API key</b>: a long password "
+                "that lets it use your Google account's Gemini access. It is free to "
+                "create one.</p>"
+                "<p>Get a key at <a href='%1'>%1</a>, sign in, click "
+                "<i>Create API key</i>, then copy it and paste it below.</p>"
+            ).replace("%1", API_KEY_URL)
+        )
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        intro.setWordWrap(True)
+        intro.setOpenExternalLinks(True)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+
+        self.key_edit = QLineEdit()
+        self.key_edit.setObjectName("keyEdit")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText(self.tr("Paste your API key here"))
+        self.key_edit.setAccessibleName(self.tr("API key"))
+        self.key_edit.textChanged.connect(self._on_text_changed)
+        key_label = QLabel(self.tr("&API key:"))
+        key_label.setBuddy(self.key_edit)
+        self.show_key = QCheckBox(self.tr("&Show key"))
+        self.show_key.setObjectName("showKey")
+        self.show_key.toggled.connect(self._on_show_toggled)
+        key_row = QHBoxLayout()
+        key_row.addWidget(key_label)
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.show_key)
+
+        self.hint_label = QLabel()
+        self.hint_label.setObjectName("keyHint")
+        self.hint_label.setWordWrap(True)
+        self.storage_label = QLabel()
+        self.storage_label.setObjectName("storageNote")
+        self.storage_label.setWordWrap(True)
+        self.storage_label.hide()
+
+        demo_note = QLabel(
+            self.tr(
+                "No key yet? <b>Try the demo</b>: the app talks to a small server on this "
+                "computer that echoes what you say back to you. Nothing leaves the machine."
+            )
+        )
+        demo_note.setTextFormat(Qt.TextFormat.RichText)
+        demo_note.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox()
+        self.use_button = QPushButton(self.tr("&Use this key"))
+        self.use_button.setObjectName("useKey")
+        self.use_button.setDefault(True)
+        self.demo_button = QPushButton(self.tr("Try the &demo"))
+        self.demo_button.setObjectName("tryDemo")
+        self.buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.use_button.clicked.connect(self._on_use_clicked)
+        self.demo_button.clicked.connect(self._on_demo_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(intro)
+        layout.addLayout(key_row)
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.storage_label)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(rule)
+        layout.addWidget(demo_note)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self._on_text_changed("")
+
+    def key(self) -> str:
+        return self.key_edit.text().strip()
+
+    def set_storage_note(self, note: str) -> None:
+        """Say where the key will be kept, e.g. "Stored in your system keyring"."""
+        self.storage_label.setText(note)
+        self.storage_label.setVisible(bool(note))
+
+    # --- slots --------------------------------------------------------------------
+    def _on_text_changed(self, text: str) -> None:
+        plausible = is_plausible_key(text)
+        self.use_button.setEnabled(plausible)
+        if text.strip() and not plausible:
+            self.hint_label.setText(self.tr("An API key has no spaces in it."))
+        else:
+            self.hint_label.setText("")
+        self.hint_label.setVisible(bool(self.hint_label.text()))
+
+    def _on_show_toggled(self, shown: bool) -> None:
+        self.key_edit.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
+
+    def _on_use_clicked(self) -> None:
+        if not is_plausible_key(self.key_edit.text()):
+            return
+        self.keyEntered.emit(self.key())
+        self.accept()
+
+    def _on_demo_clicked(self) -> None:
+        self.demoChosen.emit()
+        self.done(self.DEMO)

@@ -1,0 +1,374 @@
+"""The main window: connect button, meters, live transcript, text box, status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gemini_desk import __version__
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.transcript import Turn
+from gemini_desk.ui.error_banner import ErrorBanner
+from gemini_desk.ui.level_meter import LevelMeter, LevelSource
+from gemini_desk.ui.transcript_view import TranscriptView
+
+_ACTIONS = ("api_key", "settings")
+
+_STYLE = """
+QPushButton#connectButton {
+    font-size: 12pt; font-weight: bold; padding: 6px 22px; min-width: 9em;
+    border-radius: 6px; border: 2px solid #14532d; color: #ffffff; background: #1e7b40;
+}
+QPushButton#connectButton:hover { background: #23904b; }
+QPushButton#connectButton[sessionState="connected"] {
+    border-color: #7f1d1d; background: #b42318;
+}
+QPushButton#connectButton[sessionState="connected"]:hover { background: #c9302c; }
+QPushButton#connectButton:disabled {
+    border-color: #8a8a8a; background: #d6d6d6; color: #3d3d3d;
+}
+QPushButton#connectButton:focus { border: 2px solid palette(highlight); }
+QLabel#demoLabel { color: #7a4a00; font-weight: bold; }
+QStatusBar QLabel { padding: 0px 6px; }
+QStatusBar::item { border: none; }
+"""
+
+
+class MainWindow(QMainWindow):
+    """The one window of the app. It shows state; the app decides what happens.
+
+    Signals:
+        connectRequested(): the user asked to connect.
+        disconnectRequested(): the user asked to disconnect.
+        textSubmitted(str): the user typed a message and pressed Enter (never empty).
+        muteToggled(bool): the user muted (True) or unmuted (False) the microphone.
+        settingsRequested(): the user wants the settings dialog.
+        apiKeyRequested(): the user wants to enter or change the API key.
+        quitRequested(): the user wants to quit (menu, Ctrl+Q or closing the window).
+
+    Closing the window does not close it: ``closeEvent`` emits ``quitRequested`` and
+    ignores the event, so the app can shut down in order (stop audio, leave the
+    session) before it calls :meth:`close_now` or quits Qt.
+    """
+
+    connectRequested = Signal()
+    disconnectRequested = Signal()
+    textSubmitted = Signal(str)
+    muteToggled = Signal(bool)
+    settingsRequested = Signal()
+    apiKeyRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(
+        self,
+        mic_level: LevelSource,
+        speaker_level: LevelSource,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._state = SessionState.DISCONNECTED
+        self._close_allowed = False
+        self._about: QMessageBox | None = None
+        self.setWindowTitle(self.tr("Gemini Desk"))
+        self.setObjectName("mainWindow")
+        self.setStyleSheet(_STYLE)
+
+        # --- top bar ------------------------------------------------------------
+        self.connect_button = QPushButton(self.tr("Connect"))
+        self.connect_button.setObjectName("connectButton")
+        self.connect_button.setProperty("sessionState", SessionState.DISCONNECTED.value)
+        self.connect_button.setToolTip(self.tr("Connect or disconnect (Ctrl+Enter)"))
+        self.connect_button.clicked.connect(self._on_connect_clicked)
+        self.connect_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.mute_button = QPushButton(self.tr("Mute"))
+        self.mute_button.setObjectName("muteButton")
+        self.mute_button.setCheckable(True)
+        self.mute_button.setAccessibleName(self.tr("Mute microphone"))
+        self.mute_button.setToolTip(self.tr("Mute or unmute the microphone (Ctrl+M)"))
+        self.mute_button.setMinimumWidth(90)
+        self.mute_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.mute_button.toggled.connect(self._on_mute_button_toggled)
+        self.mic_meter = LevelMeter(mic_level, self.tr("Mic"))
+        self.speaker_meter = LevelMeter(speaker_level, self.tr("Speaker"))
+        meters = QVBoxLayout()
+        meters.setSpacing(2)
+        meters.addWidget(self.mic_meter)
+        meters.addWidget(self.speaker_meter)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(self.connect_button)
+        top.addWidget(self.mute_button)
+        top.addSpacing(8)
+        top.addLayout(meters, 1)
+
+        # --- centre and bottom ----------------------------------------------------
+        self._transcript = TranscriptView()
+        self.error_banner = ErrorBanner()
+        self.error_banner.actionTriggered.connect(self._on_error_action)
+        self.text_box = QLineEdit()
+        self.text_box.setObjectName("textBox")
+        self.text_box.setAccessibleName(self.tr("Message"))
+        self.text_box.setClearButtonEnabled(True)
+        self.text_box.returnPressed.connect(self._on_text_entered)
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setAccessibleName(self.tr("Send message"))
+        self.send_button.clicked.connect(self._on_text_entered)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(6)
+        bottom.addWidget(self.text_box, 1)
+        bottom.addWidget(self.send_button)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self._transcript, 1)
+        layout.addWidget(self.error_banner)
+        layout.addLayout(bottom)
+        self.setCentralWidget(central)
+
+        # --- status bar -----------------------------------------------------------
+        self.state_label = QLabel()
+        self.state_label.setObjectName("stateLabel")
+        self.model_label = QLabel()
+        self.model_label.setObjectName("modelLabel")
+        self.model_label.setToolTip(self.tr("Model"))
+        self.demo_label = QLabel(self.tr("Demo mode (local server)"))
+        self.demo_label.setObjectName("demoLabel")
+        self.demo_label.setToolTip(
+            self.tr("Talking to a local server on this computer; nothing leaves the machine.")
+        )
+        self.demo_label.hide()
+        self.latency_label = QLabel()
+        self.latency_label.setObjectName("latencyLabel")
+        self.latency_label.hide()
+        status = self.statusBar()
+        status.addWidget(self.state_label, 1)
+        status.addPermanentWidget(self.demo_label)
+        status.addPermanentWidget(self.latency_label)
+        status.addPermanentWidget(self.model_label)
+
+        self._build_menus()
+        self.setTabOrder(self.connect_button, self.mute_button)
+        self.setTabOrder(self.mute_button, self._transcript.scroll_area())
+        self.setTabOrder(self._transcript.scroll_area(), self.error_banner.action_button)
+        self.setTabOrder(self.error_banner.action_button, self.error_banner.dismiss_button)
+        self.setTabOrder(self.error_banner.dismiss_button, self.text_box)
+        self.setTabOrder(self.text_box, self.send_button)
+
+        self.resize(900, 640)
+        self.setMinimumSize(560, 420)
+        self.set_session_state(SessionState.DISCONNECTED)
+        self.connect_button.setFocus()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.settingsRequested)
+        self.api_key_action = QAction(self.tr("&API key…"), self)
+        self.api_key_action.triggered.connect(self.apiKeyRequested)
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.quitRequested)
+        file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.api_key_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        session_menu = bar.addMenu(self.tr("&Session"))
+        self.connect_action = QAction(self.tr("&Connect"), self)
+        self.connect_action.setShortcut(QKeySequence("Ctrl+Return"))
+        self.connect_action.triggered.connect(self._on_connect_clicked)
+        # The shortcut lives on the action only: a second Ctrl+M on the button would be
+        # an ambiguous shortcut and neither would fire.
+        self.mute_action = QAction(self.tr("&Mute microphone"), self)
+        self.mute_action.setCheckable(True)
+        self.mute_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.mute_action.toggled.connect(self._on_mute_action_toggled)
+        session_menu.addAction(self.connect_action)
+        session_menu.addAction(self.mute_action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.about_action = QAction(self.tr("&About Gemini Desk"), self)
+        self.about_action.triggered.connect(self._on_about)
+        help_menu.addAction(self.about_action)
+
+    # --- public -------------------------------------------------------------------
+    @property
+    def transcript(self) -> TranscriptView:
+        return self._transcript
+
+    @property
+    def session_state(self) -> SessionState:
+        return self._state
+
+    def set_session_state(self, state: SessionState, detail: str = "") -> None:
+        """Make the connect button, text box and status bar follow ``state``."""
+        self._state = state
+        names = {
+            SessionState.DISCONNECTED: self.tr("Disconnected"),
+            SessionState.CONNECTING: self.tr("Connecting…"),
+            SessionState.CONNECTED: self.tr("Connected"),
+            SessionState.CLOSING: self.tr("Closing…"),
+        }
+        buttons = {
+            SessionState.DISCONNECTED: self.tr("Connect"),
+            SessionState.CONNECTING: self.tr("Connecting…"),
+            SessionState.CONNECTED: self.tr("Disconnect"),
+            SessionState.CLOSING: self.tr("Closing…"),
+        }
+        busy = state in (SessionState.CONNECTING, SessionState.CLOSING)
+        had_focus = self.connect_button.hasFocus()
+        self.connect_button.setText(buttons[state])
+        self.connect_button.setAccessibleName(buttons[state])
+        self.connect_button.setEnabled(not busy)
+        self.connect_button.setProperty("sessionState", state.value)
+        self.connect_button.style().unpolish(self.connect_button)
+        self.connect_button.style().polish(self.connect_button)
+        if had_focus and not busy:
+            self.connect_button.setFocus()
+        self.connect_action.setText(
+            self.tr("&Disconnect") if state is SessionState.CONNECTED else self.tr("&Connect")
+        )
+        self.connect_action.setEnabled(not busy)
+        self.state_label.setText(f"{names[state]} — {detail}" if detail else names[state])
+
+        connected = state is SessionState.CONNECTED
+        self.text_box.setEnabled(connected)
+        self.send_button.setEnabled(connected)
+        self.text_box.setPlaceholderText(
+            self.tr("Type a message and press Enter")
+            if connected
+            else self.tr("Connect to type a message")
+        )
+
+    def show_turn(self, turn: Turn) -> None:
+        self._transcript.show_turn(turn)
+
+    def clear_transcript(self) -> None:
+        self._transcript.clear()
+
+    def set_model(self, name: str) -> None:
+        self.model_label.setText(name)
+
+    def set_demo_mode(self, demo: bool) -> None:
+        self.demo_label.setVisible(demo)
+
+    def set_latency(self, ms: float | None) -> None:
+        """Show the latency of the last response; ``None`` hides it."""
+        if ms is None:
+            self.latency_label.hide()
+            return
+        self.latency_label.setText(self.tr("Last response: %1 ms").replace("%1", f"{ms:.0f}"))
+        self.latency_label.show()
+
+    def show_error(self, message: str, action: str | None = None) -> None:
+        """Show ``message`` in the banner; ``action`` adds a button for the fix.
+
+        ``action`` is ``None``, ``"api_key"`` (emits apiKeyRequested) or ``"settings"``
+        (emits settingsRequested).
+        """
+        if action is not None and action not in _ACTIONS:
+            raise ValueError(f"unknown error action {action!r}")
+        labels = {"api_key": self.tr("Enter API key…"), "settings": self.tr("Open Settings…")}
+        self.error_banner.show_message(message, labels.get(action or "", ""), action)
+
+    def clear_error(self) -> None:
+        self.error_banner.clear()
+
+    def set_muted(self, muted: bool) -> None:
+        """Reflect the microphone's mute state (does not emit muteToggled)."""
+        for widget in (self.mute_button, self.mute_action):
+            blocked = widget.blockSignals(True)
+            widget.setChecked(muted)
+            widget.blockSignals(blocked)
+        self._show_muted(muted)
+
+    def close_now(self) -> None:
+        """Really close the window (the app calls this once it has shut down)."""
+        self._close_allowed = True
+        self.close()
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 640)
+
+    # --- Qt overrides ---------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask the app to quit instead of closing; see the class docstring."""
+        if self._close_allowed:
+            event.accept()
+            return
+        event.ignore()
+        self.quitRequested.emit()
+
+    # --- slots ------------------------------------------------------------------------
+    def _on_connect_clicked(self) -> None:
+        if self._state is SessionState.DISCONNECTED:
+            self.connectRequested.emit()
+        elif self._state is SessionState.CONNECTED:
+            self.disconnectRequested.emit()
+
+    def _on_mute_button_toggled(self, muted: bool) -> None:
+        self._sync_mute(self.mute_action, muted)
+
+    def _on_mute_action_toggled(self, muted: bool) -> None:
+        self._sync_mute(self.mute_button, muted)
+
+    def _on_text_entered(self) -> None:
+        if not self.text_box.isEnabled():
+            return
+        text = self.text_box.text().strip()
+        if not text:
+            return
+        self.text_box.clear()
+        self.textSubmitted.emit(text)
+
+    def _on_error_action(self, action: str) -> None:
+        if action == "api_key":
+            self.apiKeyRequested.emit()
+        elif action == "settings":
+            self.settingsRequested.emit()
+
+    def _on_about(self) -> None:
+        # open(), never exec(): exec() would nest an event loop under qasync.
+        if self._about is None:
+            self._about = QMessageBox(self)
+            self._about.setIcon(QMessageBox.Icon.Information)
+            self._about.setWindowTitle(self.tr("About Gemini Desk"))
+            self._about.setTextFormat(Qt.TextFormat.PlainText)
+            self._about.setText(
+                self.tr(
+                    "Gemini Desk %1\n\nA desktop voice assistant for the Gemini Live API: "
+                    "talk to Gemini, hear it answer, and read a live transcript."
+                ).replace("%1", __version__)
+            )
+            self._about.setStandardButtons(QMessageBox.StandardButton.Close)
+        self._about.open()
+
+    # --- internals --------------------------------------------------------------------
+    def _sync_mute(self, other: QAction | QPushButton, muted: bool) -> None:
+        blocked = other.blockSignals(True)
+        other.setChecked(muted)
+        other.blockSignals(blocked)
+        self._show_muted(muted)
+        self.muteToggled.emit(muted)
+
+    def _show_muted(self, muted: bool) -> None:
+        self.mute_button.setText(self.tr("Unmute") if muted else self.tr("Mute"))
+        self.mic_meter.set_muted(muted)

@@ -1,0 +1,136 @@
+"""Settings dialog: model, voice, system instruction, audio devices, API key."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; the caller's object is never changed.
+
+    Signals:
+        settingsAccepted(object): OK was clicked; carries a new :class:`Settings`, the
+            input with the edited fields replaced (and ``validated()``).
+        apiKeyRequested(): "Change API key…" was clicked.
+
+    Show it with ``open()`` (never ``exec()`` from a coroutine).
+    """
+
+    settingsAccepted = Signal(object)
+    apiKeyRequested = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        inputs: list[str],
+        outputs: list[str],
+        key_status: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self.setWindowTitle(self.tr("Settings"))
+        self.setObjectName("settingsDialog")
+
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("modelCombo")
+        self.model_combo.setEditable(True)
+        self.model_combo.addItems(list(KNOWN_MODELS))
+        self.model_combo.setCurrentText(settings.model)
+        self.model_combo.setAccessibleName(self.tr("Model"))
+
+        self.voice_combo = QComboBox()
+        self.voice_combo.setObjectName("voiceCombo")
+        self.voice_combo.addItems(list(VOICES))
+        self.voice_combo.setCurrentIndex(max(0, self.voice_combo.findText(settings.voice)))
+        self.voice_combo.setAccessibleName(self.tr("Voice"))
+
+        self.instruction_edit = QPlainTextEdit(settings.system_instruction)
+        self.instruction_edit.setObjectName("instructionEdit")
+        self.instruction_edit.setTabChangesFocus(True)  # Tab must leave it (keyboard users)
+        self.instruction_edit.setAccessibleName(self.tr("System instruction"))
+        self.instruction_edit.setMinimumHeight(90)
+
+        self.input_combo = self._device_combo(inputs, settings.input_device)
+        self.input_combo.setObjectName("inputCombo")
+        self.input_combo.setAccessibleName(self.tr("Microphone"))
+        self.output_combo = self._device_combo(outputs, settings.output_device)
+        self.output_combo.setObjectName("outputCombo")
+        self.output_combo.setAccessibleName(self.tr("Speaker"))
+
+        self.key_status_label = QLabel(key_status)
+        self.key_status_label.setObjectName("keyStatus")
+        self.key_status_label.setWordWrap(True)
+        self.change_key_button = QPushButton(self.tr("Change API &key…"))
+        self.change_key_button.setObjectName("changeKey")
+        self.change_key_button.clicked.connect(self.apiKeyRequested)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_status_label, 1)
+        key_row.addWidget(self.change_key_button)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Model:"), self.model_combo)
+        form.addRow(self.tr("&Voice:"), self.voice_combo)
+        form.addRow(self.tr("System &instruction:"), self.instruction_edit)
+        form.addRow(self.tr("Micro&phone:"), self.input_combo)
+        form.addRow(self.tr("Spea&ker:"), self.output_combo)
+        form.addRow(self.tr("API key:"), key_row)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._on_accepted)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    def set_key_status(self, status: str) -> None:
+        """Update the API key line, e.g. after the key was changed."""
+        self.key_status_label.setText(status)
+
+    def edited_settings(self) -> Settings:
+        """A new Settings: the input with this dialog's fields replaced."""
+        return dataclasses.replace(
+            self._settings,
+            model=self.model_combo.currentText().strip(),
+            voice=self.voice_combo.currentText(),
+            system_instruction=self.instruction_edit.toPlainText(),
+            input_device=str(self.input_combo.currentData()),
+            output_device=str(self.output_combo.currentData()),
+        ).validated()
+
+    # --- slots --------------------------------------------------------------------
+    def _on_accepted(self) -> None:
+        self.settingsAccepted.emit(self.edited_settings())
+        self.accept()
+
+    # --- internals ----------------------------------------------------------------
+    def _device_combo(self, devices: list[str], current: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(self.tr("System default"), "")
+        for name in devices:
+            combo.addItem(name, name)
+        if current and current not in devices:
+            # Keep a saved device that is unplugged right now instead of losing it.
+            combo.addItem(self.tr("%1 (not connected)").replace("%1", current), current)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        return combo

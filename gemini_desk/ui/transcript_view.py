@@ -1,0 +1,287 @@
+"""Live transcript: a scrolling column of turn bubbles that update as text streams in."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gemini_desk.core.transcript import Role, Turn
+
+# Within this many pixels of the bottom counts as "at the bottom" (follow new text).
+_STICKY_PX = 8
+_BUBBLE_WIDTH_FRACTION = 0.78
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TranscriptView", text)
+
+
+class _Bubble(QFrame):
+    """One turn: a small header line (who, when, latency, interrupted) and the text."""
+
+    def __init__(self, turn: Turn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.turn = turn
+        self._max_width = 400
+        self.setObjectName("userBubble" if turn.role is Role.USER else "modelBubble")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.header = QLabel(self)
+        self.header.setObjectName("bubbleHeader")
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.body = QLabel(self)
+        self.body.setObjectName("bubbleBody")
+        # Plain text: transcripts are untrusted and must never be parsed as HTML.
+        self.body.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 8)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.body)
+        self.refresh()
+
+    def refresh(self) -> None:
+        turn = self.turn
+        who = _tr("You") if turn.role is Role.USER else _tr("Gemini")
+        parts = [who, time.strftime("%H:%M:%S", time.localtime(turn.started_at))]
+        if turn.typed:
+            parts.append(_tr("typed"))
+        if turn.role is Role.MODEL and turn.latency_ms is not None:
+            parts.append(_tr("latency %1 ms").replace("%1", f"{turn.latency_ms:.0f}"))
+        if turn.interrupted:
+            parts.append(_tr("(interrupted)"))
+        header = " · ".join(parts)
+        if self.header.text() != header:
+            self.header.setText(header)
+        body = turn.text if turn.text or turn.finished else "…"
+        if self.body.text() != body:
+            self.body.setText(body)
+        self.setAccessibleName(header)
+        self.body.setAccessibleName(header)
+        self.fit()
+
+    def fit(self, max_width: int | None = None) -> None:
+        """Be as wide as the text needs, up to ``max_width``.
+
+        A word-wrapped QLabel otherwise settles on a narrow width and wraps short
+        sentences into tall columns.
+        """
+        if max_width is not None:
+            self._max_width = max_width
+            self.setMaximumWidth(max_width)
+        margins = self.layout().contentsMargins()
+        extra = margins.left() + margins.right() + 4
+        natural = max(
+            [self.header.fontMetrics().horizontalAdvance(self.header.text())]
+            + [
+                self.body.fontMetrics().horizontalAdvance(line)
+                for line in self.body.text().split("\n")
+            ]
+        )
+        self.setMinimumWidth(min(natural + extra, self._max_width))
+
+
+class TranscriptView(QWidget):
+    """Shows the conversation's turns as they stream in.
+
+    Signals: none.
+
+    ``show_turn`` inserts a turn the first time its id is seen and refreshes it in place
+    afterwards. New turns go at the end, except a user turn that starts while the
+    model's answer is still streaming: it goes before that answer, the same order the
+    core transcript keeps (the service can send the first words the user said after the
+    answer has begun). The view follows the newest text unless the user scrolled up.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bubbles: dict[int, _Bubble] = {}
+        self._rows: list[int] = []  # turn ids, top to bottom
+        self._follow = True
+
+        self._placeholder = QLabel(self.tr("Connect and start talking, or type below."))
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)
+        self._placeholder.setObjectName("transcriptPlaceholder")
+        self._placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._placeholder.setBackgroundRole(QPalette.ColorRole.Base)
+        self._placeholder.setAutoFillBackground(True)  # same backdrop as the turns
+
+        self._column = QWidget()
+        self._column.setObjectName("transcriptColumn")
+        self._column_layout = QVBoxLayout(self._column)
+        self._column_layout.setContentsMargins(12, 12, 12, 12)
+        self._column_layout.setSpacing(10)
+        self._column_layout.addStretch(1)
+
+        self._scroll = QScrollArea()
+        self._scroll.setObjectName("transcriptScroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidget(self._column)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrow keys/PgUp scroll it
+        self._scroll.setAccessibleName(self.tr("Transcript"))
+        self._scroll.viewport().installEventFilter(self)
+        bar = self._scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range_changed)
+        bar.valueChanged.connect(self._on_scrolled)
+
+        self._stack = QStackedWidget()
+        self._stack.addWidget(self._placeholder)
+        self._stack.addWidget(self._scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+        self.setFocusProxy(self._scroll)
+        self.setAccessibleName(self.tr("Transcript"))
+        self._apply_style()
+
+    # --- public -----------------------------------------------------------------
+    def show_turn(self, turn: Turn) -> None:
+        """Insert ``turn`` or refresh the bubble already showing it."""
+        bubble = self._bubbles.get(turn.id)
+        if bubble is not None:
+            bubble.turn = turn
+            bubble.refresh()
+            return
+        bubble = _Bubble(turn)
+        self._bubbles[turn.id] = bubble
+        index = len(self._rows)
+        if turn.role is Role.USER:
+            while index > 0:
+                above = self._bubbles[self._rows[index - 1]].turn
+                if above.role is not Role.MODEL or above.finished:
+                    break
+                index -= 1
+        self._rows.insert(index, turn.id)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        if turn.role is Role.USER:
+            row.addStretch(1)
+            row.addWidget(bubble)
+        else:
+            row.addWidget(bubble)
+            row.addStretch(1)
+        self._limit_width(bubble)
+        # The trailing stretch is the layout's first item: rows start at index 1.
+        self._column_layout.insertLayout(index + 1, row)
+        self._stack.setCurrentWidget(self._scroll)
+
+    def clear(self) -> None:
+        """Remove every turn and show the placeholder again."""
+        while self._column_layout.count() > 1:
+            item = self._column_layout.takeAt(1)
+            row = item.layout()
+            if row is not None:
+                while row.count():
+                    child = row.takeAt(0).widget()
+                    if child is not None:
+                        child.hide()
+                        child.deleteLater()
+                row.deleteLater()
+        self._bubbles.clear()
+        self._rows.clear()
+        self._follow = True
+        self._stack.setCurrentWidget(self._placeholder)
+
+    def turn_ids(self) -> list[int]:
+        """Turn ids in display order, top to bottom."""
+        return list(self._rows)
+
+    def turn_text(self, turn_id: int) -> str:
+        """The text shown for one turn (KeyError if it is not shown)."""
+        return self._bubbles[turn_id].body.text()
+
+    def turn_header(self, turn_id: int) -> str:
+        """The header line of one turn: who, time, latency, "(interrupted)"."""
+        return self._bubbles[turn_id].header.text()
+
+    def all_text(self) -> str:
+        """The whole conversation as plain text, one ``header: text`` block per turn."""
+        return "\n".join(
+            f"{self._bubbles[i].header.text()}\n{self._bubbles[i].body.text()}\n"
+            for i in self._rows
+        )
+
+    @property
+    def placeholder_visible(self) -> bool:
+        return self._stack.currentWidget() is self._placeholder
+
+    @property
+    def following(self) -> bool:
+        """True while the view sticks to the newest text."""
+        return self._follow
+
+    def scroll_area(self) -> QScrollArea:
+        return self._scroll
+
+    # --- Qt overrides -----------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The viewport, not this widget, knows the width bubbles may take; it is
+        # resized after this widget, so watch it directly.
+        if watched is self._scroll.viewport() and event.type() == QEvent.Type.Resize:
+            for bubble in self._bubbles.values():
+                self._limit_width(bubble)
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_style()
+
+    # --- slots --------------------------------------------------------------------
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self._scroll.verticalScrollBar().setValue(maximum)
+
+    def _on_scrolled(self, value: int) -> None:
+        self._follow = value >= self._scroll.verticalScrollBar().maximum() - _STICKY_PX
+
+    # --- internals ----------------------------------------------------------------
+    def _apply_style(self) -> None:
+        # User bubbles: a light tint of the highlight colour over the base, so ordinary
+        # text colour keeps its contrast (and selections stay visible) in light and
+        # dark palettes alike.
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Base)
+        accent = pal.color(QPalette.ColorRole.Highlight)
+        mix = 0.22
+
+        def blend(a: QColor, b: QColor, amount: float = mix) -> str:
+            r = round(a.red() * (1 - amount) + b.red() * amount)
+            g = round(a.green() * (1 - amount) + b.green() * amount)
+            bl = round(a.blue() * (1 - amount) + b.blue() * amount)
+            return f"rgb({r}, {g}, {bl})"
+
+        # Header: the text colour softened a little, not the placeholder grey, which is
+        # too faint on the tinted user bubble.
+        header = blend(pal.color(QPalette.ColorRole.Text), base, 0.38)
+
+        self.setStyleSheet(
+            "#transcriptColumn { background: palette(base); }"
+            f"#userBubble {{ background: {blend(base, accent)}; border-radius: 10px; }}"
+            "#modelBubble { background: palette(alternate-base);"
+            " border: 1px solid palette(midlight); border-radius: 10px; }"
+            f"#bubbleHeader {{ color: {header}; }}"
+        )
+
+    def _limit_width(self, bubble: _Bubble) -> None:
+        width = self._scroll.viewport().width() or self.width()
+        bubble.fit(max(200, int(width * _BUBBLE_WIDTH_FRACTION)))

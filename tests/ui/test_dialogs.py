@@ -1,0 +1,216 @@
+"""ApiKeyDialog and SettingsDialog."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QSignalSpy, QTest
+from PySide6.QtWidgets import QDialog, QLineEdit
+
+from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
+from gemini_desk.ui.api_key_dialog import API_KEY_URL, ApiKeyDialog
+from gemini_desk.ui.settings_dialog import SettingsDialog
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+
+@pytest.fixture
+def key_dialog(qapp) -> Iterator[ApiKeyDialog]:  # noqa: F811
+    dialog = ApiKeyDialog()
+    dialog.open()
+    process_events()
+    yield dialog
+    dialog.close()
+    dialog.deleteLater()
+
+
+@pytest.mark.parametrize(
+    ("text", "plausible"),
+    [
+        ("", False),
+        ("   ", False),
+        ("AIzaSyExample_123", True),
+        ("ab cd", False),
+        ("  AIzaPasted  ", True),
+        ("tab\tinside", False),
+    ],
+)
+def test_use_key_enabled_only_for_plausible_text(
+    key_dialog: ApiKeyDialog, text: str, plausible: bool
+) -> None:
+    key_dialog.key_edit.setText(text)
+    assert key_dialog.use_button.isEnabled() is plausible
+
+
+def test_key_entered(key_dialog: ApiKeyDialog) -> None:
+    spy = QSignalSpy(key_dialog.keyEntered)
+    demo = QSignalSpy(key_dialog.demoChosen)
+    QTest.keyClicks(key_dialog.key_edit, " AIzaKey123 ")
+    QTest.mouseClick(key_dialog.use_button, Qt.MouseButton.LeftButton)
+    assert spy.count() == 1 and spy.at(0) == ["AIzaKey123"]
+    assert demo.count() == 0
+    assert key_dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_enter_uses_the_key_only_when_plausible(key_dialog: ApiKeyDialog) -> None:
+    spy = QSignalSpy(key_dialog.keyEntered)
+    key_dialog.key_edit.setText("has space")
+    QTest.keyClick(key_dialog.key_edit, Qt.Key.Key_Return)
+    assert spy.count() == 0
+    assert key_dialog.hint_label.text()  # says why
+    key_dialog.key_edit.setText("AIzaKey")
+    assert not key_dialog.hint_label.text()
+    QTest.keyClick(key_dialog.key_edit, Qt.Key.Key_Return)
+    assert spy.count() == 1
+
+
+def test_demo_chosen(key_dialog: ApiKeyDialog) -> None:
+    spy = QSignalSpy(key_dialog.demoChosen)
+    keys = QSignalSpy(key_dialog.keyEntered)
+    QTest.mouseClick(key_dialog.demo_button, Qt.MouseButton.LeftButton)
+    assert spy.count() == 1 and keys.count() == 0
+    assert key_dialog.result() == ApiKeyDialog.DEMO
+
+
+def test_cancel_emits_nothing(key_dialog: ApiKeyDialog) -> None:
+    spies = [QSignalSpy(key_dialog.keyEntered), QSignalSpy(key_dialog.demoChosen)]
+    QTest.mouseClick(key_dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert [s.count() for s in spies] == [0, 0]
+    assert key_dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_key_hidden_by_default_and_toggle(key_dialog: ApiKeyDialog) -> None:
+    assert key_dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
+    key_dialog.show_key.setChecked(True)
+    assert key_dialog.key_edit.echoMode() == QLineEdit.EchoMode.Normal
+    key_dialog.show_key.setChecked(False)
+    assert key_dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_explains_and_says_where_the_key_goes(key_dialog: ApiKeyDialog) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    texts = " ".join(label.text() for label in key_dialog.findChildren(QLabel))
+    assert API_KEY_URL in texts
+    assert "Nothing leaves the machine" in texts
+    assert key_dialog.storage_label.isHidden()
+    key_dialog.set_storage_note("No keyring available: kept only until you quit")
+    assert key_dialog.storage_label.isVisible()
+    assert key_dialog.storage_label.text().startswith("No keyring")
+
+
+# --- settings --------------------------------------------------------------------------
+INPUTS = ["Built-in Microphone", "USB Headset"]
+OUTPUTS = ["Speakers", "USB Headset"]
+
+
+@pytest.fixture
+def original() -> Settings:
+    return Settings(
+        model=KNOWN_MODELS[1],
+        voice="Kore",
+        system_instruction="Be brief.",
+        input_device="USB Headset",
+        output_device="",
+        demo_chosen=True,
+        window_geometry="abc",
+        extra={"keep": 1},
+    )
+
+
+def make_settings_dialog(settings: Settings) -> SettingsDialog:
+    dialog = SettingsDialog(settings, INPUTS, OUTPUTS, "Stored in your system keyring")
+    dialog.open()
+    process_events()
+    return dialog
+
+
+def test_settings_round_trip_unchanged(qapp, original: Settings) -> None:  # noqa: F811
+    dialog = make_settings_dialog(original)
+    spy = QSignalSpy(dialog.settingsAccepted)
+    assert dialog.input_combo.currentText() == "USB Headset"
+    assert dialog.output_combo.currentText() == "System default"
+    QTest.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert spy.count() == 1
+    result = spy.at(0)[0]
+    assert result == original
+    assert result is not original
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+
+
+def test_settings_edits_and_system_default(qapp, original: Settings) -> None:  # noqa: F811
+    dialog = make_settings_dialog(original)
+    spy = QSignalSpy(dialog.settingsAccepted)
+    dialog.model_combo.setEditText("  my-custom-model ")
+    dialog.voice_combo.setCurrentText(VOICES[-1])
+    dialog.instruction_edit.setPlainText("Talk like a pirate.")
+    dialog.input_combo.setCurrentIndex(0)
+    assert dialog.input_combo.currentText() == "System default"
+    dialog.output_combo.setCurrentText("Speakers")
+    dialog.buttons.accepted.emit()
+    result = spy.at(0)[0]
+    assert result == dataclasses.replace(
+        original,
+        model="my-custom-model",
+        voice=VOICES[-1],
+        system_instruction="Talk like a pirate.",
+        input_device="",
+        output_device="Speakers",
+    )
+    assert original.voice == "Kore"  # the input was not touched
+    dialog.deleteLater()
+
+
+def test_settings_cancel_and_key_button(qapp, original: Settings) -> None:  # noqa: F811
+    dialog = make_settings_dialog(original)
+    spy = QSignalSpy(dialog.settingsAccepted)
+    key = QSignalSpy(dialog.apiKeyRequested)
+    assert dialog.key_status_label.text() == "Stored in your system keyring"
+    QTest.mouseClick(dialog.change_key_button, Qt.MouseButton.LeftButton)
+    assert key.count() == 1
+    dialog.set_key_status("Key changed")
+    assert dialog.key_status_label.text() == "Key changed"
+    dialog.buttons.rejected.emit()
+    assert spy.count() == 0
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    dialog.deleteLater()
+
+
+def test_settings_keeps_an_unplugged_device(qapp) -> None:  # noqa: F811
+    settings = Settings(input_device="Old Headset")
+    dialog = make_settings_dialog(settings)
+    assert "Old Headset" in dialog.input_combo.currentText()
+    assert "not connected" in dialog.input_combo.currentText()
+    assert dialog.edited_settings().input_device == "Old Headset"
+    dialog.deleteLater()
+
+
+def test_settings_tab_reaches_every_field(qapp, original: Settings) -> None:  # noqa: F811
+    from PySide6.QtWidgets import QApplication
+
+    dialog = make_settings_dialog(original)
+    dialog.activateWindow()
+    assert QTest.qWaitForWindowActive(dialog)
+    dialog.model_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    seen = []
+    for _ in range(20):
+        current = QApplication.focusWidget()
+        if current in seen:
+            break
+        seen.append(current)
+        QTest.keyClick(current, Qt.Key.Key_Tab)
+    for widget in (
+        dialog.voice_combo,
+        dialog.instruction_edit,
+        dialog.input_combo,
+        dialog.output_combo,
+        dialog.change_key_button,
+    ):
+        assert widget in seen, widget.objectName()
+    dialog.close()
+    dialog.deleteLater()

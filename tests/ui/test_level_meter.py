@@ -1,0 +1,107 @@
+"""LevelMeter: polls its source on a timer, ballistics, peak hold, clip, muted look."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from gemini_desk.ui.level_meter import FLOOR_DB, LevelMeter
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+
+class FakeSource:
+    def __init__(self) -> None:
+        self.level: tuple[float, float, bool] = (float("-inf"), float("-inf"), False)
+        self.calls = 0
+
+    def __call__(self) -> tuple[float, float, bool]:
+        self.calls += 1
+        return self.level
+
+
+@pytest.fixture
+def source() -> FakeSource:
+    return FakeSource()
+
+
+@pytest.fixture
+def meter(qapp, source: FakeSource) -> Iterator[LevelMeter]:  # noqa: F811
+    widget = LevelMeter(source, "Mic")
+    widget.resize(240, 24)
+    yield widget
+    widget.close()
+    widget.deleteLater()
+
+
+def test_polls_its_source_only_while_visible(meter: LevelMeter, source: FakeSource) -> None:
+    process_events(80)
+    assert source.calls == 0
+    meter.show()
+    process_events(250)
+    assert 3 <= source.calls <= 12  # ~30 fps
+    meter.hide()
+    calls = source.calls
+    process_events(100)
+    assert source.calls == calls
+
+
+def test_fast_attack_slow_release(meter: LevelMeter, source: FakeSource) -> None:
+    source.level = (-10.0, -3.0, False)
+    meter.poll(dt=1 / 30)
+    assert meter.rms_db == pytest.approx(-10.0)
+    assert meter.peak_db == pytest.approx(-3.0)
+    source.level = (-60.0, -60.0, False)
+    meter.poll(dt=0.5)
+    assert meter.rms_db == pytest.approx(-20.0)  # 20 dB/s release
+    assert meter.peak_db == pytest.approx(-3.0)  # peak is held for a second
+    meter.poll(dt=0.6)
+    assert meter.peak_db < -3.0
+
+
+def test_silence_and_garbage_show_the_floor(meter: LevelMeter, source: FakeSource) -> None:
+    source.level = (float("nan"), float("-inf"), False)
+    meter.poll(dt=0.1)
+    assert meter.rms_db == FLOOR_DB
+    source.level = (12.0, 3.0, False)  # above full scale: clamp
+    meter.poll(dt=0.1)
+    assert meter.rms_db == 0.0
+    assert meter.peak_db == 0.0
+
+
+def test_clip_lamp_lights_and_fades(meter: LevelMeter, source: FakeSource) -> None:
+    source.level = (-1.0, 0.0, True)
+    meter.poll(dt=0.03)
+    assert meter.clip_lit
+    source.level = (-30.0, -20.0, False)
+    meter.poll(dt=2.0)
+    assert not meter.clip_lit
+
+
+def test_muted_look(meter: LevelMeter, source: FakeSource) -> None:
+    source.level = (-6.0, -1.0, True)
+    meter.poll(dt=0.03)
+    meter.set_muted(True)
+    assert meter.muted
+    assert meter.rms_db == FLOOR_DB and meter.peak_db == FLOOR_DB
+    assert not meter.clip_lit
+    meter.poll(dt=0.03)
+    assert meter.rms_db == FLOOR_DB
+    meter.show()
+    image = meter.grab().toImage()  # paints without errors in the muted state
+    assert not image.isNull()
+    meter.set_muted(False)
+    meter.poll(dt=0.03)
+    assert meter.rms_db == pytest.approx(-6.0)
+
+
+def test_paints_levels(meter: LevelMeter, source: FakeSource) -> None:
+    meter.show()
+    source.level = (-12.0, -3.0, False)
+    meter.poll(dt=0.03)
+    quiet = meter.grab().toImage()
+    source.level = (-1.0, -0.5, True)
+    meter.poll(dt=0.03)
+    loud = meter.grab().toImage()
+    assert quiet != loud
+    assert meter.accessibleName() == "Mic level"

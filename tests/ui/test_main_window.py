@@ -1,0 +1,279 @@
+"""MainWindow: signals from buttons, menus and keys; state shown in widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QSignalSpy, QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.transcript import Role, Turn
+from gemini_desk.ui.main_window import MainWindow
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+
+def _silence() -> tuple[float, float, bool]:
+    return float("-inf"), float("-inf"), False
+
+
+@pytest.fixture
+def window(qapp) -> Iterator[MainWindow]:  # noqa: F811
+    win = MainWindow(_silence, _silence)
+    win.show()
+    win.activateWindow()
+    assert QTest.qWaitForWindowActive(win)
+    yield win
+    win.close_now()
+    win.deleteLater()
+
+
+def test_defaults(window: MainWindow) -> None:
+    assert window.windowTitle() == "Gemini Desk"
+    assert window.width() >= 800 and window.height() >= 600
+    assert window.minimumWidth() > 0 and window.minimumHeight() > 0
+    assert window.connect_button.text() == "Connect"
+    assert window.state_label.text() == "Disconnected"
+    assert not window.text_box.isEnabled()
+    assert "Connect" in window.text_box.placeholderText()
+    assert window.transcript.placeholder_visible
+
+
+def test_connect_button_follows_state(window: MainWindow) -> None:
+    connect = QSignalSpy(window.connectRequested)
+    disconnect = QSignalSpy(window.disconnectRequested)
+    QTest.mouseClick(window.connect_button, Qt.MouseButton.LeftButton)
+    assert connect.count() == 1 and disconnect.count() == 0
+
+    window.set_session_state(SessionState.CONNECTING)
+    assert window.connect_button.text() == "Connecting…"
+    assert not window.connect_button.isEnabled()
+    assert not window.connect_action.isEnabled()
+    assert window.state_label.text() == "Connecting…"
+    window.connect_action.trigger()
+    assert connect.count() == 1 and disconnect.count() == 0
+
+    window.set_session_state(SessionState.CONNECTED)
+    assert window.connect_button.text() == "Disconnect"
+    assert window.connect_button.isEnabled()
+    assert window.state_label.text() == "Connected"
+    assert window.text_box.isEnabled() and window.send_button.isEnabled()
+    QTest.mouseClick(window.connect_button, Qt.MouseButton.LeftButton)
+    assert disconnect.count() == 1
+
+    window.set_session_state(SessionState.CLOSING)
+    assert window.connect_button.text() == "Closing…"
+    assert not window.connect_button.isEnabled()
+    assert window.state_label.text() == "Closing…"
+    assert not window.text_box.isEnabled()
+
+    window.set_session_state(SessionState.DISCONNECTED, "the network went away")
+    assert window.connect_button.text() == "Connect"
+    assert window.state_label.text() == "Disconnected — the network went away"
+
+
+def test_enter_sends_and_clears(window: MainWindow) -> None:
+    spy = QSignalSpy(window.textSubmitted)
+    window.set_session_state(SessionState.CONNECTED)
+    window.text_box.setFocus()
+    QTest.keyClicks(window.text_box, "  hello there ")
+    QTest.keyClick(window.text_box, Qt.Key.Key_Return)
+    assert spy.count() == 1
+    assert spy.at(0) == ["hello there"]
+    assert window.text_box.text() == ""
+
+    QTest.keyClick(window.text_box, Qt.Key.Key_Return)
+    QTest.keyClicks(window.text_box, "   ")
+    QTest.keyClick(window.text_box, Qt.Key.Key_Enter)
+    assert spy.count() == 1
+
+    QTest.keyClicks(window.text_box, "by button")
+    QTest.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    assert spy.count() == 2 and spy.at(1) == ["by button"]
+
+
+def test_text_box_ignored_when_not_connected(window: MainWindow) -> None:
+    spy = QSignalSpy(window.textSubmitted)
+    window.text_box.setText("typed while offline")
+    window.text_box.returnPressed.emit()
+    assert spy.count() == 0
+
+
+def test_menu_actions_emit_signals(window: MainWindow) -> None:
+    cases = [
+        (window.settings_action, window.settingsRequested),
+        (window.api_key_action, window.apiKeyRequested),
+        (window.quit_action, window.quitRequested),
+    ]
+    for action, signal in cases:
+        spy = QSignalSpy(signal)
+        action.trigger()
+        assert spy.count() == 1, action.text()
+    assert window.settings_action.shortcut().toString() == "Ctrl+,"
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.connect_action.shortcut().toString() == "Ctrl+Return"
+    assert window.mute_action.shortcut().toString() == "Ctrl+M"
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Session", "&Help"]
+
+
+def test_connect_shortcut(window: MainWindow) -> None:
+    spy = QSignalSpy(window.connectRequested)
+    QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert spy.count() == 1
+    window.set_session_state(SessionState.CONNECTED)
+    assert window.connect_action.text() == "&Disconnect"
+    spy = QSignalSpy(window.disconnectRequested)
+    window.text_box.setFocus()
+    QTest.keyClick(window.text_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert spy.count() == 1
+
+
+def test_mute_button_action_and_shortcut_stay_in_sync(window: MainWindow) -> None:
+    spy = QSignalSpy(window.muteToggled)
+    QTest.mouseClick(window.mute_button, Qt.MouseButton.LeftButton)
+    assert spy.count() == 1 and spy.at(0) == [True]
+    assert window.mute_action.isChecked()
+    assert window.mute_button.text() == "Unmute"
+    assert window.mic_meter.muted
+
+    QTest.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert spy.count() == 2 and spy.at(1) == [False]
+    assert not window.mute_button.isChecked()
+    assert not window.mic_meter.muted
+
+    window.set_muted(True)  # the app confirms a state: no signal
+    assert spy.count() == 2
+    assert window.mute_button.isChecked() and window.mute_action.isChecked()
+    assert window.mic_meter.muted
+    assert not window.speaker_meter.muted
+
+
+def test_status_bar_model_demo_latency(window: MainWindow) -> None:
+    window.set_model("gemini-live-2.5-flash-preview")
+    assert window.model_label.text() == "gemini-live-2.5-flash-preview"
+    assert window.demo_label.isHidden()
+    window.set_demo_mode(True)
+    assert window.demo_label.isVisible()
+    assert window.demo_label.text() == "Demo mode (local server)"
+    window.set_demo_mode(False)
+    assert window.demo_label.isHidden()
+    assert window.latency_label.isHidden()
+    window.set_latency(411.6)
+    assert window.latency_label.isVisible()
+    assert window.latency_label.text() == "Last response: 412 ms"
+    window.set_latency(None)
+    assert window.latency_label.isHidden()
+
+
+@pytest.mark.parametrize(
+    ("action", "signal_name", "label"),
+    [
+        ("api_key", "apiKeyRequested", "Enter API key…"),
+        ("settings", "settingsRequested", "Open Settings…"),
+    ],
+)
+def test_error_banner_action(window: MainWindow, action: str, signal_name: str, label: str) -> None:
+    banner = window.error_banner
+    assert banner.isHidden()
+    spy = QSignalSpy(getattr(window, signal_name))
+    window.show_error("Something failed.", action=action)
+    process_events()
+    assert banner.isVisible()
+    assert banner.message == "Something failed."
+    assert banner.action_button.isVisible()
+    assert banner.action_button.text() == label
+    QTest.mouseClick(banner.action_button, Qt.MouseButton.LeftButton)
+    assert spy.count() == 1
+    window.clear_error()
+    assert banner.isHidden()
+
+
+def test_error_banner_without_action_and_dismiss(window: MainWindow) -> None:
+    banner = window.error_banner
+    window.show_error("No microphone found.")
+    assert banner.isVisible()
+    assert not banner.action_button.isVisible()
+    QTest.mouseClick(banner.dismiss_button, Qt.MouseButton.LeftButton)
+    assert banner.isHidden()
+    with pytest.raises(ValueError):
+        window.show_error("x", action="reboot")
+
+
+def test_close_asks_the_app_instead(window: MainWindow) -> None:
+    spy = QSignalSpy(window.quitRequested)
+    assert not window.close()
+    assert spy.count() == 1
+    assert window.isVisible()
+
+
+def test_show_turn_and_clear_transcript(window: MainWindow) -> None:
+    window.show_turn(Turn(1, Role.USER, "hi"))
+    assert window.transcript.turn_text(1) == "hi"
+    window.clear_transcript()
+    assert window.transcript.placeholder_visible
+
+
+def test_about_opens_without_exec(window: MainWindow) -> None:
+    window.about_action.trigger()
+    process_events()
+    about = window._about
+    assert about is not None and about.isVisible()
+    about.close()
+
+
+def _tab_chain(start: QWidget) -> list[QWidget]:
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    seen: list[QWidget] = []
+    for _ in range(30):
+        current = QApplication.focusWidget()
+        assert current is not None
+        if current in seen:
+            break
+        seen.append(current)
+        QTest.keyClick(current, Qt.Key.Key_Tab)
+    return seen
+
+
+def test_every_control_reachable_by_tab(window: MainWindow) -> None:
+    window.set_session_state(SessionState.CONNECTED)
+    window.show_error("Key refused.", action="api_key")
+    window.show_turn(Turn(1, Role.MODEL, "hello"))
+    process_events()
+    chain = _tab_chain(window.connect_button)
+    expected = [
+        window.connect_button,
+        window.mute_button,
+        window.transcript.scroll_area(),
+        window.error_banner.action_button,
+        window.error_banner.dismiss_button,
+        window.text_box,
+        window.send_button,
+    ]
+    assert chain == expected
+    # And nothing else in the window takes Tab focus that the walk missed.
+    focusable = [
+        w
+        for w in window.findChildren(QWidget)
+        if w.isVisible()
+        and w.isEnabled()
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and w.window() is window
+    ]
+    assert set(focusable) <= set(chain), [w.objectName() or type(w).__name__ for w in focusable]
+
+
+def test_controls_have_accessible_names(window: MainWindow) -> None:
+    for widget in (
+        window.connect_button,
+        window.mute_button,
+        window.text_box,
+        window.send_button,
+        window.error_banner.dismiss_button,
+        window.mic_meter,
+        window.speaker_meter,
+        window.transcript.scroll_area(),
+    ):
+        assert widget.accessibleName(), widget
