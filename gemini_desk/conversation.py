@@ -61,6 +61,7 @@ class Speaker(Protocol):
     def stop(self) -> None: ...
     def feed(self, pcm: bytes, rate: int = 24_000) -> None: ...
     def clear(self) -> None: ...
+    def end_turn(self) -> None: ...
 
 
 MicFactory = Callable[[Callable[[bytes], None]], Microphone]
@@ -211,6 +212,8 @@ class Conversation:
                 self.speaker.clear()
             self._answering = False
         elif isinstance(event, TurnComplete):
+            if self.speaker is not None:
+                self.speaker.end_turn()
             self._answering = False
         self.transcript.apply(event)
 

@@ -1,0 +1,32 @@
+"""Scripted faults and audio pacing modes for sim connections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FaultKind = Literal["drop", "internal_error", "go_away", "burst", "slow", "normal"]
+PACING_MODES: tuple[str, ...] = ("normal", "burst", "slow")
+INTERNAL_ERROR_REASON = "Internal error encountered."
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Do ``kind`` once ``after_turns`` answers have ended (0: right after setup),
+    waiting ``delay_s`` more. ``time_left_s`` is for ``go_away``.
+
+    Kinds: ``drop`` (abort the TCP connection, no close frame), ``internal_error``
+    (close 1011), ``go_away`` (send goAway, close when the time is up), and the
+    pacing modes ``burst``/``slow``/``normal``.
+    """
+
+    kind: FaultKind
+    after_turns: int = 0
+    delay_s: float = 0.0
+    time_left_s: float = 5.0
+
+
+def check_pacing(mode: str) -> str:
+    if mode not in PACING_MODES:
+        raise ValueError(f"pacing must be one of {PACING_MODES}, not {mode!r}")
+    return mode

@@ -1,0 +1,290 @@
+"""SimServer: the local TLS websocket stand-in for the Gemini Live API."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import itertools
+import logging
+import re
+import secrets
+import shutil
+from collections.abc import Sequence
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from . import protocol as p
+from .config import SimConfig
+from .connection import ConnectionContext, SimConnection
+from .faults import INTERNAL_ERROR_REASON, Fault, check_pacing
+from .model import LocalModel, ScriptedReply
+from .records import SimSession
+from .tls import TlsFiles, generate_tls
+
+log = logging.getLogger("gemini_desk.sim")
+
+PATH_RE = re.compile(
+    r"/ws/google\.ai\.generativelanguage\.(?P<version>v\w+)\.GenerativeService\.BidiGenerateContent"
+)
+BAD_KEY_REASON = "API key not valid. Please pass a valid API key."
+# The handle is part of the setup payload, and an unknown model is refused with 1007
+# (invalid argument) too, so an unknown or expired handle is refused the same way.
+BAD_HANDLE_REASON = "Session resumption handle is invalid or has expired."
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def _truncate_reason(reason: str) -> str:
+    """Close reasons are limited to 123 bytes of UTF-8."""
+    data = reason.encode("utf-8")
+    return reason if len(data) <= 123 else data[:123].decode("utf-8", "ignore")
+
+
+def model_not_found_reason(model: str, version: str) -> str:
+    name = model if model.startswith("models/") else f"models/{model}"
+    return (
+        f"{name} is not found for API version {version}, or is not supported for "
+        "bidiGenerateContent. Call ListModels to see the list of available models and their "
+        "supported methods."
+    )
+
+
+class SimServer:
+    """Serve the Live API protocol on 127.0.0.1 over TLS with a generated certificate."""
+
+    def __init__(
+        self,
+        config: SimConfig | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        cert_dir: Path | str | None = None,
+    ) -> None:
+        if host not in LOCAL_HOSTS:
+            raise ValueError(f"the sim only listens on 127.0.0.1, not {host!r}")
+        self.config = config or SimConfig()
+        check_pacing(self.config.pacing)
+        self.requested_port = port
+        self.cert_dir = Path(cert_dir) if cert_dir is not None else None
+        self.sessions: list[SimSession] = []
+        self.model = LocalModel()
+        self.tls: TlsFiles | None = None
+        self._pacing = self.config.pacing
+        self._server: Server | None = None
+        self._port: int | None = None
+        self._ids = itertools.count(1)
+        self._handles: dict[str, int] = {}
+        self._live: dict[int, SimConnection] = {}
+        self._scripts: list[list[Fault]] = []
+
+    # ---- lifecycle ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._server is not None:
+            raise RuntimeError("SimServer already started")
+        self.tls = generate_tls(self.cert_dir)
+        self._server = await serve(
+            self._handle,
+            "127.0.0.1",
+            self.requested_port,
+            ssl=self.tls.server_context(),
+            process_request=self._process_request,
+            max_size=self.config.max_message_bytes,
+            ping_interval=None,
+            logger=logging.getLogger("gemini_desk.sim.websockets"),
+        )
+        self._port = self._server.sockets[0].getsockname()[1]
+        log.info("sim listening on %s (CA %s)", self.base_url, self.ca_file)
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close()
+        await server.wait_closed()
+        if self.cert_dir is None and self.tls is not None:
+            shutil.rmtree(self.tls.directory, ignore_errors=True)
+        log.info("sim stopped")
+
+    async def __aenter__(self) -> SimServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("SimServer not started")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    @property
+    def ca_file(self) -> Path:
+        if self.tls is None:
+            raise RuntimeError("SimServer not started")
+        return self.tls.ca_file
+
+    @property
+    def connections(self) -> list[SimConnection]:
+        """Connections past setup that are still open."""
+        return list(self._live.values())
+
+    # ---- test controls -----------------------------------------------------------
+
+    def queue_reply(
+        self, text: str, audio: np.ndarray | None = None, input_text: str | None = None
+    ) -> None:
+        """Answer the next user turn (any connection) with this instead of the echo."""
+        self.model.scripted.append(ScriptedReply(text=text, audio=audio, input_text=input_text))
+
+    def script_next_connection(self, *faults: Fault) -> None:
+        """Faults for the next connection that completes setup."""
+        self._scripts.append(list(faults))
+
+    def set_pacing(self, mode: str) -> None:
+        """``normal`` (config.pace times real time), ``burst`` or ``slow``, for all connections."""
+        self._pacing = check_pacing(mode)
+        for conn in self.connections:
+            conn.pacing = None
+
+    @property
+    def pacing(self) -> str:
+        return self._pacing
+
+    async def drop(self) -> int:
+        """Abort every live connection (no close frame). Returns how many."""
+        conns = self.connections
+        for conn in conns:
+            conn.drop()
+        return len(conns)
+
+    async def fail(self, code: int = 1011, reason: str = INTERNAL_ERROR_REASON) -> int:
+        """Start closing every live connection with ``code`` (default 1011 internal error).
+
+        Returns at once: the close handshake needs the client, which may be waiting on us.
+        """
+        conns = self.connections
+        for conn in conns:
+            conn.close_soon(code, reason)
+        return len(conns)
+
+    async def go_away(self, time_left_s: float = 5.0, close_after: bool = True) -> int:
+        """Send ``goAway``; close each connection once the time left has passed."""
+        conns = self.connections
+        await asyncio.gather(*(c.go_away(time_left_s, close_after) for c in conns))
+        return len(conns)
+
+    async def send_tool_call(
+        self, name: str, args: dict[str, Any] | None = None, call_id: str | None = None
+    ) -> str:
+        """Send a ``toolCall`` with one function call to every live connection."""
+        call_id = call_id or f"call-{secrets.token_hex(4)}"
+        call = {"id": call_id, "name": name, "args": args or {}}
+        await asyncio.gather(*(c.send_tool_call([call]) for c in self.connections))
+        return call_id
+
+    async def cancel_tool_calls(self, ids: Sequence[str]) -> None:
+        await asyncio.gather(*(c.cancel_tool_calls(list(ids)) for c in self.connections))
+
+    # ---- websocket handling ------------------------------------------------------
+
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        match = PATH_RE.fullmatch(urlsplit(request.path).path)
+        if match is None or match["version"] not in self.config.api_versions:
+            log.info("sim: 404 for %s", urlsplit(request.path).path)
+            return connection.respond(HTTPStatus.NOT_FOUND, "Not Found\n")
+        return None
+
+    def _key_ok(self, request: Request) -> bool:
+        key = request.headers.get("x-goog-api-key")
+        if key is None:
+            keys = parse_qs(urlsplit(request.path).query).get("key")
+            key = keys[0] if keys else None
+        return key is not None and hmac.compare_digest(
+            key.encode("utf-8"), self.config.api_key.encode("utf-8")
+        )
+
+    def _issue_handle(self, record: SimSession) -> str:
+        handle = f"sim-{record.id}-{secrets.token_urlsafe(12)}"
+        self._handles[handle] = record.id
+        return handle
+
+    async def _refuse(
+        self, ws: ServerConnection, record: SimSession, code: int, reason: str
+    ) -> None:
+        reason = _truncate_reason(reason)
+        record.close_code, record.close_reason = code, reason
+        log.info("sim session %d refused: %d %s", record.id, code, reason)
+        await ws.close(code, reason)
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        record = SimSession(id=next(self._ids), path=ws.request.path)
+        self.sessions.append(record)
+        try:
+            await self._run_session(ws, record)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._live.pop(record.id, None)
+            record.closed = True
+            if record.close_code is None and ws.close_code is not None:
+                record.close_code = ws.close_code
+
+    async def _run_session(self, ws: ServerConnection, record: SimSession) -> None:
+        assert ws.request is not None
+        # Like the service, read the setup before refusing a bad key: the SDK sends its
+        # setup right after the handshake and expects the close code when it reads.
+        try:
+            first = await asyncio.wait_for(ws.recv(), self.config.setup_timeout_s)
+        except TimeoutError:
+            first = None
+        if not self._key_ok(ws.request):
+            await self._refuse(ws, record, 1008, BAD_KEY_REASON)
+            return
+        record.api_key_ok = True
+        if first is None:
+            await self._refuse(ws, record, 1007, "Setup message not received in time.")
+            return
+        try:
+            obj = p.decode_frame(first)
+            setup = p.parse_client_message(obj)
+        except p.ProtocolError as exc:
+            await self._refuse(ws, record, 1007, str(exc))
+            return
+        if not isinstance(setup, p.Setup):
+            await self._refuse(ws, record, 1007, "The first message must be a setup message.")
+            return
+        record.setup = setup.raw
+        record.model = setup.model
+        version = PATH_RE.fullmatch(urlsplit(ws.request.path).path)
+        if not self.config.has_model(setup.model):
+            api_version = version["version"] if version else "v1beta"
+            await self._refuse(ws, record, 1007, model_not_found_reason(setup.model, api_version))
+            return
+        if setup.resume_handle is not None:
+            if setup.resume_handle not in self._handles:
+                await self._refuse(ws, record, 1007, BAD_HANDLE_REASON)
+                return
+            record.resumed_from = setup.resume_handle
+        ctx = ConnectionContext(
+            config=self.config,
+            model=self.model,
+            issue_handle=self._issue_handle,
+            pacing=lambda: self._pacing,
+        )
+        script = self._scripts.pop(0) if self._scripts else []
+        conn = SimConnection(ws, ctx, record, script)
+        self._live[record.id] = conn
+        log.info("sim session %d: setup for %s", record.id, setup.model)
+        await conn.serve(setup)
