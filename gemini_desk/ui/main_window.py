@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -252,6 +253,10 @@ class MainWindow(QMainWindow):
         connected = state is SessionState.CONNECTED
         self.text_box.setEnabled(connected)
         self.send_button.setEnabled(connected)
+        focused = QApplication.focusWidget()
+        if connected and (focused is None or focused is self.connect_button):
+            # Ready to talk or type: put the cursor where typing goes.
+            self.text_box.setFocus()
         self.text_box.setPlaceholderText(
             self.tr("Type a message and press Enter")
             if connected

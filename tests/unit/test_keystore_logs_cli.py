@@ -93,8 +93,20 @@ def test_cli_options() -> None:
         ["--demo", "--connect", "--model", "m", "--mic", "USB", "--log-level", "debug"]
     )
     assert (args.demo, args.connect, args.model, args.mic, args.log_level) == (
-        True, True, "m", "USB", "DEBUG"
+        True,
+        True,
+        "m",
+        "USB",
+        "DEBUG",
     )
     help_text = build_parser().format_help()
-    for option in ("--demo", "--base-url", "--model", "--connect", "--mic", "--speaker", "--log-level"):
+    for option in (
+        "--demo",
+        "--base-url",
+        "--model",
+        "--connect",
+        "--mic",
+        "--speaker",
+        "--log-level",
+    ):
         assert option in help_text

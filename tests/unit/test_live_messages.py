@@ -65,7 +65,9 @@ def test_camel_case_wire_json_parses_through_the_sdk() -> None:
     data = base64.urlsafe_b64encode(b"\x00\x01").decode()
     wire = {
         "serverContent": {
-            "modelTurn": {"parts": [{"inlineData": {"mimeType": "audio/pcm;rate=16000", "data": data}}]}
+            "modelTurn": {
+                "parts": [{"inlineData": {"mimeType": "audio/pcm;rate=16000", "data": data}}]
+            }
         }
     }
     from google.genai import _live_converters as conv

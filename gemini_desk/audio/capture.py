@@ -1,0 +1,194 @@
+"""Microphone capture: PortAudio callback -> ring buffer -> 16 kHz int16 chunks on the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import sounddevice as sd
+
+from gemini_desk.audio.devices import AudioDeviceError, DeviceInfo, resolve_device
+from gemini_desk.core.level_meter import LevelMeter
+from gemini_desk.core.resampler import StreamResampler, float32_to_int16
+from gemini_desk.core.ring_buffer import RingBuffer
+
+__all__ = ["SEND_RATE", "MicCapture"]
+
+log = logging.getLogger("gemini_desk.audio")
+
+SEND_RATE = 16000  # what the Live API takes: audio/pcm;rate=16000
+_RING_SECONDS = 2.0  # how long the loop may stall before samples are dropped
+_DRAIN_BLOCK = 4096
+
+
+class MicCapture:
+    """Captures mono audio at the device's native rate and delivers it on the asyncio
+    loop as 16 kHz int16 little-endian chunks of exactly ``chunk_ms``.
+
+    The PortAudio callback only copies into a preallocated ring, updates the level
+    meter and, if no wake-up is pending, schedules one ``_pump`` on the loop with
+    ``call_soon_threadsafe`` (so at most one wake-up per block). ``on_chunk`` is called
+    on the loop thread.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        on_chunk: Callable[[bytes], None],
+        device: str | int | None = None,
+        block_ms: int = 10,
+        chunk_ms: int = 20,
+    ) -> None:
+        self._loop = loop
+        self._on_chunk = on_chunk
+        self._device_spec = device
+        self._block_ms = block_ms
+        self._chunk_bytes = SEND_RATE * chunk_ms // 1000 * 2
+        self.level = LevelMeter()
+        self._muted = False
+        self._stream: sd.InputStream | None = None
+        self._device: DeviceInfo | None = None
+        self._samplerate = 0
+        self._ring: RingBuffer | None = None
+        self._resampler: StreamResampler | None = None
+        self._scratch = np.zeros(_DRAIN_BLOCK, dtype=np.float32)
+        self._pending = bytearray()
+        self._wake_pending = False
+        # Callback-owned counters.
+        self.status_events = 0  # callbacks that reported any status flag
+        self.input_overflows = 0  # PortAudio said input was lost before we saw it
+        self.wakeups = 0
+        self.callbacks = 0  # grows while the device delivers audio: a liveness signal
+
+    # -- public API ----------------------------------------------------------------
+
+    @property
+    def device_name(self) -> str | None:
+        return self._device.name if self._device else None
+
+    @property
+    def samplerate(self) -> int:
+        """The device's native rate the stream runs at (0 before start())."""
+        return self._samplerate
+
+    @property
+    def running(self) -> bool:
+        return self._stream is not None
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @muted.setter
+    def muted(self, value: bool) -> None:
+        self._muted = bool(value)
+        if self._muted:
+            self.level.reset()
+
+    @property
+    def overflows(self) -> int:
+        """Times input was lost: ring full (loop too slow) or PortAudio input overflow."""
+        ring_overflows = self._ring.overflows if self._ring else 0
+        return ring_overflows + self.input_overflows
+
+    @property
+    def dropped_samples(self) -> int:
+        return self._ring.dropped_samples if self._ring else 0
+
+    def start(self) -> None:
+        if self._stream is not None:
+            return
+        dev = resolve_device(self._device_spec, "input")
+        rate = int(dev.default_samplerate)
+        self._prepare(rate)
+        try:
+            stream = sd.InputStream(
+                device=dev.index,
+                samplerate=rate,
+                channels=1,
+                dtype="float32",
+                blocksize=rate * self._block_ms // 1000,
+                latency="low",
+                callback=self._callback,
+            )
+            stream.start()
+        except (sd.PortAudioError, ValueError) as exc:
+            raise AudioDeviceError(
+                f"Could not open the microphone {dev.name!r} at {rate} Hz: {exc}. "
+                "It may be in use by another program or unplugged."
+            ) from exc
+        self._device = dev
+        self._stream = stream
+        log.info("capture started on %r at %d Hz", dev.name, rate)
+
+    def stop(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            stream.stop()
+        finally:
+            stream.close()
+        self.level.reset()
+        log.info("capture stopped (overflows=%d)", self.overflows)
+
+    # -- internals -----------------------------------------------------------------
+
+    def _prepare(self, rate: int) -> None:
+        """Allocate everything the callback and the pump use (no stream needed)."""
+        self._samplerate = rate
+        self._ring = RingBuffer(int(rate * _RING_SECONDS), dtype=np.float32)
+        self._resampler = StreamResampler(rate, SEND_RATE)
+        self._pending.clear()
+        self._wake_pending = False
+
+    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
+        # PortAudio thread: copy, meter, maybe wake. No logging, no allocation of buffers.
+        ring = self._ring
+        if ring is None:
+            return
+        self.callbacks += 1
+        if status:
+            self.status_events += 1
+            if status.input_overflow:
+                self.input_overflows += 1
+        mono = indata[:, 0]
+        ring.write(mono)
+        if not self._muted:
+            self.level.update(mono)
+        if not self._wake_pending:
+            self._wake_pending = True
+            self.wakeups += 1
+            try:
+                self._loop.call_soon_threadsafe(self._pump)
+            except RuntimeError:  # loop closed during shutdown
+                self._wake_pending = False
+
+    def _pump(self) -> None:
+        """Loop thread: drain the ring, resample, emit whole chunks."""
+        # Reset first so a block written while we drain schedules another pump.
+        self._wake_pending = False
+        ring, resampler = self._ring, self._resampler
+        if ring is None or resampler is None:
+            return
+        if self._muted:
+            while ring.read_into(self._scratch):
+                pass
+            self._pending.clear()
+            resampler.reset()
+            return
+        while True:
+            n = ring.read_into(self._scratch)
+            if n == 0:
+                break
+            out = resampler.process(self._scratch[:n])
+            if out.size:
+                self._pending += float32_to_int16(out).astype("<i2", copy=False).tobytes()
+        size = self._chunk_bytes
+        while len(self._pending) >= size and not self._muted:
+            chunk = bytes(self._pending[:size])
+            del self._pending[:size]
+            self._on_chunk(chunk)

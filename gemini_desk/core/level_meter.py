@@ -1,0 +1,133 @@
+"""Audio level metering (RMS/peak in dBFS) for callbacks, and UI ballistics."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["CLIP_THRESHOLD", "FLOOR_DB", "Ballistics", "LevelMeter", "LevelSnapshot", "to_db"]
+
+FLOOR_DB = -90.0
+CLIP_THRESHOLD = 0.999
+# Amplitude at the floor: values below it are reported as FLOOR_DB.
+_FLOOR_AMP = 10.0 ** (FLOOR_DB / 20.0)
+
+
+def to_db(amplitude: float) -> float:
+    """Amplitude (1.0 = full scale) to dBFS, floored at FLOOR_DB."""
+    if amplitude <= _FLOOR_AMP:
+        return FLOOR_DB
+    return 20.0 * math.log10(amplitude)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSnapshot:
+    rms_db: float
+    peak_db: float
+    clipped: bool
+
+
+_SILENT = LevelSnapshot(FLOOR_DB, FLOOR_DB, False)
+
+
+class LevelMeter:
+    """RMS and peak of the last block, in dBFS (a full-scale sine reads -3.01 dB RMS).
+
+    ``update()`` is called from the audio callback: it uses ``np.dot``/``max``/``min``,
+    which create no temporary arrays. The result is published as one immutable
+    ``LevelSnapshot`` (a single atomic attribute assignment), so readers on other threads
+    always see a consistent triple.
+    """
+
+    def __init__(self) -> None:
+        self._snap = _SILENT
+        self.clip_count = 0  # blocks that clipped since creation (callback-owned)
+
+    def update(self, block: npt.NDArray[Any]) -> None:
+        n = block.shape[0]
+        if n == 0:
+            return
+        # dot() of a float32 vector with itself: sum of squares without a temporary.
+        mean_sq = float(np.dot(block, block)) / n
+        peak = max(float(block.max()), -float(block.min()))
+        clipped = peak >= CLIP_THRESHOLD
+        if clipped:
+            self.clip_count += 1
+        self._snap = LevelSnapshot(to_db(math.sqrt(mean_sq)), to_db(peak), clipped)
+
+    def reset(self) -> None:
+        """Read the floor until the next update (e.g. while muted)."""
+        self._snap = _SILENT
+
+    def snapshot(self) -> LevelSnapshot:
+        return self._snap
+
+    @property
+    def rms_db(self) -> float:
+        return self._snap.rms_db
+
+    @property
+    def peak_db(self) -> float:
+        return self._snap.peak_db
+
+    @property
+    def clipped(self) -> bool:
+        return self._snap.clipped
+
+
+class Ballistics:
+    """Smooths a dB reading for display: rises at most ``attack_db_per_s``, falls at most
+    ``release_db_per_s``. Optional peak hold: ``held_db`` stays at the highest value for
+    ``hold_s`` seconds, then falls at the release rate.
+    """
+
+    def __init__(
+        self,
+        attack_db_per_s: float,
+        release_db_per_s: float,
+        *,
+        hold_s: float = 0.0,
+        floor_db: float = FLOOR_DB,
+    ) -> None:
+        if attack_db_per_s <= 0 or release_db_per_s <= 0:
+            raise ValueError("attack and release rates must be positive")
+        self.attack_db_per_s = attack_db_per_s
+        self.release_db_per_s = release_db_per_s
+        self.hold_s = hold_s
+        self.floor_db = floor_db
+        self._db = floor_db
+        self._held_db = floor_db
+        self._hold_left = 0.0
+
+    @property
+    def db(self) -> float:
+        return self._db
+
+    @property
+    def held_db(self) -> float:
+        return self._held_db
+
+    def reset(self) -> None:
+        self._db = self._held_db = self.floor_db
+        self._hold_left = 0.0
+
+    def step(self, target_db: float, dt: float) -> float:
+        """Advance by ``dt`` seconds towards ``target_db``; return the displayed dB."""
+        target = max(target_db, self.floor_db)
+        dt = max(dt, 0.0)
+        if target > self._db:
+            self._db = min(target, self._db + self.attack_db_per_s * dt)
+        else:
+            self._db = max(target, self._db - self.release_db_per_s * dt)
+        if self._db >= self._held_db:
+            self._held_db = self._db
+            self._hold_left = self.hold_s
+        elif self._hold_left > 0.0:
+            self._hold_left -= dt
+        else:
+            self._held_db = max(self._db, self._held_db - self.release_db_per_s * dt)
+        return self._db

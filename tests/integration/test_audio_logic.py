@@ -1,0 +1,166 @@
+"""MicCapture/SpeakerPlayback callback and pump logic driven directly, with no device."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import sounddevice as sd
+
+from gemini_desk.audio import MicCapture, SpeakerPlayback
+
+RATE = 48000
+BLOCK = 480  # 10 ms
+
+
+class FakeLoop:
+    """Records call_soon_threadsafe calls instead of running them."""
+
+    def __init__(self) -> None:
+        self.calls: list[Callable[[], Any]] = []
+
+    def call_soon_threadsafe(self, fn: Callable[[], Any]) -> None:
+        self.calls.append(fn)
+
+    def run_pending(self) -> None:
+        calls, self.calls = self.calls, []
+        for fn in calls:
+            fn()
+
+
+def _flags() -> Any:
+    return sd.CallbackFlags()
+
+
+def _mic(chunks: list[bytes]) -> tuple[MicCapture, FakeLoop]:
+    loop = FakeLoop()
+    mic = MicCapture(loop, chunks.append)  # type: ignore[arg-type]
+    mic._prepare(RATE)
+    return mic, loop
+
+
+def test_capture_wakes_the_loop_at_most_once_per_pending_pump() -> None:
+    chunks: list[bytes] = []
+    mic, loop = _mic(chunks)
+    block = np.full((BLOCK, 1), 0.25, np.float32)
+    for _ in range(5):
+        mic._callback(block, BLOCK, None, _flags())
+    assert len(loop.calls) == 1  # one wake-up while the first is still pending
+    loop.run_pending()
+    mic._callback(block, BLOCK, None, _flags())
+    assert len(loop.calls) == 1
+
+
+def test_capture_emits_exact_20ms_16k_int16_chunks() -> None:
+    chunks: list[bytes] = []
+    mic, loop = _mic(chunks)
+    t = np.arange(RATE) / RATE
+    sig = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    for i in range(0, RATE, BLOCK):
+        mic._callback(sig[i : i + BLOCK, None], BLOCK, None, _flags())
+        loop.run_pending()
+    assert all(len(c) == 640 for c in chunks)
+    out = np.frombuffer(b"".join(chunks), "<i2")
+    assert 16000 - 640 <= len(out) <= 16000  # all but the resampler's delay
+    spec = np.abs(np.fft.rfft(out.astype(np.float64)))
+    assert np.fft.rfftfreq(len(out), 1 / 16000)[np.argmax(spec)] == pytest.approx(440, abs=2)
+    assert mic.level.rms_db == pytest.approx(-9.03, abs=0.1)
+
+
+def test_capture_muted_forwards_nothing_and_overflow_is_counted() -> None:
+    chunks: list[bytes] = []
+    mic, loop = _mic(chunks)
+    mic.muted = True
+    block = np.full((BLOCK, 1), 0.5, np.float32)
+    for _ in range(10):
+        mic._callback(block, BLOCK, None, _flags())
+        loop.run_pending()
+    assert chunks == [] and mic.level.rms_db == -90.0
+    mic.muted = False
+    for _ in range(300):  # 3 s without the loop draining: the 2 s ring overflows
+        mic._callback(block, BLOCK, None, _flags())
+    assert mic.overflows > 0 and mic.dropped_samples > 0
+
+
+def _pb() -> SpeakerPlayback:
+    pb = SpeakerPlayback()
+    pb._prepare(RATE)
+    return pb
+
+
+def _pull(pb: SpeakerPlayback, blocks: int) -> np.ndarray:
+    out = []
+    for _ in range(blocks):
+        buf = np.full((BLOCK, 1), np.nan, np.float32)  # must be fully overwritten
+        pb._callback(buf, BLOCK, None, _flags())
+        out.append(buf[:, 0].copy())
+    return np.concatenate(out)
+
+
+def _pcm(x: np.ndarray) -> bytes:
+    return np.clip(x * 32768, -32768, 32767).astype("<i2").tobytes()
+
+
+def test_playback_plays_what_was_fed_and_tracks_turn_state() -> None:
+    pb = _pb()
+    assert not pb.is_playing and pb.last_first_sample_time is None
+    sig = np.full(RATE // 10, 0.25, np.float32)  # 100 ms of DC at the device rate
+    pb.feed(_pcm(sig), rate=RATE)
+    pb.end_turn()
+    assert pb.is_playing
+    out = _pull(pb, 15)
+    assert not np.isnan(out).any()
+    assert np.allclose(out[: len(sig)], 0.25, atol=1e-4)
+    assert np.all(out[len(sig) :] == 0.0)
+    assert pb.last_first_sample_time is not None
+    assert not pb.is_playing
+    assert pb.underruns == 0  # running dry after end_turn() is the end, not an underrun
+
+
+def test_playback_underrun_counted_once_per_dry_spell_mid_turn() -> None:
+    pb = _pb()
+    pb.feed(_pcm(np.full(BLOCK * 2, 0.1, np.float32)), rate=RATE)
+    _pull(pb, 5)  # turn still open: ran dry -> one underrun, not three
+    assert pb.underruns == 1
+    pb.feed(_pcm(np.full(BLOCK, 0.1, np.float32)), rate=RATE)
+    _pull(pb, 3)
+    assert pb.underruns == 2
+    pb.clear()
+    _pull(pb, 3)
+    assert pb.underruns == 2 and not pb.is_playing
+
+
+def test_clear_fades_out_then_plays_nothing_queued_before_it() -> None:
+    pb = _pb()
+    old = np.full(RATE * 2, 0.5, np.float32)
+    pb.feed(_pcm(old), rate=RATE)
+    _pull(pb, 3)
+    pb.clear()
+    new = np.full(BLOCK, -0.25, np.float32)
+    pb.feed(_pcm(new), rate=RATE)
+    pb.end_turn()
+    out = _pull(pb, 4)
+    fade = int(RATE * 0.003)
+    # A short fade of the old signal, starting near its level (no step = no click) ...
+    assert 0.45 < out[0] <= 0.5
+    assert np.all(np.diff(out[:fade]) <= 0) and abs(out[fade - 1]) < 0.01
+    # ... then straight into the new audio, and never the old signal again.
+    assert np.allclose(out[fade : fade + BLOCK], -0.25, atol=1e-4)
+    assert np.all(out[fade + BLOCK :] == 0.0)
+    assert pb.queued_seconds == 0.0
+
+
+def test_clear_resets_the_resampler_so_no_old_tail_leaks() -> None:
+    pb = _pb()
+    pb.feed(_pcm(np.full(2400, 0.5, np.float32)))  # 24 kHz -> 48 kHz: tail held in soxr
+    pb.clear()
+    pb.end_turn()  # would flush a tail of the old turn if clear() had not reset it
+    out = _pull(pb, 10)
+    assert np.all(out == 0.0)  # nothing had started playing, so there is nothing to fade
+
+
+def test_feed_before_start_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="before start"):
+        SpeakerPlayback().feed(b"\0\0")
