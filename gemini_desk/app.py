@@ -322,10 +322,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     desk = Desk(args, paths)
     install_quit_signals(desk.request_quit)
-    try:
-        return int(qasync.run(desk.run()))
-    except KeyboardInterrupt:
-        return 130
+    # asyncio.Runner rather than qasync.run: no process-wide loop policy, so threads that
+    # make their own loop (the demo server) get an ordinary one.
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        try:
+            return runner.run(desk.run())
+        except KeyboardInterrupt:
+            return 130
 
 
 __all__ = ["Desk", "main"]

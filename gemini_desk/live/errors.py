@@ -14,12 +14,10 @@ BAD_KEY = (
     "https://aistudio.google.com/apikey."
 )
 UNKNOWN_MODEL = (
-    "The model “{model}” is not available for live conversations. Pick another model "
-    "in Settings."
+    "The model “{model}” is not available for live conversations. Pick another model in Settings."
 )
 QUOTA = (
-    "The service says you have reached your quota or rate limit. Wait a minute and "
-    "connect again."
+    "The service says you have reached your quota or rate limit. Wait a minute and connect again."
 )
 SERVER = "The Live service had an internal error and closed the conversation. Connect again."
 NETWORK = "Cannot reach the Live service. Check your network connection, then connect again."

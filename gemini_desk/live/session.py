@@ -30,6 +30,7 @@ EventSink = Callable[[LiveEvent], None]
 # Audio waiting to be sent while the socket is slow: 10 s at 50 chunks/s. Past that the
 # oldest chunk goes (and is counted): stale speech is worth less than current speech.
 MAX_QUEUED_CHUNKS = 500
+CLOSE_TIMEOUT_S = 3.0
 
 
 @dataclass(slots=True)
@@ -56,6 +57,7 @@ class LiveSession:
         self._queue: asyncio.Queue[_Outgoing] = asyncio.Queue()
         self._closing = False
         self._task: asyncio.Task[None] | None = None
+        self._session: AsyncSession | None = None
         self.dropped_chunks = 0
         self.sent_audio_chunks = 0
 
@@ -93,6 +95,7 @@ class LiveSession:
             config = build_connect_config(self._settings)
             log.info("connecting to %s (model %s)", self._endpoint.base_url or "Google", self.model)
             async with client.aio.live.connect(model=self.model, config=config) as session:
+                self._session = session
                 self._emit(SetupComplete(model=self.model, session_id=session.session_id))
                 self._emit(StateChanged(SessionState.CONNECTED))
                 sender = asyncio.create_task(self._send_loop(session), name="live-send")
@@ -110,6 +113,7 @@ class LiveSession:
                 error = classify(exc, self.model)
                 log.warning("session ended: %s (%s)", error.kind.value, error.detail)
         finally:
+            self._session = None
             if error is not None:
                 self._emit(error)
             self._emit(StateChanged(SessionState.DISCONNECTED))
@@ -122,7 +126,17 @@ class LiveSession:
         self._closing = True
         self._emit(StateChanged(SessionState.CLOSING))
         task = self._task
-        if task is not None and not task.done() and task is not asyncio.current_task():
+        if task is None or task.done() or task is asyncio.current_task():
+            return
+        session = self._session
+        if session is not None:
+            # A normal close (1000) ends the receive loop by itself; cancelling the task
+            # instead would leave the socket with 1011 "internal error".
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(session.close(), CLOSE_TIMEOUT_S)
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), CLOSE_TIMEOUT_S)
+        if not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -151,4 +165,3 @@ class LiveSession:
                 await session.send_realtime_input(text=item.text)
             elif item.kind == "audio_end":
                 await session.send_realtime_input(audio_stream_end=True)
-

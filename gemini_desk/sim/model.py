@@ -111,11 +111,13 @@ def describe_turn(turn: UserTurn) -> str:
 
 
 def describe_input(turn: UserTurn) -> str | None:
-    """The input transcription: what was heard (or typed), never invented words."""
+    """The input transcription: what was heard, never invented words.
+
+    Like the service's inputAudioTranscription it covers audio only: typed text is
+    already the client's, and is not echoed back as a transcription.
+    """
     if turn.audio:
         return f"({turn.audio_seconds:.1f} s of speech)"
-    if turn.texts and turn.source == "realtime_text":
-        return " ".join(turn.texts)
     return None
 
 

@@ -48,7 +48,8 @@ class SimThread:
         return self
 
     def _main(self) -> None:
-        loop = asyncio.new_event_loop()
+        # A plain selector loop, whatever the host app's policy would make (e.g. qasync's).
+        loop = asyncio.SelectorEventLoop()
         self._loop = loop
         try:
             loop.run_until_complete(self.server.start())

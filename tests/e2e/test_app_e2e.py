@@ -1,0 +1,120 @@
+"""The real app: speech in through a virtual mic, the echoed answer out of a virtual speaker."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soxr
+
+from gemini_desk.sim import SimConfig, SimThread
+from tests.e2e.conftest import RunningApp
+from tests.support.sim_fixtures import espeak_pcm16k
+
+pytestmark = pytest.mark.e2e
+
+UTTERANCE = "Hello Gemini, what is on my screen today?"
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Peak normalized cross-correlation at any lag."""
+    a = a.astype(np.float64) - a.mean()
+    b = b.astype(np.float64) - b.mean()
+    n = len(a) + len(b)
+    xc = np.fft.irfft(np.fft.rfft(a, n) * np.conj(np.fft.rfft(b, n)), n)
+    return float(np.max(np.abs(xc)) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12))
+
+
+def active_part(x: np.ndarray, rate: int, threshold: float = 0.01) -> np.ndarray:
+    """The span from the first to the last loud sample (silence around it removed)."""
+    loud = np.flatnonzero(np.abs(x) > threshold)
+    assert loud.size, "the recording is silent"
+    return x[max(0, loud[0] - rate // 20) : loud[-1] + rate // 20]
+
+
+def read_turns(app: RunningApp) -> list[dict[str, object]]:
+    files = app.conversations()
+    assert files, "no conversation file was written"
+    return [json.loads(line) for line in files[-1].read_text().splitlines()]
+
+
+def assert_clean_log(app: RunningApp, secret: str) -> None:
+    log = app.log_text()
+    assert secret not in log, "the API key reached the log file"
+    qt_warnings = re.findall(r"WARNING gemini_desk\.qt: .*", log)
+    assert not qt_warnings, qt_warnings
+    assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key="e2e-secret-key")], indirect=True)
+def test_spoken_turn_end_to_end(
+    sim: SimThread, launch_app, artifacts: Path  # type: ignore[no-untyped-def]
+) -> None:
+    speech16 = espeak_pcm16k(UTTERANCE)
+    app = launch_app(
+        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
+        env={"GEMINI_API_KEY": "e2e-secret-key", "SSL_CERT_FILE": str(sim.ca_file)},
+    )  # fmt: skip
+    app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
+    app.wait_for(app.streams_open, 20, "the app's audio streams")
+    session = sim.server.sessions[0]
+    # The microphone streams silence from the start; wait until it really flows.
+    app.wait_for(lambda: len(session.audio_chunk_sizes) > 25, 20, "microphone audio to flow")
+
+    recording = app.pulse.start_recording(rate=48000)
+    app.pulse.play_into_mic(speech16, 16000)
+    app.wait_for(lambda: bool(session.answered), 30, "the local server to answer")
+    answer_seconds = len(speech16) / 16000
+    app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, answer_seconds + 15, "both turns")
+    heard = recording.stop()
+
+    # The microphone path delivered the utterance to the server as 16 kHz PCM chunks.
+    received = np.frombuffer(session.audio_bytes, "<i2").astype(np.float32) / 32768
+    assert set(session.audio_chunk_sizes) == {640}, "20 ms chunks of 16 kHz int16"
+    assert session.audio_mime_types and all("rate=16000" in m for m in session.audio_mime_types)
+    assert correlation(active_part(received, 16000), speech16.astype(np.float32)) > 0.8
+
+    # The speaker played the server's answer: the utterance, echoed back.
+    heard16 = soxr.resample(heard, 48000, 16000)
+    assert correlation(active_part(heard16, 16000), speech16.astype(np.float32)) > 0.7
+
+    app.display.screenshot(artifacts / "e2e-spoken-turn.png")
+    turns = read_turns(app)
+    assert [t["role"] for t in turns[:2]] == ["user", "model"]
+    assert "speech" in str(turns[0]["text"]) and "heard" in str(turns[1]["text"])
+    assert isinstance(turns[1]["latency_ms"], float) and turns[1]["latency_ms"] > 0
+
+    assert app.quit_with_keyboard() == 0
+    assert_clean_log(app, "e2e-secret-key")
+    assert session.close_code == 1000, "the app left the connection cleanly"
+
+
+def read_turns_or_empty(app: RunningApp) -> list[dict[str, object]]:
+    files = app.conversations()
+    if not files:
+        return []
+    return [json.loads(x) for x in files[-1].read_text().splitlines() if x.strip()]
+
+
+def test_demo_mode_typed_turn(launch_app, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    """No key at all: the app offers the demo, runs its own server, and answers typing."""
+    app = launch_app("--demo", "--connect")
+    app.wait_for(app.streams_open, 40, "the app to connect and open its audio streams")
+    win = app.display.xdotool("search", "--name", "Gemini Desk").split()
+    assert win
+    app.display.xdotool("windowfocus", "--sync", win[0])
+    recording = app.pulse.start_recording(rate=48000)
+    app.display.xdotool("type", "--delay", "20", "hello from the keyboard")
+    app.display.xdotool("key", "Return")
+    app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "the typed turn and its answer")
+    heard = recording.stop()
+    turns = read_turns(app)
+    assert turns[0] == {**turns[0], "role": "user", "typed": True, "text": "hello from the keyboard"}
+    assert turns[1]["role"] == "model" and "hello from the keyboard" in str(turns[1]["text"])
+    assert np.sqrt(np.mean(heard**2)) > 0.005, "the answer was not heard on the speaker"
+    app.display.screenshot(artifacts / "e2e-demo-typed.png")
+    assert app.quit_with_keyboard() == 0
+    assert_clean_log(app, "demo-key")
