@@ -112,7 +112,8 @@ def test_demo_mode_typed_turn(launch_app, artifacts: Path) -> None:  # type: ign
     app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "the typed turn and its answer")
     heard = recording.stop()
     turns = read_turns(app)
-    assert turns[0] == {**turns[0], "role": "user", "typed": True, "text": "hello from the keyboard"}
+    typed = {"role": "user", "typed": True, "text": "hello from the keyboard"}
+    assert turns[0] == {**turns[0], **typed}
     assert turns[1]["role"] == "model" and "hello from the keyboard" in str(turns[1]["text"])
     assert np.sqrt(np.mean(heard**2)) > 0.005, "the answer was not heard on the speaker"
     app.display.screenshot(artifacts / "e2e-demo-typed.png")
