@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from gemini_desk.assets import APP_ICON, resource_path
 from gemini_desk.cli import parse_args
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings, SettingsStore
@@ -313,6 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Qt is imported only now so that --help and --version answer at once.
     import qasync
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     install_qt_message_handler()
@@ -320,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("gemini-desk")
     app.setApplicationDisplayName("Gemini Desk")
     app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(QIcon(str(resource_path(APP_ICON))))
     desk = Desk(args, paths)
     install_quit_signals(desk.request_quit)
     # asyncio.Runner rather than qasync.run: no process-wide loop policy, so threads that

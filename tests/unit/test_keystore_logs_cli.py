@@ -110,3 +110,11 @@ def test_cli_options() -> None:
         "--log-level",
     ):
         assert option in help_text
+
+
+def test_app_icon_resource_is_found() -> None:
+    from gemini_desk.assets import APP_ICON, resource_path
+
+    assert resource_path(APP_ICON).read_text().startswith("<svg")
+    with pytest.raises(FileNotFoundError):
+        resource_path("icons/nope.svg")

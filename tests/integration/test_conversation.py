@@ -1,0 +1,226 @@
+"""Conversation wiring against the local server, with in-memory audio devices."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gemini_desk.conversation import Conversation
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.settings import Settings
+from gemini_desk.core.transcript import Turn
+from gemini_desk.live.config import Endpoint
+from gemini_desk.sim import SimConfig, SimThread
+from tests.support.sim_fixtures import espeak_pcm16k, sim
+
+__all__ = ["sim"]
+
+
+class FakeView:
+    def __init__(self) -> None:
+        self.states: list[SessionState] = []
+        self.turns: dict[int, str] = {}
+        self.errors: list[tuple[str, str | None]] = []
+        self.latencies: list[float | None] = []
+        self.muted: list[bool] = []
+
+    def set_session_state(self, state: SessionState, detail: str = "") -> None:
+        self.states.append(state)
+
+    def show_turn(self, turn: Turn) -> None:
+        self.turns[turn.id] = turn.text
+
+    def set_latency(self, ms: float | None) -> None:
+        self.latencies.append(ms)
+
+    def show_error(self, message: str, action: str | None = None) -> None:
+        self.errors.append((message, action))
+
+    def clear_error(self) -> None:
+        pass
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted.append(muted)
+
+
+class FakeMic:
+    """Stands in for MicCapture: the test pushes 20 ms chunks through ``on_chunk``."""
+
+    def __init__(self, on_chunk: Callable[[bytes], None]) -> None:
+        self.on_chunk = on_chunk
+        self.muted = False
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+
+    def stop(self) -> None:
+        self.running = False
+
+
+class FakeSpeaker:
+    def __init__(self) -> None:
+        self.fed: list[bytes] = []
+        self.clears = 0
+        self.turn_ends = 0
+        self.last_first_sample_time: float | None = None
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def feed(self, pcm: bytes, rate: int = 24_000) -> None:
+        if not self.fed:
+            self.last_first_sample_time = time.monotonic()
+        self.fed.append(pcm)
+
+    def clear(self) -> None:
+        self.clears += 1
+
+    def end_turn(self) -> None:
+        self.turn_ends += 1
+
+
+class Rig:
+    def __init__(self, sim: SimThread, tmp: Path, key: str = "demo-key", mic_fails: bool = False):
+        self.view = FakeView()
+        self.mics: list[FakeMic] = []
+        self.speaker = FakeSpeaker()
+
+        def make_mic(on_chunk: Callable[[bytes], None]) -> FakeMic:
+            if mic_fails:
+                raise OSError("Device unavailable")
+            self.mics.append(FakeMic(on_chunk))
+            return self.mics[-1]
+
+        self.dir = tmp / "conversations"
+        self.conv = Conversation(self.view, Settings(), self.dir, make_mic, lambda: self.speaker)
+        self.conv.endpoint = Endpoint(api_key=key, base_url=sim.base_url, ca_file=sim.ca_file)
+
+    async def until(self, predicate: Callable[[], bool], timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            assert time.monotonic() < deadline, f"timed out; view states {self.view.states}"
+            await asyncio.sleep(0.01)
+
+    async def speak(self, pcm: np.ndarray, silence_s: float = 0.8) -> None:
+        mic = self.mics[-1]
+        padded = np.concatenate([pcm, np.zeros(int(16000 * silence_s), np.int16)])
+        start = time.monotonic()
+        for i in range(0, len(padded) - 319, 320):
+            mic.on_chunk(padded[i : i + 320].tobytes())
+            await asyncio.sleep(max(0.0, start + (i + 320) / 16000 - time.monotonic()))
+
+    def saved_turns(self) -> list[dict[str, object]]:
+        files = sorted(self.dir.glob("*.jsonl"))
+        return [json.loads(x) for x in files[-1].read_text().splitlines()] if files else []
+
+
+def run(coro) -> None:  # type: ignore[no-untyped-def]
+    asyncio.run(asyncio.wait_for(coro, 60))
+
+
+def test_spoken_turn_is_played_saved_and_timed(sim: SimThread, tmp_path: Path) -> None:
+    rig = Rig(sim, tmp_path)
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        await rig.speak(espeak_pcm16k("what time is it"))
+        await rig.until(lambda: len(rig.saved_turns()) >= 2)
+        await rig.conv.shutdown()
+
+    run(main())
+    turns = rig.saved_turns()
+    assert [t["role"] for t in turns] == ["user", "model"]
+    assert rig.speaker.fed and rig.speaker.turn_ends == 1
+    assert rig.view.latencies and rig.view.latencies[0] is not None
+    assert 0 < rig.view.latencies[0] < 10_000
+    assert turns[1]["latency_ms"] == rig.view.latencies[0]
+    assert rig.view.states[-1] is SessionState.DISCONNECTED
+    assert not rig.mics[-1].running, "streams stop when the conversation ends"
+
+
+def test_mute_stops_audio_and_sends_stream_end(sim: SimThread, tmp_path: Path) -> None:
+    rig = Rig(sim, tmp_path)
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        await rig.speak(np.zeros(1600, np.int16), silence_s=0)
+        rig.conv.set_muted(True)
+        session = sim.server.sessions[0]
+        await rig.until(lambda: session.audio_stream_end_count == 1)
+        sent = len(session.audio_chunk_sizes)
+        await rig.speak(espeak_pcm16k("this must not be sent"), silence_s=0)
+        await asyncio.sleep(0.3)
+        assert len(session.audio_chunk_sizes) == sent, "muted audio reached the server"
+        assert rig.mics[-1].muted and rig.view.muted == [True]
+        await rig.conv.shutdown()
+
+    run(main())
+
+
+def test_interruption_drops_queued_playback(sim: SimThread, tmp_path: Path) -> None:
+    rig = Rig(sim, tmp_path)
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        await rig.speak(espeak_pcm16k("tell me a long story about the sea and the sky"), 0.7)
+        await rig.until(lambda: bool(rig.speaker.fed))
+        await rig.speak(espeak_pcm16k("stop"), 0.7)
+        await rig.until(lambda: rig.speaker.clears >= 1)
+        await rig.until(lambda: any(t.get("interrupted") for t in rig.saved_turns()))
+        await rig.conv.shutdown()
+
+    run(main())
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key="right-key")], indirect=True)
+def test_bad_key_points_to_the_key_dialog(sim: SimThread, tmp_path: Path) -> None:
+    rig = Rig(sim, tmp_path, key="wrong-key")
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.view.states[-1:] == [SessionState.DISCONNECTED])
+
+    run(main())
+    assert [a for _, a in rig.view.errors] == ["api_key"]
+    assert "wrong-key" not in rig.view.errors[0][0]
+
+
+def test_missing_microphone_is_explained_and_typing_still_works(
+    sim: SimThread, tmp_path: Path
+) -> None:
+    rig = Rig(sim, tmp_path, mic_fails=True)
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED)
+        rig.conv.send_text("typed instead")
+        await rig.until(lambda: len(rig.saved_turns()) >= 2)
+        await rig.conv.shutdown()
+
+    run(main())
+    assert any("microphone" in m and "still type" in m for m, _ in rig.view.errors)
+    assert rig.saved_turns()[0]["text"] == "typed instead"
+
+
+def test_connect_without_endpoint_asks_for_a_key(tmp_path: Path) -> None:
+    view = FakeView()
+    conv = Conversation(view, Settings(), tmp_path, None, None)
+
+    async def main() -> None:
+        conv.connect()
+
+    run(main())
+    assert view.errors and view.errors[0][1] == "api_key"
