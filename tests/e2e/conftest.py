@@ -55,6 +55,17 @@ class RunningApp:
         ins = self.pulse.pactl("list", "short", "sink-inputs").strip().splitlines()
         return bool(outs) and bool(ins)
 
+    def windows(self, title: str) -> list[str]:
+        return self.display.xdotool("search", "--onlyvisible", "--name", title).split()
+
+    def keys(self, title: str, *keys: str) -> None:
+        """Focus the window called ``title`` and press ``keys`` in it."""
+        win = self.windows(title)
+        assert win, f"no visible window called {title!r}"
+        self.display.xdotool("windowfocus", "--sync", win[-1])
+        for key in keys:
+            self.display.xdotool("key", "--clearmodifiers", key)
+
     def quit_with_keyboard(self) -> int:
         """Ctrl+Q in the app's window, as a person would; the app must exit cleanly."""
         win = self.display.xdotool("search", "--name", "Gemini Desk").split()
@@ -74,8 +85,10 @@ def launch_app(
 ) -> Iterator[Callable[..., RunningApp]]:
     apps: list[RunningApp] = []
 
-    def launch(*args: str, env: dict[str, str] | None = None) -> RunningApp:
-        home = tmp_path / f"home{len(apps)}"
+    def launch(
+        *args: str, env: dict[str, str] | None = None, home: Path | None = None
+    ) -> RunningApp:
+        home = home or tmp_path / f"home{len(apps)}"
         output = tmp_path / f"app{len(apps)}.out"
         full_env = {
             **os.environ,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -119,3 +120,25 @@ def test_demo_mode_typed_turn(launch_app, artifacts: Path) -> None:  # type: ign
     app.display.screenshot(artifacts / "e2e-demo-typed.png")
     assert app.quit_with_keyboard() == 0
     assert_clean_log(app, "demo-key")
+
+
+def test_first_run_offers_the_demo_and_remembers_the_choice(
+    launch_app, artifacts: Path  # type: ignore[no-untyped-def]
+) -> None:
+    app = launch_app()  # no key anywhere, no options: a person's very first launch
+    app.wait_for(lambda: bool(app.windows("Gemini API key")), 40, "the API key dialog")
+    app.display.screenshot(artifacts / "e2e-first-run.png")
+    app.keys("Gemini API key", "alt+d")  # "Try the &demo"
+    app.wait_for(lambda: not app.windows("Gemini API key"), 10, "the dialog to close")
+    app.keys("Gemini Desk", "ctrl+Return")  # Session > Connect
+    app.wait_for(app.streams_open, 40, "the demo session's audio streams")
+    assert app.quit_with_keyboard() == 0
+    settings = json.loads((app.home / "config" / "settings.json").read_text())
+    assert settings["demo_chosen"] is True
+    assert "demo-key" not in json.dumps(settings), "no key in the settings file"
+
+    again = launch_app(home=app.home)
+    again.wait_for(lambda: bool(again.windows("Gemini Desk")), 40, "the main window")
+    time.sleep(2.0)  # time for a dialog to appear, if one were going to
+    assert not again.windows("Gemini API key"), "the dialog must not nag on every start"
+    assert again.quit_with_keyboard() == 0
