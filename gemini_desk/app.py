@@ -308,6 +308,14 @@ _KEEP: list[object] = []
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``gemini-desk`` and ``python -m gemini_desk``."""
     args = parse_args(argv)
+    if args.install_desktop:
+        from gemini_desk.desktop_install import main as install_desktop
+
+        return install_desktop()
+    if args.self_test:
+        from gemini_desk.selftest import run_self_test
+
+        return run_self_test()
     paths = AppPaths.from_env()
     log_file = setup_logging(paths.log_dir, args.log_level)
     log.info("gemini-desk starting; log file %s", log_file)

@@ -48,6 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="DEBUG, INFO (default), WARNING or ERROR",
     )
+    parser.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add Gemini Desk to this user's application menu (icons included) and exit",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="run a headless smoke test (local server, one text turn) and exit",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 

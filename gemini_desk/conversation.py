@@ -244,7 +244,9 @@ class Conversation:
 
     def _check_played(self, received: float, tries: int) -> None:
         speaker = self.speaker
-        played = speaker.last_first_sample_time if speaker is not None else None
+        if speaker is None:  # no speaker (or the conversation ended): nothing to time
+            return
+        played = speaker.last_first_sample_time
         if played is not None and played >= received:
             result = self.latency.model_audio_played(at=played)
             if result is not None and result.to_first_audio_played_ms is not None:

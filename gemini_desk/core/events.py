@@ -13,6 +13,8 @@ class SessionState(enum.Enum):
     CONNECTING = "connecting"
     CONNECTED = "connected"
     CLOSING = "closing"
+    # The connection is being replaced or re-established; what the user says is kept.
+    RECONNECTING = "reconnecting"
 
 
 class ErrorKind(enum.Enum):
@@ -124,6 +126,13 @@ class SessionError:
     retryable: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know that is not a failure (e.g. a fresh session)."""
+
+    message: str
+
+
 LiveEvent = (
     StateChanged
     | SetupComplete
@@ -139,4 +148,5 @@ LiveEvent = (
     | GoAway
     | ToolCall
     | SessionError
+    | Notice
 )

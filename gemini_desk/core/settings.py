@@ -37,6 +37,11 @@ class Settings:
     demo_chosen: bool = False  # the user picked "try the demo" on first run
     window_geometry: str = ""  # opaque, base64 from Qt
     window_state: str = ""
+    # Carry the session across connections (goAway, drops) with resumption handles.
+    session_resumption: bool = True
+    # Sliding-window context compression: long audio/video sessions do not end.
+    context_compression: bool = True
+    compression_trigger_tokens: int = 0  # 0: the service's default
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validated(self) -> Settings:
@@ -47,6 +52,8 @@ class Settings:
         clean.model = clean.model.strip().removeprefix("models/")
         if clean.voice not in VOICES:
             clean.voice = VOICES[0]
+        if clean.compression_trigger_tokens < 0:
+            clean.compression_trigger_tokens = 0
         return clean
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,6 +13,11 @@ from gemini_desk.core.settings import Settings
 
 API_VERSION = "v1beta"
 INPUT_MIME = "audio/pcm;rate=16000"
+# Keepalive: the service has been seen to answer pings after 8-30 s, so websockets'
+# default 20 s ping timeout would drop healthy connections. Ping every 20 s, give up
+# only after 60 s without a pong.
+KEEPALIVE_INTERVAL_S = 20.0
+KEEPALIVE_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +36,28 @@ class Endpoint:
 def make_client(endpoint: Endpoint) -> genai.Client:
     """A genai client for ``endpoint``; a private CA is trusted on top of the system's."""
     http = types.HttpOptions(api_version=API_VERSION, base_url=endpoint.base_url or None)
+    # The SDK passes the async_client_args that websockets' connect() accepts on to it
+    # (and filters them out for httpx/aiohttp): the documented way to set keepalive.
+    args: dict[str, object] = {
+        "ping_interval": KEEPALIVE_INTERVAL_S,
+        "ping_timeout": KEEPALIVE_TIMEOUT_S,
+    }
     if endpoint.ca_file is not None:
         ctx = ssl.create_default_context()
         ctx.load_verify_locations(cafile=str(endpoint.ca_file))
-        http.async_client_args = {"ssl": ctx}
+        args["ssl"] = ctx
+    http.async_client_args = args
     return genai.Client(api_key=endpoint.api_key, http_options=http)
 
 
-def build_connect_config(settings: Settings) -> types.LiveConnectConfig:
-    """Audio out, both transcriptions on, the user's voice and instruction."""
+def build_connect_config(
+    settings: Settings, resume_handle: str | None = None
+) -> types.LiveConnectConfig:
+    """Audio out, both transcriptions on, the user's voice and instruction.
+
+    Session resumption (with ``resume_handle`` when continuing a session) and sliding
+    window context compression follow the settings; both are on by default.
+    """
     speech = types.SpeechConfig(
         voice_config=types.VoiceConfig(
             prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name=settings.voice)
@@ -52,4 +70,21 @@ def build_connect_config(settings: Settings) -> types.LiveConnectConfig:
         system_instruction=instruction,
         input_audio_transcription=types.AudioTranscriptionConfig(),
         output_audio_transcription=types.AudioTranscriptionConfig(),
+        session_resumption=(
+            types.SessionResumptionConfig(handle=resume_handle)
+            if settings.session_resumption
+            else None
+        ),
+        context_window_compression=_compression(settings),
+    )
+
+
+def _compression(settings: Settings) -> types.ContextWindowCompressionConfig | None:
+    """Sliding window compression; 0 tokens leaves the trigger to the service's default."""
+    if not settings.context_compression:
+        return None
+    trigger = settings.compression_trigger_tokens
+    return types.ContextWindowCompressionConfig(
+        trigger_tokens=trigger if trigger > 0 else None,
+        sliding_window=types.SlidingWindow(target_tokens=trigger // 2 if trigger > 0 else None),
     )

@@ -32,10 +32,11 @@ def _close_code_error(code: int, reason: str, model: str) -> SessionError:
         return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
     if code in (1007, 1008) and ("not found" in lowered or "model" in lowered):
         return SessionError(ErrorKind.UNKNOWN_MODEL, UNKNOWN_MODEL.format(model=model), detail)
+    # Quota first: the service reports it with 1011 (and a reason that says so).
+    if code == 429 or any(w in lowered for w in ("quota", "resource_exhausted", "rate limit")):
+        return SessionError(ErrorKind.QUOTA, QUOTA, detail, retryable=True)
     if code == 1011 or 500 <= code < 600:
         return SessionError(ErrorKind.SERVER, SERVER, detail, retryable=True)
-    if code == 429 or "quota" in lowered or "resource_exhausted" in lowered or "rate" in lowered:
-        return SessionError(ErrorKind.QUOTA, QUOTA, detail, retryable=True)
     if code in (1006, 1001):
         return SessionError(ErrorKind.NETWORK, DROPPED, detail, retryable=True)
     if code == 1008:

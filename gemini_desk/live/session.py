@@ -50,9 +50,16 @@ class LiveSession:
     time; what is sent before the connection is up waits in the queue.
     """
 
-    def __init__(self, endpoint: Endpoint, settings: Settings, on_event: EventSink) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        settings: Settings,
+        on_event: EventSink,
+        resume_handle: str | None = None,
+    ) -> None:
         self._endpoint = endpoint
         self._settings = settings.validated()
+        self.resume_handle = resume_handle  # continue this session (resumption)
         self._emit = on_event
         self._queue: asyncio.Queue[_Outgoing] = asyncio.Queue()
         self._closing = False
@@ -84,6 +91,18 @@ class LiveSession:
     def send_text(self, text: str) -> None:
         self._queue.put_nowait(_Outgoing("text", text=text))
 
+    def take_unsent(self) -> list[_Outgoing]:
+        """Remove and return what is still queued (to send it on another connection)."""
+        items: list[_Outgoing] = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
+
+    def enqueue(self, items: list[_Outgoing]) -> None:
+        """Queue items taken from another session with :meth:`take_unsent`."""
+        for item in items:
+            self._queue.put_nowait(item)
+
     # --- lifecycle ----------------------------------------------------------------
     async def run(self) -> None:
         """Connect and receive until closed. Emits state changes and errors as events."""
@@ -92,7 +111,7 @@ class LiveSession:
         error: SessionError | None = None
         try:
             client = make_client(self._endpoint)
-            config = build_connect_config(self._settings)
+            config = build_connect_config(self._settings, self.resume_handle)
             log.info("connecting to %s (model %s)", self._endpoint.base_url or "Google", self.model)
             async with client.aio.live.connect(model=self.model, config=config) as session:
                 self._session = session

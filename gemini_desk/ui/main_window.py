@@ -25,6 +25,7 @@ from gemini_desk.ui.level_meter import LevelMeter, LevelSource
 from gemini_desk.ui.transcript_view import TranscriptView
 
 _ACTIONS = ("api_key", "settings")
+_LIVE_STATES = (SessionState.CONNECTED, SessionState.RECONNECTING)
 
 _STYLE = """
 QPushButton#connectButton {
@@ -36,6 +37,9 @@ QPushButton#connectButton[sessionState="connected"] {
     border-color: #7f1d1d; background: #b42318;
 }
 QPushButton#connectButton[sessionState="connected"]:hover { background: #c9302c; }
+QPushButton#connectButton[sessionState="reconnecting"] {
+    border-color: #7c2d12; background: #b45309;
+}
 QPushButton#connectButton:disabled {
     border-color: #8a8a8a; background: #d6d6d6; color: #3d3d3d;
 }
@@ -227,12 +231,14 @@ class MainWindow(QMainWindow):
             SessionState.CONNECTING: self.tr("Connecting…"),
             SessionState.CONNECTED: self.tr("Connected"),
             SessionState.CLOSING: self.tr("Closing…"),
+            SessionState.RECONNECTING: self.tr("Reconnecting…"),
         }
         buttons = {
             SessionState.DISCONNECTED: self.tr("Connect"),
             SessionState.CONNECTING: self.tr("Connecting…"),
             SessionState.CONNECTED: self.tr("Disconnect"),
             SessionState.CLOSING: self.tr("Closing…"),
+            SessionState.RECONNECTING: self.tr("Disconnect"),
         }
         busy = state in (SessionState.CONNECTING, SessionState.CLOSING)
         had_focus = self.connect_button.hasFocus()
@@ -245,12 +251,13 @@ class MainWindow(QMainWindow):
         if had_focus and not busy:
             self.connect_button.setFocus()
         self.connect_action.setText(
-            self.tr("&Disconnect") if state is SessionState.CONNECTED else self.tr("&Connect")
+            self.tr("&Disconnect") if state in _LIVE_STATES else self.tr("&Connect")
         )
         self.connect_action.setEnabled(not busy)
         self.state_label.setText(f"{names[state]} — {detail}" if detail else names[state])
 
-        connected = state is SessionState.CONNECTED
+        # While reconnecting, typed messages and speech wait and are sent afterwards.
+        connected = state in _LIVE_STATES
         self.text_box.setEnabled(connected)
         self.send_button.setEnabled(connected)
         focused = QApplication.focusWidget()
@@ -326,7 +333,7 @@ class MainWindow(QMainWindow):
     def _on_connect_clicked(self) -> None:
         if self._state is SessionState.DISCONNECTED:
             self.connectRequested.emit()
-        elif self._state is SessionState.CONNECTED:
+        elif self._state in _LIVE_STATES:
             self.disconnectRequested.emit()
 
     def _on_mute_button_toggled(self, muted: bool) -> None:

@@ -1,0 +1,143 @@
+"""Single-instance local socket: later ``gemini-desk --ptt ...`` calls reach the running app.
+
+The wire format is one JSON object per line each way. A request is
+``{"action": "ptt", "arg": "press"}``; the reply ``{"ok": true, "message": "..."}``.
+The app registers one handler per action (:meth:`CommandServer.register`), so other
+commands (``--connect``, ``--show`` ...) can be forwarded the same way later. The
+socket is a QLocalSocket: a Unix socket readable by this user only, or a named pipe on
+Windows. Its name is derived from the config folder, so each ``GEMINI_DESK_HOME`` (and
+each user) has its own instance.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+__all__ = [
+    "CommandResult",
+    "CommandServer",
+    "send_command",
+    "socket_name",
+]
+
+log = logging.getLogger("gemini_desk.ipc")
+
+Handler = Callable[[str], str]
+CONNECT_TIMEOUT_MS = 1000
+REPLY_TIMEOUT_MS = 3000
+MAX_REQUEST = 4096
+
+
+def socket_name(config_dir: Path) -> str:
+    """A short, per-user, per-config-folder name (Unix socket paths must stay short)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name at all (rare containers): the folder still separates
+        user = "user"
+    digest = hashlib.sha256(f"{user}\0{config_dir.resolve()}".encode()).hexdigest()[:16]
+    return f"gemini-desk-{digest}"
+
+
+class CommandResult:
+    """What the running app answered (``ok`` false when nobody is listening)."""
+
+    def __init__(self, ok: bool, message: str, reached: bool) -> None:
+        self.ok = ok
+        self.message = message
+        self.reached = reached  # an app instance answered
+
+
+def send_command(name: str, action: str, arg: str = "") -> CommandResult:
+    """Send one request to the running app and wait for its reply (blocking, no event loop)."""
+    sock = QLocalSocket()
+    sock.connectToServer(name)
+    if not sock.waitForConnected(CONNECT_TIMEOUT_MS):
+        return CommandResult(False, "Gemini Desk is not running.", reached=False)
+    sock.write((json.dumps({"action": action, "arg": arg}) + "\n").encode())
+    sock.flush()
+    data = b""
+    while b"\n" not in data and sock.waitForReadyRead(REPLY_TIMEOUT_MS):
+        data += bytes(sock.readAll().data())
+    sock.disconnectFromServer()
+    try:
+        reply = json.loads(data.decode("utf-8").splitlines()[0])
+        return CommandResult(bool(reply.get("ok")), str(reply.get("message", "")), reached=True)
+    except (ValueError, IndexError, AttributeError):
+        return CommandResult(False, "Gemini Desk did not answer.", reached=True)
+
+
+class CommandServer(QObject):
+    """Listens on the local socket and calls the handler registered for each action.
+
+    Handlers run on the GUI/loop thread and return a short message for the caller.
+    ``listen()`` returns False when another instance already serves the name.
+    """
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._handlers: dict[str, Handler] = {}
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._on_new_connection)
+
+    def register(self, action: str, handler: Handler) -> None:
+        self._handlers[action] = handler
+
+    def listen(self) -> bool:
+        """Serve the name; a stale socket left by a crashed instance is replaced."""
+        if send_command(self.name, "ping").reached:
+            return False
+        QLocalServer.removeServer(self.name)
+        if not self._server.listen(self.name):
+            log.warning("command socket unavailable: %s", self._server.errorString())
+            return False
+        log.info("listening for commands on %s", self._server.fullServerName())
+        return True
+
+    def close(self) -> None:
+        self._server.close()
+
+    def _on_new_connection(self) -> None:
+        while self._server.hasPendingConnections():
+            sock = self._server.nextPendingConnection()
+            buf = bytearray()
+
+            def on_ready(sock: QLocalSocket = sock, buf: bytearray = buf) -> None:
+                buf.extend(bytes(sock.readAll().data()))
+                if b"\n" in buf or len(buf) > MAX_REQUEST:
+                    sock.readyRead.disconnect()
+                    reply = self._dispatch(bytes(buf).split(b"\n", 1)[0])
+                    sock.write((json.dumps(reply) + "\n").encode())
+                    sock.flush()
+                    sock.disconnectFromServer()
+
+            sock.readyRead.connect(on_ready)
+            sock.disconnected.connect(sock.deleteLater)
+
+    def _dispatch(self, line: bytes) -> dict[str, object]:
+        try:
+            request = json.loads(line.decode("utf-8"))
+            action, arg = str(request["action"]), str(request.get("arg", ""))
+        except (ValueError, KeyError, TypeError):
+            return {"ok": False, "message": "bad request"}
+        if action == "ping":
+            return {"ok": True, "message": "pong"}
+        handler = self._handlers.get(action)
+        if handler is None:
+            return {"ok": False, "message": f"unknown command {action!r}"}
+        try:
+            return {"ok": True, "message": handler(arg)}
+        except ValueError as exc:
+            return {"ok": False, "message": str(exc)}
+        except Exception as exc:  # a failing handler must not take the app down
+            log.exception("command %s failed", action)
+            return {"ok": False, "message": f"failed: {exc}"}

@@ -1,0 +1,373 @@
+"""Pick a screen region: a dimmed overlay on every monitor, drag, move, resize, Enter."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QScreen,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from gemini_desk.vision.geometry import Rect, to_physical
+from gemini_desk.vision.screens import all_screens
+
+log = logging.getLogger("gemini_desk.ui")
+
+MIN_SIDE = 8
+HANDLE = 8  # grab distance (logical px) of the edges and corners
+ACCENT = QColor("#ff2d55")
+
+
+class RegionSelector(QObject):
+    """One translucent overlay per monitor; the selection lives in logical desktop pixels.
+
+    A rectangle stays on the monitor where it was started (mixed-DPI monitors map
+    differently, so a region never spans two). The live readout shows the size in
+    device pixels, which is what gets captured.
+
+    Signals:
+        regionSelected(object): a ``Rect`` in logical pixels (Enter, or "Share this").
+        windowRequested(): the user chose "A window…".
+        cancelled(): Esc or "Cancel".
+    """
+
+    regionSelected = Signal(object)
+    windowRequested = Signal()
+    cancelled = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.overlays: list[_Overlay] = []
+        self.selection: QRect | None = None
+        self.screen_rect: QRect | None = None  # the monitor the selection is bound to
+
+    # --- public -------------------------------------------------------------------
+    def start(self, initial: Rect | None = None, snapshot: bool = True) -> None:
+        """Show the overlays; ``initial`` (e.g. the last region) is preselected if visible.
+
+        ``snapshot`` paints a dimmed still of each screen under the overlay, which looks
+        right even without a compositor (plain X11); it never leaves this process.
+        """
+        self.close()
+        for screen in QGuiApplication.screens():
+            overlay = _Overlay(self, screen, snapshot)
+            self.overlays.append(overlay)
+        if initial is not None:
+            rect = QRect(initial.x, initial.y, initial.w, initial.h)
+            for overlay in self.overlays:
+                if overlay.geometry().contains(rect.center()):
+                    self.screen_rect = overlay.geometry()
+                    self.selection = rect.intersected(self.screen_rect)
+        for overlay in self.overlays:
+            overlay.showFullScreen() if len(self.overlays) == 1 else overlay.show()
+            overlay.setGeometry(overlay.screen_geometry)
+        target = self._overlay_under_cursor()
+        if target is not None:
+            target.activateWindow()
+            target.raise_()
+            target.setFocus()
+        self._refresh()
+
+    def close(self) -> None:
+        for overlay in self.overlays:
+            overlay.hide()
+            overlay.deleteLater()
+        self.overlays = []
+
+    def selected_rect(self) -> Rect | None:
+        sel = self.selection
+        if sel is None or sel.width() < MIN_SIDE or sel.height() < MIN_SIDE:
+            return None
+        return Rect(sel.x(), sel.y(), sel.width(), sel.height())
+
+    def readout(self) -> str:
+        """E.g. ``1200 × 600 px`` (device pixels), with the scale when it is not 100 %."""
+        rect = self.selected_rect()
+        if rect is None:
+            return self.tr("Drag to select")
+        phys = to_physical(rect, all_screens())
+        if phys is None:
+            return self.tr("Off screen")
+        text = f"{phys.w} × {phys.h} px"
+        if (phys.w, phys.h) != (rect.w, rect.h):
+            text += f"  ({rect.w} × {rect.h} at {phys.w / rect.w:.0%})"
+        return text
+
+    def confirm(self) -> None:
+        rect = self.selected_rect()
+        if rect is None:
+            return
+        self.close()
+        self.regionSelected.emit(rect)
+
+    def choose_screen(self, overlay: _Overlay) -> None:
+        g = overlay.screen_geometry
+        self.screen_rect = QRect(g)
+        self.selection = QRect(g)
+        self.confirm()
+
+    def cancel(self) -> None:
+        self.close()
+        self.cancelled.emit()
+
+    # --- editing (called by overlays with global logical points) ------------------
+    def set_selection(self, rect: QRect, screen_rect: QRect) -> None:
+        self.screen_rect = QRect(screen_rect)
+        self.selection = rect.normalized().intersected(screen_rect)
+        self._refresh()
+
+    def nudge(self, dx: int, dy: int, resize: bool) -> None:
+        if self.selection is None or self.screen_rect is None:
+            return
+        sel = QRect(self.selection)
+        if resize:
+            sel.setWidth(max(MIN_SIDE, sel.width() + dx))
+            sel.setHeight(max(MIN_SIDE, sel.height() + dy))
+        else:
+            sel.translate(dx, dy)
+            sel.moveLeft(min(max(sel.left(), self.screen_rect.left()),
+                             self.screen_rect.right() - sel.width() + 1))  # fmt: skip
+            sel.moveTop(min(max(sel.top(), self.screen_rect.top()),
+                            self.screen_rect.bottom() - sel.height() + 1))  # fmt: skip
+        self.set_selection(sel, self.screen_rect)
+
+    def _refresh(self) -> None:
+        for overlay in self.overlays:
+            overlay.update_readout()
+            overlay.update()
+
+    def _overlay_under_cursor(self) -> _Overlay | None:
+        from PySide6.QtGui import QCursor
+
+        pos = QCursor.pos()
+        for overlay in self.overlays:
+            if overlay.screen_geometry.contains(pos):
+                return overlay
+        return self.overlays[0] if self.overlays else None
+
+
+class _Overlay(QWidget):
+    """The overlay on one monitor: paints the dimmed screen and the selection."""
+
+    def __init__(self, owner: RegionSelector, screen: QScreen, snapshot: bool) -> None:
+        super().__init__(None)
+        self.owner = owner
+        self.screen_geometry = QRect(screen.geometry())
+        self.setObjectName("regionOverlay")
+        self.setWindowTitle(self.tr("Select a region to share"))
+        self.setWindowFlags(
+            Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.Tool
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setScreen(screen)
+        self.setGeometry(self.screen_geometry)
+        self._background = QPixmap()
+        if snapshot and QGuiApplication.platformName() == "xcb":
+            self._background = screen.grabWindow(0)
+        self._drag: str | None = None  # "new" | "move" | edge letters such as "tl", "r"
+        self._press = QPoint()
+        self._start = QRect()
+
+        self.help = QLabel(
+            self.tr("Drag to select what to share. Enter: share · Esc: cancel · "
+                    "Arrows: move · Ctrl+arrows: resize")  # fmt: skip
+        )
+        self.help.setObjectName("regionHelp")
+        self.size_label = QLabel()
+        self.size_label.setObjectName("regionSize")
+        self.screen_button = QPushButton(self.tr("Whole screen"))
+        self.screen_button.setObjectName("wholeScreenButton")
+        self.screen_button.clicked.connect(lambda: owner.choose_screen(self))
+        self.window_button = QPushButton(self.tr("A window…"))
+        self.window_button.setObjectName("windowButton")
+        self.window_button.clicked.connect(self._on_window)
+        self.share_button = QPushButton(self.tr("Share this region"))
+        self.share_button.setObjectName("shareRegionButton")
+        self.share_button.setDefault(True)
+        self.share_button.clicked.connect(owner.confirm)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(owner.cancel)
+        bar = QWidget(self)
+        bar.setObjectName("regionBar")
+        bar.setAutoFillBackground(True)
+        bar.setStyleSheet(
+            "QWidget#regionBar { background: #202124; border-radius: 8px; }"
+            "QLabel { color: #ffffff; font-size: 11pt; }"
+            "QLabel#regionSize { font-weight: bold; color: #ffd6de; }"
+        )
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addWidget(self.help)
+        row.addSpacing(12)
+        row.addWidget(self.size_label)
+        for button in (self.screen_button, self.window_button, self.share_button,
+                       self.cancel_button):  # fmt: skip
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the overlay
+            row.addWidget(button)
+        self.bar = bar
+        self.update_readout()
+
+    def _on_window(self) -> None:
+        self.owner.close()
+        self.owner.windowRequested.emit()
+
+    def update_readout(self) -> None:
+        self.size_label.setText(self.owner.readout())
+        sel = self.owner.selection
+        self.share_button.setEnabled(self.owner.selected_rect() is not None)
+        self.bar.adjustSize()
+        w = min(self.bar.sizeHint().width(), self.width() - 20)
+        self.bar.resize(w, self.bar.sizeHint().height())
+        x = (self.width() - w) // 2
+        y = 16
+        if sel is not None and self.mapFromGlobal(sel.topLeft()).y() < 80:
+            y = self.height() - self.bar.height() - 16  # keep clear of the selection
+        self.bar.move(x, y)
+
+    # --- painting -------------------------------------------------------------------
+    def _local_selection(self) -> QRect | None:
+        sel, screen = self.owner.selection, self.owner.screen_rect
+        if sel is None or screen != self.screen_geometry:
+            return None
+        return sel.translated(-self.screen_geometry.topLeft())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        if not self._background.isNull():
+            p.drawPixmap(self.rect(), self._background)
+        p.fillRect(self.rect(), QColor(0, 0, 0, 110))
+        sel = self._local_selection()
+        if sel is not None:
+            if not self._background.isNull():
+                source = QRect(sel.topLeft() * self._background.devicePixelRatio(),
+                               sel.size() * self._background.devicePixelRatio())  # fmt: skip
+                p.drawPixmap(sel, self._background, source)
+            else:
+                p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
+                p.fillRect(sel, Qt.GlobalColor.transparent)
+                p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            p.setPen(QPen(ACCENT, 2))
+            p.drawRect(sel.adjusted(-1, -1, 0, 0))
+            p.setBrush(ACCENT)
+            for handle in _handles(sel):
+                p.drawRect(handle)
+        p.end()
+
+    # --- mouse ------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.globalPosition().toPoint()
+        sel = self.owner.selection if self._local_selection() is not None else None
+        self._press = pos
+        self._start = QRect(sel) if sel is not None else QRect()
+        self._drag = _hit(sel, pos) if sel is not None else None
+        if self._drag is None:
+            self._drag = "new"
+            self.owner.set_selection(QRect(pos, pos), self.screen_geometry)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.globalPosition().toPoint()
+        if self._drag is None:
+            sel = self.owner.selection if self._local_selection() is not None else None
+            self.setCursor(_cursor(_hit(sel, pos) if sel is not None else None))
+            return
+        delta = pos - self._press
+        if self._drag == "new":
+            rect = QRect(self._press, pos)
+        elif self._drag == "move":
+            rect = self._start.translated(delta)
+            g = self.screen_geometry
+            rect.moveLeft(min(max(rect.left(), g.left()), g.right() - rect.width() + 1))
+            rect.moveTop(min(max(rect.top(), g.top()), g.bottom() - rect.height() + 1))
+        else:
+            rect = QRect(self._start)
+            if "l" in self._drag:
+                rect.setLeft(rect.left() + delta.x())
+            if "r" in self._drag:
+                rect.setRight(rect.right() + delta.x())
+            if "t" in self._drag:
+                rect.setTop(rect.top() + delta.y())
+            if "b" in self._drag:
+                rect.setBottom(rect.bottom() + delta.y())
+        self.owner.set_selection(rect, self.screen_geometry)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag = None
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.owner.confirm()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.owner.confirm()
+        elif key == Qt.Key.Key_Escape:
+            self.owner.cancel()
+        elif key in _ARROWS:
+            step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            dx, dy = _ARROWS[key]
+            resize = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            self.owner.nudge(dx * step, dy * step, resize)
+        else:
+            super().keyPressEvent(event)
+
+
+_ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+
+def _handles(sel: QRect) -> list[QRect]:
+    s = HANDLE
+    xs = (sel.left(), sel.center().x(), sel.right())
+    ys = (sel.top(), sel.center().y(), sel.bottom())
+    return [QRect(x - s // 2, y - s // 2, s, s) for x in xs for y in ys if (x, y) != xs[1:2] * 2]
+
+
+def _hit(sel: QRect, pos: QPoint) -> str | None:
+    """Which part of the selection ``pos`` grabs: edges/corners ("tl", "r"…), "move" or None."""
+    grow = sel.adjusted(-HANDLE, -HANDLE, HANDLE, HANDLE)
+    if not grow.contains(pos):
+        return None
+    edge = ""
+    if abs(pos.y() - sel.top()) <= HANDLE:
+        edge += "t"
+    elif abs(pos.y() - sel.bottom()) <= HANDLE:
+        edge += "b"
+    if abs(pos.x() - sel.left()) <= HANDLE:
+        edge += "l"
+    elif abs(pos.x() - sel.right()) <= HANDLE:
+        edge += "r"
+    if edge:
+        return edge
+    return "move" if sel.contains(pos) else None
+
+
+def _cursor(part: str | None) -> Qt.CursorShape:
+    shapes = {
+        "tl": Qt.CursorShape.SizeFDiagCursor, "br": Qt.CursorShape.SizeFDiagCursor,
+        "tr": Qt.CursorShape.SizeBDiagCursor, "bl": Qt.CursorShape.SizeBDiagCursor,
+        "t": Qt.CursorShape.SizeVerCursor, "b": Qt.CursorShape.SizeVerCursor,
+        "l": Qt.CursorShape.SizeHorCursor, "r": Qt.CursorShape.SizeHorCursor,
+        "move": Qt.CursorShape.SizeAllCursor,
+    }  # fmt: skip
+    return shapes.get(part or "", Qt.CursorShape.CrossCursor)

@@ -1,0 +1,108 @@
+"""The large talk button: shows idle / listening / model speaking, and works with the mouse."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+
+class TalkState(enum.Enum):
+    OFFLINE = "offline"  # not connected
+    HANDS_FREE = "hands_free"  # server voice detection: nothing to press
+    IDLE = "idle"  # push-to-talk, ready
+    LISTENING = "listening"  # key or button down: the model hears you
+    SPEAKING = "speaking"  # the model is answering (press to interrupt)
+    MUTED = "muted"  # the microphone is muted: pressing does nothing
+
+
+_STYLE = """
+QPushButton#talkButton {
+    font-size: 13pt; font-weight: bold; padding: 10px 18px; border-radius: 10px;
+    border: 3px solid #5b6470; color: #1f2933; background: #e4e7eb; text-align: center;
+}
+QPushButton#talkButton:focus { border-color: palette(highlight); }
+QPushButton#talkButton[talkState="idle"] { border-color: #1d4ed8; background: #dbeafe; }
+QPushButton#talkButton[talkState="idle"]:hover { background: #bfdbfe; }
+QPushButton#talkButton[talkState="listening"] {
+    border-color: #14532d; background: #16a34a; color: #ffffff;
+}
+QPushButton#talkButton[talkState="speaking"] {
+    border-color: #6b21a8; background: #9333ea; color: #ffffff;
+}
+QPushButton#talkButton[talkState="muted"] {
+    border-color: #991b1b; background: #fee2e2; color: #7f1d1d;
+}
+QPushButton#talkButton[talkState="offline"], QPushButton#talkButton[talkState="hands_free"] {
+    border-color: #9aa5b1; background: #f0f2f4; color: #3e4c59;
+}
+"""
+
+
+class TalkButton(QPushButton):
+    """Hold (or click, in toggle mode) to talk; its look follows :meth:`set_state`.
+
+    Signals:
+        talkPressed(): the mouse button or Space went down on it.
+        talkReleased(): ... and up again.
+
+    The button reports edges only; the push-to-talk state machine decides what they
+    mean (hold or toggle) and tells the button what to show.
+    """
+
+    talkPressed = Signal()
+    talkReleased = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("talkButton")
+        self.setStyleSheet(_STYLE)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(64)
+        self._state = TalkState.OFFLINE
+        self._key_label = ""
+        self._toggle = False
+        self.pressed.connect(self.talkPressed)
+        self.released.connect(self.talkReleased)
+        self._render()
+
+    @property
+    def state(self) -> TalkState:
+        return self._state
+
+    def set_state(self, state: TalkState) -> None:
+        if state is not self._state:
+            self._state = state
+            self._render()
+
+    def set_key_label(self, label: str, toggle: bool) -> None:
+        """The hotkey shown on the button (``Ctrl+Alt+Space``) and whether it toggles."""
+        self._key_label, self._toggle = label, toggle
+        self._render()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 72)
+
+    def _render(self) -> None:
+        key = self._key_label
+        how = self.tr("Click or press %1 to talk") if self._toggle else self.tr(
+            "Hold to talk, or hold %1"
+        )
+        texts = {
+            TalkState.OFFLINE: self.tr("Connect to talk"),
+            TalkState.HANDS_FREE: self.tr("Hands-free: just speak"),
+            TalkState.IDLE: how.replace("%1", key),
+            TalkState.LISTENING: self.tr("Listening…")
+            + ("  " + self.tr("(click or %1 to send)").replace("%1", key) if self._toggle else ""),
+            TalkState.SPEAKING: self.tr("Gemini is speaking — press to interrupt"),
+            TalkState.MUTED: self.tr("Muted — unmute (Ctrl+M) to talk"),
+        }
+        text = texts[self._state]
+        self.setText(text)
+        self.setAccessibleName(self.tr("Talk"))
+        self.setAccessibleDescription(text)
+        self.setEnabled(self._state not in (TalkState.OFFLINE, TalkState.HANDS_FREE))
+        self.setProperty("talkState", self._state.value)
+        self.style().unpolish(self)
+        self.style().polish(self)

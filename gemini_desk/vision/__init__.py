@@ -1,0 +1,1 @@
+"""Screen-region, window and camera frame sources, change detection and JPEG encoding."""

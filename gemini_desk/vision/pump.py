@@ -1,0 +1,137 @@
+"""The frame pump: grab at a steady rate, send when changed, encode off the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from PIL import Image
+
+from gemini_desk.vision.change import ChangeDetector, thumbnail
+from gemini_desk.vision.encode import EncodedFrame, make_frame
+
+log = logging.getLogger("gemini_desk.vision")
+
+
+class FrameSource(Protocol):
+    description: str
+
+    def grab(self) -> Image.Image | None: ...
+    def close(self) -> None: ...
+
+
+@dataclass(slots=True)
+class PumpSettings:
+    fps: float = 1.0
+    keepalive_s: float = 5.0  # send at least this often even when nothing changed
+    max_side: int = 1024
+    sharp: bool = False
+    quality: int = 80
+    change_threshold: int = 6
+
+
+class FramePump:
+    """Runs on the event loop; every grab, comparison and encode runs in one worker thread.
+
+    ``send(jpeg)`` is called on the loop thread for each frame that should go out and
+    returns False when nothing can be sent now (not connected): the frame then does not
+    count as sent. ``on_sent(frame)`` follows each frame that did go out.
+    """
+
+    def __init__(
+        self,
+        source: FrameSource,
+        settings: PumpSettings,
+        send: Callable[[bytes], bool],
+        on_sent: Callable[[EncodedFrame], None] | None = None,
+        can_send: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.source = source
+        self.settings = settings
+        self._send = send
+        self._on_sent = on_sent
+        self._can_send = can_send
+        self._detector = ChangeDetector(settings.change_threshold)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="gd-vision")
+        self._task: asyncio.Task[None] | None = None
+        self._last_sent_mono: float | None = None
+        self.frames_sent = 0
+        self.frames_unchanged = 0
+        self.grab_failures = 0
+        self.last_frame: EncodedFrame | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        if not self.running:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="frame-pump")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        loop = asyncio.get_running_loop()
+        # Close in the worker: grabbers hold per-thread display connections.
+        await loop.run_in_executor(self._executor, self.source.close)
+        self._executor.shutdown(wait=False)
+
+    def force_next(self) -> None:
+        """Send the next grab even if it looks the same (e.g. after settings change)."""
+        self._detector.reset()
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_at = time.monotonic()
+        while True:
+            period = 1.0 / max(0.05, self.settings.fps)
+            now = time.monotonic()
+            if next_at > now:
+                await asyncio.sleep(next_at - now)
+            next_at = max(next_at + period, time.monotonic())  # skip ticks when behind
+            if not self._can_send():
+                self._detector.reset()  # whatever was sent before is gone with the session
+                continue
+            try:
+                frame = await loop.run_in_executor(self._executor, self._process)
+            except Exception as exc:
+                self.grab_failures += 1
+                if self.grab_failures in (1, 10) or self.grab_failures % 100 == 0:
+                    log.warning("frame grab failed (%d times): %r", self.grab_failures, exc)
+                continue
+            if frame is None:
+                continue
+            if self._send(frame.jpeg):
+                self.frames_sent += 1
+                self.last_frame = frame
+                self._last_sent_mono = time.monotonic()
+                if self._on_sent is not None:
+                    self._on_sent(frame)
+
+    def _process(self) -> EncodedFrame | None:
+        """Worker thread: grab, compare, and (when due) scale + encode."""
+        image = self.source.grab()
+        if image is None:
+            return None
+        thumb = thumbnail(image)
+        due = (
+            self._last_sent_mono is None
+            or time.monotonic() - self._last_sent_mono >= self.settings.keepalive_s
+        )
+        if not due and not self._detector.changed(thumb):
+            self.frames_unchanged += 1
+            return None
+        s = self.settings
+        frame = make_frame(image, s.max_side, s.sharp, s.quality)
+        self._detector.mark_sent(thumb)
+        return frame

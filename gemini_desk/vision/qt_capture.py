@@ -1,0 +1,88 @@
+"""Screen and window capture through QtMultimedia (the desktop portal on Wayland)."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QScreen
+from PySide6.QtMultimedia import (
+    QCapturableWindow,
+    QMediaCaptureSession,
+    QScreenCapture,
+    QWindowCapture,
+)
+
+from gemini_desk.vision.geometry import Rect
+from gemini_desk.vision.sink_source import SinkSource
+
+log = logging.getLogger("gemini_desk.vision")
+
+
+class ScreenCaptureSource(QObject, SinkSource):
+    """A whole screen via QScreenCapture (on Wayland: the portal asks the user), cropped.
+
+    Signals:
+        failed(str): capture could not start or stopped with an error.
+    """
+
+    failed = Signal(str)
+
+    def __init__(self, screen: QScreen, crop: Rect | None, description: str) -> None:
+        QObject.__init__(self)
+        SinkSource.__init__(self, crop=crop, description=description)
+        self.capture = QScreenCapture()
+        self.capture.setScreen(screen)
+        self.session = QMediaCaptureSession()
+        self.session.setScreenCapture(self.capture)
+        self.session.setVideoSink(self.sink)
+        self.capture.errorOccurred.connect(self._on_error)
+
+    def start(self) -> None:
+        self.capture.start()
+
+    def stop(self) -> None:
+        self.capture.stop()
+
+    def _on_error(self, error: QScreenCapture.Error, text: str) -> None:
+        log.warning("screen capture error %s: %s", error, text)
+        self.failed.emit(f"Screen capture is not available here: {text or 'unknown error'}.")
+
+
+def capturable_windows() -> list[QCapturableWindow]:
+    """Windows the platform lets us capture (may be empty, e.g. with no window manager)."""
+    try:
+        return [w for w in QWindowCapture.capturableWindows() if w.isValid()]
+    except Exception as exc:
+        log.warning("window list unavailable: %r", exc)
+        return []
+
+
+class WindowCaptureSource(QObject, SinkSource):
+    """One window via QWindowCapture: follows the window when it moves.
+
+    Signals:
+        failed(str): capture could not start or stopped with an error.
+    """
+
+    failed = Signal(str)
+
+    def __init__(self, window: QCapturableWindow) -> None:
+        QObject.__init__(self)
+        SinkSource.__init__(self, description=window.description())
+        self.capture = QWindowCapture()
+        self.capture.setWindow(window)
+        self.session = QMediaCaptureSession()
+        self.session.setWindowCapture(self.capture)
+        self.session.setVideoSink(self.sink)
+        self.capture.errorOccurred.connect(self._on_error)
+
+    def start(self) -> None:
+        self.capture.start()
+
+    def stop(self) -> None:
+        self.capture.stop()
+
+    def _on_error(self, error: QWindowCapture.Error, text: str) -> None:
+        log.warning("window capture error %s: %s", error, text)
+        self.failed.emit(f"That window cannot be captured: {text or 'unknown error'}.")
