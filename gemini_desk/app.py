@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from gemini_desk.conversation import Conversation
+    from gemini_desk.sharing import ScreenSharing
     from gemini_desk.sim import SimThread
+    from gemini_desk.talk_wiring import TalkWiring
     from gemini_desk.ui.main_window import MainWindow
 
 log = logging.getLogger("gemini_desk.app")
@@ -51,6 +53,8 @@ class Desk:
         self.sim: SimThread | None = None
         self.window: MainWindow | None = None
         self.conversation: Conversation | None = None
+        self.talk_wiring: TalkWiring | None = None  # hotkeys, talk button, --ptt socket
+        self.sharing: ScreenSharing  # made in _build
         self._quit = asyncio.Event()
 
     # --- endpoint -----------------------------------------------------------------
@@ -93,12 +97,18 @@ class Desk:
         self.window = window = MainWindow(levels.mic, levels.speaker)
 
         def make_mic(on_chunk):  # type: ignore[no-untyped-def]
-            mic = MicCapture(loop, on_chunk, device=self.settings.input_device or None)
+            mic = MicCapture(
+                loop, on_chunk, device=self.settings.input_device or None,
+                on_lost=lambda msg: self.conversation and self.conversation.on_audio_lost(msg),
+            )
             levels.mic_meter = mic.level
             return mic
 
         def make_speaker():  # type: ignore[no-untyped-def]
-            speaker = SpeakerPlayback(device=self.settings.output_device or None)
+            speaker = SpeakerPlayback(
+                device=self.settings.output_device or None, loop=loop,
+                on_lost=lambda msg: self.conversation and self.conversation.on_audio_lost(msg),
+            )
             levels.speaker_meter = speaker.level
             return speaker
 
@@ -113,6 +123,19 @@ class Desk:
         window.quitRequested.connect(self._quit.set)
         window.apiKeyRequested.connect(self._open_key_dialog)
         window.settingsRequested.connect(self._open_settings)
+        window.historyRequested.connect(self._open_history)
+        from gemini_desk.talk_wiring import TalkWiring
+
+        self.talk_wiring = TalkWiring(
+            window, conv, self.paths, lambda: self.settings, self._save_talk_settings
+        )
+        from gemini_desk.sharing import ScreenSharing
+
+        self.sharing = ScreenSharing(
+            window, window, lambda: self.settings, lambda: self.store.save(self.settings),
+            conv.send_video, conv.video_ready,
+        )  # fmt: skip
+        conv.on_disconnected.append(self.sharing.stop)
         window.set_session_state(SessionState.DISCONNECTED)
         if self.settings.window_geometry:
             from PySide6.QtCore import QByteArray
@@ -156,6 +179,13 @@ class Desk:
 
         asyncio.get_running_loop().create_task(switch())
 
+    def _open_history(self) -> None:
+        from gemini_desk.ui.history_dialog import HistoryDialog
+
+        dialog = HistoryDialog(self.paths.conversations_dir, self.window)
+        _delete_on_close(dialog)
+        dialog.open()
+
     def _open_settings(self) -> None:
         from gemini_desk.audio.devices import list_input_devices, list_output_devices
         from gemini_desk.ui.settings_dialog import SettingsDialog
@@ -190,11 +220,18 @@ class Desk:
         self.settings = new
         self.conversation.settings = new
         self.store.save(new)
+        if self.talk_wiring is not None and self.talk_wiring.changed(old, new):
+            self.talk_wiring.apply_settings(previous=old)
         self.window.set_model(new.model)
         if devices_changed:
             self.conversation.restart_audio()
         if session_changed and self.conversation.state is SessionState.CONNECTED:
             self.window.show_error("Model, voice and instruction apply when you next connect.")
+
+    def _save_talk_settings(self, new: Settings) -> None:
+        """The talk mode was switched in the window: keep and store it."""
+        self.settings = new
+        self.store.save(new)
 
     # --- run ----------------------------------------------------------------------
     def request_quit(self) -> None:
@@ -210,6 +247,13 @@ class Desk:
 
     async def run(self) -> int:
         self._build()
+        assert self.talk_wiring is not None
+        if not self.talk_wiring.start():  # one instance per user and config folder
+            from gemini_desk.talk_wiring import forward_to_running
+
+            forward_to_running(self.paths)
+            log.info("gemini-desk is already running: brought its window forward")
+            return 0
         assert self.window is not None and self.conversation is not None
         endpoint = self._choose_endpoint()
         if endpoint is None and (self.settings.demo_chosen or self.args.connect):
@@ -222,6 +266,8 @@ class Desk:
         self.window.show()
         if self.args.connect:
             self.conversation.connect()
+        if getattr(self.args, "share_region", None) is not None:
+            self.sharing.share_region(self.args.share_region)
         await self._quit.wait()
         await self._shutdown()
         return 0
@@ -231,6 +277,9 @@ class Desk:
         assert self.window is not None and self.conversation is not None
         self.settings.window_geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
         self.store.save(self.settings)
+        await self.sharing.shutdown()
+        if self.talk_wiring is not None:
+            self.talk_wiring.stop()
         await self.conversation.shutdown()
         self.window.hide()
         if self.sim is not None:
@@ -312,6 +361,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gemini_desk.desktop_install import main as install_desktop
 
         return install_desktop()
+    if args.ptt:  # hand push-to-talk to the running instance, without starting a GUI
+        from gemini_desk.talk_wiring import run_ptt_command
+
+        return run_ptt_command(args.ptt, AppPaths.from_env())
     if args.self_test:
         from gemini_desk.selftest import run_self_test
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from gemini_desk import __version__
 from gemini_desk.core.settings import DEFAULT_MODEL
+from gemini_desk.vision.geometry import Rect, parse_region
 
 EPILOG = """\
 With no API key (none in GEMINI_API_KEY / GOOGLE_API_KEY or the system keyring) the app
@@ -35,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", metavar="NAME", help=f"model to use (default {DEFAULT_MODEL})")
     parser.add_argument("--connect", action="store_true", help="connect as soon as the app starts")
     parser.add_argument(
+        "--share-region",
+        metavar="X,Y,W,H",
+        type=_region,
+        help="share this screen region (logical pixels) with the model from the start; "
+        "write --share-region=X,Y,W,H when X is negative",
+    )
+    parser.add_argument(
         "--mic", metavar="DEVICE", help="input device name (or part of it) or index"
     )
     parser.add_argument(
@@ -58,8 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run a headless smoke test (local server, one text turn) and exit",
     )
+    parser.add_argument(
+        "--ptt",
+        choices=["press", "release", "toggle"],
+        help="push-to-talk in the running app (bind it to a desktop shortcut, e.g. on Wayland)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _region(text: str) -> Rect:
+    try:
+        return parse_region(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

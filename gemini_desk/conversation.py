@@ -12,11 +12,13 @@ from typing import Protocol
 
 import numpy as np
 
+from gemini_desk.core.context import recent_context
 from gemini_desk.core.events import (
     ErrorKind,
     Interrupted,
     LiveEvent,
     ModelAudio,
+    Notice,
     SessionError,
     SessionState,
     StateChanged,
@@ -27,13 +29,16 @@ from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
-from gemini_desk.live.session import LiveSession
+from gemini_desk.live.supervisor import SessionSupervisor
+from gemini_desk.talk import TalkController
 
 log = logging.getLogger("gemini_desk.conversation")
 
 # A mic chunk louder than this counts as speech when timing the end of the user's turn.
 SPEECH_DBFS = -40.0
 _ERROR_ACTIONS = {ErrorKind.BAD_KEY: "api_key", ErrorKind.UNKNOWN_MODEL: "settings"}
+# Speech and typing go on while a dropped connection is being replaced (they wait).
+_LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
 
 
 class ConversationView(Protocol):
@@ -98,7 +103,8 @@ class Conversation:
         self._mic_factory = mic_factory
         self._speaker_factory = speaker_factory
         self.endpoint: Endpoint | None = None
-        self.session: LiveSession | None = None
+        # One supervisor per conversation: it keeps the session across connections.
+        self.session: SessionSupervisor | None = None
         self._task: asyncio.Task[None] | None = None
         self.mic: Microphone | None = None
         self.speaker: Speaker | None = None
@@ -111,6 +117,12 @@ class Conversation:
         self._last_typed: float | None = None
         self._answering = False
         self.on_state: Callable[[SessionState], None] | None = None
+        self._reopen_task: asyncio.Task[None] | None = None
+        # Talk modes (issue 5): decides which mic chunks are sent, and activityStart/End.
+        self.talk = TalkController(settings, lambda: self.session, lambda: self.speaker,
+                                   lambda message: self._view.show_error(message))
+        # Called when the conversation ends (screen sharing stops with it).
+        self.on_disconnected: list[Callable[[], None]] = []
 
     # --- commands from the window -------------------------------------------------
     def connect(self) -> None:
@@ -121,11 +133,19 @@ class Conversation:
             return
         self._view.clear_error()
         self._store = TranscriptStore(self._conversations_dir)
-        self.session = LiveSession(self.endpoint, self.settings, self._on_event)
+        self.session = SessionSupervisor(
+            self.endpoint,
+            self.settings,
+            self._on_event,
+            context=lambda: recent_context(self.transcript.finished_turns),
+        )
         self._task = asyncio.get_running_loop().create_task(self.session.run(), name="live")
 
     async def disconnect(self) -> None:
         session, task = self.session, self._task
+        if session is not None and self.talk.ptt.talking:
+            self.talk.set_connected(False)  # activityEnd goes out before the socket closes
+            await asyncio.sleep(0.05)
         if session is not None:
             await session.close()
         if task is not None:
@@ -134,17 +154,29 @@ class Conversation:
 
     def send_text(self, text: str) -> None:
         text = text.strip()
-        if not text or self.session is None or self.state is not SessionState.CONNECTED:
+        if not text or self.session is None or self.state not in _LIVE:
             return
         self.transcript.add_typed(text)
         self._last_typed = time.monotonic()
         self.session.send_text(text)
 
+    def send_video(self, jpeg: bytes) -> bool:
+        """Send one JPEG of what the user shares; False (nothing sent) unless connected."""
+        if not self.video_ready():
+            return False
+        assert self.session is not None
+        self.session.send_video(jpeg)
+        return True
+
+    def video_ready(self) -> bool:
+        return self.session is not None and self.state is SessionState.CONNECTED
+
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
+        self.talk.set_muted(muted)  # activityEnd (if talking) goes before audioStreamEnd
         if self.mic is not None:
             self.mic.muted = muted
-        if muted and self.session is not None and self.state is SessionState.CONNECTED:
+        if muted and self.session is not None and self.state in _LIVE:
             self.session.send_audio_end()
         self._view.set_muted(muted)
 
@@ -185,6 +217,35 @@ class Conversation:
         self.mic = None
         self.speaker = None
 
+    def on_audio_lost(self, message: str) -> None:
+        """A device vanished or its stream failed: stop both streams cleanly, say so, and
+        try to reopen them every couple of seconds while connected (the device may come
+        back, or the user may pick another in Settings)."""
+        log.warning("audio device lost: %s", message)
+        self._stop_audio()
+        self._view.show_error(message + " Reconnect it or choose another device in Settings.")
+        if self._reopen_task is None or self._reopen_task.done():
+            loop = asyncio.get_running_loop()
+            self._reopen_task = loop.create_task(self._reopen_audio(), name="audio-reopen")
+
+    async def _reopen_audio(self, interval: float = 2.0) -> None:
+        while self.state is SessionState.CONNECTED and (self.mic is None or self.speaker is None):
+            await asyncio.sleep(interval)
+            if self.state is not SessionState.CONNECTED:
+                return
+            self._start_audio_quietly()
+        if self.mic is not None and self.speaker is not None:
+            log.info("audio devices reopened")
+            self._view.clear_error()
+
+    def _start_audio_quietly(self) -> None:
+        """One reopen attempt; failures stay in the log (the message is already shown)."""
+        view, self._view = self._view, _QuietView(self._view)
+        try:
+            self._start_audio()
+        finally:
+            self._view = view
+
     def restart_audio(self) -> None:
         """Reopen the devices (after the user picked others in Settings)."""
         if self.state is SessionState.CONNECTED:
@@ -192,7 +253,9 @@ class Conversation:
             self._start_audio()
 
     def _on_mic_chunk(self, pcm: bytes) -> None:
-        if self.session is None or self.state is not SessionState.CONNECTED or self.muted:
+        if self.session is None or self.state not in _LIVE or self.muted:
+            return
+        if not self.talk.mic_chunk(pcm):  # push-to-talk, key up: kept as pre-roll only
             return
         if chunk_dbfs(pcm) > SPEECH_DBFS:
             self._last_speech = time.monotonic()
@@ -205,20 +268,25 @@ class Conversation:
             return
         if isinstance(event, StateChanged):
             self._on_state(event)
+        elif isinstance(event, Notice):
+            self._view.show_error(event.message)
         elif isinstance(event, SessionError):
             self._view.show_error(event.message, _ERROR_ACTIONS.get(event.kind))
         elif isinstance(event, Interrupted):
             if self.speaker is not None:
                 self.speaker.clear()
             self._answering = False
+            self.talk.model_answering(False)
         elif isinstance(event, TurnComplete):
             if self.speaker is not None:
                 self.speaker.end_turn()
             self._answering = False
+            self.talk.model_answering(False)
         self.transcript.apply(event)
 
     def _on_state(self, event: StateChanged) -> None:
         self.state = event.state
+        self.talk.set_connected(event.state is SessionState.CONNECTED)
         self._view.set_session_state(event.state, event.detail)
         if event.state is SessionState.CONNECTED:
             self._start_audio()
@@ -227,10 +295,13 @@ class Conversation:
             self.transcript.finish_all()
             self.session = None
             self._answering = False
+            for callback in self.on_disconnected:
+                callback()
         if self.on_state is not None:
             self.on_state(event.state)
 
     def _on_model_audio(self, event: ModelAudio) -> None:
+        self.talk.model_answering(True)
         if not self._answering:
             self._answering = True
             ends = [t for t in (self._last_speech, self._last_typed) if t is not None]
@@ -269,3 +340,16 @@ class Conversation:
 def _plain(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if text.endswith(".") else text + "."
+
+
+class _QuietView:
+    """Passes everything to the real view except error messages (for retry attempts)."""
+
+    def __init__(self, view: ConversationView) -> None:
+        self._inner = view
+
+    def show_error(self, message: str, action: str | None = None) -> None:
+        log.info("audio reopen attempt: %s", message)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)

@@ -15,7 +15,10 @@ import getpass
 import hashlib
 import json
 import logging
+import os
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -24,13 +27,26 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 __all__ = [
     "CommandResult",
     "CommandServer",
+    "Request",
     "send_command",
     "socket_name",
 ]
 
 log = logging.getLogger("gemini_desk.ipc")
 
-Handler = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One command. ``age_s``: how long ago the sending process started, i.e. how late
+    this arrives after the user pressed the shortcut that launched it (0 if unknown)."""
+
+    action: str
+    arg: str = ""
+    age_s: float = 0.0
+
+
+Handler = Callable[[Request], str]
 CONNECT_TIMEOUT_MS = 1000
 REPLY_TIMEOUT_MS = 3000
 MAX_REQUEST = 4096
@@ -55,13 +71,25 @@ class CommandResult:
         self.reached = reached  # an app instance answered
 
 
+def process_age_s() -> float:
+    """Seconds since this process started (Linux; 0.0 where unknown)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start, in ticks
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
 def send_command(name: str, action: str, arg: str = "") -> CommandResult:
     """Send one request to the running app and wait for its reply (blocking, no event loop)."""
     sock = QLocalSocket()
     sock.connectToServer(name)
     if not sock.waitForConnected(CONNECT_TIMEOUT_MS):
         return CommandResult(False, "Gemini Desk is not running.", reached=False)
-    sock.write((json.dumps({"action": action, "arg": arg}) + "\n").encode())
+    request = {"action": action, "arg": arg, "age": round(process_age_s(), 3)}
+    sock.write((json.dumps(request) + "\n").encode())
     sock.flush()
     data = b""
     while b"\n" not in data and sock.waitForReadyRead(REPLY_TIMEOUT_MS):
@@ -125,19 +153,20 @@ class CommandServer(QObject):
 
     def _dispatch(self, line: bytes) -> dict[str, object]:
         try:
-            request = json.loads(line.decode("utf-8"))
-            action, arg = str(request["action"]), str(request.get("arg", ""))
-        except (ValueError, KeyError, TypeError):
+            raw = json.loads(line.decode("utf-8"))
+            age = float(raw.get("age", 0.0))
+            request = Request(str(raw["action"]), str(raw.get("arg", "")), max(0.0, age))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return {"ok": False, "message": "bad request"}
-        if action == "ping":
+        if request.action == "ping":
             return {"ok": True, "message": "pong"}
-        handler = self._handlers.get(action)
+        handler = self._handlers.get(request.action)
         if handler is None:
-            return {"ok": False, "message": f"unknown command {action!r}"}
+            return {"ok": False, "message": f"unknown command {request.action!r}"}
         try:
-            return {"ok": True, "message": handler(arg)}
+            return {"ok": True, "message": handler(request)}
         except ValueError as exc:
             return {"ok": False, "message": str(exc)}
         except Exception as exc:  # a failing handler must not take the app down
-            log.exception("command %s failed", action)
+            log.exception("command %s failed", request.action)
             return {"ok": False, "message": f"failed: {exc}"}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +14,7 @@ import sounddevice as sd
 
 from gemini_desk.audio.devices import AudioDeviceError, DeviceInfo, resolve_device
 from gemini_desk.core.level_meter import LevelMeter
-from gemini_desk.core.resampler import StreamResampler, float32_to_int16
+from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, float32_to_int16
 from gemini_desk.core.ring_buffer import RingBuffer
 
 __all__ = ["SEND_RATE", "MicCapture"]
@@ -22,6 +24,7 @@ log = logging.getLogger("gemini_desk.audio")
 SEND_RATE = 16000  # what the Live API takes: audio/pcm;rate=16000
 _RING_SECONDS = 2.0  # how long the loop may stall before samples are dropped
 _DRAIN_BLOCK = 4096
+_STAMPS = 256  # arrival times of the most recent callbacks (for mic-to-wire bookkeeping)
 
 
 class MicCapture:
@@ -29,9 +32,12 @@ class MicCapture:
     loop as 16 kHz int16 little-endian chunks of exactly ``chunk_ms``.
 
     The PortAudio callback only copies into a preallocated ring, updates the level
-    meter and, if no wake-up is pending, schedules one ``_pump`` on the loop with
-    ``call_soon_threadsafe`` (so at most one wake-up per block). ``on_chunk`` is called
-    on the loop thread.
+    meter and, once a whole chunk is ready and no wake-up is pending, schedules one
+    ``_pump`` on the loop with ``call_soon_threadsafe`` (so at most one wake-up per
+    chunk: 50 a second for 20 ms chunks). ``on_chunk`` is called on the loop thread;
+    ``last_chunk_arrival`` is then the time.monotonic() at which the chunk's first sample
+    arrived in the callback. If the device disappears, ``on_lost(message)`` is called on
+    the loop; the owner should ``stop()`` and reopen later.
     """
 
     def __init__(
@@ -41,12 +47,30 @@ class MicCapture:
         device: str | int | None = None,
         block_ms: int = 10,
         chunk_ms: int = 20,
+        *,
+        on_lost: Callable[[str], None] | None = None,
+        resample_quality: str = LOW_LATENCY,
+        latency: str | float = "low",
     ) -> None:
         self._loop = loop
         self._on_chunk = on_chunk
+        self._on_lost = on_lost
         self._device_spec = device
         self._block_ms = block_ms
+        self._chunk_ms = chunk_ms
+        self._quality = resample_quality
+        self._latency = latency
+        self._stopping = False
         self._chunk_bytes = SEND_RATE * chunk_ms // 1000 * 2
+        self._wake_at = 1  # ring samples that make a whole chunk (set in _prepare)
+        self._pending_samples = 0  # 16 kHz samples waiting in _pending (loop-owned)
+        self._emitted = 0  # 16 kHz samples handed to on_chunk since start
+        self._stamp_t = np.zeros(_STAMPS, dtype=np.float64)
+        self._stamp_end = np.zeros(_STAMPS, dtype=np.int64)  # input samples after the block
+        self._stamps = 0
+        self._captured = 0  # input samples seen by the callback
+        self.last_chunk_arrival = 0.0
+        self.input_latency = 0.0
         self.level = LevelMeter()
         self._muted = False
         self._stream: sd.InputStream | None = None
@@ -111,9 +135,11 @@ class MicCapture:
                 channels=1,
                 dtype="float32",
                 blocksize=rate * self._block_ms // 1000,
-                latency="low",
+                latency=self._latency,
                 callback=self._callback,
+                finished_callback=self._on_finished,
             )
+            self._stopping = False
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioDeviceError(
@@ -122,16 +148,20 @@ class MicCapture:
             ) from exc
         self._device = dev
         self._stream = stream
+        self.input_latency = float(stream.latency)
         log.info("capture started on %r at %d Hz", dev.name, rate)
 
     def stop(self) -> None:
         stream, self._stream = self._stream, None
         if stream is None:
             return
+        self._stopping = True
         try:
             stream.stop()
+        except sd.PortAudioError as exc:  # the device is already gone
+            log.info("capture stop: %s", exc)
         finally:
-            stream.close()
+            stream.close(ignore_errors=True)
         self.level.reset()
         log.info("capture stopped (overflows=%d)", self.overflows)
 
@@ -141,9 +171,47 @@ class MicCapture:
         """Allocate everything the callback and the pump use (no stream needed)."""
         self._samplerate = rate
         self._ring = RingBuffer(int(rate * _RING_SECONDS), dtype=np.float32)
-        self._resampler = StreamResampler(rate, SEND_RATE)
+        self._resampler = StreamResampler(rate, SEND_RATE, self._quality)
         self._pending.clear()
         self._wake_pending = False
+        # Wake the loop once the ring holds what completes the next chunk.
+        self._wake_at = max(1, rate * self._chunk_ms // 1000 - rate // 2000)
+        self._pending_samples = 0
+        self._emitted = 0
+        self._stamps = 0
+        self._captured = 0
+
+    def stats(self) -> dict[str, Any]:
+        """Figures for the diagnostics view (read from the loop thread)."""
+        return {
+            "device": self.device_name,
+            "rate": self._samplerate,
+            "block_ms": self._block_ms,
+            "latency_ms": self.input_latency * 1000.0,
+            "overruns": self.overflows,
+            "dropped_samples": self.dropped_samples,
+            "wakeups": self.wakeups,
+            "callbacks": self.callbacks,
+        }
+
+    def _on_finished(self) -> None:
+        # PortAudio thread: the stream ended. Unless stop() asked for it, the device failed.
+        if self._stopping or self._on_lost is None:
+            return
+        name = self._device.name if self._device else "the microphone"
+        msg = f"The microphone {name!r} stopped working (unplugged or taken by another program)."
+        with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
+            self._loop.call_soon_threadsafe(self._on_lost, msg)
+
+    def _arrival(self, sample16k: int) -> float:
+        """When the input sample matching 16 kHz sample ``sample16k`` reached the callback."""
+        pos = sample16k * self._samplerate // SEND_RATE
+        newest = self._stamps
+        for k in range(newest - 1, max(-1, newest - _STAMPS - 1), -1):
+            i = k % _STAMPS
+            if self._stamp_end[i] <= pos:
+                return float(self._stamp_t[(k + 1) % _STAMPS]) if k + 1 < newest else 0.0
+        return float(self._stamp_t[max(0, newest - _STAMPS) % _STAMPS])
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
         # PortAudio thread: copy, meter, maybe wake. No logging, no allocation of buffers.
@@ -157,9 +225,15 @@ class MicCapture:
                 self.input_overflows += 1
         mono = indata[:, 0]
         ring.write(mono)
+        i = self._stamps % _STAMPS
+        self._stamp_t[i] = time.monotonic()
+        self._captured += frames
+        self._stamp_end[i] = self._captured
+        self._stamps += 1
         if not self._muted:
             self.level.update(mono)
-        if not self._wake_pending:
+        need = self._wake_at - self._pending_samples * self._samplerate // SEND_RATE
+        if not self._wake_pending and ring.available >= need:
             self._wake_pending = True
             self.wakeups += 1
             try:
@@ -178,6 +252,8 @@ class MicCapture:
             while ring.read_into(self._scratch):
                 pass
             self._pending.clear()
+            self._pending_samples = 0
+            self._emitted = self._captured * SEND_RATE // self._samplerate
             resampler.reset()
             return
         while True:
@@ -191,4 +267,7 @@ class MicCapture:
         while len(self._pending) >= size and not self._muted:
             chunk = bytes(self._pending[:size])
             del self._pending[:size]
+            self.last_chunk_arrival = self._arrival(self._emitted)
+            self._emitted += size // 2
             self._on_chunk(chunk)
+        self._pending_samples = len(self._pending) // 2

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import sounddevice as sd
 
 from gemini_desk.audio.devices import AudioDeviceError, DeviceInfo, resolve_device
+from gemini_desk.audio.reference import ReferenceTap
+from gemini_desk.core.jitter import JitterConfig, JitterPolicy, JitterState
 from gemini_desk.core.level_meter import LevelMeter
-from gemini_desk.core.resampler import StreamResampler, int16_to_float32
+from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, int16_to_float32
 from gemini_desk.core.ring_buffer import RingBuffer
 
 __all__ = ["RECEIVE_RATE", "SpeakerPlayback"]
@@ -26,8 +31,14 @@ class SpeakerPlayback:
     """Plays mono PCM through an output stream at the device's native rate.
 
     ``feed()`` / ``end_turn()`` / ``clear()`` are called on the loop thread (the single
-    producer). The PortAudio callback is the single consumer: it reads the ring, pads
-    with silence on underrun and meters what it played.
+    producer). The PortAudio callback is the single consumer: an adaptive jitter policy
+    (``core.jitter``) decides when a turn starts playing and re-buffers after an
+    underrun; the callback reads the ring, pads with silence, meters what it played and,
+    if a ``ReferenceTap`` was given, records exactly what it emitted (the far-end
+    reference for echo cancellation). The ring holds minutes, so bursts are never dropped.
+
+    If the device disappears or the stream fails, ``on_lost(message)`` is called on
+    ``loop`` (plain words); the owner should ``stop()`` and reopen later.
 
     ``clear()`` drops everything queued: the callback plays at most ``_FADE_S`` (3 ms)
     more of the old signal, faded to zero so there is no click, then skips the rest.
@@ -40,10 +51,28 @@ class SpeakerPlayback:
         device: str | int | None = None,
         block_ms: int = 10,
         ring_seconds: float = 300.0,
+        *,
+        jitter: JitterConfig | None = None,
+        reference: ReferenceTap | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        on_lost: Callable[[str], None] | None = None,
+        resample_quality: str = LOW_LATENCY,
+        latency: str | float = "low",
     ) -> None:
         self._device_spec = device
         self._block_ms = block_ms
         self._ring_seconds = ring_seconds
+        self._jitter_config = jitter
+        self.jitter = JitterPolicy(48000, jitter)  # replaced in _prepare at the device rate
+        self.reference = reference
+        self._loop = loop
+        self._on_lost = on_lost
+        self._quality = resample_quality
+        self._latency = latency
+        self._stopping = False
+        self.output_latency = 0.0  # seconds, as PortAudio reports it for the open stream
+        self._turn_base = 0  # ring index where the current turn's first sample goes
+        self._turn_in = 0  # input samples fed in the current turn
         self.level = LevelMeter()
         self._stream: sd.OutputStream | None = None
         self._device: DeviceInfo | None = None
@@ -97,6 +126,28 @@ class SpeakerPlayback:
     def dropped_samples(self) -> int:
         return self._ring.dropped_samples if self._ring else 0
 
+    @property
+    def underruns_total(self) -> int:
+        return self.jitter.underruns
+
+    def stats(self) -> dict[str, Any]:
+        """Figures for the diagnostics view (read from the loop thread)."""
+        ring = self._ring
+        return {
+            "device": self.device_name,
+            "rate": self._samplerate,
+            "block_ms": self._block_ms,
+            "latency_ms": self.output_latency * 1000.0,
+            "queued_ms": self.queued_seconds * 1000.0,
+            "threshold_ms": self.jitter.threshold_ms,
+            "underruns": self.jitter.underruns,
+            "overruns": ring.overflows if ring else 0,
+            "dropped_samples": self.dropped_samples,
+            "cleared_samples": ring.cleared_samples if ring else 0,
+            "device_underflows": self.output_underflows,
+            "callbacks": self.callbacks,
+        }
+
     def start(self) -> None:
         if self._stream is not None:
             return
@@ -110,9 +161,11 @@ class SpeakerPlayback:
                 channels=1,
                 dtype="float32",
                 blocksize=rate * self._block_ms // 1000,
-                latency="low",
+                latency=self._latency,
                 callback=self._callback,
+                finished_callback=self._on_finished,
             )
+            self._stopping = False
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioDeviceError(
@@ -121,18 +174,26 @@ class SpeakerPlayback:
             ) from exc
         self._device = dev
         self._stream = stream
-        log.info("playback started on %r at %d Hz", dev.name, rate)
+        self.output_latency = float(stream.latency)
+        log.info(
+            "playback started on %r at %d Hz (latency %.1f ms)",
+            dev.name, rate, self.output_latency * 1000,
+        )
 
     def stop(self) -> None:
         stream, self._stream = self._stream, None
         if stream is None:
             return
+        self._stopping = True
         try:
             stream.stop()
+        except sd.PortAudioError as exc:  # the device is already gone
+            log.info("playback stop: %s", exc)
         finally:
-            stream.close()
+            stream.close(ignore_errors=True)
         if self._ring is not None:
             self._ring.clear()
+        self.jitter.reset()
         self._turn_open = False
         self._active = False
         self.level.reset()
@@ -153,6 +214,12 @@ class SpeakerPlayback:
         if not pcm:
             return
         samples = int16_to_float32(np.frombuffer(pcm, dtype="<i2"))
+        if not self._turn_open:
+            self._turn_base = ring._write_idx
+            self._turn_in = 0
+        pos = self._turn_base + self._turn_in * self._samplerate // rate
+        self._turn_in += samples.shape[0]
+        self.last_feed_pos = pos
         out = self._resampler_for(rate).process(samples)
         self._turn_open = True
         ring.write(out)
@@ -183,7 +250,8 @@ class SpeakerPlayback:
     def _resampler_for(self, rate: int) -> StreamResampler:
         r = self._resamplers.get(rate)
         if r is None:
-            r = self._resamplers[rate] = StreamResampler(rate, self._samplerate)
+            r = StreamResampler(rate, self._samplerate, self._quality)
+            self._resamplers[rate] = r
         return r
 
     def _prepare(self, rate: int) -> None:
@@ -200,6 +268,18 @@ class SpeakerPlayback:
         self._turn_open = False
         self._active = False
         self._starved = False
+        self.jitter = JitterPolicy(rate, self._jitter_config)
+        self._turns_seen = 0
+        self.last_feed_pos = -1
+
+    def _on_finished(self) -> None:
+        # PortAudio thread: the stream ended. Unless stop() asked for it, the device failed.
+        if self._stopping or self._on_lost is None or self._loop is None:
+            return
+        name = self._device.name if self._device else "the speaker"
+        msg = f"The speaker {name!r} stopped working (unplugged or taken by another program)."
+        with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
+            self._loop.call_soon_threadsafe(self._on_lost, msg)
 
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         # PortAudio thread: copy out of the ring, pad, meter. No logging, no buffers.
@@ -213,26 +293,43 @@ class SpeakerPlayback:
             self.status_events += 1
             if status.output_underflow:
                 self.output_underflows += 1
+        jitter = self.jitter
         filled = 0
-        if ring.clear_pending and self._active:
-            # Fade out what was playing rather than cutting it mid-waveform.
-            fade = self._fade
-            n = ring.read_before_clear_into(out[: fade.shape[0]])
-            out[:n] *= fade[:n]
-            filled = n
-        filled += ring.read_into(out[filled:])
+        if ring.clear_pending:
+            if jitter.state == JitterState.PLAYING:
+                # Fade out what was playing rather than cutting it mid-waveform.
+                fade = self._fade
+                n = ring.read_before_clear_into(out[: fade.shape[0]])
+                out[:n] *= fade[:n]
+                filled = n
+            jitter.reset()
+            self._active = False
+        turn_open = self._turn_open
+        queue_pos = -1
+        want = jitter.pull(ring.available, frames - filled, turn_open)
+        if want > 0:
+            queue_pos = max(ring._read_idx, ring._clear_mark)
+            got = ring.read_into(out[filled : filled + want])
+            jitter.played(got, frames - filled, turn_open)
+            if got > 0:
+                self._active = True
+                if jitter.turns_started != self._turns_seen:
+                    self._turns_seen = jitter.turns_started
+                    self._first_sample_time = time.monotonic()
+            filled += got
+        else:
+            jitter.played(0, frames - filled, turn_open)
         if filled < frames:
             out[filled:] = 0.0
-        if filled > 0:
-            if not self._active:
-                self._active = True
-                self._first_sample_time = time.monotonic()
-            self._starved = False
-        if filled < frames:
-            if self._turn_open:
-                if self._active and not self._starved:
-                    self.underruns += 1
-                    self._starved = True
-            else:
-                self._active = False
+        if jitter.state == JitterState.IDLE:
+            self._active = False
+        self.underruns = jitter.underruns
+        tap = self.reference
+        if tap is not None:
+            tap.push(out, time.monotonic(), _dac_time(time_info), queue_pos)
         self.level.update(out)
+
+
+def _dac_time(time_info: Any) -> float:
+    # getattr with a default: tests drive the callback with None, and raising would allocate.
+    return float(getattr(time_info, "outputBufferDacTime", 0.0))

@@ -71,12 +71,14 @@ class JitterPolicy:
         """How many of ``available`` queued samples to play in a block of ``frames``."""
         if self.state != JitterState.PLAYING:
             if available <= 0:
-                return 0
-            if turn_open and available < self.threshold:
-                self.state = JitterState.BUFFERING
+                if not turn_open:
+                    self.state = JitterState.IDLE  # the turn ended (or was dropped) while waiting
                 return 0
             if self.state == JitterState.IDLE:
                 self.turns_started += 1
+            if turn_open and available < self.threshold:
+                self.state = JitterState.BUFFERING
+                return 0
             self.state = JitterState.PLAYING
         return frames if available >= frames else available
 

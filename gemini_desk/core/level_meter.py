@@ -37,7 +37,7 @@ _SILENT = LevelSnapshot(FLOOR_DB, FLOOR_DB, False)
 class LevelMeter:
     """RMS and peak of the last block, in dBFS (a full-scale sine reads -3.01 dB RMS).
 
-    ``update()`` is called from the audio callback: it uses ``np.dot``/``max``/``min``,
+    ``update()`` is called from the audio callback: it uses ``np.dot``/``argmax``/``argmin``,
     which create no temporary arrays. The result is published as one immutable
     ``LevelSnapshot`` (a single atomic attribute assignment), so readers on other threads
     always see a consistent triple.
@@ -53,7 +53,9 @@ class LevelMeter:
             return
         # dot() of a float32 vector with itself: sum of squares without a temporary.
         mean_sq = float(np.dot(block, block)) / n
-        peak = max(float(block.max()), -float(block.min()))
+        # argmax/argmin rather than max()/min(): numpy's reductions allocate ~1 KB of
+        # iterator state per call, the arg-variants only a scalar (see the tracemalloc test).
+        peak = max(float(block[block.argmax()]), -float(block[block.argmin()]))
         clipped = peak >= CLIP_THRESHOLD
         if clipped:
             self.clip_count += 1

@@ -20,7 +20,8 @@ class PreRoll:
     def __init__(self, ms: int = DEFAULT_PREROLL_MS, rate: int = 16_000) -> None:
         if ms < 0:
             raise ValueError("ms must not be negative")
-        self.capacity_bytes = rate * 2 * ms // 1000
+        self._bytes_per_ms = rate * 2 / 1000
+        self.capacity_bytes = int(self._bytes_per_ms * ms)
         self._chunks: deque[bytes] = deque()
         self._bytes = 0
 
@@ -37,11 +38,24 @@ class PreRoll:
         while self._chunks and self._bytes - len(self._chunks[0]) >= self.capacity_bytes:
             self._bytes -= len(self._chunks.popleft())
 
-    def drain(self) -> list[bytes]:
-        """All buffered chunks, oldest first; the buffer is empty afterwards."""
+    def drain(self, ms: float | None = None) -> list[bytes]:
+        """The newest chunks covering at least ``ms`` (all if None), oldest first.
+
+        The buffer is empty afterwards: older audio is never sent later.
+        """
         chunks = list(self._chunks)
         self.clear()
-        return chunks
+        if ms is None:
+            return chunks
+        want = int(self._bytes_per_ms * ms)
+        kept: list[bytes] = []
+        have = 0
+        for chunk in reversed(chunks):
+            if have >= want:
+                break
+            kept.append(chunk)
+            have += len(chunk)
+        return kept[::-1]
 
     def clear(self) -> None:
         self._chunks.clear()

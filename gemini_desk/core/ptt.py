@@ -169,6 +169,10 @@ class PushToTalk:
         self.mode = mode
         return out
 
+    def cancel(self, reason: EndReason = EndReason.MODE_CHANGED) -> PttOutput:
+        """End talking now for a reason outside the keys (e.g. push-to-talk switched off)."""
+        return self._end(reason)
+
     # --- internals ------------------------------------------------------------------
     def _flip(self, now: float) -> PttOutput:
         if self.talking:

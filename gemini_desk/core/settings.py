@@ -19,6 +19,8 @@ KNOWN_MODELS: tuple[str, ...] = (
     "gemini-live-2.5-flash-preview",
     "gemini-2.0-flash-live-001",
 )
+TALK_MODES: tuple[str, ...] = ("hands_free", "push_to_talk")
+PTT_BEHAVIOURS: tuple[str, ...] = ("hold", "toggle")
 VOICES: tuple[str, ...] = ("Puck", "Charon", "Kore", "Fenrir", "Aoede", "Leda", "Orus", "Zephyr")
 DEFAULT_SYSTEM_INSTRUCTION = (
     "You are a helpful voice assistant on the user's desktop. Keep answers short and spoken."
@@ -42,6 +44,25 @@ class Settings:
     # Sliding-window context compression: long audio/video sessions do not end.
     context_compression: bool = True
     compression_trigger_tokens: int = 0  # 0: the service's default
+    # Push-to-talk (issue 5): "hands_free" (server voice detection) or "push_to_talk".
+    talk_mode: str = "hands_free"
+    ptt_behaviour: str = "hold"  # "hold" or "toggle"
+    ptt_hotkey: str = "ctrl+alt+space"
+    mute_hotkey: str = "ctrl+alt+m"
+    ptt_max_hold_s: int = 120  # activityEnd is sent after this long even if the key sticks
+    preroll_ms: int = 300  # microphone audio from just before the key went down
+    # Screen / camera sharing (issue 6).
+    share_fps: float = 1.0  # frames grabbed per second (sent only when changed)
+    share_keepalive_s: float = 5.0  # send at least this often while nothing changes
+    share_max_side: int = 1024  # long side of sent frames (default mode)
+    share_sharp_text: bool = False  # send at native size (capped) for small text
+    share_jpeg_quality: int = 80
+    share_last_region: str = ""  # "X,Y,W,H" in logical pixels
+    share_camera: str = ""  # camera id (hex) last chosen
+    # Voice processing (issue 8): echo cancellation is on unless the user wears headphones.
+    headphones: bool = False
+    noise_suppression: bool = False
+    auto_gain_control: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validated(self) -> Settings:
@@ -52,8 +73,18 @@ class Settings:
         clean.model = clean.model.strip().removeprefix("models/")
         if clean.voice not in VOICES:
             clean.voice = VOICES[0]
+        if clean.talk_mode not in TALK_MODES:
+            clean.talk_mode = TALK_MODES[0]
+        if clean.ptt_behaviour not in PTT_BEHAVIOURS:
+            clean.ptt_behaviour = PTT_BEHAVIOURS[0]
+        clean.ptt_max_hold_s = min(3600, max(5, clean.ptt_max_hold_s))
+        clean.preroll_ms = min(1000, max(0, clean.preroll_ms))
         if clean.compression_trigger_tokens < 0:
             clean.compression_trigger_tokens = 0
+        clean.share_fps = min(10.0, max(0.1, clean.share_fps))
+        clean.share_keepalive_s = min(60.0, max(0.5, clean.share_keepalive_s))
+        clean.share_max_side = min(4096, max(256, clean.share_max_side))
+        clean.share_jpeg_quality = min(95, max(30, clean.share_jpeg_quality))
         return clean
 
     def to_dict(self) -> dict[str, Any]:

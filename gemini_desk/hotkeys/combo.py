@@ -1,4 +1,4 @@
-"""Key combinations as text ("ctrl+alt+space") and a matcher that turns key edges into combo edges."""
+"""Key combinations as text ("ctrl+alt+space") and a matcher from key edges to combo edges."""
 
 from __future__ import annotations
 

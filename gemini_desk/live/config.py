@@ -76,6 +76,16 @@ def build_connect_config(
             else None
         ),
         context_window_compression=_compression(settings),
+        realtime_input_config=_realtime_input(settings),
+    )
+
+
+def _realtime_input(settings: Settings) -> types.RealtimeInputConfig | None:
+    """Push-to-talk: no server voice detection; the client sends activityStart/End."""
+    if settings.talk_mode != "push_to_talk":
+        return None
+    return types.RealtimeInputConfig(
+        automatic_activity_detection=types.AutomaticActivityDetection(disabled=True)
     )
 
 

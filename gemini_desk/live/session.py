@@ -65,6 +65,7 @@ class LiveSession:
         self._closing = False
         self._task: asyncio.Task[None] | None = None
         self._session: AsyncSession | None = None
+        self._inflight: _Outgoing | None = None
         self.dropped_chunks = 0
         self.sent_audio_chunks = 0
 
@@ -85,6 +86,14 @@ class LiveSession:
         """Tell the service the microphone stream paused (mute)."""
         self._queue.put_nowait(_Outgoing("audio_end"))
 
+    def send_activity_start(self) -> None:
+        """Push-to-talk: the user started speaking (automatic activity detection off)."""
+        self._queue.put_nowait(_Outgoing("activity_start"))
+
+    def send_activity_end(self) -> None:
+        """Push-to-talk: the user stopped speaking; the model answers now."""
+        self._queue.put_nowait(_Outgoing("activity_end"))
+
     def send_video(self, jpeg: bytes) -> None:
         self._queue.put_nowait(_Outgoing("video", jpeg))
 
@@ -94,6 +103,10 @@ class LiveSession:
     def take_unsent(self) -> list[_Outgoing]:
         """Remove and return what is still queued (to send it on another connection)."""
         items: list[_Outgoing] = []
+        if self._session is None and self._inflight is not None:
+            # The send that failed because the connection died never reached the wire.
+            items.append(self._inflight)
+            self._inflight = None
         while not self._queue.empty():
             items.append(self._queue.get_nowait())
         return items
@@ -121,7 +134,10 @@ class LiveSession:
                 try:
                     await self._receive_loop(session)
                 finally:
+                    failed = sender.done() and not sender.cancelled()
                     sender.cancel()
+                    if not failed:
+                        self._inflight = None  # cancelled mid-send: it went out
                     with contextlib.suppress(asyncio.CancelledError):
                         await sender
         except asyncio.CancelledError:
@@ -170,7 +186,9 @@ class LiveSession:
 
     async def _send_loop(self, session: AsyncSession) -> None:
         while True:
+            self._inflight = None
             item = await self._queue.get()
+            self._inflight = item  # kept by take_unsent() if this send fails
             if item.kind == "audio":
                 await session.send_realtime_input(
                     audio=types.Blob(data=item.data, mime_type=INPUT_MIME)
@@ -182,5 +200,9 @@ class LiveSession:
                 )
             elif item.kind == "text":
                 await session.send_realtime_input(text=item.text)
+            elif item.kind == "activity_start":
+                await session.send_realtime_input(activity_start=types.ActivityStart())
+            elif item.kind == "activity_end":
+                await session.send_realtime_input(activity_end=types.ActivityEnd())
             elif item.kind == "audio_end":
                 await session.send_realtime_input(audio_stream_end=True)

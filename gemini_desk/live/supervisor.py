@@ -45,6 +45,8 @@ HANDLE_TTL_S = 2 * 60 * 60
 MAX_BUFFERED_AUDIO = 1500
 MAX_BUFFERED_VIDEO = 1  # only the newest frame is worth sending after a gap
 QUOTA_WAIT_S = 30.0
+# A connection that lasted this long was healthy: backoff starts over after it drops.
+STABLE_S = 5.0
 
 FRESH_SESSION = (
     "The conversation could not be resumed, so a new session was started. It was given "
@@ -70,7 +72,7 @@ class _Conn:
     task: asyncio.Task[None] | None = None
     resumed: bool = False  # started with a handle
     seeded: bool = False  # started fresh with the transcript as context
-    connected: bool = False
+    connected_at: float | None = None
     busy: bool = False  # content since the last turnComplete
     error: SessionError | None = None
 
@@ -129,6 +131,7 @@ class SessionSupervisor:
         self._handle: tuple[str, float] | None = None
         self._ever_connected = False
         self._state = SessionState.DISCONNECTED
+        self._detail = ""
         self._closing = False
         self._task: asyncio.Task[None] | None = None
         self._retry_timer: asyncio.TimerHandle | None = None
@@ -136,7 +139,8 @@ class SessionSupervisor:
         self._gap_started: float | None = None
         self._closers: set[asyncio.Task[None]] = set()
         # Figures for tests and the soak benchmark.
-        self.recovery_times: list[float] = []
+        self.recoveries: list[tuple[str, float]] = []  # (cause, seconds without a ready link)
+        self._gap_cause = ""
         self.handovers = 0
         self.reconnects = 0
         self.fresh_starts = 0
@@ -150,6 +154,11 @@ class SessionSupervisor:
     @property
     def state(self) -> SessionState:
         return self._state
+
+    @property
+    def recovery_times(self) -> list[float]:
+        """Seconds from each goAway or lost connection until the next one was ready."""
+        return [seconds for _, seconds in self.recoveries]
 
     @property
     def resume_handle(self) -> str | None:
@@ -167,6 +176,12 @@ class SessionSupervisor:
 
     def send_audio_end(self) -> None:
         self._send("other", lambda s: s.send_audio_end())
+
+    def send_activity_start(self) -> None:
+        self._send("other", lambda s: s.send_activity_start())
+
+    def send_activity_end(self) -> None:
+        self._send("other", lambda s: s.send_activity_end())
 
     def send_video(self, jpeg: bytes) -> None:
         self._send("video", lambda s: s.send_video(jpeg))
@@ -263,10 +278,12 @@ class SessionSupervisor:
                 instruction = f"{base}\n\n{context}" if base else context
                 settings = dataclasses.replace(settings, system_instruction=instruction)
             seeded = True
-        conn = _Conn(session=self._factory(self._endpoint, settings, lambda e: None, handle))
-        conn.session._emit = lambda event: self._on_inner_event(conn, event)
-        conn.resumed = handle is not None
-        conn.seeded = seeded
+        holder: list[_Conn] = []  # the session emits only once it runs, after this
+        session = self._factory(
+            self._endpoint, settings, lambda event: self._on_inner_event(holder[0], event), handle
+        )
+        conn = _Conn(session=session, resumed=handle is not None, seeded=seeded)
+        holder.append(conn)
         self._pending = conn
         conn.task = asyncio.get_running_loop().create_task(conn.session.run(), name="live")
         log.info("connection started (%s)", "resuming" if handle else "fresh")
@@ -280,7 +297,7 @@ class SessionSupervisor:
             conn.error = event  # acted on when the connection ends
             return
         if isinstance(event, SetupComplete):
-            conn.connected = True
+            conn.connected_at = self._clock()
             self._signals.put_nowait(_Signal("connected", conn))
         elif isinstance(event, ResumptionHandle):
             if event.resumable and (conn is self._current or self._current is None):
@@ -314,10 +331,9 @@ class SessionSupervisor:
         self._pending = None
         self._current = conn
         self._flush(conn)
-        self.backoff.reset()
         self._cancel_timers()
         if self._gap_started is not None:
-            self.recovery_times.append(self._clock() - self._gap_started)
+            self.recoveries.append((self._gap_cause, self._clock() - self._gap_started))
             self._gap_started = None
         self._ever_connected = True
         if conn.seeded:
@@ -334,7 +350,7 @@ class SessionSupervisor:
         self._current = None
         self._retiring.append(conn)
         self._take_unsent(conn)
-        self._start_gap()
+        self._start_gap("go_away")
         self._launch()
 
     def _on_ended(self, conn: _Conn) -> bool:
@@ -342,27 +358,27 @@ class SessionSupervisor:
         if conn in self._retiring:
             self._retiring.remove(conn)
             self._take_unsent(conn)
+            self._close_turn_if_cut(conn)
             return True
         if conn is self._current:
             self._current = None
             self._take_unsent(conn)
             self.reconnects += 1
-            if conn.busy:
-                # The answer in progress will not be finished: close its turn so that
-                # what was said so far is saved.
-                self._emit(TurnComplete())
+            self._close_turn_if_cut(conn)
             log.warning("connection lost: %s", error.detail if error else "closed")
-            self._start_gap()
+            if conn.connected_at is not None and self._clock() - conn.connected_at > STABLE_S:
+                self.backoff.reset()
+            self._start_gap("lost")
             if error is not None and not error.retryable:
                 return self._give_up(error)
-            self._schedule_retry(error, immediate=True)
+            self._schedule_retry(error)
             return True
         if conn is self._pending:
             self._pending = None
             self._take_unsent(conn)
             if error is not None and error.kind in _SETUP_ERRORS_NEEDING_USER:
                 return self._give_up(error)
-            if conn.resumed and (error is None or error.kind is not ErrorKind.NETWORK):
+            if conn.resumed and (error is None or error.kind is ErrorKind.PROTOCOL):
                 # The handle was refused (or the resumed session could not start):
                 # start over, seeded with the transcript.
                 log.warning("resumption refused (%s); starting fresh", error and error.detail)
@@ -373,9 +389,17 @@ class SessionSupervisor:
             if error is not None and not error.retryable:
                 return self._give_up(error)
             if self._gap_started is None:
-                self._start_gap()
+                self._start_gap("connect")
             self._schedule_retry(error)
         return True
+
+    def _close_turn_if_cut(self, conn: _Conn) -> None:
+        """An answer cut off with its connection will not finish: close its turn (so
+        what was said so far is saved), unless another connection is mid-answer."""
+        others = [c for c in (self._current, self._pending, *self._retiring) if c is not None]
+        if conn.busy and not any(c.busy for c in others if c is not conn):
+            conn.busy = False
+            self._emit(TurnComplete())
 
     def _retire_now(self, conn: _Conn) -> None:
         """Close an old connection whose work is done (its end is then ignored)."""
@@ -388,8 +412,7 @@ class SessionSupervisor:
         items = conn.session.take_unsent()
         if not items:
             return
-        for item in reversed(items):
-            self._buffer.appendleft(("other", lambda s, it=item: s.enqueue([it])))  # type: ignore[misc]
+        self._buffer.appendleft(("other", _requeue(items)))
         if self._current is not None:
             self._flush(self._current)
 
@@ -413,9 +436,10 @@ class SessionSupervisor:
             delay, lambda: self._signals.put_nowait(_Signal("retry"))
         )
 
-    def _start_gap(self) -> None:
+    def _start_gap(self, cause: str) -> None:
         """From now until a connection is ready, sends wait; say so after the grace time."""
         self._gap_started = self._clock()
+        self._gap_cause = cause
         if self._grace_timer is None:
             self._grace_timer = asyncio.get_running_loop().call_later(
                 self._grace_s, self._show_reconnecting
@@ -433,9 +457,14 @@ class SessionSupervisor:
         self._retry_timer = self._grace_timer = None
 
     def _set_state(self, state: SessionState, detail: str = "") -> None:
-        if state is self._state and not detail:
+        if state is self._state and detail == self._detail:
             return
-        if state is SessionState.RECONNECTING and self._state is SessionState.CONNECTING:
-            detail = detail or "Connecting"
-        self._state = state
+        self._state, self._detail = state, detail
         self._emit(StateChanged(state, detail))
+
+
+def _requeue(items: list[Any]) -> Callable[[LiveSession], None]:
+    def action(session: LiveSession) -> None:
+        session.enqueue(items)
+
+    return action

@@ -184,6 +184,12 @@ class SimServer:
         await asyncio.gather(*(c.go_away(time_left_s, close_after) for c in conns))
         return len(conns)
 
+    def forget_handles(self) -> int:
+        """Expire every resumption handle issued so far (as the service does after ~2 h)."""
+        count = len(self._handles)
+        self._handles.clear()
+        return count
+
     async def send_tool_call(
         self, name: str, args: dict[str, Any] | None = None, call_id: str | None = None
     ) -> str:

@@ -128,6 +128,9 @@ class SimThread:
     def script_next_connection(self, *faults: Fault) -> None:
         self.call(self.server.script_next_connection, *faults)
 
+    def forget_handles(self) -> int:
+        return int(self.call(self.server.forget_handles))
+
     def send_tool_call(
         self, name: str, args: dict[str, Any] | None = None, call_id: str | None = None
     ) -> str:

@@ -22,6 +22,8 @@ from gemini_desk.core.events import SessionState
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.error_banner import ErrorBanner
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
+from gemini_desk.ui.share_bar import ShareBar
+from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.transcript_view import TranscriptView
 
 _ACTIONS = ("api_key", "settings")
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
         settingsRequested(): the user wants the settings dialog.
         apiKeyRequested(): the user wants to enter or change the API key.
         quitRequested(): the user wants to quit (menu, Ctrl+Q or closing the window).
+        historyRequested(): the user wants the list of past conversations (Ctrl+H).
 
     Closing the window does not close it: ``closeEvent`` emits ``quitRequested`` and
     ignores the event, so the app can shut down in order (stop audio, leave the
@@ -74,6 +77,7 @@ class MainWindow(QMainWindow):
     settingsRequested = Signal()
     apiKeyRequested = Signal()
     quitRequested = Signal()
+    historyRequested = Signal()  # the user wants to read past conversations
 
     def __init__(
         self,
@@ -140,6 +144,12 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(10, 10, 10, 6)
         layout.setSpacing(8)
         layout.addLayout(top)
+        # Talk mode switch, the large talk button, the hotkey hint and the muted flag.
+        self.talk_bar = TalkBar()
+        layout.addWidget(self.talk_bar)
+        # Screen/camera sharing: the Share menu, the "Sharing" badge with Stop, the preview.
+        self.share_bar = ShareBar()
+        layout.addWidget(self.share_bar)
         layout.addWidget(self._transcript, 1)
         layout.addWidget(self.error_banner)
         layout.addLayout(bottom)
@@ -168,7 +178,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.setTabOrder(self.connect_button, self.mute_button)
-        self.setTabOrder(self.mute_button, self._transcript.scroll_area())
+        self.setTabOrder(self.mute_button, self.talk_bar.mode_combo)
+        self.setTabOrder(self.talk_bar.mode_combo, self.talk_bar.button)
+        self.setTabOrder(self.talk_bar.button, self._transcript.scroll_area())
         self.setTabOrder(self._transcript.scroll_area(), self.error_banner.action_button)
         self.setTabOrder(self.error_banner.action_button, self.error_banner.dismiss_button)
         self.setTabOrder(self.error_banner.dismiss_button, self.text_box)
@@ -191,6 +203,10 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.quitRequested)
+        self.history_action = QAction(self.tr("Conversation &history…"), self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(self.historyRequested)
+        file_menu.addAction(self.history_action)
         file_menu.addAction(self.settings_action)
         file_menu.addAction(self.api_key_action)
         file_menu.addSeparator()
@@ -208,6 +224,8 @@ class MainWindow(QMainWindow):
         self.mute_action.toggled.connect(self._on_mute_action_toggled)
         session_menu.addAction(self.connect_action)
         session_menu.addAction(self.mute_action)
+
+        bar.addMenu(self.share_bar.menu)
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self.about_action = QAction(self.tr("&About Gemini Desk"), self)
@@ -384,3 +402,4 @@ class MainWindow(QMainWindow):
     def _show_muted(self, muted: bool) -> None:
         self.mute_button.setText(self.tr("Unmute") if muted else self.tr("Mute"))
         self.mic_meter.set_muted(muted)
+        self.talk_bar.set_muted(muted)

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from gemini_desk.ui.share_frame import tool_window_flag
 from gemini_desk.vision.geometry import Rect, to_physical
 from gemini_desk.vision.screens import all_screens
 
@@ -69,12 +70,13 @@ class RegionSelector(QObject):
                     self.screen_rect = overlay.geometry()
                     self.selection = rect.intersected(self.screen_rect)
         for overlay in self.overlays:
-            overlay.showFullScreen() if len(self.overlays) == 1 else overlay.show()
+            overlay.show()
             overlay.setGeometry(overlay.screen_geometry)
         target = self._overlay_under_cursor()
         if target is not None:
             target.activateWindow()
-            target.raise_()
+            if QGuiApplication.platformName() != "offscreen":  # it cannot stack windows
+                target.raise_()
             target.setFocus()
         self._refresh()
 
@@ -91,16 +93,16 @@ class RegionSelector(QObject):
         return Rect(sel.x(), sel.y(), sel.width(), sel.height())
 
     def readout(self) -> str:
-        """E.g. ``1200 × 600 px`` (device pixels), with the scale when it is not 100 %."""
+        """E.g. ``1200 x 600 px`` (device pixels), with the scale when it is not 100 %."""
         rect = self.selected_rect()
         if rect is None:
             return self.tr("Drag to select")
         phys = to_physical(rect, all_screens())
         if phys is None:
             return self.tr("Off screen")
-        text = f"{phys.w} × {phys.h} px"
+        text = f"{phys.w} \u00d7 {phys.h} px"
         if (phys.w, phys.h) != (rect.w, rect.h):
-            text += f"  ({rect.w} × {rect.h} at {phys.w / rect.w:.0%})"
+            text += f"  ({rect.w} \u00d7 {rect.h} at {phys.w / rect.w:.0%})"
         return text
 
     def confirm(self) -> None:
@@ -168,7 +170,7 @@ class _Overlay(QWidget):
         self.setWindowFlags(
             Qt.WindowType.FramelessWindowHint
             | Qt.WindowType.WindowStaysOnTopHint
-            | Qt.WindowType.Tool
+            | tool_window_flag()
         )
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -184,8 +186,10 @@ class _Overlay(QWidget):
         self._start = QRect()
 
         self.help = QLabel(
-            self.tr("Drag to select what to share. Enter: share · Esc: cancel · "
-                    "Arrows: move · Ctrl+arrows: resize")  # fmt: skip
+            self.tr(
+                "Drag to select what to share. Enter: share · Esc: cancel · "
+                "Arrows: move · Ctrl+arrows: resize"
+            )
         )
         self.help.setObjectName("regionHelp")
         self.size_label = QLabel()
@@ -279,7 +283,7 @@ class _Overlay(QWidget):
         self._drag = _hit(sel, pos) if sel is not None else None
         if self._drag is None:
             self._drag = "new"
-            self.owner.set_selection(QRect(pos, pos), self.screen_geometry)
+            self.owner.set_selection(_span(pos, pos), self.screen_geometry)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.globalPosition().toPoint()
@@ -289,7 +293,7 @@ class _Overlay(QWidget):
             return
         delta = pos - self._press
         if self._drag == "new":
-            rect = QRect(self._press, pos)
+            rect = _span(self._press, pos)
         elif self._drag == "move":
             rect = self._start.translated(delta)
             g = self.screen_geometry
@@ -336,11 +340,17 @@ _ARROWS = {
 }
 
 
+def _span(a: QPoint, b: QPoint) -> QRect:
+    """The rectangle between two corners, ``b`` excluded (a 300-px drag is 300 px wide)."""
+    return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(b.x() - a.x()), abs(b.y() - a.y()))
+
+
 def _handles(sel: QRect) -> list[QRect]:
     s = HANDLE
     xs = (sel.left(), sel.center().x(), sel.right())
     ys = (sel.top(), sel.center().y(), sel.bottom())
-    return [QRect(x - s // 2, y - s // 2, s, s) for x in xs for y in ys if (x, y) != xs[1:2] * 2]
+    centre = (xs[1], ys[1])
+    return [QRect(x - s // 2, y - s // 2, s, s) for x in xs for y in ys if (x, y) != centre]
 
 
 def _hit(sel: QRect, pos: QPoint) -> str | None:

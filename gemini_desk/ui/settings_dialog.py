@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
+from gemini_desk.ui.talk_settings import TalkSettings
+from gemini_desk.ui.voice_settings import VoiceSettings
 
 
 class SettingsDialog(QDialog):
@@ -91,6 +93,10 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Micro&phone:"), self.input_combo)
         form.addRow(self.tr("Spea&ker:"), self.output_combo)
         form.addRow(self.tr("API key:"), key_row)
+        self.talk = TalkSettings(settings, self)  # talk mode, hold/toggle, hotkeys
+        self.talk.add_rows(form)
+        self.voice = VoiceSettings(settings, self)  # headphones, noise, gain
+        self.voice.add_rows(form)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -116,6 +122,8 @@ class SettingsDialog(QDialog):
             system_instruction=self.instruction_edit.toPlainText(),
             input_device=str(self.input_combo.currentData()),
             output_device=str(self.output_combo.currentData()),
+            **self.talk.values(),
+            **self.voice.values(),
         ).validated()
 
     # --- slots --------------------------------------------------------------------

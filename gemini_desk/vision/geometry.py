@@ -51,7 +51,7 @@ def parse_region(text: str) -> Rect:
     except ValueError:
         raise ValueError(f"expected X,Y,W,H (four whole numbers), got {text!r}") from None
     if w < 8 or h < 8:
-        raise ValueError(f"the region must be at least 8×8 pixels, got {w}×{h}")
+        raise ValueError(f"the region must be at least 8\u00d78 pixels, got {w}\u00d7{h}")
     return Rect(x, y, w, h)
 
 
@@ -112,7 +112,7 @@ def to_physical(region: Rect, screens: list[ScreenInfo]) -> Rect | None:
 
 
 def output_size(width: int, height: int, max_side: int, sharp: bool) -> tuple[int, int]:
-    """The size a ``width``×``height`` frame is sent at: never upscaled.
+    """The size a ``width``x``height`` frame is sent at: never upscaled.
 
     Default: the long side at most ``max_side``. Sharp text: native size, capped at
     ``SHARP_CAP`` on the long side.

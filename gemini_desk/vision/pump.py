@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from PIL import Image
+from PySide6.QtGui import QImage
 
 from gemini_desk.vision.change import ChangeDetector, thumbnail
 from gemini_desk.vision.encode import EncodedFrame, make_frame
@@ -21,7 +22,7 @@ log = logging.getLogger("gemini_desk.vision")
 class FrameSource(Protocol):
     description: str
 
-    def grab(self) -> Image.Image | None: ...
+    def grab(self) -> QImage | None: ...
     def close(self) -> None: ...
 
 
@@ -32,7 +33,7 @@ class PumpSettings:
     max_side: int = 1024
     sharp: bool = False
     quality: int = 80
-    change_threshold: int = 6
+    change_threshold: int = 3
 
 
 class FramePump:
@@ -73,14 +74,17 @@ class FramePump:
         if not self.running:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="frame-pump")
 
+    def cancel(self) -> None:
+        """Stop sending at once (a frame being encoded is dropped); ``stop()`` cleans up."""
+        if self._task is not None:
+            self._task.cancel()
+
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await task
-            except asyncio.CancelledError:
-                pass
         loop = asyncio.get_running_loop()
         # Close in the worker: grabbers hold per-thread display connections.
         await loop.run_in_executor(self._executor, self.source.close)

@@ -6,7 +6,7 @@ import logging
 import threading
 from typing import Any
 
-from PIL import Image
+from PySide6.QtGui import QImage
 
 from gemini_desk.vision.geometry import Rect
 
@@ -24,7 +24,7 @@ class ScreenRegionSource:
 
     def __init__(self, physical: Rect, description: str = "") -> None:
         self.physical = physical
-        self.description = description or f"{physical.w}×{physical.h} region"
+        self.description = description or f"{physical.w}\u00d7{physical.h} region"
         self._local = threading.local()
         self._grabbers: list[Any] = []
         self._lock = threading.Lock()
@@ -40,11 +40,13 @@ class ScreenRegionSource:
                 self._grabbers.append(grabber)
         return grabber
 
-    def grab(self) -> Image.Image | None:
+    def grab(self) -> QImage | None:
         r = self.physical
         shot = self._grabber().grab({"left": r.x, "top": r.y, "width": r.w, "height": r.h})
-        # BGRA bytes straight into Pillow: no copy, no channel shuffle in Python.
-        return Image.frombuffer("RGB", shot.size, shot.bgra, "raw", "BGRX", 0, 1)
+        # mss gives BGRA bytes, which is QImage's RGB32 layout on little-endian machines:
+        # wrap them without converting (QImage keeps the bytes object alive).
+        w, h = shot.size
+        return QImage(shot.bgra, w, h, 4 * w, QImage.Format.Format_RGB32)
 
     def close(self) -> None:
         with self._lock:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from PIL import Image
 from PySide6.QtGui import QImage
-from PySide6.QtMultimedia import QVideoFrame, QVideoSink
+from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat, QVideoSink
 
 from gemini_desk.vision.geometry import Rect
 
@@ -38,26 +37,37 @@ class SinkSource:
             self._frame = QVideoFrame(frame)
             self.frames_seen += 1
 
-    def grab(self) -> Image.Image | None:
+    def grab(self) -> QImage | None:
         with self._lock:
             frame = self._frame
         if frame is None:
             return None
-        image = frame.toImage()
+        image = _rgb_image(frame)
+        if image is None:
+            # YUV and other formats: Qt converts (on the CPU when there is no GPU).
+            image = frame.toImage()
         if image.isNull():
             return None
-        return qimage_to_pil(image, self.crop)
+        if self.crop is not None:
+            c = self.crop
+            image = image.copy(c.x, c.y, c.w, c.h)
+        return image
 
     def close(self) -> None:
         with self._lock:
             self._frame = None
 
 
-def qimage_to_pil(image: QImage, crop: Rect | None = None) -> Image.Image:
-    """Copy a QImage (any format) into a Pillow RGB image, optionally cropped."""
-    if crop is not None:
-        image = image.copy(crop.x, crop.y, crop.w, crop.h)
-    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
-    data = bytes(rgb.constBits())  # own the pixels: the QImage dies with this call
-    return Image.frombuffer("RGB", (w, h), data, "raw", "RGB", stride, 1)
+def _rgb_image(frame: QVideoFrame) -> QImage | None:
+    """Read an RGB-family frame's pixels directly (no conversion pipeline); else None."""
+    fmt = QVideoFrameFormat.imageFormatFromPixelFormat(frame.pixelFormat())
+    if fmt == QImage.Format.Format_Invalid:
+        return None
+    copy = QVideoFrame(frame)
+    if not copy.map(QVideoFrame.MapMode.ReadOnly):
+        return None
+    try:
+        bits = bytes(copy.bits(0))  # own the pixels before unmapping
+        return QImage(bits, copy.width(), copy.height(), copy.bytesPerLine(0), fmt).copy()
+    finally:
+        copy.unmap()

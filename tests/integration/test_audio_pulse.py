@@ -311,3 +311,70 @@ def test_clear_mid_playback_drops_everything_queued(pulse: PulseServer) -> None:
     # The new signal was played whole and the old one was cut well short of 6 s.
     assert b.sum() >= 0.6 / 0.02 - 3
     assert a.sum() * 0.02 < 4.0
+
+
+# -- device loss -----------------------------------------------------------------------
+
+
+def _unload_devices(pulse: PulseServer) -> None:
+    for line in pulse.pactl("list", "short", "modules").splitlines():
+        if "remap-source" in line:
+            pulse.pactl("unload-module", line.split()[0])
+    for line in pulse.pactl("list", "short", "modules").splitlines():
+        if "null-sink" in line:
+            pulse.pactl("unload-module", line.split()[0])
+
+
+def _restore_devices(pulse: PulseServer) -> None:
+    sinks = pulse.pactl("list", "short", "sinks")
+    if "speaker" not in sinks:
+        pulse.pactl("load-module", "module-null-sink", "sink_name=speaker")
+    if "virtmic" not in sinks:
+        pulse.pactl("load-module", "module-null-sink", "sink_name=virtmic", "channels=1")
+    if "mic\t" not in pulse.pactl("list", "short", "sources"):
+        pulse.pactl("load-module", "module-remap-source", "master=virtmic.monitor",
+                    "source_name=mic", "channels=1")
+    pulse.pactl("set-default-sink", "speaker")
+    pulse.pactl("set-default-source", "mic")
+
+
+def test_vanishing_devices_stop_cleanly_with_a_message_and_reopen(pulse: PulseServer) -> None:
+    lost: list[str] = []
+
+    async def main() -> tuple[int, int]:
+        loop = asyncio.get_running_loop()
+        mic = MicCapture(loop, lambda b: None, device=DEVICE, on_lost=lost.append)
+        pb = SpeakerPlayback(device=DEVICE, loop=loop, on_lost=lost.append)
+        mic.start()
+        pb.start()
+        await _flowing(mic)
+        await _flowing(pb)
+        pb.feed(to_pcm16(tone(440, 5.0, 24000)))
+        _unload_devices(pulse)  # the sound server has nowhere left to play or record
+        await _wait_until(lambda: len(lost) >= 2, timeout=10)
+        started = time.monotonic()
+        mic.stop()
+        pb.stop()
+        assert time.monotonic() - started < 2.0  # stopping a dead stream does not hang
+        assert not mic.running and not pb.running
+        _restore_devices(pulse)
+        # The device is back: reopening the same objects works and audio flows again.
+        mic.start()
+        pb.start()
+        try:
+            before = (mic.callbacks, pb.callbacks)
+            await _wait_until(
+                lambda: mic.callbacks > before[0] + 5 and pb.callbacks > before[1] + 5, 10
+            )
+        finally:
+            mic.stop()
+            pb.stop()
+        return mic.callbacks, pb.callbacks
+
+    try:
+        asyncio.run(main())
+    finally:
+        _restore_devices(pulse)
+    assert any("microphone" in m and "stopped working" in m for m in lost)
+    assert any("speaker" in m and "stopped working" in m for m in lost)
+    assert all("Traceback" not in m for m in lost)

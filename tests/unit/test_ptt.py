@@ -270,3 +270,23 @@ def test_preroll_zero_keeps_nothing() -> None:
     pre = PreRoll(ms=0)
     pre.push(b"\0" * 640)
     assert pre.drain() == []
+
+
+def test_cancel_ends_once() -> None:
+    ptt = ready()
+    ptt.press(G, 0.0)
+    assert ptt.cancel() == end(EndReason.MODE_CHANGED)
+    assert ptt.cancel() == NOTHING
+    assert ptt.press(G, 0.1) == NOTHING, "the held key is spent"
+
+
+def test_preroll_drain_takes_the_newest_ms_only() -> None:
+    pre = PreRoll(ms=1000)
+    chunks = [bytes([i]) * 640 for i in range(60)]
+    for c in chunks:
+        pre.push(c)
+    assert pre.buffered_bytes == 50 * 640
+    assert pre.drain(100) == chunks[-5:]
+    assert pre.buffered_bytes == 0, "what was not taken is dropped, never sent later"
+    pre.push(chunks[0])
+    assert pre.drain(300) == [chunks[0]]

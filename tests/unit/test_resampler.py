@@ -68,3 +68,29 @@ def test_rejects_bad_input() -> None:
         StreamResampler(0, 16000)
     with pytest.raises(ValueError):
         StreamResampler(48000, 16000).process(np.zeros((10, 2), np.float32))
+
+
+def test_low_latency_quality_holds_nothing_back_and_does_not_alias() -> None:
+    from gemini_desk.core.resampler import LOW_LATENCY
+
+    rate = 44100
+    block = rate // 100
+    t = np.arange(rate) / rate
+    for freq, expect_db in ((1000.0, 0.0), (11000.0, -60.0)):
+        sig = np.sin(2 * np.pi * freq * t).astype(np.float32)
+        r = StreamResampler(rate, 16000, LOW_LATENCY)
+        fed = out_n = 0
+        outs = []
+        for i in range(0, rate - block + 1, block):
+            y = r.process(sig[i : i + block])
+            fed += block
+            out_n += y.size
+            outs.append(y)
+            # No more than one output sample held back at any point (soxr HQ: ~20 ms).
+            assert fed * 16000 / rate - out_n < 1.5
+        y = np.concatenate(outs)[500:]
+        level = 20 * np.log10(np.sqrt(np.mean(y.astype(np.float64) ** 2)) / np.sqrt(0.5))
+        if expect_db == 0.0:
+            assert level == pytest.approx(0.0, abs=0.2)
+        else:
+            assert level < expect_db  # 11 kHz would alias to 5 kHz without the filter

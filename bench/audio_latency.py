@@ -1,0 +1,565 @@
+"""Audio latency benchmark: gemini-desk's engine vs a baseline built like Google's quickstart.
+
+Run from the repository root (needs pulseaudio, pulseaudio-utils, libportaudio2 and
+libasound2-plugins; ``scripts/setup-env`` installs them)::
+
+    python -m bench.audio_latency            # ~3 minutes; --answer-seconds 20 for a quick run
+
+Both engines talk to the local Live server (gemini_desk.sim) through the real google-genai
+SDK, and to a private PulseAudio server with virtual devices (tests/support/pulse.py).
+The baseline follows the quickstart's documented parameters: 1024-frame (64 ms) blocking
+reads at 16 kHz in a thread, an unbounded queue of received chunks, whole chunks written
+with blocking writes at PortAudio's default latency, the queue dropped only on
+``turn_complete``. Measured, per engine:
+
+1. mic-to-wire: a chunk's first sample arriving in the input callback (baseline: the
+   blocking read returning it) to the chunk being handed to ``send_realtime_input``; also
+   the first sample's age (plus the block it waited in);
+2. wire-to-speaker: the first sample of an answer's first chunk received to that sample
+   handed to the device (our output callback / the baseline's write), and plus the
+   stream's reported output latency;
+3. interrupt-to-silence: ``interrupted`` received to the last non-silent sample handed
+   to the device (and plus output latency: when it is heard);
+4. CPU seconds per minute of full-duplex streaming (this process minus the sim thread);
+5. underruns and audible gaps (from a recording of the speaker) over a long answer
+   delivered in bursts (sim pacing alternating 2x and 0.5x real time) and over an answer
+   paced slower than real time.
+
+The last line printed is one JSON object with every figure and the ratios
+gemini-desk/baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gemini_desk.audio.capture import SEND_RATE, MicCapture
+from gemini_desk.audio.playback import RECEIVE_RATE, SpeakerPlayback
+from gemini_desk.audio.reference import ReferenceTap
+from gemini_desk.core.settings import Settings
+from gemini_desk.live.config import INPUT_MIME, Endpoint, build_connect_config, make_client
+from gemini_desk.sim import SimConfig, SimThread
+from tests.support.pulse import PulseServer, pulse_server
+
+DEVICE = "pulse"
+TONE_HZ = 440.0
+SILENT = 1e-4  # |sample| above this is "non-silent" (-80 dBFS)
+BASELINE_READ = 1024  # frames per blocking read (64 ms at 16 kHz)
+
+
+def tone(seconds: float, rate: int = RECEIVE_RATE, amp: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amp * 32767 * np.sin(2 * np.pi * TONE_HZ * t)).astype(np.int16)
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def thread_cpu(native_id: int | None) -> float:
+    """CPU seconds of one thread of this process (Linux /proc), 0 if unknown."""
+    if native_id is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/self/task/{native_id}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def count_gaps(recorded: np.ndarray, rate: int, frame_s: float = 0.01) -> tuple[int, float]:
+    """Silent runs inside the span where the tone plays: (count, total seconds)."""
+    n = int(rate * frame_s)
+    frames = recorded[: len(recorded) // n * n].reshape(-1, n)
+    loud = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) > 0.02
+    idx = np.flatnonzero(loud)
+    if idx.size == 0:
+        return 0, 0.0
+    inner = loud[idx[0] : idx[-1] + 1]
+    starts = np.flatnonzero(np.diff(inner.astype(np.int8)) == -1)
+    return int(starts.size), float((~inner).sum() * frame_s)
+
+
+@dataclass
+class Figures:
+    mic_arrival_ms: list[float] = field(default_factory=list)  # arrival -> sent
+    mic_age_ms: list[float] = field(default_factory=list)  # + the block it waited in
+    wire_ms: list[float] = field(default_factory=list)  # first chunk recv -> handed
+    interrupt_ms: list[float] = field(default_factory=list)  # interrupted -> last handed
+    heard_ms: list[float] = field(default_factory=list)  # interrupted -> tone stops (recorded)
+    output_latency_ms: float = 0.0
+    input_latency_ms: float = 0.0
+    cpu_s_per_min: float = 0.0
+    burst_underruns: int = 0
+    burst_gaps: int = 0
+    burst_gap_s: float = 0.0
+    slow_underruns: int = 0
+    slow_gaps: int = 0
+    slow_gap_s: float = 0.0
+    dropped_samples: int = 0
+
+
+class Engine:
+    """What both engines provide to the driver."""
+
+    name = ""
+    figures: Figures
+
+    async def start(self, send: Callable[[bytes, float], None]) -> None: ...
+    async def stop(self) -> None: ...
+    def on_audio(self, pcm: bytes, t_recv: float) -> None: ...
+    def on_interrupted(self, t: float) -> None: ...
+    def on_turn_complete(self) -> None: ...
+    def underruns(self) -> int: return 0
+    def measure_interrupt(self, t_int: float) -> float | None: return None
+    def measure_first_chunk(self, t_recv: float) -> float | None: return None
+    def playing(self) -> bool: return False
+
+
+class DeskEngine(Engine):
+    """gemini-desk: MicCapture + SpeakerPlayback (10 ms blocks, jitter buffer, barge-in)."""
+
+    name = "gemini-desk"
+
+    def __init__(self) -> None:
+        self.figures = Figures()
+        self.tap = ReferenceTap(44100, seconds=2.0, max_blocks=40000)
+        self._emitted: list[np.ndarray] = []  # everything the output callback emitted
+        self._drainer: asyncio.Task[None] | None = None
+        self.mic: MicCapture | None = None
+        self.speaker: SpeakerPlayback | None = None
+        self._first_pos: int | None = None
+
+    async def start(self, send: Callable[[bytes, float], None]) -> None:
+        loop = asyncio.get_running_loop()
+
+        def on_chunk(pcm: bytes) -> None:
+            assert self.mic is not None
+            arrival = self.mic.last_chunk_arrival
+            now = time.monotonic()
+            self.figures.mic_arrival_ms.append((now - arrival) * 1000)
+            self.figures.mic_age_ms.append((now - arrival) * 1000 + self.mic._block_ms)
+            send(pcm, now)
+
+        self.speaker = SpeakerPlayback(device=DEVICE, reference=self.tap)
+        self.speaker.start()
+        self.mic = MicCapture(loop, on_chunk, device=DEVICE)
+        self.mic.start()
+        self.figures.output_latency_ms = self.speaker.output_latency * 1000
+        self.figures.input_latency_ms = self.mic.input_latency * 1000
+        self._drainer = asyncio.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        """The tap's consumer: keep every emitted sample (the stamps index into them)."""
+        buf = np.zeros(8192, np.float32)
+        while True:
+            while (n := self.tap.samples.read_into(buf)) > 0:
+                self._emitted.append(buf[:n].copy())
+            await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        if self._drainer is not None:
+            self._drainer.cancel()
+        for s in (self.mic, self.speaker):
+            if s is not None:
+                s.stop()
+        if self.speaker is not None:
+            self.figures.dropped_samples = self.speaker.dropped_samples
+
+    def on_audio(self, pcm: bytes, t_recv: float) -> None:
+        assert self.speaker is not None
+        self.speaker.feed(pcm)
+        if self._first_pos is None:
+            self._first_pos = self.speaker.last_feed_pos
+
+    def on_interrupted(self, t: float) -> None:
+        assert self.speaker is not None
+        self.speaker.clear()
+
+    def on_turn_complete(self) -> None:
+        assert self.speaker is not None
+        self.speaker.end_turn()
+        self._first_pos = None
+
+    def underruns(self) -> int:
+        return self.speaker.underruns if self.speaker else 0
+
+    def playing(self) -> bool:
+        return bool(self.speaker and self.speaker.is_playing)
+
+    def _blocks(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        st = self.tap.stamps()
+        buf = np.zeros(8192, np.float32)
+        while (n := self.tap.samples.read_into(buf)) > 0:
+            self._emitted.append(buf[:n].copy())
+        emitted = np.concatenate(self._emitted) if self._emitted else np.zeros(0, np.float32)
+        peaks = np.zeros(len(st["t"]))
+        for i, (start, n) in enumerate(zip(st["start"], st["frames"], strict=True)):
+            block = emitted[start : start + n]
+            peaks[i] = float(np.abs(block).max()) if block.size else np.nan
+        return st, peaks
+
+    def measure_interrupt(self, t_int: float) -> float | None:
+        st, peaks = self._blocks()
+        after = (st["t"] >= t_int) & (peaks > SILENT)
+        if not after.any():
+            return 0.0  # already silent at the first callback after the signal
+        return float(st["t"][after].max() - t_int) * 1000
+
+    def measure_first_chunk(self, t_recv: float, pos: int | None = None) -> float | None:
+        played = self.speaker.last_first_sample_time if self.speaker else None
+        return None if played is None else (played - t_recv) * 1000
+
+
+class BaselineEngine(Engine):
+    """Built to the quickstart's documented parameters (see the module docstring)."""
+
+    name = "baseline"
+
+    def __init__(self) -> None:
+        import sounddevice as sd
+
+        self.sd = sd
+        self.figures = Figures()
+        self.queue: asyncio.Queue[tuple[bytes, float]] = asyncio.Queue()  # unbounded
+        self.writes: list[tuple[float, float, bool, float]] = []  # start, end, loud, recv
+        self.underflows = 0
+        self._tasks: list[asyncio.Task[None]] = []
+        self._running = False
+        self._busy = False
+
+    async def start(self, send: Callable[[bytes, float], None]) -> None:
+        sd = self.sd
+        self.out = sd.RawOutputStream(device=DEVICE, samplerate=RECEIVE_RATE, channels=1,
+                                      dtype="int16")
+        self.inp = sd.RawInputStream(device=DEVICE, samplerate=SEND_RATE, channels=1,
+                                     dtype="int16", blocksize=BASELINE_READ)
+        self.out.start()
+        self.inp.start()
+        self.figures.output_latency_ms = float(self.out.latency) * 1000
+        self.figures.input_latency_ms = float(self.inp.latency) * 1000
+        self._running = True
+        self._tasks = [asyncio.create_task(self._listen(send)), asyncio.create_task(self._play())]
+
+    async def _listen(self, send: Callable[[bytes, float], None]) -> None:
+        while self._running:
+            data, _ = await asyncio.to_thread(self.inp.read, BASELINE_READ)
+            arrival = time.monotonic()
+            await asyncio.sleep(0)  # the quickstart's out_queue hop
+            now = time.monotonic()
+            self.figures.mic_arrival_ms.append((now - arrival) * 1000)
+            block_ms = BASELINE_READ / SEND_RATE * 1000
+            self.figures.mic_age_ms.append((now - arrival) * 1000 + block_ms)
+            send(bytes(data), now)
+
+    async def _play(self) -> None:
+        while self._running:
+            pcm, t_recv = await self.queue.get()
+            self._busy = True
+            loud = bool(np.abs(np.frombuffer(pcm, "<i2")).max(initial=0) > 3)
+            start = time.monotonic()
+            underflowed = await asyncio.to_thread(self.out.write, pcm)
+            self.underflows += int(bool(underflowed))
+            self.writes.append((start, time.monotonic(), loud, t_recv))
+            self._busy = not self.queue.empty()
+
+    async def stop(self) -> None:
+        self._running = False
+        for t in self._tasks:
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for s in (self.inp, self.out):
+            s.stop(ignore_errors=True)
+            s.close(ignore_errors=True)
+
+    def on_audio(self, pcm: bytes, t_recv: float) -> None:
+        self.queue.put_nowait((pcm, t_recv))
+
+    def on_turn_complete(self) -> None:
+        while not self.queue.empty():  # the quickstart drops queued audio here only
+            self.queue.get_nowait()
+
+    def underruns(self) -> int:
+        return self.underflows
+
+    def playing(self) -> bool:
+        return self._busy or not self.queue.empty()
+
+    def measure_interrupt(self, t_int: float) -> float | None:
+        ends = [end for start, end, loud, _ in self.writes if loud and end >= t_int]
+        return (max(ends) - t_int) * 1000 if ends else 0.0
+
+    def measure_first_chunk(self, t_recv: float, pos: int | None = None) -> float | None:
+        for start, _, _, recv in self.writes:
+            if recv == t_recv:
+                return (start - t_recv) * 1000
+        return None
+
+
+class Driver:
+    """One connection to the sim for one engine; runs the scenarios."""
+
+    def __init__(self, engine: Engine, sim: SimThread, pulse: PulseServer) -> None:
+        self.engine = engine
+        self.sim = sim
+        self.pulse = pulse
+        self.session: Any = None
+        self.interrupted_at: float | None = None
+        self.turn_done = asyncio.Event()
+        self.first_recv: float | None = None
+        self.first_pos: int | None = None
+        self.answer_audio = 0
+        self._sends: asyncio.Queue[bytes] = asyncio.Queue()
+
+    def send(self, pcm: bytes, t: float) -> None:
+        self._sends.put_nowait(pcm)
+
+    async def _sender(self) -> None:
+        from google.genai import types
+
+        while True:
+            pcm = await self._sends.get()
+            await self.session.send_realtime_input(audio=types.Blob(data=pcm, mime_type=INPUT_MIME))
+
+    async def _receiver(self) -> None:
+        while True:
+            async for msg in self.session.receive():
+                sc = msg.server_content
+                now = time.monotonic()
+                data = msg.data
+                if data:
+                    if self.first_recv is None:
+                        self.first_recv = now
+                    self.answer_audio += len(data)
+                    self.engine.on_audio(data, now)
+                if sc is not None and sc.interrupted:
+                    self.interrupted_at = now
+                    self.engine.on_interrupted(now)
+                if sc is not None and sc.turn_complete:
+                    self.engine.on_turn_complete()
+                    self.turn_done.set()
+
+    async def ask(self, audio: np.ndarray, text: str = "go") -> None:
+        """Start an answer with ``audio`` as the reply."""
+        self.sim.queue_reply("answer", audio=audio)
+        self.turn_done.clear()
+        self.first_recv = None
+        self.first_pos = None
+        self.interrupted_at = None
+        self.answer_audio = 0
+        await self.session.send_realtime_input(text=text)
+
+    async def until(self, cond: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > deadline:
+                raise TimeoutError("benchmark step timed out")
+            await asyncio.sleep(0.01)
+
+    async def run(self, answer_s: float, interrupts: int, slow_s: float) -> Figures:
+        sim = self.sim
+        client = make_client(Endpoint(api_key="demo-key", base_url=sim.base_url,
+                                      ca_file=sim.ca_file))
+        settings = Settings()
+        f = self.engine.figures
+        async with client.aio.live.connect(model=settings.model,
+                                           config=build_connect_config(settings)) as session:
+            self.session = session
+            tasks = [asyncio.create_task(self._sender()), asyncio.create_task(self._receiver())]
+            try:
+                await self.engine.start(self.send)
+                await asyncio.sleep(2.5)  # PortAudio's start-up stall on ALSA 'pulse'
+                f.mic_arrival_ms.clear()
+                f.mic_age_ms.clear()
+                sim.set_pacing("normal")
+                # (2) + (3): short answers, each interrupted after ~1 s of playback.
+                rec = self.pulse.start_recording(rate=RECEIVE_RATE)
+                rec_t0 = time.monotonic()
+                t_ints: list[float] = []
+                for _ in range(interrupts):
+                    await self.ask(tone(4.0))
+                    await self.until(lambda: self.first_recv is not None, 10)
+                    t_recv, pos = self.first_recv, self.first_pos
+                    await asyncio.sleep(1.0)
+                    assert t_recv is not None
+                    w = self.engine.measure_first_chunk(t_recv, pos)
+                    if w is not None:
+                        f.wire_ms.append(w)
+                    sim.queue_reply("silence", audio=np.zeros(2400, np.int16))
+                    self.turn_done.clear()
+                    await session.send_realtime_input(text="stop")  # barge in
+                    await self.until(lambda: self.interrupted_at is not None, 10)
+                    t_int = self.interrupted_at
+                    assert t_int is not None
+                    t_ints.append(t_int)
+                    await asyncio.sleep(0.6)
+                    d = self.engine.measure_interrupt(t_int)
+                    if d is not None:
+                        f.interrupt_ms.append(d)
+                    await self.until(lambda: not self.engine.playing(), 10)
+                    await asyncio.sleep(0.3)
+                f.heard_ms = heard_after(rec.stop(), rec_t0, t_ints)
+                # (4) + (5): a long answer in bursts, full duplex (the mic streams too).
+                f.burst_underruns, f.burst_gaps, f.burst_gap_s, cpu = await self._long_answer(
+                    answer_s, bursty=True)
+                f.cpu_s_per_min = cpu / answer_s * 60
+                f.slow_underruns, f.slow_gaps, f.slow_gap_s, _ = await self._long_answer(
+                    slow_s, bursty=False)
+            finally:
+                await self.engine.stop()
+                for t in tasks:
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                sim.set_pacing("normal")
+        return f
+
+    async def _long_answer(self, seconds: float, bursty: bool) -> tuple[int, int, float, float]:
+        sim = self.sim
+        rec = self.pulse.start_recording(rate=RECEIVE_RATE)
+        under0 = self.engine.underruns()
+        sim_tid = getattr(sim._thread, "native_id", None)
+        cpu0, sim0 = process_cpu(), thread_cpu(sim_tid)
+        sim.set_pacing("normal" if bursty else "slow")
+        stop = threading.Event()
+
+        def pace() -> None:  # 2x real time for 1 s, then 0.5x for 1 s, and so on
+            fast = True
+            while not stop.wait(1.0):
+                fast = not fast
+                sim.set_pacing("normal" if fast else "slow")
+
+        pacer = threading.Thread(target=pace, daemon=True)
+        if bursty:
+            pacer.start()
+        try:
+            await self.ask(tone(seconds))
+            await self.until(lambda: self.first_recv is not None, 10)
+            await self.until(lambda: self.turn_done.is_set(), seconds * 3 + 20)
+            await self.until(lambda: not self.engine.playing(), seconds + 10)
+            await asyncio.sleep(0.3)
+        finally:
+            stop.set()
+            if bursty:
+                pacer.join()
+            sim.set_pacing("normal")
+            cpu = process_cpu() - cpu0 - (thread_cpu(sim_tid) - sim0)
+            recorded = rec.stop()
+        gaps, gap_s = count_gaps(recorded, RECEIVE_RATE)
+        return self.engine.underruns() - under0, gaps, gap_s, cpu
+
+
+def heard_after(recorded: np.ndarray, t0: float, t_ints: list[float]) -> list[float]:
+    """For each interruption, when the recorded tone fell silent (ms after the signal).
+
+    The recording's first sample is taken to be at ``t0`` (parecord was connected then;
+    its 10 ms latency applies to both engines alike)."""
+    n = RECEIVE_RATE // 200  # 5 ms frames
+    frames = recorded[: len(recorded) // n * n].reshape(-1, n)
+    loud = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) > 0.01
+    out = []
+    for t in t_ints:
+        i = int((t - t0) * 200)
+        j = i
+        while j < len(loud) and loud[j]:
+            j += 1
+        out.append(max(0.0, (t0 + (j + 1) / 200 - t) * 1000))
+    return out
+
+
+def summarize(name: str, f: Figures) -> dict[str, Any]:
+    return {
+        "mic_to_wire_p50_ms": pct(f.mic_arrival_ms, 50),
+        "mic_to_wire_p99_ms": pct(f.mic_arrival_ms, 99),
+        "mic_first_sample_age_p99_ms": pct(f.mic_age_ms, 99),
+        "wire_to_speaker_p50_ms": pct(f.wire_ms, 50),
+        "wire_to_speaker_heard_p50_ms": pct(f.wire_ms, 50) + f.output_latency_ms,
+        "interrupt_to_silence_p50_ms": pct(f.interrupt_ms, 50),
+        "interrupt_to_silence_max_ms": max(f.interrupt_ms) if f.interrupt_ms else float("nan"),
+        "interrupt_to_silence_heard_p50_ms": pct(f.heard_ms, 50),
+        "interrupt_to_silence_heard_max_ms": max(f.heard_ms) if f.heard_ms else float("nan"),
+        "output_latency_ms": f.output_latency_ms,
+        "input_latency_ms": f.input_latency_ms,
+        "cpu_s_per_min": f.cpu_s_per_min,
+        "burst_underruns": f.burst_underruns,
+        "burst_gaps": f.burst_gaps,
+        "slow_underruns": f.slow_underruns,
+        "slow_gaps": f.slow_gaps,
+        "slow_gap_s": f.slow_gap_s,
+        "dropped_samples": f.dropped_samples,
+        "n_interrupts": len(f.interrupt_ms),
+        "n_mic_chunks": len(f.mic_arrival_ms),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--answer-seconds", type=float, default=60.0,
+                    help="length of the long answer delivered in bursts (default 60)")
+    ap.add_argument("--slow-seconds", type=float, default=4.0,
+                    help="length of the answer paced at half real time (default 4)")
+    ap.add_argument("--interrupts", type=int, default=5)
+    args = ap.parse_args(argv)
+
+    results: dict[str, dict[str, Any]] = {}
+    with pulse_server() as pulse, SimThread(SimConfig()) as sim:
+        for engine_cls in (DeskEngine, BaselineEngine):
+            engine = engine_cls()
+            print(f"running {engine.name} ...", file=sys.stderr, flush=True)
+            figures = asyncio.run(Driver(engine, sim, pulse).run(
+                args.answer_seconds, args.interrupts, args.slow_seconds))
+            results[engine.name] = summarize(engine.name, figures)
+
+    ours, base = results["gemini-desk"], results["baseline"]
+    ratios = {}
+    for key, value in ours.items():
+        b = base[key]
+        if isinstance(value, float) and isinstance(b, float) and b > 0 and np.isfinite(value):
+            ratios[key] = value / b
+    goals = {
+        "interrupt_5x_faster": ratios.get("interrupt_to_silence_heard_p50_ms", 1.0) <= 0.2,
+        "interrupt_under_40ms": ours["interrupt_to_silence_max_ms"] < 40.0,
+        "mic_p99_within_block_plus_5ms": ours["mic_to_wire_p99_ms"] <= 10.0 + 5.0,
+        "no_underruns_in_bursts": ours["burst_underruns"] == 0 and ours["burst_gaps"] == 0,
+        "cpu_not_higher": ours["cpu_s_per_min"] <= base["cpu_s_per_min"] * 1.05,
+    }
+    print(f"{'metric':38s} {'gemini-desk':>12s} {'baseline':>12s} {'ratio':>8s}")
+    for key in ours:
+        r = ratios.get(key)
+        print(f"{key:38s} {ours[key]:12.2f} {base[key]:12.2f} {'' if r is None else f'{r:8.3f}'}")
+    for goal, ok in goals.items():
+        print(f"goal {goal:33s} {'met' if ok else 'NOT met'}")
+    print(json.dumps(_clean({"gemini_desk": ours, "baseline": base, "ratios": ratios,
+                             "goals": goals})))
+    return 0
+
+
+def _clean(obj: Any) -> Any:
+    """NaN is not JSON: report unmeasured figures as null."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, float):
+        return round(obj, 3) if np.isfinite(obj) else None
+    return obj
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,375 @@
+"""Acoustic echo cancellation: WebRTC's audio processing module (via livekit) on 10 ms frames."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from gemini_desk.audio.reference import ReferenceTap
+from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
+
+__all__ = [
+    "APM_RATES",
+    "EchoCanceller",
+    "EchoOptions",
+    "MicProcessor",
+    "ReferenceReader",
+    "apm_rate_for",
+]
+
+log = logging.getLogger("gemini_desk.audio")
+
+# WebRTC APM's native processing rates. livekit's FFI accepted every rate tried here
+# (8k..96k, incl. 22.05k/44.1k) and resamples internally, but at a native rate the
+# module does no hidden work and a 10 ms frame is a whole number of samples.
+APM_RATES = (8000, 16000, 32000, 48000)
+_INT16 = 32768.0
+
+
+def apm_rate_for(rate: int) -> int:
+    """The smallest native APM rate >= ``rate`` (capped at 48 kHz)."""
+    for r in APM_RATES:
+        if rate <= r:
+            return r
+    return APM_RATES[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class EchoOptions:
+    """What the module does to the microphone signal.
+
+    ``lead_ms``: the far-end reference is handed to the canceller this long before the
+    near-end frame captured at the same moment, so small errors in the latency figures
+    the devices report can never make the echo arrive before its reference (WebRTC's
+    AEC3 finds the remaining delay itself with its own estimator).
+    """
+
+    echo_cancellation: bool = True
+    noise_suppression: bool = False
+    high_pass_filter: bool = True
+    auto_gain_control: bool = False
+    lead_ms: float = 60.0
+    max_far_ms: float = 2000.0  # far-end frames kept waiting for their near-end
+
+    @property
+    def any(self) -> bool:
+        return (
+            self.echo_cancellation
+            or self.noise_suppression
+            or self.high_pass_filter
+            or self.auto_gain_control
+        )
+
+
+class _Framer:
+    """Cuts a float32 stream into 10 ms int16 frames in a reused bytearray for the FFI."""
+
+    def __init__(self, rate: int) -> None:
+        from livekit import rtc  # imported lazily: a native library, ~150 ms to load
+
+        self.n = rate // 100
+        self.buf = bytearray(self.n * 2)
+        self.pcm = np.frombuffer(self.buf, dtype=np.int16)  # a view, writes go to buf
+        # AudioFrame keeps a bytearray as is (livekit/rtc/_utils.py
+        # _ensure_compatible_buffer), and process_stream / process_reverse_stream pass
+        # its address to the native module, which writes the result in place.
+        self.frame = rtc.AudioFrame(self.buf, rate, 1, self.n)
+        self._scaled = np.zeros(self.n, dtype=np.float32)
+
+    def load(self, x: npt.NDArray[np.float32]) -> None:
+        np.multiply(x, _INT16, out=self._scaled)
+        np.clip(self._scaled, -_INT16, _INT16 - 1.0, out=self._scaled)
+        np.copyto(self.pcm, self._scaled, casting="unsafe")
+
+    def result(self, out: npt.NDArray[np.float32]) -> None:
+        np.multiply(self.pcm, np.float32(1.0 / _INT16), out=out)
+
+
+class EchoCanceller:
+    """Removes the speaker's echo (and optionally noise) from the microphone signal.
+
+    Two time-stamped inputs, both on one thread (the event loop's capture pump):
+
+    - ``push_far(block, play_time)``: float32 mono at ``far_rate``, exactly what the
+      speaker emitted; ``play_time`` is the ``time.monotonic()`` at which its first
+      sample reaches the speaker.
+    - ``process_near(block, capture_time)``: float32 mono at ``near_rate`` from the
+      microphone; ``capture_time`` is when its first sample was captured. Returns the
+      cleaned signal at ``rate`` (whole 10 ms frames only; the remainder waits).
+
+    Both are resampled to ``rate`` (a native APM rate) and cut into 10 ms frames. Before
+    each near-end frame captured at ``tc``, every far-end frame played before
+    ``tc + lead_ms`` goes to ``process_reverse_stream``; that lead is reported to the
+    module with ``set_stream_delay_ms`` (its docstring: the delay between
+    ``process_reverse_stream()`` receiving a far-end frame and ``process_stream()``
+    receiving the near-end frame with its echo). Alignment therefore follows the clocks,
+    not call order, and does not drift when the two devices' clocks differ.
+
+    ``stats()`` reports the CPU time spent in the module per near-end frame.
+    """
+
+    def __init__(
+        self,
+        near_rate: int,
+        far_rate: int,
+        options: EchoOptions | None = None,
+        *,
+        rate: int | None = None,
+    ) -> None:
+        from livekit import rtc
+
+        self.options = options or EchoOptions()
+        self.rate = rate or apm_rate_for(near_rate)
+        if self.rate % 100:
+            raise ValueError(f"processing rate must be a multiple of 100 Hz, got {self.rate}")
+        self.near_rate = near_rate
+        self.far_rate = far_rate
+        self.frame_samples = self.rate // 100
+        opts = self.options
+        # livekit/rtc/apm.py: AudioProcessingModule(*, echo_cancellation,
+        # noise_suppression, high_pass_filter, auto_gain_control), frames exactly 10 ms.
+        self._apm = rtc.AudioProcessingModule(
+            echo_cancellation=opts.echo_cancellation,
+            noise_suppression=opts.noise_suppression,
+            high_pass_filter=opts.high_pass_filter,
+            auto_gain_control=opts.auto_gain_control,
+        )
+        self._near_rs = StreamResampler(near_rate, self.rate, LOW_LATENCY)
+        self._far_rs = StreamResampler(far_rate, self.rate, LOW_LATENCY)
+        self._near_framer = _Framer(self.rate)
+        self._far_framer = _Framer(self.rate)
+        n = self.frame_samples
+        self._near_buf = np.zeros(0, dtype=np.float32)
+        self._near_t = 0.0  # capture time of _near_buf[0]
+        self._far_buf = np.zeros(0, dtype=np.float32)
+        self._far_t = 0.0  # play time of _far_buf[0]
+        self._far: deque[tuple[float, npt.NDArray[np.float32]]] = deque()
+        self._max_far = max(1, int(opts.max_far_ms / 10))
+        self._frame_s = n / self.rate
+        self._lead_s = opts.lead_ms / 1000.0
+        self._delay_ms = -1
+        # Diagnostics.
+        self.near_frames = 0
+        self.far_frames = 0
+        self.far_dropped = 0  # far-end frames discarded because no near-end came for them
+        self.far_late = 0  # near-end frames processed while the reference lagged behind
+        self.cpu_total_s = 0.0
+        self.cpu_max_s = 0.0
+        self._cpu_recent = 0.0  # exponential average, seconds per near-end frame
+
+    # -- far end ---------------------------------------------------------------------
+
+    def push_far(self, block: npt.NDArray[Any], play_time: float) -> None:
+        """Queue what the speaker emitted; ``play_time`` is when ``block[0]`` is heard."""
+        x = self._far_rs.process(block)
+        if x.shape[0] == 0:
+            return
+        if self._far_buf.shape[0] == 0:
+            self._far_t = play_time
+        else:
+            # Keep the stream's own timeline unless the clocks disagree badly (a stream
+            # restart, a stall): then trust the new stamp.
+            expected = self._far_t + self._far_buf.shape[0] / self.rate
+            if abs(expected - play_time) > 0.05:
+                self._far_t = play_time - self._far_buf.shape[0] / self.rate
+        buf = np.concatenate((self._far_buf, x)) if self._far_buf.shape[0] else x
+        n = self.frame_samples
+        whole = buf.shape[0] // n * n
+        for i in range(0, whole, n):
+            self._far.append((self._far_t, buf[i : i + n].copy()))
+            self._far_t += self._frame_s
+        self._far_buf = buf[whole:].copy()
+        while len(self._far) > self._max_far:
+            self._far.popleft()
+            self.far_dropped += 1
+
+    # -- near end --------------------------------------------------------------------
+
+    def process_near(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]:
+        """Clean microphone audio; returns float32 at ``rate`` (possibly empty)."""
+        x = self._near_rs.process(block)
+        if x.shape[0] == 0:
+            return x
+        if self._near_buf.shape[0] == 0:
+            self._near_t = capture_time
+        buf = np.concatenate((self._near_buf, x)) if self._near_buf.shape[0] else x
+        n = self.frame_samples
+        whole = buf.shape[0] // n * n
+        out = np.empty(whole, dtype=np.float32)
+        for i in range(0, whole, n):
+            self._process_frame(buf[i : i + n], out[i : i + n], self._near_t)
+            self._near_t += self._frame_s
+        self._near_buf = buf[whole:].copy()
+        return out
+
+    def _process_frame(
+        self, near: npt.NDArray[np.float32], out: npt.NDArray[np.float32], tc: float
+    ) -> None:
+        t0 = time.perf_counter()
+        apm = self._apm
+        if self.options.echo_cancellation:
+            horizon = tc + self._lead_s
+            far, framer = self._far, self._far_framer
+            while far and far[0][0] <= horizon:
+                _, frame = far.popleft()
+                framer.load(frame)
+                apm.process_reverse_stream(framer.frame)
+                self.far_frames += 1
+            if self.far_frames and not far:
+                self.far_late += 1
+            delay = round(self.options.lead_ms)
+            if delay != self._delay_ms:
+                apm.set_stream_delay_ms(delay)
+                self._delay_ms = delay
+        nf = self._near_framer
+        nf.load(near)
+        apm.process_stream(nf.frame)
+        nf.result(out)
+        dt = time.perf_counter() - t0
+        self.near_frames += 1
+        self.cpu_total_s += dt
+        if dt > self.cpu_max_s:
+            self.cpu_max_s = dt
+        self._cpu_recent = dt if self.near_frames == 1 else 0.98 * self._cpu_recent + 0.02 * dt
+
+    # -- lifecycle and diagnostics ---------------------------------------------------
+
+    def set_far_rate(self, far_rate: int) -> None:
+        """The speaker was reopened at another rate: resample its reference from there."""
+        if far_rate != self.far_rate:
+            self.far_rate = far_rate
+            self._far_rs = StreamResampler(far_rate, self.rate, LOW_LATENCY)
+        self.reset_timeline()
+
+    def reset_timeline(self) -> None:
+        """Forget queued audio (after a stream restart); the adaptive filter is kept."""
+        self._far.clear()
+        self._far_buf = np.zeros(0, dtype=np.float32)
+        self._near_buf = np.zeros(0, dtype=np.float32)
+        self._near_rs.reset()
+        self._far_rs.reset()
+
+    @property
+    def cpu_us_per_frame(self) -> float:
+        """Mean CPU time per 10 ms near-end frame (incl. its far-end frames), in µs."""
+        return self.cpu_total_s / self.near_frames * 1e6 if self.near_frames else 0.0
+
+    def stats(self) -> dict[str, Any]:
+        o = self.options
+        return {
+            "rate": self.rate,
+            "echo_cancellation": o.echo_cancellation,
+            "noise_suppression": o.noise_suppression,
+            "high_pass_filter": o.high_pass_filter,
+            "auto_gain_control": o.auto_gain_control,
+            "near_frames": self.near_frames,
+            "far_frames": self.far_frames,
+            "far_queued": len(self._far),
+            "far_dropped": self.far_dropped,
+            "far_late": self.far_late,
+            "delay_ms": max(self._delay_ms, 0),
+            "cpu_us_mean": self.cpu_us_per_frame,
+            "cpu_us_recent": self._cpu_recent * 1e6,
+            "cpu_us_max": self.cpu_max_s * 1e6,
+            "cpu_percent": self._cpu_recent / 0.01 * 100.0,  # of real time
+        }
+
+
+class ReferenceReader:
+    """Drains a playback ``ReferenceTap`` into an ``EchoCanceller`` with play times.
+
+    A block's play time is its callback's ``time.monotonic()`` plus the output
+    latency PortAudio reported for the stream (the samples already queued ahead of it).
+    Call ``drain()`` on the consumer thread right before processing near-end audio.
+    """
+
+    def __init__(self, tap: ReferenceTap, canceller: EchoCanceller, output_latency: float) -> None:
+        self.tap = tap
+        self.canceller = canceller
+        self.output_latency = output_latency
+        self._scratch = np.zeros(max(1, tap.rate // 10), dtype=np.float32)
+        self._overflows = -1
+        self._read = 0  # emitted-stream index of the next sample to read
+        self._resync()
+
+    def _resync(self) -> None:
+        """Skip whatever is queued (at start, or after the ring overflowed)."""
+        ring = self.tap.samples
+        while ring.read_into(self._scratch):
+            pass
+        # Emitted index = ring index + samples the ring dropped (RingBuffer counts them).
+        self._read = ring._read_idx + ring.dropped_samples
+        self._overflows = ring.overflows
+        self.canceller.reset_timeline()
+
+    def drain(self) -> int:
+        """Move every emitted sample to the canceller; returns samples moved."""
+        tap = self.tap
+        if tap.samples.overflows != self._overflows:
+            self._resync()
+        moved = 0
+        while True:
+            blocks = tap.blocks
+            if blocks == 0:
+                return moved
+            i = (blocks - 1) % tap.t.shape[0]
+            # Stamps of the newest complete block, read before its samples.
+            t_last, start_last, frames_last = tap.t[i], int(tap.start[i]), int(tap.frames[i])
+            end = start_last + frames_last
+            if end <= self._read:
+                return moved
+            want = min(end - self._read, self._scratch.shape[0])
+            got = tap.samples.read_into(self._scratch[:want])
+            if got == 0:
+                return moved
+            play = t_last + self.output_latency - (start_last - self._read) / tap.rate
+            self.canceller.push_far(self._scratch[:got], float(play))
+            self._read += got
+            moved += got
+
+
+ReferenceSource = Callable[[], "tuple[ReferenceTap, float] | None"]
+"""Returns the running speaker's tap and its output latency (s), or None."""
+
+
+class MicProcessor:
+    """The capture pump's hook: cleans microphone audio against the speaker's output.
+
+    ``process(block, capture_time)`` takes float32 mono at ``near_rate`` and returns the
+    processed signal at ``rate``. Before each call it drains whatever the speaker emitted
+    since the last one from ``reference()``; when the speaker is reopened (new tap, maybe
+    another rate), it follows without losing what the adaptive filter learned.
+    """
+
+    def __init__(
+        self,
+        reference: ReferenceSource,
+        options: EchoOptions | None = None,
+        near_rate: int = 16000,
+    ) -> None:
+        self._reference = reference
+        self.canceller = EchoCanceller(near_rate, near_rate, options)
+        self.rate = self.canceller.rate
+        self._reader: ReferenceReader | None = None
+
+    def process(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]:
+        ref = self._reference() if self.canceller.options.echo_cancellation else None
+        if ref is not None:
+            tap, latency = ref
+            reader = self._reader
+            if reader is None or reader.tap is not tap:
+                self.canceller.set_far_rate(tap.rate)
+                reader = self._reader = ReferenceReader(tap, self.canceller, latency)
+            reader.output_latency = latency
+            reader.drain()
+        return self.canceller.process_near(block, capture_time)
+
+    def stats(self) -> dict[str, Any]:
+        return self.canceller.stats()

@@ -1,0 +1,268 @@
+"""Screen and camera sharing: picks a source, runs the frame pump, shows frame/badge/preview."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from gemini_desk.core.settings import Settings
+from gemini_desk.ui.region_selector import RegionSelector
+from gemini_desk.ui.share_bar import ShareBar
+from gemini_desk.ui.share_frame import ShareFrame
+from gemini_desk.vision import platform
+from gemini_desk.vision.encode import EncodedFrame
+from gemini_desk.vision.geometry import Rect, parse_region, to_physical
+from gemini_desk.vision.pump import FramePump, FrameSource, PumpSettings
+from gemini_desk.vision.screens import all_screens, qscreen_for
+
+log = logging.getLogger("gemini_desk.vision")
+
+
+class ShareView(Protocol):
+    share_bar: ShareBar
+
+    def show_error(self, message: str, action: str | None = None) -> None: ...
+
+
+class ScreenSharing:
+    """Owns what is shared now (at most one source) and the pump that sends it.
+
+    Nothing is grabbed before the user starts sharing, and nothing while disconnected;
+    ``stop()`` ends capture, hides the frame and the badge.
+    """
+
+    def __init__(
+        self,
+        view: ShareView,
+        parent: QWidget | None,
+        settings: Callable[[], Settings],
+        save_settings: Callable[[], None],
+        send_video: Callable[[bytes], bool],
+        is_connected: Callable[[], bool],
+    ) -> None:
+        self._view = view
+        self._parent = parent
+        self._settings = settings
+        self._save = save_settings
+        self._send_video = send_video
+        self._is_connected = is_connected
+        self.bar = view.share_bar
+        self.support = platform.detect(QGuiApplication.platformName())
+        self.selector = RegionSelector()
+        self.selector.regionSelected.connect(self.share_region)
+        self.selector.windowRequested.connect(self.pick_window)
+        self.frame = ShareFrame()
+        self.pump: FramePump | None = None
+        self.source: FrameSource | None = None
+        self.what: str | None = None
+        self._dialog: QInputDialog | None = None
+        self.bar.regionRequested.connect(self.pick_region)
+        self.bar.screenRequested.connect(self.share_screen)
+        self.bar.windowRequested.connect(self.pick_window)
+        self.bar.cameraRequested.connect(self.pick_camera)
+        self.bar.stopRequested.connect(self.stop)
+        self.bar.sharpToggled.connect(self.set_sharp)
+        self.bar.set_sharp(settings().share_sharp_text)
+
+    @property
+    def sharing(self) -> bool:
+        return self.pump is not None
+
+    # --- choosing what to share -----------------------------------------------------
+    def last_region(self) -> Rect | None:
+        try:
+            return parse_region(self._settings().share_last_region)
+        except ValueError:
+            return None
+
+    def pick_region(self) -> None:
+        if not self.support.direct_grab and not self.support.portal:
+            self._view.show_error(self.support.note)
+            return
+        self.selector.start(self.last_region())
+
+    def share_screen(self) -> None:
+        window = self._parent.window() if self._parent is not None else None
+        screen = (window.screen() if window is not None else None) or (
+            QGuiApplication.primaryScreen()
+        )
+        g = screen.geometry()
+        self.share_region(Rect(g.x(), g.y(), g.width(), g.height()), self.bar.tr("the screen"))
+
+    def share_region(self, region: Rect, what: str = "") -> None:
+        """Share ``region`` (logical pixels): mss where it works, else the desktop portal."""
+        screens = all_screens()
+        physical = to_physical(region, screens)
+        if physical is None:
+            self._view.show_error("That region is not on any screen. Pick it again.")
+            return
+        settings = self._settings()
+        settings.share_last_region = region.as_text()
+        self._save()
+        what = what or f"a {physical.w} \u00d7 {physical.h} region"
+        source: Any
+        if self.support.direct_grab:
+            from gemini_desk.vision.screen_source import ScreenRegionSource
+
+            source = ScreenRegionSource(physical, what)
+        elif self.support.portal:
+            from gemini_desk.vision.qt_capture import ScreenCaptureSource
+
+            screen = qscreen_for(region)
+            if screen is None:
+                self._view.show_error("No screen to capture.")
+                return
+            g = screen.geometry()
+            crop = Rect(physical.x - g.x(), physical.y - g.y(), physical.w, physical.h)
+            source = ScreenCaptureSource(screen, crop, what)
+            source.failed.connect(self._on_source_failed)
+            source.start()
+        else:
+            self._view.show_error(self.support.note)
+            return
+        # On Wayland apps cannot place windows: no frame there (the note says so).
+        self._start(source, what, region if self.support.direct_grab else None)
+
+    def pick_window(self) -> None:
+        from gemini_desk.vision.qt_capture import WindowCaptureSource, capturable_windows
+
+        windows = capturable_windows()
+        if not windows:
+            self._view.show_error(
+                "This desktop does not list windows for capture. Select a region around "
+                "the window instead (Share ▸ Share a region…)."
+            )
+            return
+
+        def chosen(index: int) -> None:
+            source = WindowCaptureSource(windows[index])
+            source.failed.connect(self._on_source_failed)
+            source.start()
+            self._start(source, f"the window “{windows[index].description()}”", None)
+
+        self._choose(
+            "Share a window", "Window:", [w.description() or "(untitled)" for w in windows], chosen
+        )
+
+    def pick_camera(self) -> None:
+        from gemini_desk.vision.camera import NO_CAMERA, list_cameras
+
+        cameras = list_cameras()
+        if not cameras:
+            self._view.show_error(NO_CAMERA)
+            return
+        remembered = self._settings().share_camera
+        names = [c.name for c in cameras]
+        ids = [c.id.hex() for c in cameras]
+        if len(cameras) == 1:
+            self.share_camera(cameras[0].id)
+            return
+        first = ids.index(remembered) if remembered in ids else 0
+        self._choose("Share the camera", "Camera:", names,
+                     lambda i: self.share_camera(cameras[i].id), first)  # fmt: skip
+
+    def share_camera(self, camera_id: bytes | None = None) -> bool:
+        from gemini_desk.vision.camera import CameraSource
+
+        try:
+            source = CameraSource(camera_id)
+        except LookupError as exc:
+            self._view.show_error(str(exc))
+            return False
+        if camera_id:
+            self._settings().share_camera = camera_id.hex()
+            self._save()
+        source.failed.connect(self._on_source_failed)
+        source.start()
+        self._start(source, f"the camera ({source.description})", None)
+        return True
+
+    def _choose(self, title: str, label: str, items: list[str],
+                on_chosen: Callable[[int], None], current: int = 0) -> None:  # fmt: skip
+        """A non-modal picker (open(), never exec() inside the loop)."""
+        dialog = QInputDialog(self._parent)
+        dialog.setWindowTitle(dialog.tr(title))
+        dialog.setLabelText(dialog.tr(label))
+        dialog.setComboBoxItems(items)
+        dialog.setTextValue(items[current])
+        dialog.textValueSelected.connect(lambda text: on_chosen(items.index(text)))
+        dialog.finished.connect(dialog.deleteLater)
+        self._dialog = dialog
+        dialog.open()
+
+    # --- running ----------------------------------------------------------------------
+    def pump_settings(self) -> PumpSettings:
+        s = self._settings()
+        return PumpSettings(
+            fps=s.share_fps,
+            keepalive_s=s.share_keepalive_s,
+            max_side=s.share_max_side,
+            sharp=s.share_sharp_text,
+            quality=s.share_jpeg_quality,
+        )
+
+    def _start(self, source: FrameSource, what: str, frame_region: Rect | None) -> None:
+        self._stop_now()
+        self.source, self.what = source, what
+        self.pump = FramePump(
+            source, self.pump_settings(), self._send, self._on_sent, self._is_connected
+        )
+        self.pump.start()
+        if frame_region is not None:
+            self.frame.show_around(frame_region)
+        note = "" if self._is_connected() else "Nothing is captured until you connect."
+        if self.support.note:
+            note = (note + " " + self.support.note).strip()
+        self.bar.set_sharing(what, note)
+        log.info("sharing %s", what)
+
+    def _send(self, jpeg: bytes) -> bool:
+        return self._send_video(jpeg)
+
+    def _on_sent(self, frame: EncodedFrame) -> None:
+        self.bar.preview.show_frame(frame)
+        if self.bar.note.text().startswith("Nothing is captured"):
+            self.bar.set_note(self.support.note)
+
+    def set_sharp(self, sharp: bool) -> None:
+        self._settings().share_sharp_text = sharp
+        self._save()
+        if self.pump is not None:
+            self.pump.settings.sharp = sharp
+            self.pump.force_next()
+
+    def _on_source_failed(self, message: str) -> None:
+        self._view.show_error(message)
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop sharing now (one click); the worker winds down in the background."""
+        pump = self._stop_now()
+        if pump is not None:
+            asyncio.get_running_loop().create_task(pump.stop())
+
+    def _stop_now(self) -> FramePump | None:
+        pump, source = self.pump, self.source
+        self.pump = self.source = None
+        self.what = None
+        stop = getattr(source, "stop", None)
+        if callable(stop):
+            stop()  # cameras and portal captures are switched off on the GUI thread
+        self.frame.hide()
+        self.bar.set_sharing(None)
+        if pump is not None:
+            pump.cancel()
+            log.info("sharing stopped (%d frames sent)", pump.frames_sent)
+        return pump
+
+    async def shutdown(self) -> None:
+        pump = self._stop_now()
+        if pump is not None:
+            await pump.stop()
+        self.selector.close()
+        self.frame.close()

@@ -1,0 +1,212 @@
+"""Talk modes for a conversation: push-to-talk with pre-roll, barge-in and a max hold timer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from gemini_desk.core.preroll import PreRoll
+from gemini_desk.core.ptt import EndReason, KeySource, PttMode, PttOutput, PushToTalk, Refusal
+from gemini_desk.core.settings import Settings
+
+__all__ = ["TalkController", "TalkSender"]
+
+log = logging.getLogger("gemini_desk.talk")
+
+PUSH_TO_TALK = "push_to_talk"
+# A press that reports it is late (``gemini-desk --ptt press`` needs a moment to start)
+# gets this much more pre-roll at most; the buffer always holds it.
+MAX_LATE_MS = 1500
+_REFUSALS = {
+    Refusal.MUTED: "The microphone is muted: unmute it (Ctrl+M) to talk.",
+    Refusal.NOT_CONNECTED: "Not connected: connect first (Ctrl+Enter), then talk.",
+}
+_NOTICES = {
+    EndReason.MAX_HOLD: "The talk key was held for {max} s, so your turn was ended. "
+    "Press it again to go on.",
+    EndReason.LISTENER_LOST: "The global talk key stopped working, so your turn was ended.",
+    EndReason.FOCUS_LOST: "The window lost focus while you held the talk key; "
+    "your turn was sent.",
+}
+
+
+class TalkSender(Protocol):
+    """The parts of LiveSession (or its supervisor) push-to-talk uses."""
+
+    def send_audio(self, pcm16k: bytes) -> None: ...
+    def send_activity_start(self) -> None: ...
+    def send_activity_end(self) -> None: ...
+
+
+class TalkController:
+    """Decides, per microphone chunk, what is sent, and turns key edges into activities.
+
+    Hands-free: every chunk is sent (the service detects speech). Push-to-talk: chunks
+    go to a pre-roll buffer until the key goes down; then activityStart, the pre-roll
+    (the first syllable) and live chunks follow until activityEnd. Runs on the loop
+    thread; the :class:`~gemini_desk.core.ptt.PushToTalk` machine decides, this class
+    does the I/O (sending, clearing the speaker, the max-hold timer).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        sender: Callable[[], TalkSender | None],
+        speaker: Callable[[], Any],
+        notify: Callable[[str], None],
+    ) -> None:
+        self._sender = sender
+        self._speaker = speaker
+        self._notify = notify
+        self.ptt = PushToTalk()
+        self.preroll = PreRoll()
+        self.preroll_ms = 0
+        self._late_ms = 0.0
+        self.push_to_talk = False
+        self.answering = False
+        self.activities_started = 0
+        self.activities_ended: list[EndReason] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._mic_flowing = False
+        self.on_change: Callable[[], None] | None = None
+        self.configure(settings)
+
+    def configure(self, settings: Settings) -> None:
+        """Apply talk settings now (a mode change ends any talking first)."""
+        ptt = settings.talk_mode == PUSH_TO_TALK
+        if ptt != self.push_to_talk:
+            self._apply(self.ptt.cancel(EndReason.MODE_CHANGED))
+        self.push_to_talk = ptt
+        self._apply(self.ptt.set_mode(PttMode(settings.ptt_behaviour)))
+        self.ptt.max_hold_s = float(settings.ptt_max_hold_s)
+        self.preroll_ms = settings.preroll_ms
+        if self.preroll.capacity_bytes != 32 * (settings.preroll_ms + MAX_LATE_MS):
+            self.preroll = PreRoll(settings.preroll_ms + MAX_LATE_MS)
+        self._changed()
+
+    # --- display ------------------------------------------------------------------
+    def display(self) -> str:
+        """``offline``, ``muted``, ``listening``, ``speaking``, ``hands_free`` or ``idle``."""
+        if not self.ptt.connected:
+            return "offline"
+        if self.ptt.muted:
+            return "muted"
+        if self.ptt.talking:
+            return "listening"
+        speaker = self._speaker()
+        if self.answering or bool(getattr(speaker, "is_playing", False)):
+            return "speaking"
+        return "idle" if self.push_to_talk else "hands_free"
+
+    # --- inputs -------------------------------------------------------------------
+    def press(self, source: KeySource, late_s: float = 0.0) -> None:
+        """A key went down; ``late_s``: it really went down that long ago (more pre-roll)."""
+        if self.push_to_talk:
+            self._late_ms = min(MAX_LATE_MS, max(0.0, late_s * 1000))
+            try:
+                self._apply(self.ptt.press(source, _now()))
+            finally:
+                self._late_ms = 0.0
+
+    def release(self, source: KeySource) -> None:
+        if self.push_to_talk:
+            self._apply(self.ptt.release(source, _now()))
+
+    def toggle(self, late_s: float = 0.0) -> None:
+        if self.push_to_talk:
+            self._late_ms = min(MAX_LATE_MS, max(0.0, late_s * 1000))
+            try:
+                self._apply(self.ptt.toggle(_now()))
+            finally:
+                self._late_ms = 0.0
+
+    def listener_lost(self) -> None:
+        self._apply(self.ptt.listener_lost())
+
+    def focus_lost(self) -> None:
+        self._apply(self.ptt.focus_lost())
+
+    def set_connected(self, connected: bool) -> None:
+        if not connected:
+            self.answering = False
+            self.preroll.clear()
+            self._mic_flowing = False
+        self._apply(self.ptt.set_connected(connected))
+
+    def set_muted(self, muted: bool) -> None:
+        if muted:
+            self.preroll.clear()  # muted audio never leaves, not even as a pre-roll
+        self._apply(self.ptt.set_muted(muted))
+
+    def model_answering(self, answering: bool) -> None:
+        if answering != self.answering:
+            self.answering = answering
+            self._changed()
+
+    def mic_chunk(self, pcm: bytes) -> bool:
+        """True when this chunk goes to the service now; otherwise it is kept as pre-roll."""
+        if not self.push_to_talk or self.ptt.talking:
+            return True
+        if not self._mic_flowing:
+            self._mic_flowing = True
+            log.info("push-to-talk: microphone audio flowing into the pre-roll")
+        self.preroll.push(pcm)
+        return False
+
+    # --- outputs ------------------------------------------------------------------
+    def _apply(self, out: PttOutput) -> None:
+        sender = self._sender()
+        if out.start:
+            self.activities_started += 1
+            speaker = self._speaker()
+            if speaker is not None:
+                speaker.clear()  # barge-in: silence the answer at once, not at the server's word
+            self.answering = False
+            chunks = self.preroll.drain(self.preroll_ms + self._late_ms)
+            if sender is not None:
+                sender.send_activity_start()
+                for chunk in chunks:
+                    sender.send_audio(chunk)
+            self._arm_timer()
+            log.info("push-to-talk: activity started with %d ms of pre-roll",
+                     sum(len(c) for c in chunks) // 32)
+        if out.end is not None:
+            self.activities_ended.append(out.end)
+            self._disarm_timer()
+            self.preroll.clear()
+            if sender is not None:
+                sender.send_activity_end()
+            log.info("push-to-talk: activity ended (%s)", out.end.value)
+            notice = _NOTICES.get(out.end)
+            if notice is not None:
+                self._notify(notice.format(max=round(self.ptt.max_hold_s)))
+        if out.refused is not None:
+            self._notify(_REFUSALS[out.refused])
+        if out.start or out.end is not None or out.refused is not None:
+            self._changed()
+
+    def _arm_timer(self) -> None:
+        self._disarm_timer()
+        deadline = self.ptt.deadline
+        if deadline is not None:
+            self._timer = asyncio.get_running_loop().call_at(deadline, self._on_timer)
+
+    def _disarm_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._apply(self.ptt.tick(_now()))
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+
+def _now() -> float:
+    """The loop's clock, so the max-hold timer and the machine agree."""
+    return asyncio.get_running_loop().time()

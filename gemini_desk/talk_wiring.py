@@ -1,0 +1,310 @@
+"""Connects hotkeys, the talk button, the command socket and talk settings to the conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.ptt import KeySource
+from gemini_desk.core.settings import Settings
+from gemini_desk.hotkeys.combo import (
+    DEFAULT_MUTE_COMBO,
+    DEFAULT_TALK_COMBO,
+    ComboMatcher,
+    KeyCombo,
+)
+from gemini_desk.hotkeys.platform import HotkeySupport, detect_support, explain
+from gemini_desk.ipc import CommandServer, Request, send_command, socket_name
+from gemini_desk.paths import AppPaths
+from gemini_desk.ui.qt_keys import key_name
+
+if TYPE_CHECKING:
+    from gemini_desk.conversation import Conversation
+    from gemini_desk.hotkeys.pynput_backend import GlobalHotkeys
+    from gemini_desk.ui.main_window import MainWindow
+
+__all__ = ["TalkWiring", "WindowHotkeys", "run_ptt_command"]
+
+log = logging.getLogger("gemini_desk.hotkeys")
+
+TALK, MUTE = "talk", "mute"
+DISPLAY_POLL_MS = 100
+_TALK_KEYS = (
+    "ptt_hotkey", "mute_hotkey", "talk_mode", "ptt_behaviour", "ptt_max_hold_s", "preroll_ms"
+)  # fmt: skip
+
+
+def bindings(settings: Settings) -> dict[str, KeyCombo]:
+    """The talk and mute combos from settings (defaults where a stored one is unusable)."""
+    out = {}
+    for name, text, default in (
+        (TALK, settings.ptt_hotkey, DEFAULT_TALK_COMBO),
+        (MUTE, settings.mute_hotkey, DEFAULT_MUTE_COMBO),
+    ):
+        try:
+            out[name] = KeyCombo.parse(text)
+        except ValueError:
+            out[name] = KeyCombo.parse(default)
+    return out
+
+
+class WindowHotkeys(QObject):
+    """The hotkeys while our window is in front (Wayland, or no global listener).
+
+    Signals:
+        edge(str, bool): a bound combo went down (True) or up (False).
+        focusLost(): the app lost the keyboard focus; keys held are forgotten.
+    """
+
+    edge = Signal(str, bool)
+    focusLost = Signal()
+
+    def __init__(self, app: QApplication, combos: dict[str, KeyCombo]) -> None:
+        super().__init__(app)
+        self._matcher = ComboMatcher(combos)
+        app.installEventFilter(self)
+        app.applicationStateChanged.connect(self._on_app_state)
+
+    def set_bindings(self, combos: dict[str, KeyCombo]) -> None:
+        self._matcher.bindings = dict(combos)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and isinstance(
+            event, QKeyEvent
+        ):
+            if event.isAutoRepeat() or _capturing_keys():
+                return False
+            name = key_name(event.key())
+            if name is not None:
+                down = kind == QEvent.Type.KeyPress
+                step = self._matcher.press if down else self._matcher.release
+                for combo, down in step(name):
+                    self.edge.emit(combo, down)
+        return False
+
+    def _on_app_state(self, state: object) -> None:
+        from PySide6.QtCore import Qt
+
+        if state != Qt.ApplicationState.ApplicationActive:
+            for combo, down in self._matcher.reset():
+                self.edge.emit(combo, down)
+            self.focusLost.emit()
+
+
+def _capturing_keys() -> bool:
+    """The "press the keys" field has focus: keys are being recorded, not used."""
+    from gemini_desk.ui.hotkey_edit import HotkeyEdit
+
+    return isinstance(QApplication.focusWidget(), HotkeyEdit)
+
+
+class TalkWiring(QObject):
+    """Owns the hotkey listener and the command server; keeps the talk UI current."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        conversation: Conversation,
+        paths: AppPaths,
+        settings: Callable[[], Settings],
+        save: Callable[[Settings], None],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._conv = conversation
+        self._settings = settings
+        self._save = save
+        self._loop = asyncio.get_running_loop()
+        self.support = detect_support()
+        self.global_keys: GlobalHotkeys | None = None
+        self.window_keys: WindowHotkeys | None = None
+        self.server = CommandServer(socket_name(paths.config_dir), self)
+        self.server.register("ptt", self._on_command)
+        self.server.register("show", self._on_show)
+        self._timer = QTimer(self)
+        self._timer.setInterval(DISPLAY_POLL_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    # --- start / stop -------------------------------------------------------------
+    def start(self) -> bool:
+        """Listen for commands and keys; False if another instance already runs."""
+        if not self.server.listen():
+            return False
+        bar = self._window.talk_bar
+        bar.button.talkPressed.connect(lambda: self._conv.talk.press(KeySource.BUTTON))
+        bar.button.talkReleased.connect(lambda: self._conv.talk.release(KeySource.BUTTON))
+        bar.talkModeChanged.connect(self._on_mode_picked)
+        self._conv.talk.on_change = self.refresh
+        self._start_keys()
+        self.apply_settings()
+        self._timer.start()
+        return True
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._conv.talk.on_change = None
+        if self.global_keys is not None:
+            self.global_keys.stop()
+            self.global_keys = None
+        self.server.close()
+
+    def _start_keys(self) -> None:
+        combos = bindings(self._settings())
+        if self.support in (HotkeySupport.GLOBAL, HotkeySupport.GLOBAL_NEEDS_PERMISSION):
+            try:
+                from gemini_desk.hotkeys.pynput_backend import GlobalHotkeys
+
+                keys = GlobalHotkeys(self._loop, combos, self._on_edge_global, self._on_lost)
+                keys.start()
+                self.global_keys = keys
+                log.info("global hotkeys on (%s)", self.support.value)
+                return
+            except Exception as exc:  # no X server access, pynput missing: in-window keys
+                log.warning("global hotkeys unavailable: %r", exc)
+                self.support = HotkeySupport.NONE
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.window_keys = WindowHotkeys(app, combos)
+        self.window_keys.edge.connect(self._on_edge_window)
+        self.window_keys.focusLost.connect(self._conv.talk.focus_lost)
+        log.info("in-window hotkeys (%s)", self.support.value)
+
+    # --- settings ---------------------------------------------------------------------
+    def apply_settings(self, previous: Settings | None = None) -> None:
+        """Take new talk settings; reconnect if the talk mode changed while connected."""
+        settings = self._settings()
+        combos = bindings(settings)
+        if self.global_keys is not None:
+            self.global_keys.set_bindings(combos)
+        if self.window_keys is not None:
+            self.window_keys.set_bindings(combos)
+        self._conv.settings = settings
+        self._conv.talk.configure(settings)
+        bar = self._window.talk_bar
+        bar.set_mode(settings.talk_mode)
+        talk = combos[TALK].label()
+        bar.button.set_key_label(talk, settings.ptt_behaviour == "toggle")
+        bar.set_hint(self._hint(settings, talk, combos[MUTE].label()))
+        if previous is not None and previous.talk_mode != settings.talk_mode:
+            self._reconnect_for_mode(settings.talk_mode)
+        self.refresh()
+
+    def changed(self, old: Settings, new: Settings) -> bool:
+        return any(getattr(old, k) != getattr(new, k) for k in _TALK_KEYS)
+
+    def _hint(self, settings: Settings, talk: str, mute: str) -> str:
+        if settings.talk_mode != "push_to_talk":
+            return self.tr(
+                "Hands-free: just speak; Gemini answers when you pause. Mute: %1."
+            ).replace("%1", mute)
+        text = explain(self.support, talk)
+        if settings.ptt_behaviour == "toggle":
+            text = text.replace("Hold ", "Press ").replace(" to talk", " to start and stop talking")
+        return text + " " + self.tr("Mute: %1.").replace("%1", mute)
+
+    def _on_mode_picked(self, mode: str) -> None:
+        old = self._settings()
+        if mode == old.talk_mode:
+            return
+        import dataclasses
+
+        new = dataclasses.replace(old, talk_mode=mode)
+        self._save(new)
+        self.apply_settings(previous=old)
+
+    def _reconnect_for_mode(self, mode: str) -> None:
+        conv = self._conv
+        if conv.state is SessionState.DISCONNECTED:
+            return
+        name = self.tr("push-to-talk") if mode == "push_to_talk" else self.tr("hands-free")
+        self._window.show_error(
+            self.tr(
+                "Switching to %1: reconnecting, because voice detection is part of the "
+                "session's setup."
+            ).replace("%1", name)
+        )
+
+        async def reconnect() -> None:
+            await conv.disconnect()
+            conv.connect()
+
+        self._loop.create_task(reconnect())
+
+    # --- key edges ----------------------------------------------------------------------
+    def _on_edge_global(self, combo: str, down: bool) -> None:
+        self._on_edge(combo, down, KeySource.GLOBAL)
+
+    def _on_edge_window(self, combo: str, down: bool) -> None:
+        self._on_edge(combo, down, KeySource.WINDOW)
+
+    def _on_edge(self, combo: str, down: bool, source: KeySource) -> None:
+        log.debug("hotkey %s %s (%s)", combo, "down" if down else "up", source.value)
+        if combo == TALK:
+            if down:
+                self._conv.talk.press(source)
+            else:
+                self._conv.talk.release(source)
+        elif combo == MUTE and down:
+            self._window.mute_action.toggle()  # the same path as the menu and Ctrl+M
+
+    def _on_lost(self, reason: str) -> None:
+        self._conv.talk.listener_lost()
+        self._window.show_error(
+            self.tr("The global talk key stopped working (%1). The talk button still works.")
+            .replace("%1", reason)
+        )
+
+    # --- commands from ``gemini-desk --ptt`` ---------------------------------------------
+    def _on_command(self, request: Request) -> str:
+        talk = self._conv.talk
+        if not talk.push_to_talk:
+            raise ValueError("Gemini Desk is in hands-free mode; switch it to push-to-talk.")
+        # The shortcut was pressed when the command's process started: the words said
+        # since then come from the pre-roll.
+        if request.arg == "press":
+            talk.press(KeySource.COMMAND, late_s=request.age_s)
+        elif request.arg == "release":
+            talk.release(KeySource.COMMAND)
+        elif request.arg == "toggle":
+            talk.toggle(late_s=request.age_s)
+        else:
+            raise ValueError(f"unknown push-to-talk action {request.arg!r}")
+        state = talk.display()
+        if request.arg != "release" and state in ("muted", "offline"):
+            raise ValueError(
+                "The microphone is muted: unmute it to talk."
+                if state == "muted"
+                else "Not connected: connect first, then talk."
+            )
+        return state
+
+    def _on_show(self, request: Request) -> str:
+        self._window.showNormal()
+        self._window.raise_()
+        self._window.activateWindow()
+        return "shown"
+
+    def refresh(self) -> None:
+        self._window.talk_bar.set_state(self._conv.talk.display())
+
+
+def run_ptt_command(action: str, paths: AppPaths) -> int:
+    """``gemini-desk --ptt ACTION``: hand it to the running app; 0 when it was done."""
+    result = send_command(socket_name(paths.config_dir), "ptt", action)
+    stream = sys.stdout if result.ok else sys.stderr
+    print(result.message, file=stream)
+    return 0 if result.ok else 1
+
+
+def forward_to_running(paths: AppPaths, action: str = "show") -> bool:
+    """True if another instance answered (and was asked to ``action``)."""
+    return send_command(socket_name(paths.config_dir), action).reached

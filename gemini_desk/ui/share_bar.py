@@ -1,0 +1,98 @@
+"""The Share menu, the "Sharing" badge with one-click Stop, and the sent-frame preview."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
+
+from gemini_desk.ui.share_preview import SharePreview
+
+
+class ShareBar(QWidget):
+    """Hidden until something is shared; then a red badge, a Stop button and the preview.
+
+    Signals:
+        regionRequested(): "Share a region…" (Ctrl+Shift+S).
+        screenRequested(): "Share the whole screen".
+        windowRequested(): "Share a window…".
+        cameraRequested(): "Share the camera…".
+        stopRequested(): the Stop button or "Stop sharing" (Ctrl+Shift+X).
+        sharpToggled(bool): "Sharp text" on or off.
+    """
+
+    regionRequested = Signal()
+    screenRequested = Signal()
+    windowRequested = Signal()
+    cameraRequested = Signal()
+    stopRequested = Signal()
+    sharpToggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shareBar")
+        self.badge = QLabel()
+        self.badge.setObjectName("sharingBadge")
+        self.badge.setStyleSheet(
+            "QLabel#sharingBadge { background: #b42318; color: white; font-weight: bold;"
+            " border-radius: 10px; padding: 3px 10px; }"
+        )
+        self.stop_button = QPushButton(self.tr("Stop sharing"))
+        self.stop_button.setObjectName("stopSharingButton")
+        self.stop_button.setAccessibleName(self.tr("Stop sharing"))
+        self.stop_button.clicked.connect(self.stopRequested)
+        self.note = QLabel()
+        self.note.setObjectName("sharingNote")
+        self.note.setWordWrap(True)
+        self.preview = SharePreview()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        centre = Qt.AlignmentFlag.AlignVCenter
+        row.addWidget(self.badge, 0, centre)
+        row.addWidget(self.stop_button, 0, centre)
+        row.addWidget(self.note, 1, centre)
+        row.addWidget(self.preview)
+
+        self.menu = QMenu(self.tr("S&hare"), self)
+        self.region_action = self._action(self.tr("Share a &region…"), self.regionRequested,
+                                          "Ctrl+Shift+S")  # fmt: skip
+        self.screen_action = self._action(self.tr("Share the whole &screen"), self.screenRequested)
+        self.window_action = self._action(self.tr("Share a &window…"), self.windowRequested)
+        self.camera_action = self._action(self.tr("Share the &camera…"), self.cameraRequested)
+        self.menu.addSeparator()
+        self.sharp_action = QAction(self.tr("S&harp text (send at native size)"), self)
+        self.sharp_action.setCheckable(True)
+        self.sharp_action.toggled.connect(self.sharpToggled)
+        self.menu.addAction(self.sharp_action)
+        self.menu.addSeparator()
+        self.stop_action = self._action(self.tr("S&top sharing"), self.stopRequested,
+                                        "Ctrl+Shift+X")  # fmt: skip
+        self.set_sharing(None)
+
+    def _action(self, text: str, signal: Signal, shortcut: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(signal)
+        self.menu.addAction(action)
+        return action
+
+    def set_sharing(self, what: str | None, note: str = "") -> None:
+        """Show the badge for ``what`` ("a 1200 x 600 region"), or hide it all (None)."""
+        sharing = what is not None
+        self.setVisible(sharing)
+        self.stop_action.setEnabled(sharing)
+        if sharing:
+            self.badge.setText(self.tr("● Sharing %1").replace("%1", what or ""))
+            self.badge.setToolTip(self.tr("The model sees this; click Stop to end it"))
+        else:
+            self.preview.clear()
+        self.note.setText(note)
+
+    def set_note(self, note: str) -> None:
+        self.note.setText(note)
+
+    def set_sharp(self, sharp: bool) -> None:
+        blocked = self.sharp_action.blockSignals(True)
+        self.sharp_action.setChecked(sharp)
+        self.sharp_action.blockSignals(blocked)

@@ -1,0 +1,52 @@
+"""The "Talking" rows of the settings dialog: talk mode, hold or toggle, and the hotkeys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
+
+from gemini_desk.core.settings import Settings
+from gemini_desk.hotkeys.combo import DEFAULT_MUTE_COMBO, DEFAULT_TALK_COMBO
+from gemini_desk.ui.hotkey_edit import HotkeyEdit
+
+
+class TalkSettings(QWidget):
+    """Edits ``talk_mode``, ``ptt_behaviour``, ``ptt_hotkey`` and ``mute_hotkey``."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("settingsTalkMode")
+        self.mode_combo.addItem(self.tr("Hands-free (it hears when you speak)"), "hands_free")
+        self.mode_combo.addItem(self.tr("Push-to-talk (only while you talk)"), "push_to_talk")
+        self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(settings.talk_mode)))
+        self.mode_combo.setAccessibleName(self.tr("Talk mode"))
+        self.behaviour_combo = QComboBox()
+        self.behaviour_combo.setObjectName("settingsPttBehaviour")
+        self.behaviour_combo.addItem(self.tr("Hold the key while speaking"), "hold")
+        self.behaviour_combo.addItem(self.tr("Press once to start, again to stop"), "toggle")
+        self.behaviour_combo.setCurrentIndex(
+            max(0, self.behaviour_combo.findData(settings.ptt_behaviour))
+        )
+        self.behaviour_combo.setAccessibleName(self.tr("Talk key behaviour"))
+        self.talk_key = HotkeyEdit(settings.ptt_hotkey, DEFAULT_TALK_COMBO)
+        self.talk_key.setObjectName("settingsTalkKey")
+        self.talk_key.setAccessibleName(self.tr("Talk key"))
+        self.mute_key = HotkeyEdit(settings.mute_hotkey, DEFAULT_MUTE_COMBO)
+        self.mute_key.setObjectName("settingsMuteKey")
+        self.mute_key.setAccessibleName(self.tr("Mute key"))
+
+    def add_rows(self, form: QFormLayout) -> None:
+        form.addRow(self.tr("&Talk mode:"), self.mode_combo)
+        form.addRow(self.tr("Talk key &behaviour:"), self.behaviour_combo)
+        form.addRow(self.tr("Talk &key:"), self.talk_key)
+        form.addRow(self.tr("M&ute key:"), self.mute_key)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "talk_mode": str(self.mode_combo.currentData()),
+            "ptt_behaviour": str(self.behaviour_combo.currentData()),
+            "ptt_hotkey": self.talk_key.combo.text,
+            "mute_hotkey": self.mute_key.combo.text,
+        }

@@ -1,0 +1,162 @@
+"""No headphones: the app's answers leak from the speaker into the microphone, as on a laptop.
+
+A PulseAudio loopback from the virtual speaker's monitor into the virtual microphone,
+attenuated, is the room. With echo cancellation on (the default) the local server's
+voice detection must never hear the model while it talks; with it off ("I use
+headphones") it does, which proves the rig. A real user talking over an answer must
+still interrupt it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soxr
+
+from gemini_desk.sim import SimConfig, SimThread
+from gemini_desk.sim.records import SimSession
+from tests.e2e.conftest import RunningApp
+from tests.support.pulse import MIC_SINK, SPEAKER_SINK, PulseServer
+from tests.support.sim_fixtures import espeak_pcm16k
+
+pytestmark = pytest.mark.e2e
+
+KEY = "echo-e2e-key"
+ANSWER = (
+    "Here is a longer answer, so that there is plenty of time to hear it. The weather "
+    "today is mild, with a light breeze from the west and some clouds in the afternoon."
+)
+SHORT = "All right."
+USER = "Wait, stop. I have another question."
+ECHO_DB = -10.0  # speaker-to-microphone coupling of the simulated laptop
+LOOP_MS = 30  # the loopback's own latency
+
+
+def speech24k(text: str) -> np.ndarray:
+    """espeak speech as the model's 24 kHz int16 audio."""
+    s16 = espeak_pcm16k(text).astype(np.float32) / 32768.0
+    s24 = soxr.resample(s16, 16000, 24000)
+    return np.clip(np.round(s24 * 32767.0), -32768, 32767).astype(np.int16)
+
+
+@contextlib.contextmanager
+def laptop_speaker(pulse: PulseServer, gain_db: float = ECHO_DB) -> Iterator[None]:
+    """Route what the app plays back into its microphone, ``gain_db`` quieter."""
+    module = pulse.pactl(
+        "load-module", "module-loopback", f"source={SPEAKER_SINK}.monitor",
+        f"sink={MIC_SINK}", f"latency_msec={LOOP_MS}", "source_dont_move=true",
+        "sink_dont_move=true",
+    ).strip()  # fmt: skip
+    try:
+        listing = pulse.pactl("list", "sink-inputs")
+        ids = re.findall(r"Sink Input #(\d+)\n(?:\t.*\n)*?\tOwner Module: (\d+)", listing)
+        (sink_input,) = [i for i, m in ids if m == module]
+        pulse.pactl("set-sink-input-volume", sink_input, f"{10 ** (gain_db / 20):.3f}")
+        yield
+    finally:
+        pulse.pactl("unload-module", module)
+
+
+def launch(launch_app, sim: SimThread, home: Path) -> RunningApp:  # type: ignore[no-untyped-def]
+    app: RunningApp = launch_app(
+        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
+        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)}, home=home,
+    )  # fmt: skip
+    app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
+    app.wait_for(app.streams_open, 20, "the app's audio streams")
+    session = sim.server.sessions[-1]
+    app.wait_for(lambda: len(session.audio_chunk_sizes) > 50, 20, "microphone audio to flow")
+    win = app.windows("Gemini Desk")
+    assert win
+    app.display.xdotool("windowfocus", "--sync", win[0])
+    return app
+
+
+def ask(app: RunningApp, text: str = "go") -> None:
+    """Type a question in the app's box (the answer is what the test queued)."""
+    app.display.xdotool("type", "--delay", "10", text)
+    app.display.xdotool("key", "Return")
+
+
+def vad_starts(session: SimSession) -> int:
+    return sum(1 for a in session.activity if a.kind == "start" and a.source == "vad")
+
+
+def wait_turn(app: RunningApp, session: SimSession, index: int, what: str) -> None:
+    app.wait_for(
+        lambda: len(session.turns) > index and session.turns[index].completed, 30, what
+    )
+
+
+def home_with(tmp_path: Path, name: str, **settings: object) -> Path:
+    home = tmp_path / name
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.json").write_text(json.dumps(settings))
+    return home
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
+def test_echo_cancellation_keeps_the_model_from_hearing_itself(
+    sim: SimThread, launch_app, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+) -> None:
+    answer = speech24k(ANSWER)
+    short = speech24k(SHORT)
+    user = espeak_pcm16k(USER)
+    app = launch(launch_app, sim, home_with(tmp_path, "aec-on", demo_chosen=False))
+    session = sim.server.sessions[-1]
+    with laptop_speaker(app.pulse):
+        # A series of answers heard by the microphone: no false interruptions.
+        answers = 3
+        for i in range(answers):
+            sim.queue_reply(f"answer {i}", audio=answer)
+            ask(app)
+            wait_turn(app, session, i, f"answer {i}")
+            time.sleep(0.4)  # the last of it leaves the speaker
+        assert not session.interrupted, [t.index for t in session.interrupted]
+        assert vad_starts(session) == 0, session.activity
+        # Double talk: the user speaks over the answer, and the model stops.
+        trials, stopped = 10, 0
+        for trial in range(trials):
+            n = len(session.turns)
+            sim.queue_reply(f"long answer {trial}", audio=answer)
+            sim.queue_reply("ok", audio=short)  # the answer to what the user said
+            ask(app)
+            app.wait_for(lambda n=n: len(session.turns) > n, 10, "the answer to start")
+            time.sleep(1.0)  # well into the answer
+            app.pulse.play_into_mic(user, 16000)
+            wait_turn(app, session, n, f"trial {trial}'s answer to end")
+            stopped += session.turns[n].interrupted
+            wait_turn(app, session, n + 1, f"trial {trial}: the reply to the user")
+            time.sleep(0.4)
+        app.display.screenshot(artifacts / "e2e-echo-double-talk.png")
+    assert stopped >= 9, f"interrupted in {stopped} of {trials} double-talk trials"
+    # Each trial: one start for the user's words, none for the echo of the answers.
+    assert vad_starts(session) == stopped
+    assert app.quit_with_keyboard() == 0
+    log = app.log_text()
+    assert "echo cancellation on" in log and "Traceback" not in log
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
+def test_without_echo_cancellation_the_model_interrupts_itself(
+    sim: SimThread, launch_app, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """The rig is real: with "I use headphones" the echo alone barges in."""
+    answer = speech24k(ANSWER)
+    app = launch(launch_app, sim, home_with(tmp_path, "aec-off", headphones=True))
+    session = sim.server.sessions[-1]
+    with laptop_speaker(app.pulse):
+        sim.queue_reply("answer", audio=answer)
+        ask(app)
+        wait_turn(app, session, 0, "the answer")
+    assert session.turns[0].interrupted, "the echo did not reach the server's voice detection"
+    assert vad_starts(session) >= 1
+    assert app.quit_with_keyboard() == 0
+    assert "echo cancellation off" in app.log_text()

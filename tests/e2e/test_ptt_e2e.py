@@ -1,0 +1,174 @@
+"""Push-to-talk in the real app: the key held in another X application, and --ptt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soxr
+
+from gemini_desk.sim import SimConfig, SimThread
+from tests.e2e.conftest import RunningApp
+from tests.e2e.test_app_e2e import assert_clean_log, correlation, read_turns_or_empty
+from tests.integration.test_ptt_conversation import local_match, onset
+from tests.support.sim_fixtures import espeak_pcm16k
+from tests.support.xvfb import XDisplay
+
+pytestmark = pytest.mark.e2e
+
+KEY = "e2e-ptt-key"
+HOTKEY = "ctrl+alt+space"
+FIRST = "Paris is lovely in spring, tell me why."
+SECOND = "Seven apples and three pears."
+
+
+@pytest.fixture
+def other_app(xvfb: XDisplay) -> Iterator[str]:
+    """A second X client (xlogo) that holds the keyboard focus; yields its window id."""
+    proc = subprocess.Popen(["xlogo"], env={**os.environ, "DISPLAY": xvfb.name})
+    try:
+        deadline = time.monotonic() + 15
+        while not (wins := xvfb.xdotool("search", "--onlyvisible", "--class", "xlogo").split()):
+            assert time.monotonic() < deadline, "xlogo did not appear"
+            time.sleep(0.05)
+        yield wins[0]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def launch_ptt(launch_app, sim: SimThread, home: Path) -> RunningApp:  # type: ignore[no-untyped-def]
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.json").write_text(json.dumps({"talk_mode": "push_to_talk"}))
+    app: RunningApp = launch_app(
+        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
+        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)}, home=home,
+    )  # fmt: skip
+    app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
+    app.wait_for(app.streams_open, 20, "the app's audio streams")
+    app.wait_for(lambda: "microphone audio flowing" in app.log_text(), 20, "the microphone")
+    app.wait_for(lambda: "global hotkeys on" in app.log_text(), 10, "the global hotkey")
+    return app
+
+
+def focus(display: XDisplay, win: str) -> None:
+    display.xdotool("windowfocus", "--sync", win)
+    assert display.xdotool("getwindowfocus").strip() == win, "the other app must have focus"
+
+
+def ptt_command(app: RunningApp, action: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **app.display.env, "GEMINI_DESK_HOME": str(app.home)}
+    return subprocess.run(
+        [sys.executable, "-m", "gemini_desk", "--ptt", action],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+
+
+def assert_turn_received(session, speech: np.ndarray) -> None:  # type: ignore[no-untyped-def]
+    """activityStart, then the audio with its onset, then activityEnd, as the server saw it."""
+    acts = session.activity
+    assert [(a.kind, a.source) for a in acts] == [("start", "client"), ("end", "client")]
+    audio = [m.at for m in session.messages if "'audio':" in str(m.raw)]
+    assert audio, "no audio reached the server"
+    assert all(acts[0].at <= t <= acts[1].at for t in audio), "audio outside the activity"
+    pcm = np.frombuffer(session.audio_bytes, "<i2")
+    assert local_match(onset(speech, 100), pcm) > 0.8, "the first 100 ms (pre-roll) arrived"
+    assert correlation(pcm.astype(np.float32), speech.astype(np.float32)) > 0.5
+
+
+def heard_answer(heard48: np.ndarray, speech: np.ndarray) -> float:
+    heard16 = soxr.resample(heard48, 48000, 16000)
+    return correlation(heard16, speech.astype(np.float32))
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
+def test_hotkey_held_in_another_app(
+    sim: SimThread, launch_app, other_app: str, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+) -> None:
+    speech = espeak_pcm16k(FIRST)
+    app = launch_ptt(launch_app, sim, tmp_path / "home")
+    session = sim.server.sessions[0]
+    assert "utomatic" in str(session.setup) and "disabled" in str(session.setup)
+    focus(app.display, other_app)
+    app.display.screenshot(artifacts / "ptt-idle.png")
+
+    recording = app.pulse.start_recording(rate=48000)
+    player = app.pulse.play_into_mic(speech, 16000, wait=False)
+    time.sleep(0.15)  # the key lands just after the first word began: pre-roll's job
+    app.display.xdotool("keydown", HOTKEY)
+    player.wait(60)
+    time.sleep(0.3)
+    app.display.screenshot(artifacts / "ptt-listening.png")
+    assert [a.kind for a in session.activity] == ["start"]
+    assert not session.turns, "the model must wait for activityEnd"
+    focus(app.display, other_app)  # still in the other app the whole time
+    app.display.xdotool("keyup", HOTKEY)
+
+    app.wait_for(lambda: len(session.activity) == 2, 10, "activityEnd")
+    app.wait_for(lambda: bool(session.turns), 20, "the answer to start")
+    time.sleep(0.8)
+    app.display.screenshot(artifacts / "ptt-speaking.png")
+    app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "both turns saved")
+    heard = recording.stop()
+
+    assert_turn_received(session, speech)
+    assert heard_answer(heard, speech) > 0.7, "the answer was heard on the speaker"
+    assert "activity started with" in app.log_text()
+    assert app.quit_with_keyboard() == 0
+    assert_clean_log(app, KEY)
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
+def test_ptt_command_and_mute_hotkey(
+    sim: SimThread, launch_app, other_app: str, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+) -> None:
+    speech = espeak_pcm16k(SECOND)
+    app = launch_ptt(launch_app, sim, tmp_path / "home")
+    session = sim.server.sessions[0]
+    focus(app.display, other_app)
+
+    recording = app.pulse.start_recording(rate=48000)
+    player = app.pulse.play_into_mic(speech, 16000, wait=False)
+    time.sleep(0.15)
+    pressed = ptt_command(app, "press")
+    assert pressed.returncode == 0, pressed.stderr
+    assert pressed.stdout.strip() == "listening"
+    player.wait(60)
+    time.sleep(0.3)
+    released = ptt_command(app, "release")
+    assert released.returncode == 0, released.stderr
+    app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "the answer")
+    heard = recording.stop()
+    assert_turn_received(session, speech)
+    assert heard_answer(heard, speech) > 0.7
+
+    # The mute hotkey works from the other app too; talking while muted is refused.
+    app.display.xdotool("key", "ctrl+alt+m")
+    app.wait_for(lambda: session.audio_stream_end_count == 1, 10, "audioStreamEnd on mute")
+    refused = ptt_command(app, "press")
+    assert refused.returncode == 1 and "muted" in refused.stderr.lower()
+    time.sleep(0.5)
+    assert len(session.activity) == 2, "no activity while muted"
+    app.display.screenshot(artifacts / "ptt-muted.png")
+    assert "Traceback" not in ptt_command(app, "release").stderr
+
+    # A second launch with the same config folder brings the first forward and exits.
+    again = subprocess.run(
+        [sys.executable, "-m", "gemini_desk"], timeout=60, capture_output=True,
+        env={**os.environ, **app.display.env, **app.pulse.env, "GEMINI_DESK_HOME": str(app.home)},
+    )  # fmt: skip
+    assert again.returncode == 0 and app.proc.poll() is None
+    for w in app.display.xdotool("search", "--name", "Gemini Desk").split():
+        print("WIN", w, app.display.xdotool("getwindowpid", w), app.proc.pid)
+    print("FOCUS", app.display.xdotool("getwindowfocus"))
+    assert app.quit_with_keyboard() == 0
+    assert_clean_log(app, KEY)
+    gone = ptt_command(app, "press")
+    assert gone.returncode == 1 and "not running" in gone.stderr

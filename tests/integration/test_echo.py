@@ -1,0 +1,178 @@
+"""EchoCanceller (real WebRTC APM via livekit) on synthetic echo paths; ReferenceReader."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gemini_desk.audio.echo import (
+    EchoCanceller,
+    EchoOptions,
+    MicProcessor,
+    ReferenceReader,
+    apm_rate_for,
+)
+from gemini_desk.audio.reference import ReferenceTap
+from gemini_desk.core.resampler import StreamResampler
+from tests.support.sim_fixtures import espeak_pcm16k
+
+FAR = "The speaker plays the answer and the microphone hears it again a moment later."
+NEAR = "Stop, I have a different question."
+
+
+def _speech(text: str, rate: int, seconds: float) -> np.ndarray:
+    """espeak speech at ``rate``, repeated with pauses to ``seconds``, peak -6 dBFS."""
+    s = espeak_pcm16k(text).astype(np.float32) / 32768.0
+    s = StreamResampler(16000, rate, "HQ").process(np.concatenate((s, np.zeros(8000, np.float32))))
+    s *= 0.5 / float(np.abs(s).max())
+    reps = int(np.ceil(seconds * rate / s.shape[0]))
+    return np.tile(s, reps)[: int(seconds * rate)].astype(np.float32)
+
+
+def _echo(far: np.ndarray, rate: int, delay_ms: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    n = int(0.15 * rate)
+    h = rng.standard_normal(n) * np.exp(-np.arange(n) / (0.03 * rate)) * 0.05
+    h[0] = 0.5
+    d = int(delay_ms / 1000 * rate)
+    y = np.convolve(np.concatenate((np.zeros(d, np.float32), far)), h)[: far.shape[0]]
+    return y.astype(np.float32)
+
+
+def _run(
+    ec: EchoCanceller, far: np.ndarray, mic: np.ndarray, far_rate: int, near_rate: int
+) -> np.ndarray:
+    """10 ms steps; the far end is handed over 30 ms ahead, as the playback tap does."""
+    fb, nb = far_rate // 100, near_rate // 100
+    steps = min(far.shape[0] // fb, mic.shape[0] // nb)
+    outs = []
+    for k in range(steps):
+        kf = k + 3
+        if kf < steps:
+            ec.push_far(far[kf * fb : (kf + 1) * fb], kf * 0.01)
+        outs.append(ec.process_near(mic[k * nb : (k + 1) * nb], k * 0.01))
+    return np.concatenate(outs)
+
+
+def _energy_db(x: np.ndarray) -> float:
+    return float(10 * np.log10(np.mean(x.astype(np.float64) ** 2) + 1e-20))
+
+
+def test_apm_rate_for_picks_a_native_rate() -> None:
+    assert [apm_rate_for(r) for r in (8000, 11025, 16000, 22050, 24000, 44100, 48000, 96000)] == [
+        8000, 16000, 16000, 32000, 32000, 48000, 48000, 48000,
+    ]
+
+
+@pytest.mark.parametrize(("far_rate", "near_rate", "apm_rate"), [(48000, 16000, 16000),
+                                                                 (44100, 44100, 48000)])
+def test_cancels_echo_after_convergence(far_rate: int, near_rate: int, apm_rate: int) -> None:
+    far = _speech(FAR, far_rate, 8.0)
+    echo = _echo(far, far_rate, delay_ms=50.0)
+    mic = StreamResampler(far_rate, near_rate, "HQ").process(echo)
+    ec = EchoCanceller(near_rate, far_rate, EchoOptions(), rate=apm_rate)
+    out = _run(ec, far, mic, far_rate, near_rate)
+    assert out.shape[0] == ec.near_frames * apm_rate // 100
+    ref = StreamResampler(near_rate, apm_rate, "HQ").process(mic)
+    tail = slice(4 * apm_rate, out.shape[0])  # after 4 s of convergence
+    erle = _energy_db(ref[tail]) - _energy_db(out[tail])
+    assert erle > 20.0, f"ERLE {erle:.1f} dB"
+    # Without echo cancellation the same echo goes straight through.
+    plain = EchoCanceller(near_rate, far_rate, EchoOptions(echo_cancellation=False), rate=apm_rate)
+    out_plain = _run(plain, far, mic, far_rate, near_rate)
+    assert abs(_energy_db(ref[tail]) - _energy_db(out_plain[tail])) < 3.0
+    assert plain.far_frames == 0
+    stats = ec.stats()
+    assert stats["near_frames"] > 700 and stats["far_frames"] > 700
+    assert stats["cpu_us_mean"] > 0.0 and stats["cpu_us_max"] >= stats["cpu_us_mean"]
+
+
+def test_user_speech_survives_double_talk() -> None:
+    rate = 16000
+    far = _speech(FAR, rate, 10.0)
+    echo = _echo(far, rate, delay_ms=40.0)
+    user = np.zeros_like(far)
+    talk = _speech(NEAR, rate, 2.0) * 0.5  # the user, quieter than the echo at its peaks
+    user[7 * rate : 9 * rate] = talk
+    ec = EchoCanceller(rate, rate)
+    out = _run(ec, far, echo + user, rate, rate)
+    window = slice(7 * rate, 9 * rate)
+    echo_only = slice(4 * rate, 6 * rate)
+    # Where the user talks over the echo, their voice comes through...
+    assert _energy_db(out[window]) > _energy_db(talk) - 12.0
+    # ...far above what is left of the echo alone.
+    assert _energy_db(out[window]) > _energy_db(out[echo_only]) + 15.0
+
+
+def test_far_frames_wait_for_their_near_end_time() -> None:
+    ec = EchoCanceller(16000, 16000, EchoOptions(lead_ms=40.0))
+    ec.push_far(np.zeros(16000, np.float32), play_time=10.0)  # one second from t=10
+    ec.process_near(np.zeros(160, np.float32), capture_time=10.0)
+    # Frames playing up to 10.04 s went in: 10.00, 10.01, ..., 10.04.
+    assert ec.far_frames == 5
+    assert ec.stats()["far_queued"] == 95
+    ec.process_near(np.zeros(1600, np.float32), capture_time=10.01)
+    assert ec.far_frames == 15
+    # A near-end frame long after the queued far end drains it and is counted as late.
+    ec.process_near(np.zeros(160, np.float32), capture_time=20.0)
+    assert ec.far_frames == 100 and ec.far_late == 1
+
+
+def test_far_queue_is_bounded() -> None:
+    ec = EchoCanceller(16000, 16000, EchoOptions(max_far_ms=500.0))
+    ec.push_far(np.zeros(16000, np.float32), play_time=0.0)
+    assert ec.stats()["far_queued"] == 50 and ec.far_dropped == 50
+
+
+def test_reference_reader_stamps_play_times_from_the_tap() -> None:
+    rate = 48000
+    tap = ReferenceTap(rate, seconds=1.0)
+    ec = EchoCanceller(16000, rate)
+    blk = np.full(480, 0.1, np.float32)
+    tap.push(blk, 99.0, 0.0, -1)  # before the reader exists: skipped
+    reader = ReferenceReader(tap, ec, output_latency=0.05)
+    for k in range(10):
+        tap.push(blk, 100.0 + k * 0.01, 0.0, -1)
+    assert reader.drain() == 4800
+    assert reader.drain() == 0
+    times = [t for t, _ in ec._far]
+    assert len(times) == 10  # 10 ms at 16 kHz each
+    assert times[0] == pytest.approx(100.05, abs=1e-6)
+    assert times[-1] == pytest.approx(100.14, abs=1e-6)
+    # The ring overflowing (the consumer stalled) resynchronises instead of misaligning.
+    for k in range(150):
+        tap.push(blk, 200.0 + k * 0.01, 0.0, -1)
+    reader.drain()
+    tap.push(blk, 300.0, 0.0, -1)
+    assert reader.drain() == 480
+    assert [t for t, _ in ec._far][-1] == pytest.approx(300.05, abs=0.011)
+
+
+def test_mic_processor_follows_the_speaker_tap() -> None:
+    """The capture hook drains the playback tap; a reopened speaker (new tap, new rate)
+    is picked up and cancellation goes on."""
+    taps: list[tuple[ReferenceTap, float]] = []
+    proc = MicProcessor(lambda: taps[-1] if taps else None)
+    assert proc.rate == 16000
+    silence = np.zeros(160, np.float32)
+    assert proc.process(silence, 0.0).shape == (160,)  # no speaker yet: still processes
+    outs: list[np.ndarray] = []
+    refs: list[np.ndarray] = []
+    t = 1.0
+    for far_rate in (48000, 44100):
+        tap = ReferenceTap(far_rate, seconds=2.0)
+        taps.append((tap, 0.02))
+        far = _speech(FAR, far_rate, 5.0)
+        mic = StreamResampler(far_rate, 16000, "HQ").process(_echo(far, far_rate, 30.0))
+        fb = far_rate // 100
+        for k in range(500):
+            # The speaker callback runs 20 ms (its latency) ahead of the microphone.
+            tap.push(far[k * fb : (k + 1) * fb], t + k * 0.01 - 0.02, 0.0, -1)
+            outs.append(proc.process(mic[k * 160 : (k + 1) * 160], t + k * 0.01))
+            refs.append(mic[k * 160 : (k + 1) * 160])
+        t += 10.0
+        tail_out = np.concatenate(outs[-150:])
+        tail_ref = np.concatenate(refs[-150:])
+        assert _energy_db(tail_ref) - _energy_db(tail_out) > 20.0, far_rate
+    assert proc.canceller.far_rate == 44100
+    assert proc.stats()["far_frames"] > 900

@@ -1,0 +1,194 @@
+"""SessionSupervisor against the local server: states shown, waits, keepalive, offline."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gemini_desk.core.backoff import Backoff
+from gemini_desk.core.events import (
+    ErrorKind,
+    LiveEvent,
+    SessionError,
+    SessionState,
+    StateChanged,
+    TurnComplete,
+)
+from gemini_desk.core.settings import Settings
+from gemini_desk.live.config import KEEPALIVE_INTERVAL_S, KEEPALIVE_TIMEOUT_S, Endpoint
+from gemini_desk.live.supervisor import SessionSupervisor
+from gemini_desk.sim import SimConfig, SimThread
+from tests.support.sim_fixtures import sim
+
+__all__ = ["sim"]
+
+
+class Harness:
+    def __init__(self, endpoint: Endpoint, **kwargs: object) -> None:
+        self.events: list[LiveEvent] = []
+        self.sup = SessionSupervisor(
+            endpoint,
+            Settings(),
+            self.events.append,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self.sup.run())
+
+    def states(self) -> list[tuple[SessionState, str]]:
+        return [(e.state, e.detail) for e in self.events if isinstance(e, StateChanged)]
+
+    async def until(self, predicate: Callable[[], bool], timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            assert time.monotonic() < deadline, f"timed out; states {self.states()}"
+            await asyncio.sleep(0.01)
+
+    async def connected(self) -> None:
+        await self.until(lambda: self.sup.state is SessionState.CONNECTED)
+
+    async def close(self) -> None:
+        await self.sup.close()
+        assert self.task is not None
+        await self.task
+
+
+def endpoint(sim: SimThread, key: str = "demo-key") -> Endpoint:
+    return Endpoint(api_key=key, base_url=sim.base_url, ca_file=sim.ca_file)
+
+
+def run(coro) -> None:  # type: ignore[no-untyped-def]
+    asyncio.run(asyncio.wait_for(coro, 60))
+
+
+@pytest.mark.parametrize(("grace", "shown"), [(30.0, False), (0.0, True)])
+def test_reconnecting_is_shown_only_when_the_hand_over_outlasts_the_grace_time(
+    sim: SimThread, grace: float, shown: bool
+) -> None:
+    h = Harness(endpoint(sim), grace_s=grace)
+
+    async def main() -> None:
+        h.start()
+        await h.connected()
+        sim.go_away(time_left_s=2.0)
+        await h.until(lambda: len([s for s in sim.server.sessions if s.setup]) == 2)
+        await h.until(lambda: h.sup.handovers == 1 and h.sup.recovery_times != [])
+        await h.connected()
+        await h.close()
+
+    run(main())
+    states = [s for s, _ in h.states()]
+    assert (SessionState.RECONNECTING in states) is shown
+    assert states[:2] == [SessionState.CONNECTING, SessionState.CONNECTED]
+    assert states[-1] is SessionState.DISCONNECTED
+    assert sim.server.sessions[1].resumed_from is not None
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key="right-key")], indirect=True)
+def test_bad_key_is_reported_once_and_not_retried(sim: SimThread) -> None:
+    h = Harness(endpoint(sim, key="wrong-key"), backoff=Backoff(base=0.01, cap=0.02))
+
+    async def main() -> None:
+        h.start()
+        assert h.task is not None
+        await asyncio.wait_for(h.task, 20)
+
+    run(main())
+    errors = [e for e in h.events if isinstance(e, SessionError)]
+    assert [e.kind for e in errors] == [ErrorKind.BAD_KEY]
+    assert "wrong-key" not in errors[0].message
+    assert len(sim.server.sessions) == 1
+    assert [s for s, _ in h.states()][-1] is SessionState.DISCONNECTED
+
+
+def test_quota_waits_at_least_the_quota_time_and_says_when(sim: SimThread) -> None:
+    h = Harness(endpoint(sim), quota_wait_s=0.6, backoff=Backoff(base=0.01, cap=0.02))
+
+    async def main() -> None:
+        h.start()
+        await h.connected()
+        # Even the first attempt after a quota close waits the quota time.
+        sim.fail(1011, "RESOURCE_EXHAUSTED: You exceeded your current quota.")
+        await h.until(lambda: any("Quota" in d for _, d in h.states()))
+        waited_from = time.monotonic()
+        await h.until(lambda: len([s for s in sim.server.sessions if s.setup]) == 2)
+        assert time.monotonic() - waited_from >= 0.5
+        await h.connected()
+        await h.close()
+
+    run(main())
+    details = [d for s, d in h.states() if s is SessionState.RECONNECTING and d]
+    assert details == ["Quota or rate limit reached — retrying in 1 s"]
+    assert not [e for e in h.events if isinstance(e, SessionError)], "quota is not a dead end"
+
+
+def test_offline_waits_for_the_network_then_connects(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cert_dir = tmp_path / "tls"
+    url = f"https://127.0.0.1:{port}"
+    ep = Endpoint(api_key="demo-key", base_url=url, ca_file=cert_dir / "ca.pem")
+    h = Harness(ep, backoff=Backoff(base=0.05, cap=0.2))
+    server = SimThread(port=port, cert_dir=cert_dir)
+
+    async def main() -> None:
+        h.start()
+        await h.until(lambda: any("Waiting for the network" in d for _, d in h.states()))
+        assert h.sup.state is SessionState.RECONNECTING
+        await asyncio.to_thread(server.start)
+        await h.connected()
+        await h.close()
+
+    try:
+        run(main())
+    finally:
+        server.stop()
+    assert not [e for e in h.events if isinstance(e, SessionError)]
+
+
+def test_keepalive_tolerates_slow_pongs(sim: SimThread) -> None:
+    """The SDK hands our ping settings to websockets' connect(); an upgrade that stops
+    doing so fails here."""
+    h = Harness(endpoint(sim))
+
+    async def main() -> None:
+        h.start()
+        await h.connected()
+        conn = h.sup._current
+        assert conn is not None
+        ws = conn.session._session._ws  # type: ignore[union-attr]
+        assert ws.ping_interval == KEEPALIVE_INTERVAL_S
+        assert ws.ping_timeout == KEEPALIVE_TIMEOUT_S
+        await h.close()
+
+    run(main())
+    assert KEEPALIVE_TIMEOUT_S >= 30, "the service's pongs were seen to take up to 30 s"
+
+
+def test_a_drop_mid_answer_closes_the_cut_turn(sim: SimThread) -> None:
+    h = Harness(endpoint(sim), backoff=Backoff(base=0.01, cap=0.02))
+
+    async def main() -> None:
+        h.start()
+        await h.connected()
+        sim.queue_reply("a four second answer", audio=np.zeros(4 * 24000, np.int16))
+        h.sup.send_text("tell me something long")
+        first = sim.server.sessions[0]
+        await h.until(lambda: first.sent_kinds.count("serverContent.modelTurn") > 2)
+        sim.drop()
+        await h.until(lambda: any(isinstance(e, TurnComplete) for e in h.events))
+        await h.until(lambda: h.sup.reconnects == 1 and len(h.sup.recovery_times) == 1)
+        await h.close()
+
+    run(main())
+    assert not sim.server.sessions[0].turns[0].completed, "the answer was cut"
+    assert sim.server.sessions[1].resumed_from is not None

@@ -1,0 +1,217 @@
+"""Region selector, sharing frame, preview, badge and camera sink (offscreen Qt)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QLoggingCategory, QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtTest import QSignalSpy, QTest
+
+from gemini_desk.core.settings import Settings
+from gemini_desk.ui.main_window import MainWindow
+from gemini_desk.ui.region_selector import RegionSelector
+from gemini_desk.ui.share_frame import ShareFrame
+from gemini_desk.ui.share_preview import SharePreview
+from gemini_desk.vision.encode import from_pil, make_frame, to_pil
+from gemini_desk.vision.geometry import Rect
+from gemini_desk.vision.pump import FramePump, PumpSettings
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+
+@pytest.fixture
+def quiet_multimedia() -> Iterator[None]:
+    """With no camera and no sound server QtMultimedia logs qt.multimedia.* warnings."""
+    QLoggingCategory.setFilterRules("qt.multimedia.*=false\nqt.rhi.*=false")
+    yield
+    QLoggingCategory.setFilterRules("")
+
+
+def screen_rect() -> QRect:
+    return QGuiApplication.primaryScreen().geometry()
+
+
+def test_drag_shows_size_and_enter_confirms(qapp) -> None:  # noqa: F811
+    selector = RegionSelector()
+    spy = QSignalSpy(selector.regionSelected)
+    selector.start(snapshot=False)
+    overlay = selector.overlays[0]
+    assert overlay.isVisible() and len(selector.overlays) == len(QGuiApplication.screens())
+    QTest.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(100, 120))
+    QTest.mouseMove(overlay, QPoint(250, 200))
+    QTest.mouseMove(overlay, QPoint(400, 320))
+    QTest.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(400, 320))
+    assert overlay.size_label.text() == "300 \u00d7 200 px"
+    # Move it by dragging inside, then nudge it with the keyboard.
+    QTest.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(200, 200))
+    QTest.mouseMove(overlay, QPoint(210, 230))
+    QTest.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(210, 230))
+    QTest.keyClick(overlay, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(overlay, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(overlay, Qt.Key.Key_Return)
+    assert spy.count() == 1
+    g = screen_rect()
+    assert spy.at(0)[0] == Rect(g.x() + 120, g.y() + 150, 300, 201)
+    assert not selector.overlays
+
+
+def test_resize_by_corner_and_escape_cancels(qapp) -> None:  # noqa: F811
+    selector = RegionSelector()
+    cancelled = QSignalSpy(selector.cancelled)
+    g = screen_rect()
+    selector.start(Rect(g.x() + 50, g.y() + 50, 200, 100), snapshot=False)  # the last region
+    overlay = selector.overlays[0]
+    assert selector.selected_rect() == Rect(g.x() + 50, g.y() + 50, 200, 100)
+    QTest.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(249, 149))  # bottom-right
+    QTest.mouseMove(overlay, QPoint(299, 179))
+    QTest.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(299, 179))
+    assert selector.selected_rect() == Rect(g.x() + 50, g.y() + 50, 250, 130)
+    QTest.keyClick(overlay, Qt.Key.Key_Escape)
+    assert cancelled.count() == 1 and not selector.overlays
+
+
+def test_whole_screen_button(qapp) -> None:  # noqa: F811
+    selector = RegionSelector()
+    spy = QSignalSpy(selector.regionSelected)
+    selector.start(snapshot=False)
+    selector.overlays[0].screen_button.click()
+    g = screen_rect()
+    assert spy.at(0)[0] == Rect(g.x(), g.y(), g.width(), g.height())
+
+
+def test_share_frame_is_outside_the_region(qapp) -> None:  # noqa: F811
+    region = Rect(100, 80, 300, 200)
+    frame = ShareFrame(thickness=4)
+    frame.show_around(region)
+    inner = QRect(region.x, region.y, region.w, region.h)
+    around = inner.adjusted(-4, -4, 4, 4)
+    covered = 0
+    for strip in frame.strips:
+        assert strip.isVisible()
+        assert not strip.geometry().intersects(inner)
+        assert around.contains(strip.geometry())
+        covered += strip.width() * strip.height()
+    assert covered == around.width() * around.height() - inner.width() * inner.height()
+    assert strip.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    frame.close()
+
+
+def test_preview_shows_exactly_the_sent_jpeg(qapp) -> None:  # noqa: F811
+    image = Image.new("RGB", (1600, 900), (20, 120, 220))
+    image.paste((250, 250, 0), (0, 0, 800, 900))
+    frame = make_frame(from_pil(image), 1024, False, 80)
+    preview = SharePreview()
+    preview.show_frame(frame)
+    assert "1024 \u00d7 576" in preview.caption.text() and "KB" in preview.caption.text()
+    shown = preview.image.pixmap().toImage()
+    decoded = Image.open(io.BytesIO(frame.jpeg)).convert("RGB")
+    # Left half yellow, right half blue, in the preview as in the JPEG.
+    left = QColor(shown.pixel(shown.width() // 4, shown.height() // 2))
+    right = QColor(shown.pixel(3 * shown.width() // 4, shown.height() // 2))
+    assert np.abs(np.array(left.getRgb()[:3]) - decoded.getpixel((256, 288))).max() < 12
+    assert np.abs(np.array(right.getRgb()[:3]) - decoded.getpixel((768, 288))).max() < 12
+
+
+class _Still:
+    description = "test pattern"
+
+    def grab(self) -> QImage:
+        image = QImage(640, 480, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        return image
+
+    def close(self) -> None:
+        pass
+
+
+def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
+    from gemini_desk.sharing import ScreenSharing
+
+    window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
+    window.show()
+    settings = Settings()
+    sent: list[bytes] = []
+    sharing = ScreenSharing(window, window, lambda: settings, lambda: None,
+                            lambda j: sent.append(j) or True, lambda: True)  # fmt: skip
+    bar = window.share_bar
+    assert not bar.isVisible() and not bar.stop_action.isEnabled()
+
+    async def scenario() -> None:
+        sharing._start(_Still(), "a test pattern", Rect(50, 50, 200, 100))
+        assert bar.isVisible() and "Sharing a test pattern" in bar.badge.text()
+        assert sharing.frame.visible
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            process_events()
+            if bar.preview.frame is not None:
+                break
+        assert sent and bar.preview.frame is not None and bar.preview.frame.jpeg == sent[-1]
+        QTest.mouseClick(bar.stop_button, Qt.MouseButton.LeftButton)
+        assert not sharing.sharing and not bar.isVisible() and not sharing.frame.visible
+        count = len(sent)
+        await asyncio.sleep(0.3)
+        assert len(sent) == count, "frames went out after Stop"
+        await sharing.shutdown()
+
+    asyncio.run(scenario())
+    window.close_now()
+    window.deleteLater()
+
+
+def test_camera_frames_through_the_video_sink(qapp, quiet_multimedia) -> None:  # noqa: F811
+    from PySide6.QtMultimedia import QVideoFrame
+
+    from gemini_desk.vision.sink_source import SinkSource
+
+    source = SinkSource(description="camera")
+    assert source.grab() is None  # no frame yet: nothing to send
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 30, 40))
+    image.setPixelColor(10, 10, QColor(0, 255, 0))
+    source.sink.setVideoFrame(QVideoFrame(image))
+    grabbed = source.grab()
+    assert grabbed is not None
+    got = to_pil(grabbed)
+    assert got.size == (640, 480)
+    assert got.getpixel((300, 300)) == (200, 30, 40) and got.getpixel((10, 10)) == (0, 255, 0)
+
+    sent: list[bytes] = []
+
+    async def pump_it() -> None:
+        pump = FramePump(source, PumpSettings(fps=20), lambda j: sent.append(j) or True)
+        pump.start()
+        await asyncio.sleep(0.3)
+        await pump.stop()
+
+    asyncio.run(pump_it())
+    assert len(sent) == 1  # one still camera frame: sent once
+    decoded = Image.open(io.BytesIO(sent[0])).convert("RGB")
+    assert decoded.size == (640, 480)
+    assert np.abs(np.array(decoded.getpixel((300, 300))) - (200, 30, 40)).max() < 10
+
+
+def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  # noqa: F811
+    from gemini_desk.sharing import ScreenSharing
+    from gemini_desk.vision.camera import NO_CAMERA, CameraSource, list_cameras
+
+    if list_cameras():
+        pytest.skip("this machine has a camera")
+    with pytest.raises(LookupError, match="No camera found"):
+        CameraSource()
+    window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
+    window.show()
+    sharing = ScreenSharing(window, window, Settings, lambda: None, lambda j: True, lambda: True)
+    for _ in range(3):  # asking again does not stack up dialogs
+        window.share_bar.camera_action.trigger()
+    process_events()
+    assert window.error_banner.isVisible()
+    assert window.error_banner.message == NO_CAMERA
+    assert sharing._dialog is None and not sharing.sharing
+    assert not [w for w in QGuiApplication.topLevelWindows() if w.isVisible() and w.isModal()]
+    window.close_now()
+    window.deleteLater()

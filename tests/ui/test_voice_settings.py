@@ -1,0 +1,43 @@
+"""The settings dialog's voice processing rows: headphones, noise suppression, gain."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QSignalSpy, QTest
+from PySide6.QtWidgets import QApplication
+
+from gemini_desk.core.settings import Settings, SettingsStore
+from gemini_desk.ui.settings_dialog import SettingsDialog
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def test_echo_cancellation_is_on_by_default_and_remembered(tmp_path: Path) -> None:
+    assert Settings().headphones is False  # no headphones assumed: echo cancellation on
+    store = SettingsStore(tmp_path / "settings.json")
+    store.save(dataclasses.replace(Settings(), headphones=True, noise_suppression=True))
+    loaded = store.load()
+    assert loaded.headphones and loaded.noise_suppression and not loaded.auto_gain_control
+
+
+def test_headphones_checkbox_by_keyboard(qapp, qt_warnings_fatal) -> None:  # noqa: F811
+    dialog = SettingsDialog(Settings(), ["Mic"], ["Speakers"], "Kept in memory")
+    dialog.open()
+    dialog.activateWindow()
+    assert QTest.qWaitForWindowActive(dialog)
+    spy = QSignalSpy(dialog.settingsAccepted)
+    assert not dialog.voice.headphones.isChecked()
+    QTest.keyClick(dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # "I use &headphones"
+    QTest.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # "background &noise"
+    QTest.qWait(300)  # a mnemonic "animates" the click: the toggle lands ~100 ms later
+    assert QApplication.focusWidget() is dialog.voice.noise
+    ARTIFACTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(ARTIFACTS / "settings-voice-processing.png"))
+    dialog.buttons.accepted.emit()
+    result = spy.at(0)[0]
+    assert result == dataclasses.replace(Settings(), headphones=True, noise_suppression=True)
+    dialog.deleteLater()
