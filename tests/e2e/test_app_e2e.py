@@ -66,6 +66,7 @@ def test_spoken_turn_end_to_end(
     app.wait_for(lambda: len(session.audio_chunk_sizes) > 25, 20, "microphone audio to flow")
 
     recording = app.pulse.start_recording(rate=48000)
+    app.wait_for(lambda: recording.path.stat().st_size > 9600, 20, "the speaker recording")
     app.pulse.play_into_mic(speech16, 16000)
     app.wait_for(lambda: bool(session.answered), 30, "the local server to answer")
     answer_seconds = len(speech16) / 16000
@@ -108,6 +109,8 @@ def test_demo_mode_typed_turn(launch_app, artifacts: Path) -> None:  # type: ign
     assert win
     app.display.xdotool("windowfocus", "--sync", win[0])
     recording = app.pulse.start_recording(rate=48000)
+    # parecord's stream can take a moment before data flows: start typing once it does.
+    app.wait_for(lambda: recording.path.stat().st_size > 9600, 20, "the speaker recording")
     app.display.xdotool("type", "--delay", "20", "hello from the keyboard")
     app.display.xdotool("key", "Return")
     app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "the typed turn and its answer")
