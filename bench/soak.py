@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
+import logging
 import multiprocessing
 import os
 import random
@@ -59,13 +61,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gemini_desk.conversation import Conversation  # noqa: E402
-from gemini_desk.core.events import LiveEvent, SessionState, StateChanged  # noqa: E402
-from gemini_desk.core.settings import Settings  # noqa: E402
-from gemini_desk.core.transcript import Turn  # noqa: E402
-from gemini_desk.core.transcript_store import TranscriptStore  # noqa: E402
-from gemini_desk.live.config import Endpoint  # noqa: E402
-from gemini_desk.live.session import LiveSession  # noqa: E402
+from gemini_desk.conversation import Conversation
+from gemini_desk.core.events import LiveEvent, SessionState, StateChanged
+from gemini_desk.core.settings import Settings
+from gemini_desk.core.transcript import Turn
+from gemini_desk.core.transcript_store import TranscriptStore
+from gemini_desk.live.config import Endpoint
+from gemini_desk.live.session import LiveSession
 
 CHUNK = 320  # 20 ms at 16 kHz
 GO_AWAY_EVERY_S = 20.0
@@ -224,10 +226,8 @@ class MicFeed:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -341,7 +341,14 @@ async def soak(sim: SimProcess, minutes: float, accel: float, seed: int) -> dict
     feed.start()
     clock = SimClock(accel)
     schedule = Schedule.build(minutes * 60, seed)
-    counts = {"go_away": 0, "drop": 0, "turn": 0, "turns_skipped": 0, "answer_timeouts": 0}
+    counts = {
+        "go_away": 0,
+        "drop": 0,
+        "connections_aborted": 0,
+        "turn": 0,
+        "turns_skipped": 0,
+        "answer_timeouts": 0,
+    }
     typed: list[str] = []
     turn_task: asyncio.Task[None] | None = None
     rss_start: float | None = None
@@ -385,7 +392,7 @@ async def soak(sim: SimProcess, minutes: float, accel: float, seed: int) -> dict
             if kind == "go_away":
                 await sim.call("go_away", GO_AWAY_TIME_LEFT_S, True)
             else:
-                await sim.call("drop")
+                counts["connections_aborted"] += await sim.call("drop")
         if rss_start is None and counts["turn"] >= 2 and counts["go_away"] >= 1:
             gc.collect()
             rss_start = _rss_mb()
@@ -495,17 +502,17 @@ async def baseline(sim: SimProcess, minutes: float, accel: float, seed: int) -> 
             await sim.call("go_away", GO_AWAY_TIME_LEFT_S, True)
         elif kind == "drop":
             await sim.call("drop")
-        else:
-            feed.say(speech_burst(0.7, int(at)))
+        else:  # as in ours: the user speaks, then the answer takes its time
+            clock.set_busy(True)
+            await asyncio.sleep(feed.say(speech_burst(0.7, int(at))) + 1.5)
+            clock.set_busy(False)
     await asyncio.sleep(1.0)
     await feed.stop()
     await asyncio.sleep(0.5)
     runner.cancel()
     await current["s"].close()
-    try:
+    with contextlib.suppress(asyncio.CancelledError):
         await runner
-    except asyncio.CancelledError:
-        pass
     received = (await sim.call("stats"))["audio_bytes"] - before
     produced = feed.sent_bytes + feed.ignored_bytes
     return {
@@ -523,6 +530,14 @@ def main() -> int:
     ap.add_argument("--baseline-minutes", type=float, default=3.0)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    log_file = Path(tempfile.gettempdir()) / "gemini-desk-soak.log"
+    logging.basicConfig(
+        filename=log_file,
+        filemode="w",
+        level=logging.INFO,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    print(f"log: {log_file}", flush=True)
     sim = SimProcess()
     try:
         print(
@@ -565,9 +580,6 @@ def main() -> int:
                 "gemini_desk": ours,
                 "baseline": base,
                 "ratios": {
-                    "recovery_p50_ours_over_baseline": _ratio(
-                        ours["recovery_s"]["p50"], base["recovery_s"]["p50"]
-                    ),
                     "mic_audio_lost_per_min_ours_over_baseline": _ratio(
                         per_min_ours, per_min_base
                     ),

@@ -150,6 +150,8 @@ class CommandServer(QObject):
 
             sock.readyRead.connect(on_ready)
             sock.disconnected.connect(sock.deleteLater)
+            if sock.bytesAvailable():  # the request came with the connection
+                on_ready()
 
     def _dispatch(self, line: bytes) -> dict[str, object]:
         try:

@@ -104,7 +104,8 @@ def _capturing_keys() -> bool:
     """The "press the keys" field has focus: keys are being recorded, not used."""
     from gemini_desk.ui.hotkey_edit import HotkeyEdit
 
-    return isinstance(QApplication.focusWidget(), HotkeyEdit)
+    widget = QApplication.focusWidget()
+    return isinstance(widget, HotkeyEdit) and widget.isVisible()
 
 
 class TalkWiring(QObject):
@@ -167,6 +168,8 @@ class TalkWiring(QObject):
                 keys.start()
                 self.global_keys = keys
                 log.info("global hotkeys on (%s)", self.support.value)
+                if self.support is HotkeySupport.GLOBAL_NEEDS_PERMISSION:
+                    QTimer.singleShot(1500, self._check_permission)
                 return
             except Exception as exc:  # no X server access, pynput missing: in-window keys
                 log.warning("global hotkeys unavailable: %r", exc)
@@ -177,6 +180,15 @@ class TalkWiring(QObject):
         self.window_keys.edge.connect(self._on_edge_window)
         self.window_keys.focusLost.connect(self._conv.talk.focus_lost)
         log.info("in-window hotkeys (%s)", self.support.value)
+
+    def _check_permission(self) -> None:
+        """macOS: say plainly why the key does nothing in other apps, and how to fix it."""
+        if self.global_keys is not None and self.global_keys.permission_missing:
+            label = bindings(self._settings())[TALK].label()
+            self._window.show_error(
+                self.tr("The talk key only works in other apps with Accessibility permission. ")
+                + explain(self.support, label)
+            )
 
     # --- settings ---------------------------------------------------------------------
     def apply_settings(self, previous: Settings | None = None) -> None:

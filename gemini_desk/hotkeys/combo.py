@@ -39,8 +39,9 @@ def normalize_key(name: str) -> str:
     """One key's canonical name: lower case, left/right variants merged (``ctrl_r`` -> ctrl)."""
     key = name.strip().lower()
     for side in ("_l", "_r"):
-        if key.endswith(side) and key[: -len(side)] in (*MODIFIERS, "cmd", "alt_gr"):
-            key = key[: -len(side)]
+        base = key[: -len(side)]
+        if key.endswith(side) and _ALIASES.get(base, base) in MODIFIERS:
+            key = base
     return _ALIASES.get(key, key)
 
 

@@ -62,6 +62,11 @@ class GlobalHotkeys:
         self.trusted: bool | None = None  # macOS: Accessibility permission granted
 
     @property
+    def permission_missing(self) -> bool:
+        """macOS: the listener runs but Accessibility permission was not granted."""
+        return getattr(self._listener, "IS_TRUSTED", True) is False
+
+    @property
     def running(self) -> bool:
         return self._watcher is not None and self._watcher.is_alive()
 

@@ -53,10 +53,10 @@ FRESH_SESSION = (
     "the recent transcript as context; the model may not remember everything."
 )
 _WAIT_TEXT = {
-    ErrorKind.NETWORK: "Waiting for the network — retrying in {s} s",
-    ErrorKind.SERVER: "The service had an error — retrying in {s} s",
-    ErrorKind.QUOTA: "Quota or rate limit reached — retrying in {s} s",
-    ErrorKind.PROTOCOL: "The connection was lost — retrying in {s} s",
+    ErrorKind.NETWORK: "Waiting for the network; retrying in {s} s",
+    ErrorKind.SERVER: "The service had an error; retrying in {s} s",
+    ErrorKind.QUOTA: "Quota or rate limit reached; retrying in {s} s",
+    ErrorKind.PROTOCOL: "The connection was lost; retrying in {s} s",
 }
 _SETUP_ERRORS_NEEDING_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL)
 _CONTENT = (ModelAudio, ModelText, OutputTranscript, InputTranscript, ToolCall)
@@ -136,6 +136,7 @@ class SessionSupervisor:
         self._task: asyncio.Task[None] | None = None
         self._retry_timer: asyncio.TimerHandle | None = None
         self._grace_timer: asyncio.TimerHandle | None = None
+        self._stable_timer: asyncio.TimerHandle | None = None
         self._gap_started: float | None = None
         self._closers: set[asyncio.Task[None]] = set()
         # Figures for tests and the soak benchmark.
@@ -332,6 +333,11 @@ class SessionSupervisor:
         self._current = conn
         self._flush(conn)
         self._cancel_timers()
+        if self._gap_cause == "go_away" and self._gap_started is not None:
+            self.backoff.reset()  # a goAway is the service's plan, not a failure
+        self._stable_timer = asyncio.get_running_loop().call_later(
+            STABLE_S, self._mark_stable, conn
+        )
         if self._gap_started is not None:
             self.recoveries.append((self._gap_cause, self._clock() - self._gap_started))
             self._gap_started = None
@@ -366,8 +372,6 @@ class SessionSupervisor:
             self.reconnects += 1
             self._close_turn_if_cut(conn)
             log.warning("connection lost: %s", error.detail if error else "closed")
-            if conn.connected_at is not None and self._clock() - conn.connected_at > STABLE_S:
-                self.backoff.reset()
             self._start_gap("lost")
             if error is not None and not error.retryable:
                 return self._give_up(error)
@@ -392,6 +396,13 @@ class SessionSupervisor:
                 self._start_gap("connect")
             self._schedule_retry(error)
         return True
+
+    def _mark_stable(self, conn: _Conn) -> None:
+        """A connection that stayed up for STABLE_S was healthy: backoff starts over.
+        (Resetting at once would let a service that accepts and then fails at once
+        be hammered at the shortest delay.)"""
+        if conn is self._current:
+            self.backoff.reset()
 
     def _close_turn_if_cut(self, conn: _Conn) -> None:
         """An answer cut off with its connection will not finish: close its turn (so
@@ -451,10 +462,10 @@ class SessionSupervisor:
             self._set_state(SessionState.RECONNECTING)
 
     def _cancel_timers(self) -> None:
-        for timer in (self._retry_timer, self._grace_timer):
+        for timer in (self._retry_timer, self._grace_timer, self._stable_timer):
             if timer is not None:
                 timer.cancel()
-        self._retry_timer = self._grace_timer = None
+        self._retry_timer = self._grace_timer = self._stable_timer = None
 
     def _set_state(self, state: SessionState, detail: str = "") -> None:
         if state is self._state and detail == self._detail:

@@ -53,7 +53,8 @@ class HotkeyEdit(QLineEdit):
         if name is None:
             return
         if name in MODIFIERS:
-            self._show("+".join(m.capitalize() for m in mods) + "+…")
+            held = [m for m in MODIFIERS if m in mods or m == name]
+            self._show("+".join(m.capitalize() for m in held) + "+…")
             return
         self._set(KeyCombo(frozenset([*mods, name])))
 

@@ -42,6 +42,8 @@ class TalkBar(QWidget):
             )
         )
         self.mode_combo.currentIndexChanged.connect(self._on_mode_index)
+        self.mode_label = QLabel(self.tr("&Talk:"))
+        self.mode_label.setBuddy(self.mode_combo)  # Alt+T reaches the switch
         self.button = TalkButton()
         self.muted_flag = QLabel(self.tr("MIC MUTED"))
         self.muted_flag.setObjectName("mutedFlag")
@@ -53,6 +55,7 @@ class TalkBar(QWidget):
 
         row = QHBoxLayout()
         row.setSpacing(8)
+        row.addWidget(self.mode_label)
         row.addWidget(self.mode_combo)
         row.addWidget(self.button, 1)
         row.addWidget(self.muted_flag)

@@ -96,7 +96,7 @@ class TalkButton(QPushButton):
             TalkState.LISTENING: self.tr("Listening…")
             + ("  " + self.tr("(click or %1 to send)").replace("%1", key) if self._toggle else ""),
             TalkState.SPEAKING: self.tr("Gemini is speaking — press to interrupt"),
-            TalkState.MUTED: self.tr("Muted — unmute (Ctrl+M) to talk"),
+            TalkState.MUTED: self.tr("Muted — unmute to talk"),
         }
         text = texts[self._state]
         self.setText(text)

@@ -126,7 +126,7 @@ def test_quota_waits_at_least_the_quota_time_and_says_when(sim: SimThread) -> No
 
     run(main())
     details = [d for s, d in h.states() if s is SessionState.RECONNECTING and d]
-    assert details == ["Quota or rate limit reached — retrying in 1 s"]
+    assert details == ["Quota or rate limit reached; retrying in 1 s"]
     assert not [e for e in h.events if isinstance(e, SessionError)], "quota is not a dead end"
 
 

@@ -43,5 +43,9 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert store.load().voice == VOICES[-1]
 
 
-def test_settings_never_hold_an_api_key() -> None:
-    assert not any("key" in name for name in Settings().to_dict())
+def test_settings_never_hold_an_api_key(tmp_path: Path) -> None:
+    secretish = ("api_key", "apikey", "secret", "password", "credential")
+    assert not any(word in name.lower() for name in Settings().to_dict() for word in secretish)
+    store = SettingsStore(tmp_path / "settings.json")
+    store.save(Settings())
+    assert "AIza" not in store.path.read_text()

@@ -1,0 +1,92 @@
+"""Sharing through a real conversation: frames reach the local server, stop on disconnect."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtGui import QColor, QImage
+
+from gemini_desk.conversation import Conversation
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.settings import Settings
+from gemini_desk.live.config import Endpoint
+from gemini_desk.sharing import ScreenSharing
+from gemini_desk.sim import SimThread
+from gemini_desk.ui.main_window import MainWindow
+from gemini_desk.vision.geometry import Rect
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+from tests.support.sim_fixtures import sim
+
+__all__ = ["sim"]
+
+
+class Changing:
+    """A 1600x900 'screen' whose colour changes on every grab."""
+
+    description = "changing test screen"
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def grab(self) -> QImage:
+        self.n += 1
+        image = QImage(1600, 900, QImage.Format.Format_RGB32)
+        image.fill(QColor((self.n * 40) % 256, 90, 160))
+        return image
+
+    def close(self) -> None:
+        pass
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        process_events()
+        await asyncio.sleep(0.01)
+
+
+def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
+    sim: SimThread, tmp_path: Path, qapp  # noqa: F811
+) -> None:
+    window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
+    settings = Settings(share_fps=10.0)
+    conv = Conversation(window, settings, tmp_path / "conversations", None, None)
+    conv.endpoint = Endpoint(api_key="demo-key", base_url=sim.base_url, ca_file=sim.ca_file)
+    sharing = ScreenSharing(window, window, lambda: settings, lambda: None,
+                            conv.send_video, conv.video_ready)  # fmt: skip
+    conv.on_disconnected.append(sharing.stop)
+
+    async def main() -> None:
+        sharing._start(Changing(), "a test screen", Rect(10, 10, 100, 100))
+        await asyncio.sleep(0.3)
+        assert sharing.pump is not None and sharing.pump.frames_sent == 0  # not connected
+        conv.connect()
+        await until(lambda: conv.state is SessionState.CONNECTED)
+        session = sim.server.sessions[0]
+        await until(lambda: len(session.video_frames) >= 3)
+        frame = session.video_frames[-1]
+        assert frame.mime_type == "image/jpeg"
+        assert Image.open(io.BytesIO(frame.data)).size == (1024, 576)
+        conv.send_text("What do you see?")
+        await until(lambda: any(t.completed for t in session.turns))
+        assert "video frame" in (session.turns[0].output_text or "")
+        assert "1024\u00d7576" in (session.turns[0].output_text or "")
+        assert window.share_bar.preview.frame is not None
+
+        await conv.disconnect()
+        await until(lambda: conv.state is SessionState.DISCONNECTED)
+        assert not sharing.sharing and window.share_bar.isHidden()
+        sent = len(session.video_frames)
+        await asyncio.sleep(0.4)
+        assert len(session.video_frames) == sent
+        await sharing.shutdown()
+
+    asyncio.run(asyncio.wait_for(main(), 60))
+    window.close_now()
+    window.deleteLater()

@@ -1,0 +1,143 @@
+"""Talk button, talk bar, "press the keys" field, in-window hotkeys, talk settings rows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QSignalSpy, QTest
+from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
+
+from gemini_desk.core.settings import Settings
+from gemini_desk.hotkeys.combo import KeyCombo
+from gemini_desk.talk_wiring import WindowHotkeys
+from gemini_desk.ui.hotkey_edit import HotkeyEdit
+from gemini_desk.ui.settings_dialog import SettingsDialog
+from gemini_desk.ui.talk_bar import TalkBar
+from gemini_desk.ui.talk_button import TalkButton, TalkState
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+
+def test_talk_button_states_text_and_enabled(qapp) -> None:  # noqa: F811
+    button = TalkButton()
+    button.set_key_label("Ctrl+Alt+Space", toggle=False)
+    seen = {}
+    for state in TalkState:
+        button.set_state(state)
+        seen[state] = (button.text(), button.isEnabled(), button.property("talkState"))
+    assert not seen[TalkState.OFFLINE][1] and not seen[TalkState.HANDS_FREE][1]
+    assert seen[TalkState.IDLE] == ("Hold to talk, or hold Ctrl+Alt+Space", True, "idle")
+    assert seen[TalkState.LISTENING][0].startswith("Listening")
+    assert "interrupt" in seen[TalkState.SPEAKING][0] and seen[TalkState.SPEAKING][1]
+    assert "unmute" in seen[TalkState.MUTED][0].lower()
+    button.set_key_label("F8", toggle=True)
+    button.set_state(TalkState.IDLE)
+    assert button.text() == "Click or press F8 to talk"
+
+
+def test_talk_button_reports_mouse_and_space_edges(qapp) -> None:  # noqa: F811
+    button = TalkButton()
+    button.set_state(TalkState.IDLE)
+    button.show()
+    pressed, released = QSignalSpy(button.talkPressed), QSignalSpy(button.talkReleased)
+    QTest.mousePress(button, Qt.MouseButton.LeftButton)
+    assert (pressed.count(), released.count()) == (1, 0), "hold: press first, release later"
+    QTest.mouseRelease(button, Qt.MouseButton.LeftButton)
+    assert (pressed.count(), released.count()) == (1, 1)
+    button.setFocus()
+    QTest.keyPress(button, Qt.Key.Key_Space)
+    QTest.keyRelease(button, Qt.Key.Key_Space)
+    assert (pressed.count(), released.count()) == (2, 2), "keyboard users can talk too"
+    button.close()
+
+
+def test_talk_bar_mode_switch_and_muted_flag(qapp) -> None:  # noqa: F811
+    bar = TalkBar()
+    bar.show()
+    spy = QSignalSpy(bar.talkModeChanged)
+    bar.set_mode("push_to_talk")
+    assert spy.count() == 0 and bar.mode == "push_to_talk", "set_mode does not echo"
+    bar.mode_combo.setCurrentIndex(bar.mode_combo.findData("hands_free"))
+    assert spy.count() == 1 and spy.at(0) == ["hands_free"]
+    assert bar.muted_flag.isHidden()
+    bar.set_muted(True)
+    assert bar.muted_flag.isVisible()
+    bar.set_state("speaking")
+    assert bar.button.state is TalkState.SPEAKING
+    bar.close()
+
+
+def test_hotkey_edit_captures_a_combination(qapp) -> None:  # noqa: F811
+    edit = HotkeyEdit("ctrl+alt+space", "ctrl+alt+space")
+    edit.show()
+    edit.setFocus()
+    spy = QSignalSpy(edit.comboChanged)
+    assert edit.text() == "Ctrl+Alt+Space"
+    QTest.keyPress(edit, Qt.Key.Key_Control, Qt.KeyboardModifier.ControlModifier)
+    assert edit.text() == "Ctrl+…", "modifiers alone are shown, not taken"
+    QTest.keyPress(edit, Qt.Key.Key_F8, Qt.KeyboardModifier.ControlModifier)
+    assert spy.count() == 1 and spy.at(0) == ["ctrl+f8"] and edit.text() == "Ctrl+F8"
+    QTest.keyPress(edit, Qt.Key.Key_Backspace)
+    assert edit.combo == KeyCombo.parse("ctrl+alt+space"), "Backspace restores the default"
+    edit.close()
+
+
+def test_hotkey_edit_lets_tab_leave(qapp) -> None:  # noqa: F811
+    host = QWidget()
+    form = QFormLayout(host)
+    first, second = HotkeyEdit("f8", "f8"), HotkeyEdit("f9", "f9")
+    form.addRow("a", first)
+    form.addRow("b", second)
+    host.show()
+    host.activateWindow()
+    first.setFocus()
+    process_events()
+    QTest.keyClick(first, Qt.Key.Key_Tab)
+    process_events()
+    assert second.hasFocus() and first.combo.text == "f8"
+    host.close()
+
+
+def test_window_hotkeys_report_combo_edges_and_focus_loss(qapp) -> None:  # noqa: F811
+    combos = {"talk": KeyCombo.parse("ctrl+alt+space"), "mute": KeyCombo.parse("ctrl+alt+m")}
+    keys = WindowHotkeys(qapp, combos)
+    target = QWidget()
+    edges: list[tuple[str, bool]] = []
+    keys.edge.connect(lambda name, down: edges.append((name, down)))
+
+    def send(kind: QEvent.Type, key: Qt.Key, mods: Qt.KeyboardModifier, repeat: bool = False):
+        QApplication.sendEvent(target, QKeyEvent(kind, key, mods, "", repeat))
+
+    press, release = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+    send(press, Qt.Key.Key_Control, Qt.KeyboardModifier.ControlModifier)
+    send(press, Qt.Key.Key_Alt, CTRL_ALT)
+    send(press, Qt.Key.Key_Space, CTRL_ALT)
+    send(press, Qt.Key.Key_Space, CTRL_ALT, repeat=True)
+    assert edges == [("talk", True)]
+    send(release, Qt.Key.Key_Space, CTRL_ALT)
+    assert edges == [("talk", True), ("talk", False)]
+    send(press, Qt.Key.Key_Space, CTRL_ALT)
+    lost = QSignalSpy(keys.focusLost)
+    keys._on_app_state(Qt.ApplicationState.ApplicationInactive)
+    assert edges[-1] == ("talk", False) and lost.count() == 1, "focus loss lets go"
+    qapp.removeEventFilter(keys)
+    keys.deleteLater()
+
+
+def test_settings_dialog_edits_talk_settings(qapp) -> None:  # noqa: F811
+    dialog = SettingsDialog(Settings(), [], [], "status")
+    talk = dialog.talk
+    talk.mode_combo.setCurrentIndex(talk.mode_combo.findData("push_to_talk"))
+    talk.behaviour_combo.setCurrentIndex(talk.behaviour_combo.findData("toggle"))
+    talk.talk_key.show()
+    talk.talk_key.setFocus()
+    QTest.keyPress(talk.talk_key, Qt.Key.Key_F9)
+    edited = dialog.edited_settings()
+    assert (edited.talk_mode, edited.ptt_behaviour, edited.ptt_hotkey) == (
+        "push_to_talk",
+        "toggle",
+        "f9",
+    )
+    assert edited.mute_hotkey == "ctrl+alt+m"
+    dialog.close()
