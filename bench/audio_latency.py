@@ -240,7 +240,7 @@ class BaselineEngine(Engine):
 
         self.sd = sd
         self.figures = Figures()
-        self.queue: asyncio.Queue[tuple[bytes, float]] = asyncio.Queue()  # unbounded
+        self.queue: asyncio.Queue[tuple[bytes, float] | None] = asyncio.Queue()  # unbounded
         self.writes: list[tuple[float, float, bool, float]] = []  # start, end, loud, recv
         self.underflows = 0
         self._tasks: list[asyncio.Task[None]] = []
@@ -273,7 +273,10 @@ class BaselineEngine(Engine):
 
     async def _play(self) -> None:
         while self._running:
-            pcm, t_recv = await self.queue.get()
+            item = await self.queue.get()
+            if item is None:  # stop()
+                break
+            pcm, t_recv = item
             self._busy = True
             loud = bool(np.abs(np.frombuffer(pcm, "<i2")).max(initial=0) > 3)
             start = time.monotonic()
@@ -283,7 +286,11 @@ class BaselineEngine(Engine):
             self._busy = not self.queue.empty()
 
     async def stop(self) -> None:
+        # Let the blocking read/write in flight return before closing the streams:
+        # closing a stream under a thread still inside it crashes libpulse (abort).
         self._running = False
+        self.queue.put_nowait(None)
+        await asyncio.wait(self._tasks, timeout=3.0)
         for t in self._tasks:
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -23,8 +23,10 @@ was spent on a simulated span.
 Measured: recovery time (from goAway or a lost connection until the next connection is
 ready; p50/p99, per cause); turns lost (answers the server completed, and messages the
 user typed, that are missing from the saved transcript file; must be 0); microphone
-audio lost (sent by the mic but never received by the server: only a dropped TCP
-connection can lose what was in flight); RSS growth of the client process after warm-up.
+audio lost (sent by the mic but never received by the server, not counting the
+unanswered utterance the client deliberately sends again to a new connection, which is
+reported as replayed); answer timeouts (turns with no answer within 8 s: a drop cut the
+question or the answer); RSS growth of the client process after warm-up.
 
 Baseline, measured in the same run (``--baseline-minutes``, default 3 simulated): a
 client built like the reference examples, one LiveSession that is reopened from scratch
@@ -405,6 +407,7 @@ async def soak(sim: SimProcess, minutes: float, accel: float, seed: int) -> dict
     assert supervisor is not None
     recoveries = list(supervisor.recoveries)
     dropped_in_buffer = supervisor.dropped_chunks
+    replayed = supervisor.replayed_bytes
     gc.collect()
     rss_end = _rss_mb()
     await conv.shutdown()
@@ -437,7 +440,8 @@ async def soak(sim: SimProcess, minutes: float, accel: float, seed: int) -> dict
         "lost_examples": (lost_answers + lost_typed)[:3],
         "mic_audio_sent_s": round(feed.sent_bytes / 32000, 2),
         "mic_audio_received_s": round(stats["audio_bytes"] / 32000, 2),
-        "mic_audio_lost_ms": round((feed.sent_bytes - stats["audio_bytes"]) / 32, 1),
+        "mic_audio_replayed_s": round(replayed / 32000, 2),
+        "mic_audio_lost_ms": round((feed.sent_bytes - (stats["audio_bytes"] - replayed)) / 32, 1),
         "mic_audio_ignored_ms": round(feed.ignored_bytes / 32, 1),
         "buffer_overflow_chunks": dropped_in_buffer,
         "errors_shown": view.errors,

@@ -9,15 +9,17 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gemini_desk.assets import APP_ICON, resource_path
 from gemini_desk.cli import parse_args
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.loop_lag import LoopLag
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.keystore import KeyStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.logs import REDACTOR, setup_logging
+from gemini_desk.loop_probe import probe_loop
 from gemini_desk.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -56,6 +58,10 @@ class Desk:
         self.talk_wiring: TalkWiring | None = None  # hotkeys, talk button, --ptt socket
         self.sharing: ScreenSharing  # made in _build
         self._quit = asyncio.Event()
+        # Event-loop lag, measured while the app runs (shown in Audio diagnostics).
+        self.loop_lag = LoopLag()
+        self._loop_probe: asyncio.Task[None] | None = None
+        self._diagnostics: QDialog | None = None
 
     # --- endpoint -----------------------------------------------------------------
     def _choose_endpoint(self) -> Endpoint | None:
@@ -88,6 +94,7 @@ class Desk:
     # --- build --------------------------------------------------------------------
     def _build(self) -> None:
         from gemini_desk.audio.capture import MicCapture
+        from gemini_desk.audio.echo import make_processor
         from gemini_desk.audio.playback import SpeakerPlayback
         from gemini_desk.conversation import Conversation
         from gemini_desk.ui.main_window import MainWindow
@@ -102,6 +109,8 @@ class Desk:
                 on_lost=lambda msg: self.conversation and self.conversation.on_audio_lost(msg),
             )
             levels.mic_meter = mic.level
+            # Echo cancellation against what the speaker plays (issue 8).
+            mic.processor = make_processor(self.settings, lambda: conv.speaker)
             return mic
 
         def make_speaker():  # type: ignore[no-untyped-def]
@@ -124,6 +133,7 @@ class Desk:
         window.apiKeyRequested.connect(self._open_key_dialog)
         window.settingsRequested.connect(self._open_settings)
         window.historyRequested.connect(self._open_history)
+        window.diagnosticsRequested.connect(self._open_diagnostics)
         from gemini_desk.talk_wiring import TalkWiring
 
         self.talk_wiring = TalkWiring(
@@ -186,6 +196,29 @@ class Desk:
         _delete_on_close(dialog)
         dialog.open()
 
+    def _open_diagnostics(self) -> None:
+        """Non-modal and single: a second request brings the open one forward."""
+        if self._diagnostics is not None:
+            self._diagnostics.raise_()
+            self._diagnostics.activateWindow()
+            return
+        from gemini_desk.ui.diagnostics_dialog import DiagnosticsDialog
+
+        conv = self.conversation
+
+        def stats(stream: object | None) -> dict[str, Any] | None:
+            read = getattr(stream, "stats", None)
+            return read() if callable(read) else None
+
+        dialog = DiagnosticsDialog(
+            lambda: stats(conv and conv.mic), lambda: stats(conv and conv.speaker),
+            self.loop_lag.summary, self.window,
+        )  # fmt: skip
+        _delete_on_close(dialog)
+        dialog.destroyed.connect(lambda: setattr(self, "_diagnostics", None))
+        self._diagnostics = dialog
+        dialog.show()
+
     def _open_settings(self) -> None:
         from gemini_desk.audio.devices import list_input_devices, list_output_devices
         from gemini_desk.ui.settings_dialog import SettingsDialog
@@ -225,6 +258,13 @@ class Desk:
         self.window.set_model(new.model)
         if devices_changed:
             self.conversation.restart_audio()
+        voice = ("headphones", "noise_suppression", "auto_gain_control")
+        mic = self.conversation.mic
+        if mic is not None and any(getattr(old, f) != getattr(new, f) for f in voice):
+            from gemini_desk.audio.echo import make_processor
+
+            conv = self.conversation
+            mic.processor = make_processor(new, lambda: conv.speaker)  # type: ignore[attr-defined]
         if session_changed and self.conversation.state is SessionState.CONNECTED:
             self.window.show_error("Model, voice and instruction apply when you next connect.")
 
@@ -247,6 +287,9 @@ class Desk:
 
     async def run(self) -> int:
         self._build()
+        self._loop_probe = asyncio.get_running_loop().create_task(
+            probe_loop(self.loop_lag), name="loop-probe"
+        )
         assert self.talk_wiring is not None
         if not self.talk_wiring.start():  # one instance per user and config folder
             from gemini_desk.talk_wiring import forward_to_running
@@ -281,6 +324,10 @@ class Desk:
         if self.talk_wiring is not None:
             self.talk_wiring.stop()
         await self.conversation.shutdown()
+        if self._loop_probe is not None:
+            self._loop_probe.cancel()
+        if self._diagnostics is not None:
+            self._diagnostics.close()
         self.window.hide()
         if self.sim is not None:
             self.sim.stop()

@@ -121,13 +121,17 @@ class CommandServer(QObject):
         self._handlers[action] = handler
 
     def listen(self) -> bool:
-        """Serve the name; a stale socket left by a crashed instance is replaced."""
+        """Serve the name; False only when another instance already answers on it.
+
+        A stale socket left by a crashed instance is replaced. If the socket cannot be
+        made at all, the app still runs (without ``--ptt``) and the log says why.
+        """
         if send_command(self.name, "ping").reached:
             return False
         QLocalServer.removeServer(self.name)
         if not self._server.listen(self.name):
             log.warning("command socket unavailable: %s", self._server.errorString())
-            return False
+            return True
         log.info("listening for commands on %s", self._server.fullServerName())
         return True
 

@@ -95,9 +95,9 @@ class WindowHotkeys(QObject):
         from PySide6.QtCore import Qt
 
         if state != Qt.ApplicationState.ApplicationActive:
+            self.focusLost.emit()  # first, so the turn ends as "focus lost", not "released"
             for combo, down in self._matcher.reset():
                 self.edge.emit(combo, down)
-            self.focusLost.emit()
 
 
 def _capturing_keys() -> bool:
@@ -238,16 +238,16 @@ class TalkWiring(QObject):
         if conv.state is SessionState.DISCONNECTED:
             return
         name = self.tr("push-to-talk") if mode == "push_to_talk" else self.tr("hands-free")
-        self._window.show_error(
-            self.tr(
-                "Switching to %1: reconnecting, because voice detection is part of the "
-                "session's setup."
-            ).replace("%1", name)
-        )
+        message = self.tr(
+            "Switched to %1: reconnected, because voice detection is part of the session's "
+            "setup."
+        ).replace("%1", name)
 
         async def reconnect() -> None:
             await conv.disconnect()
-            conv.connect()
+            conv.connect()  # (clears the banner, so the note comes after it)
+            self._window.show_error(message)
+            log.info("talk mode %s: reconnecting", mode)
 
         self._loop.create_task(reconnect())
 

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sounddevice as sd
@@ -16,6 +16,9 @@ from gemini_desk.audio.devices import AudioDeviceError, DeviceInfo, resolve_devi
 from gemini_desk.core.level_meter import LevelMeter
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, float32_to_int16
 from gemini_desk.core.ring_buffer import RingBuffer
+
+if TYPE_CHECKING:
+    from gemini_desk.audio.echo import NearEndProcessor
 
 __all__ = ["SEND_RATE", "MicCapture"]
 
@@ -65,6 +68,10 @@ class MicCapture:
         self._wake_at = 1  # ring samples that make a whole chunk (set in _prepare)
         self._pending_samples = 0  # 16 kHz samples waiting in _pending (loop-owned)
         self._emitted = 0  # 16 kHz samples handed to on_chunk since start
+        # Echo cancellation etc. (issue 8): runs here in the pump, on the loop thread, on
+        # the 16 kHz signal; it calls a native library and allocates, so never in the callback.
+        self.processor: NearEndProcessor | None = None
+        self._resampled = 0  # 16 kHz samples out of the resampler since start
         self._stamp_t = np.zeros(_STAMPS, dtype=np.float64)
         self._stamp_end = np.zeros(_STAMPS, dtype=np.int64)  # input samples after the block
         self._stamps = 0
@@ -178,6 +185,7 @@ class MicCapture:
         self._wake_at = max(1, rate * self._chunk_ms // 1000 - rate // 2000)
         self._pending_samples = 0
         self._emitted = 0
+        self._resampled = 0
         self._stamps = 0
         self._captured = 0
 
@@ -254,6 +262,7 @@ class MicCapture:
             self._pending.clear()
             self._pending_samples = 0
             self._emitted = self._captured * SEND_RATE // self._samplerate
+            self._resampled = self._emitted
             resampler.reset()
             return
         while True:
@@ -261,6 +270,11 @@ class MicCapture:
             if n == 0:
                 break
             out = resampler.process(self._scratch[:n])
+            processor = self.processor
+            if processor is not None and out.size:
+                captured = self._arrival(self._resampled) or time.monotonic()
+                self._resampled += out.size
+                out = processor.process(out, captured - self.input_latency)
             if out.size:
                 self._pending += float32_to_int16(out).astype("<i2", copy=False).tobytes()
         size = self._chunk_bytes

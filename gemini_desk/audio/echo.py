@@ -7,21 +7,26 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
+from gemini_desk.core.settings import Settings
 
 __all__ = [
     "APM_RATES",
     "EchoCanceller",
     "EchoOptions",
     "MicProcessor",
+    "NearEndProcessor",
     "ReferenceReader",
     "apm_rate_for",
+    "make_processor",
+    "options_from_settings",
+    "speaker_reference",
 ]
 
 log = logging.getLogger("gemini_desk.audio")
@@ -31,6 +36,13 @@ log = logging.getLogger("gemini_desk.audio")
 # module does no hidden work and a 10 ms frame is a whole number of samples.
 APM_RATES = (8000, 16000, 32000, 48000)
 _INT16 = 32768.0
+# A stream's own sample count keeps its timeline; a stamp further off than this (a stall,
+# a restart, a clock that drifted) moves the timeline to the stamp.
+_REANCHOR_S = 0.05
+# Far-end frames this much older than the near end are stale (e.g. queued while muted):
+# dropped rather than fed in a burst. AEC3's delay search reaches ~0.4 s (bench/aec_bench.py).
+_STALE_S = 0.5
+_LOG_EVERY = 500  # near-end frames between debug log lines (5 s)
 
 
 def apm_rate_for(rate: int) -> int:
@@ -177,7 +189,7 @@ class EchoCanceller:
             # Keep the stream's own timeline unless the clocks disagree badly (a stream
             # restart, a stall): then trust the new stamp.
             expected = self._far_t + self._far_buf.shape[0] / self.rate
-            if abs(expected - play_time) > 0.05:
+            if abs(expected - play_time) > _REANCHOR_S:
                 self._far_t = play_time - self._far_buf.shape[0] / self.rate
         buf = np.concatenate((self._far_buf, x)) if self._far_buf.shape[0] else x
         n = self.frame_samples
@@ -197,8 +209,9 @@ class EchoCanceller:
         x = self._near_rs.process(block)
         if x.shape[0] == 0:
             return x
-        if self._near_buf.shape[0] == 0:
-            self._near_t = capture_time
+        held = self._near_buf.shape[0] / self.rate
+        if held == 0.0 or abs(self._near_t + held - capture_time) > _REANCHOR_S:
+            self._near_t = capture_time - held
         buf = np.concatenate((self._near_buf, x)) if self._near_buf.shape[0] else x
         n = self.frame_samples
         whole = buf.shape[0] // n * n
@@ -217,6 +230,9 @@ class EchoCanceller:
         if self.options.echo_cancellation:
             horizon = tc + self._lead_s
             far, framer = self._far, self._far_framer
+            while far and far[0][0] < tc - _STALE_S:
+                far.popleft()
+                self.far_dropped += 1
             while far and far[0][0] <= horizon:
                 _, frame = far.popleft()
                 framer.load(frame)
@@ -255,6 +271,16 @@ class EchoCanceller:
         self._near_buf = np.zeros(0, dtype=np.float32)
         self._near_rs.reset()
         self._far_rs.reset()
+
+    @property
+    def far_queued(self) -> int:
+        """Far-end frames waiting for their near-end time."""
+        return len(self._far)
+
+    @property
+    def far_head_time(self) -> float:
+        """Play time of the newest queued far-end frame (0 when none)."""
+        return self._far[-1][0] if self._far else 0.0
 
     @property
     def cpu_us_per_frame(self) -> float:
@@ -358,6 +384,7 @@ class MicProcessor:
         self.canceller = EchoCanceller(near_rate, near_rate, options)
         self.rate = self.canceller.rate
         self._reader: ReferenceReader | None = None
+        self._next_log = 0
 
     def process(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]:
         ref = self._reference() if self.canceller.options.echo_cancellation else None
@@ -369,7 +396,90 @@ class MicProcessor:
                 reader = self._reader = ReferenceReader(tap, self.canceller, latency)
             reader.output_latency = latency
             reader.drain()
-        return self.canceller.process_near(block, capture_time)
+        out = self.canceller.process_near(block, capture_time)
+        ec = self.canceller
+        if ec.near_frames >= self._next_log:
+            self._next_log = ec.near_frames + _LOG_EVERY
+            far_lead = ec.far_head_time - capture_time if ec.far_queued else float("nan")
+            log.debug(
+                "echo: %.0f us/frame, far queued %d (head %+.0f ms), late %d, dropped %d",
+                ec.cpu_us_per_frame, ec.far_queued, far_lead * 1000, ec.far_late, ec.far_dropped,
+            )
+        return out
 
     def stats(self) -> dict[str, Any]:
         return self.canceller.stats()
+
+
+class NearEndProcessor(Protocol):
+    """What ``MicCapture`` runs its 16 kHz signal through (in the pump, on the loop)."""
+
+    def process(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]:
+        ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+
+class _Speaker(Protocol):
+    output_latency: float
+    reference: ReferenceTap | None
+
+    @property
+    def running(self) -> bool: ...
+
+    @property
+    def samplerate(self) -> int: ...
+
+
+def speaker_reference(speaker: Callable[[], _Speaker | None]) -> ReferenceSource:
+    """A ``ReferenceSource`` for whatever speaker ``speaker()`` returns now.
+
+    The first time it sees a running speaker (or one reopened at another rate) it gives
+    it a ``ReferenceTap``: the playback callback records each block it emits into
+    ``speaker.reference`` from then on (one attribute, read by the callback per block).
+    """
+
+    def source() -> tuple[ReferenceTap, float] | None:
+        sp = speaker()
+        if sp is None or not sp.running or sp.samplerate <= 0:
+            return None
+        tap = sp.reference
+        if tap is None or tap.rate != sp.samplerate:
+            tap = ReferenceTap(sp.samplerate)
+            sp.reference = tap
+        return tap, sp.output_latency
+
+    return source
+
+
+def options_from_settings(settings: Settings) -> EchoOptions | None:
+    """Echo cancellation unless the user wears headphones; None: no processing at all."""
+    options = EchoOptions(
+        echo_cancellation=not settings.headphones,
+        noise_suppression=settings.noise_suppression,
+        auto_gain_control=settings.auto_gain_control,
+        high_pass_filter=True,
+    )
+    if not (options.echo_cancellation or options.noise_suppression or options.auto_gain_control):
+        return None
+    return options
+
+
+def make_processor(
+    settings: Settings, speaker: Callable[[], _Speaker | None]
+) -> MicProcessor | None:
+    """The microphone's processor for these settings (None: send the signal untouched)."""
+    options = options_from_settings(settings)
+    if options is None or not options.echo_cancellation:
+        log.info("echo cancellation off (the user wears headphones)")
+    if options is None:
+        return None
+    processor = MicProcessor(speaker_reference(speaker), options)
+    log.info(
+        "%s at %d Hz (noise suppression %s, gain control %s)",
+        "echo cancellation on" if options.echo_cancellation else "voice processing",
+        processor.rate,
+        "on" if options.noise_suppression else "off",
+        "on" if options.auto_gain_control else "off",
+    )
+    return processor

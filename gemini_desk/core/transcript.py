@@ -34,6 +34,7 @@ class Turn:
     typed: bool = False
     interrupted: bool = False
     latency_ms: float | None = None
+    server_ms: float | None = None  # the server's share of latency_ms (to first audio received)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -45,6 +46,7 @@ class Turn:
             "typed": self.typed,
             "interrupted": self.interrupted,
             "latency_ms": self.latency_ms,
+            "server_ms": self.server_ms,
         }
 
 
@@ -81,6 +83,7 @@ class Transcript:
         self._clock = clock
         self._next_id = 1
         self._pending_latency: float | None = None
+        self._pending_server: float | None = None
 
     # --- inputs ---------------------------------------------------------------
     def add_typed(self, text: str) -> Turn:
@@ -110,17 +113,17 @@ class Transcript:
         elif isinstance(event, TurnComplete):
             self.finish_all()
 
-    def set_latency(self, latency_ms: float) -> None:
-        """Attach a response latency to the answer being given.
+    def set_latency(self, latency_ms: float, server_ms: float | None = None) -> None:
+        """Attach a response latency (and the server's share of it) to the answer.
 
         The first audio usually arrives before the first transcription fragment, so
-        with no model turn open the figure waits for the next one.
+        with no model turn open the figures wait for the next one.
         """
         turn = self._open.get(Role.MODEL)
         if turn is None:
-            self._pending_latency = latency_ms
+            self._pending_latency, self._pending_server = latency_ms, server_ms
             return
-        turn.latency_ms = latency_ms
+        turn.latency_ms, turn.server_ms = latency_ms, server_ms
         self._notify(turn)
 
     def finish_all(self) -> None:
@@ -138,6 +141,7 @@ class Transcript:
         self._next_id += 1
         if role is Role.MODEL:
             turn.latency_ms, self._pending_latency = self._pending_latency, None
+            turn.server_ms, self._pending_server = self._pending_server, None
         model = self._open.get(Role.MODEL)
         if role is Role.USER and model is not None:
             # A late first fragment of what the user said: it belongs before the answer.

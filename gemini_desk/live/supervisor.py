@@ -9,7 +9,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gemini_desk.core.backoff import Backoff
@@ -45,6 +45,10 @@ HANDLE_TTL_S = 2 * 60 * 60
 MAX_BUFFERED_AUDIO = 1500
 MAX_BUFFERED_VIDEO = 1  # only the newest frame is worth sending after a gap
 QUOTA_WAIT_S = 30.0
+# At most this much of an unanswered utterance is resent to a new connection (15 s).
+REPLAY_MAX_CHUNKS = 750
+_BUFFER_LIMITS = {"audio": MAX_BUFFERED_AUDIO, "video": MAX_BUFFERED_VIDEO}
+_REPLAYED_KINDS = ("audio", "activity_start", "activity_end")  # LiveSession queue kinds
 # A connection that lasted this long was healthy: backoff starts over after it drops.
 STABLE_S = 5.0
 
@@ -59,6 +63,7 @@ _WAIT_TEXT = {
     ErrorKind.PROTOCOL: "The connection was lost; retrying in {s} s",
 }
 _SETUP_ERRORS_NEEDING_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL)
+_TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA)
 _CONTENT = (ModelAudio, ModelText, OutputTranscript, InputTranscript, ToolCall)
 
 SessionFactory = Callable[[Endpoint, Settings, EventSink, "str | None"], LiveSession]
@@ -74,6 +79,10 @@ class _Conn:
     seeded: bool = False  # started fresh with the transcript as context
     connected_at: float | None = None
     busy: bool = False  # content since the last turnComplete
+    # Audio sent since the model last answered: the utterance it has not answered yet.
+    since_answer: deque[tuple[Callable[[LiveSession], None], bytes | None]] = field(
+        default_factory=lambda: deque(maxlen=REPLAY_MAX_CHUNKS)
+    )
     error: SessionError | None = None
 
 
@@ -127,7 +136,8 @@ class SessionSupervisor:
         self._current: _Conn | None = None  # ready: sends go here
         self._pending: _Conn | None = None  # connecting
         self._retiring: list[_Conn] = []  # finishing after goAway
-        self._buffer: deque[tuple[str, Callable[[LiveSession], None]]] = deque()
+        self._buffer: deque[tuple[str, Callable[[LiveSession], None], bytes | None]] = deque()
+        self._buffered: dict[str, int] = {}  # items per kind in the buffer
         self._handle: tuple[str, float] | None = None
         self._ever_connected = False
         self._state = SessionState.DISCONNECTED
@@ -147,6 +157,7 @@ class SessionSupervisor:
         self.fresh_starts = 0
         self.dropped_chunks = 0
         self.audio_chunks_in = 0
+        self.replayed_bytes = 0  # audio sent again to a new connection (open utterances)
 
     @property
     def model(self) -> str:
@@ -173,16 +184,16 @@ class SessionSupervisor:
     def send_audio(self, pcm16k: bytes) -> None:
         """One chunk of 16 kHz mono int16 microphone audio; kept while reconnecting."""
         self.audio_chunks_in += 1
-        self._send("audio", lambda s: s.send_audio(pcm16k))
+        self._send("audio", lambda s: s.send_audio(pcm16k), pcm16k)
 
     def send_audio_end(self) -> None:
         self._send("other", lambda s: s.send_audio_end())
 
     def send_activity_start(self) -> None:
-        self._send("other", lambda s: s.send_activity_start())
+        self._send("activity", lambda s: s.send_activity_start())
 
     def send_activity_end(self) -> None:
-        self._send("other", lambda s: s.send_activity_end())
+        self._send("activity", lambda s: s.send_activity_end())
 
     def send_video(self, jpeg: bytes) -> None:
         self._send("video", lambda s: s.send_video(jpeg))
@@ -201,24 +212,55 @@ class SessionSupervisor:
             return forward
         raise AttributeError(name)
 
-    def _send(self, kind: str, action: Callable[[LiveSession], None]) -> None:
+    def _send(
+        self, kind: str, action: Callable[[LiveSession], None], audio: bytes | None = None
+    ) -> None:
         if self._current is not None:
-            action(self._current.session)
+            self._deliver(self._current, kind, action, audio)
             return
-        self._buffer.append((kind, action))
-        limit = {"audio": MAX_BUFFERED_AUDIO, "video": MAX_BUFFERED_VIDEO}.get(kind)
-        if limit is not None and sum(1 for k, _ in self._buffer if k == kind) > limit:
-            for i, (k, _) in enumerate(self._buffer):
+        self._buffer.append((kind, action, audio))
+        self._buffered[kind] = self._buffered.get(kind, 0) + 1
+        limit = _BUFFER_LIMITS.get(kind)
+        if limit is not None and self._buffered[kind] > limit:
+            # Drop the oldest of this kind; it sits near the front (after carried-over items).
+            for i, (k, _, _) in enumerate(self._buffer):
                 if k == kind:
                     del self._buffer[i]
                     break
+            self._buffered[kind] -= 1
             if kind == "audio":
                 self.dropped_chunks += 1
 
     def _flush(self, conn: _Conn) -> None:
         while self._buffer:
-            _, action = self._buffer.popleft()
-            action(conn.session)
+            kind, action, audio = self._buffer.popleft()
+            self._deliver(conn, kind, action, audio)
+        self._buffered.clear()
+
+    def _deliver(
+        self,
+        conn: _Conn,
+        kind: str,
+        action: Callable[[LiveSession], None],
+        audio: bytes | None,
+    ) -> None:
+        action(conn.session)
+        if audio is not None or kind == "activity":
+            # Push-to-talk's activityStart belongs to the utterance as much as its audio.
+            conn.since_answer.append((action, audio))
+
+    def _replay_open_utterance(self, conn: _Conn) -> None:
+        """Send the audio of an utterance the old connection had not answered again.
+
+        The old connection heard part of it and will never answer it; without this the
+        new one would hear only the rest. Audio since the old connection's last sign
+        of answering is resent first (capped at REPLAY_MAX_CHUNKS).
+        """
+        items = list(conn.since_answer)
+        conn.since_answer.clear()
+        for action, pcm in reversed(items):
+            self._buffer.appendleft(("replay", action, pcm))
+        self.replayed_bytes += sum(len(pcm) for _, pcm in items if pcm is not None)
 
     # --- lifecycle ----------------------------------------------------------------
     async def run(self) -> None:
@@ -264,6 +306,7 @@ class SessionSupervisor:
             with contextlib.suppress(asyncio.CancelledError):
                 await closer
         self._buffer.clear()
+        self._buffered.clear()
         self._set_state(SessionState.DISCONNECTED)
 
     # --- connections ----------------------------------------------------------------
@@ -308,8 +351,11 @@ class SessionSupervisor:
             self._signals.put_nowait(_Signal("go_away", conn))
         elif isinstance(event, _CONTENT):
             conn.busy = True
+            if not isinstance(event, InputTranscript):
+                conn.since_answer.clear()  # the model is answering what it heard
         elif isinstance(event, TurnComplete):
             conn.busy = False
+            conn.since_answer.clear()
             if conn in self._retiring and self._current is not None:
                 self._retire_now(conn)
         self._emit(event)
@@ -356,6 +402,7 @@ class SessionSupervisor:
         self._current = None
         self._retiring.append(conn)
         self._take_unsent(conn)
+        self._replay_open_utterance(conn)
         self._start_gap("go_away")
         self._launch()
 
@@ -369,6 +416,7 @@ class SessionSupervisor:
         if conn is self._current:
             self._current = None
             self._take_unsent(conn)
+            self._replay_open_utterance(conn)
             self.reconnects += 1
             self._close_turn_if_cut(conn)
             log.warning("connection lost: %s", error.detail if error else "closed")
@@ -380,17 +428,19 @@ class SessionSupervisor:
         if conn is self._pending:
             self._pending = None
             self._take_unsent(conn)
-            if error is not None and error.kind in _SETUP_ERRORS_NEEDING_USER:
-                return self._give_up(error)
-            if conn.resumed and (error is None or error.kind is ErrorKind.PROTOCOL):
-                # The handle was refused (or the resumed session could not start):
-                # start over, seeded with the transcript.
+            if conn.resumed and (error is None or error.kind not in _TRANSIENT):
+                # The handle was refused (the service's close code for that is not
+                # documented, so anything but a transient failure counts): start over,
+                # seeded with the transcript. A real key or model problem shows up
+                # again on that fresh attempt and is reported then.
                 log.warning("resumption refused (%s); starting fresh", error and error.detail)
                 self._handle = None
                 self._ever_connected = True
                 self._schedule_retry(error, immediate=True)
                 return True
-            if error is not None and not error.retryable:
+            if error is not None and (
+                error.kind in _SETUP_ERRORS_NEEDING_USER or not error.retryable
+            ):
                 return self._give_up(error)
             if self._gap_started is None:
                 self._start_gap("connect")
@@ -423,7 +473,11 @@ class SessionSupervisor:
         items = conn.session.take_unsent()
         if not items:
             return
-        self._buffer.appendleft(("other", _requeue(items)))
+        # Those never reached the old connection: not part of what it heard.
+        for _ in range(sum(1 for item in items if item.kind in _REPLAYED_KINDS)):
+            if conn.since_answer:
+                conn.since_answer.pop()
+        self._buffer.appendleft(("other", _requeue(items), None))
         if self._current is not None:
             self._flush(self._current)
 

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
     apiKeyRequested = Signal()
     quitRequested = Signal()
     historyRequested = Signal()  # the user wants to read past conversations
+    diagnosticsRequested = Signal()  # the user wants the audio diagnostics view
 
     def __init__(
         self,
@@ -230,6 +231,9 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(self.tr("&Help"))
         self.about_action = QAction(self.tr("&About Gemini Desk"), self)
         self.about_action.triggered.connect(self._on_about)
+        self.diagnostics_action = QAction(self.tr("Audio &diagnostics…"), self)
+        self.diagnostics_action.triggered.connect(self.diagnosticsRequested)
+        help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
 
     # --- public -------------------------------------------------------------------
@@ -300,12 +304,20 @@ class MainWindow(QMainWindow):
     def set_demo_mode(self, demo: bool) -> None:
         self.demo_label.setVisible(demo)
 
-    def set_latency(self, ms: float | None) -> None:
-        """Show the latency of the last response; ``None`` hides it."""
+    def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
+        """Show the latency of the last response (and the server's share); ``None`` hides it."""
         if ms is None:
             self.latency_label.hide()
             return
-        self.latency_label.setText(self.tr("Last response: %1 ms").replace("%1", f"{ms:.0f}"))
+        if server_ms is None:
+            text = self.tr("Last response: %1 ms").replace("%1", f"{ms:.0f}")
+        else:
+            text = (self.tr("Last response: %1 ms (server %2 ms)")
+                    .replace("%1", f"{ms:.0f}").replace("%2", f"{server_ms:.0f}"))
+        self.latency_label.setText(text)
+        self.latency_label.setToolTip(self.tr(
+            "From the end of your speech to the first sound of the answer; the server's "
+            "share is until its first audio arrived."))
         self.latency_label.show()
 
     def show_error(self, message: str, action: str | None = None) -> None:

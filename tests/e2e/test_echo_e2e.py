@@ -95,6 +95,15 @@ def wait_turn(app: RunningApp, session: SimSession, index: int, what: str) -> No
     )
 
 
+def timeline(session: SimSession) -> str:
+    """Turns and voice-activity events in order, for failure messages."""
+    t0 = session.started_at
+    rows = [f"{a.at - t0:7.2f} {a.source} {a.kind}" for a in session.activity]
+    rows += [f"turn {t.index}: {t.source} {t.output_text!r} interrupted={t.interrupted}"
+             for t in session.turns]
+    return "\n".join(rows)
+
+
 def home_with(tmp_path: Path, name: str, **settings: object) -> Path:
     home = tmp_path / name
     (home / "config").mkdir(parents=True)
@@ -138,7 +147,7 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
         app.display.screenshot(artifacts / "e2e-echo-double-talk.png")
     assert stopped >= 9, f"interrupted in {stopped} of {trials} double-talk trials"
     # Each trial: one start for the user's words, none for the echo of the answers.
-    assert vad_starts(session) == stopped
+    assert vad_starts(session) == stopped, timeline(session)
     assert app.quit_with_keyboard() == 0
     log = app.log_text()
     assert "echo cancellation on" in log and "Traceback" not in log

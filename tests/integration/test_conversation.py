@@ -28,6 +28,7 @@ class FakeView:
         self.turns: dict[int, str] = {}
         self.errors: list[tuple[str, str | None]] = []
         self.latencies: list[float | None] = []
+        self.server_shares: list[float | None] = []
         self.muted: list[bool] = []
 
     def set_session_state(self, state: SessionState, detail: str = "") -> None:
@@ -36,8 +37,9 @@ class FakeView:
     def show_turn(self, turn: Turn) -> None:
         self.turns[turn.id] = turn.text
 
-    def set_latency(self, ms: float | None) -> None:
+    def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
         self.latencies.append(ms)
+        self.server_shares.append(server_ms)
 
     def show_error(self, message: str, action: str | None = None) -> None:
         self.errors.append((message, action))
@@ -147,6 +149,44 @@ def test_spoken_turn_is_played_saved_and_timed(sim: SimThread, tmp_path: Path) -
     assert turns[1]["latency_ms"] == rig.view.latencies[0]
     assert rig.view.states[-1] is SessionState.DISCONNECTED
     assert not rig.mics[-1].running, "streams stop when the conversation ends"
+
+
+class SlowSpeaker(FakeSpeaker):
+    """A speaker whose device plays the first sample ``delay`` seconds after it is fed."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def feed(self, pcm: bytes, rate: int = 24_000) -> None:
+        if not self.fed:
+            self.last_first_sample_time = time.monotonic() + self.delay
+        self.fed.append(pcm)
+
+
+def test_latency_splits_server_share_from_local_playback(sim: SimThread, tmp_path: Path) -> None:
+    rig = Rig(sim, tmp_path)
+    rig.speaker = SlowSpeaker(delay=0.25)
+    rig.conv._speaker_factory = lambda: rig.speaker
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        await rig.speak(espeak_pcm16k("what time is it"))
+        await rig.until(lambda: len(rig.saved_turns()) >= 2)
+        await rig.conv.shutdown()
+
+    run(main())
+    assert len(rig.view.latencies) == 1
+    total, server = rig.view.latencies[0], rig.view.server_shares[0]
+    assert total is not None and server is not None
+    # The sim answers after 500 ms of trailing silence (its VAD), so the server's share
+    # covers at least that; the slow device adds 250 ms that are not the server's.
+    assert server >= 400
+    assert total - server >= 240
+    model = rig.saved_turns()[1]
+    assert model["role"] == "model"
+    assert model["latency_ms"] == total and model["server_ms"] == server
 
 
 def test_mute_stops_audio_and_sends_stream_end(sim: SimThread, tmp_path: Path) -> None:

@@ -83,6 +83,15 @@ def _norm(text: object) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
 
+def assert_every_chunk_arrived(first: bytes, second: bytes, feed: MicFeed, replayed: int) -> None:
+    """Every mic chunk reached the server once, in order; the only repeat is the
+    unanswered utterance resent to the new connection (the old one's last bytes)."""
+    assert 0 <= replayed <= len(first)
+    assert second[:replayed] == first[len(first) - replayed :]
+    assert first + second[replayed:] == b"".join(feed.sent)
+    assert len(first) > 0 and len(second) > replayed
+
+
 def assert_no_turn_lost(rig: Rig, sim: SimThread) -> None:
     """Every finished turn is in the file, and so is every answer the server completed."""
     saved = rig.saved_turns()
@@ -130,17 +139,20 @@ def test_go_away_mid_answer_hands_over_without_losing_audio_or_turns(
         await rig.until(lambda: answers(sim) >= 2)
         await rig.until(lambda: sim.server.sessions[0].closed)
         await feed.stop()
-        await rig.until(lambda: len(server_audio(sim)) >= len(b"".join(feed.sent)), 10)
+        assert rig.conv.session is not None
+        replayed.append(rig.conv.session.replayed_bytes)
+        await rig.until(
+            lambda: len(server_audio(sim)) >= len(b"".join(feed.sent)) + replayed[0], 10
+        )
         await rig.until(lambda: len(rig.saved_turns()) >= 4)
         await rig.conv.shutdown()
 
+    replayed: list[int] = []
     run(main())
     first, second = sim.server.sessions[:2]
     assert second.resumed_from in first.handles_issued, "the new connection resumed"
     assert first.answered and second.answered, "first answer finished on the old connection"
-    # Every chunk the microphone produced reached the server exactly once, in order.
-    assert server_audio(sim) == b"".join(feed.sent)
-    assert len(first.audio) > 0 and len(second.audio) > 0
+    assert_every_chunk_arrived(first.audio_bytes, second.audio_bytes, feed, replayed[0])
     assert rig.conv.session is None and rig.view.states[-1] is SessionState.DISCONNECTED
     assert SessionState.DISCONNECTED not in rig.view.states[:-1], "no disconnect in between"
     assert not rig.view.errors
@@ -250,22 +262,39 @@ def test_go_away_during_a_user_turn_keeps_the_whole_utterance(
 ) -> None:
     rig = Rig(sim, tmp_path)
     feed = MicFeed(rig)
+    words = "one two three four five six seven eight nine ten"
+    spoken_s = len(espeak_pcm16k(words)) / 16000
 
     async def main() -> None:
         await connect(rig)
         feed.start()
-        speaking = asyncio.create_task(feed.say("one two three four five six seven"))
-        await asyncio.sleep(0.5)
+        speaking = asyncio.create_task(feed.say(words))
+        await asyncio.sleep(1.2)  # well into the utterance
         sim.go_away(time_left_s=0.5)
         await speaking
         await reconnected(rig, sim, 2)
         await rig.until(lambda: answers(sim) >= 1)
         await feed.stop()
-        await rig.until(lambda: len(server_audio(sim)) >= len(b"".join(feed.sent)), 10)
+        assert rig.conv.session is not None
+        replayed.append(rig.conv.session.replayed_bytes)
+        await rig.until(
+            lambda: len(server_audio(sim)) >= len(b"".join(feed.sent)) + replayed[0], 10
+        )
         await rig.conv.shutdown()
 
+    replayed: list[int] = []
     run(main())
-    assert server_audio(sim) == b"".join(feed.sent)
+    first, second = sim.server.sessions[:2]
+    assert not first.turns, "the old connection never answered half a sentence"
+    heard = re.search(r"I heard ([\d.]+) seconds", second.answered[0].output_text)
+    # espeak's leading and trailing silence is not speech (~0.3 s); without the replay
+    # the new connection would hear at most spoken_s - 1.2 s.
+    assert heard is not None and float(heard.group(1)) >= spoken_s - 0.6, (
+        "the new connection heard the whole utterance, not just its end",
+        second.answered[0].output_text,
+        spoken_s,
+    )
+    assert_every_chunk_arrived(first.audio_bytes, second.audio_bytes, feed, replayed[0])
     assert_no_turn_lost(rig, sim)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -24,17 +25,19 @@ from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import KEEPALIVE_INTERVAL_S, KEEPALIVE_TIMEOUT_S, Endpoint
 from gemini_desk.live.supervisor import SessionSupervisor
 from gemini_desk.sim import SimConfig, SimThread
-from tests.support.sim_fixtures import sim
+from tests.support.sim_fixtures import espeak_pcm16k, sim
 
 __all__ = ["sim"]
 
 
 class Harness:
-    def __init__(self, endpoint: Endpoint, **kwargs: object) -> None:
+    def __init__(
+        self, endpoint: Endpoint, settings: Settings | None = None, **kwargs: object
+    ) -> None:
         self.events: list[LiveEvent] = []
         self.sup = SessionSupervisor(
             endpoint,
-            Settings(),
+            settings or Settings(),
             self.events.append,
             **kwargs,  # type: ignore[arg-type]
         )
@@ -172,6 +175,10 @@ def test_keepalive_tolerates_slow_pongs(sim: SimThread) -> None:
 
     run(main())
     assert KEEPALIVE_TIMEOUT_S >= 30, "the service's pongs were seen to take up to 30 s"
+    setup = sim.server.sessions[0].setup
+    assert setup is not None
+    assert "sliding" in str(setup.get("contextWindowCompression")), setup
+    assert "sessionResumption" in setup
 
 
 def test_a_drop_mid_answer_closes_the_cut_turn(sim: SimThread) -> None:
@@ -192,3 +199,82 @@ def test_a_drop_mid_answer_closes_the_cut_turn(sim: SimThread) -> None:
     run(main())
     assert not sim.server.sessions[0].turns[0].completed, "the answer was cut"
     assert sim.server.sessions[1].resumed_from is not None
+
+
+def test_key_revoked_mid_conversation_ends_with_the_key_error(sim: SimThread) -> None:
+    h = Harness(endpoint(sim), backoff=Backoff(base=0.01, cap=0.02))
+
+    async def main() -> None:
+        h.start()
+        await h.connected()
+        sim.server.config.api_key = "a-new-key"  # the old one was revoked
+        sim.fail(1011)
+        assert h.task is not None
+        await asyncio.wait_for(h.task, 20)
+
+    run(main())
+    errors = [e for e in h.events if isinstance(e, SessionError)]
+    assert [e.kind for e in errors] == [ErrorKind.BAD_KEY]
+    refused = sim.server.sessions[1:]
+    # One attempt to resume, one fresh attempt (in case only the handle was refused).
+    assert [s.close_code for s in refused] == [1008, 1008]
+    assert [s for s, _ in h.states()][-1] is SessionState.DISCONNECTED
+
+
+def test_audio_waiting_for_a_connection_is_capped_oldest_first() -> None:
+    from gemini_desk.live.supervisor import MAX_BUFFERED_AUDIO
+
+    sup = SessionSupervisor(Endpoint(api_key="k"), Settings(), lambda e: None)
+    for i in range(MAX_BUFFERED_AUDIO + 100):
+        sup.send_audio(i.to_bytes(4, "little"))
+    sup.send_video(b"old frame")
+    sup.send_video(b"new frame")
+    assert sup.dropped_chunks == 100 and sup.audio_chunks_in == MAX_BUFFERED_AUDIO + 100
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.audio: list[int] = []
+            self.video: list[bytes] = []
+
+        def send_audio(self, pcm: bytes) -> None:
+            self.audio.append(int.from_bytes(pcm, "little"))
+
+        def send_video(self, jpeg: bytes) -> None:
+            self.video.append(jpeg)
+
+    rec = Recorder()
+    for _, action, _ in sup._buffer:
+        action(rec)  # type: ignore[arg-type]
+    assert rec.audio == list(range(100, MAX_BUFFERED_AUDIO + 100)), "newest kept, in order"
+    assert rec.video == [b"new frame"]
+
+
+def test_push_to_talk_utterance_cut_by_go_away_reaches_the_new_connection_whole(
+    sim: SimThread,
+) -> None:
+    h = Harness(endpoint(sim), Settings(talk_mode="push_to_talk"))
+    speech = espeak_pcm16k("one two three four five six seven eight")
+    chunks = [speech[i : i + 320].tobytes() for i in range(0, len(speech) - 319, 320)]
+
+    async def main() -> None:
+        h.start()
+        await h.connected()
+        h.sup.send_activity_start()  # the key goes down
+        start = time.monotonic()
+        for i, chunk in enumerate(chunks):
+            if i == len(chunks) // 2:
+                sim.go_away(time_left_s=3.0)
+            h.sup.send_audio(chunk)
+            await asyncio.sleep(max(0.0, start + (i + 1) * 0.02 - time.monotonic()))
+        h.sup.send_activity_end()  # the key comes up
+        await h.until(lambda: len(sim.server.sessions) > 1 and sim.server.sessions[1].answered)
+        await h.close()
+
+    run(main())
+    first, second = sim.server.sessions[:2]
+    assert second.resumed_from is not None
+    assert not first.turns, "the old connection never got the end of the utterance"
+    assert [a.kind for a in second.activity] == ["start", "end"]
+    heard = re.search(r"I heard ([\d.]+) seconds", second.answered[0].output_text)
+    assert heard is not None
+    assert abs(float(heard.group(1)) - len(chunks) * 0.02) < 0.15, "the whole utterance"

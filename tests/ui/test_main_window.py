@@ -116,7 +116,7 @@ def test_menu_actions_emit_signals(window: MainWindow) -> None:
     assert window.connect_action.shortcut().toString() == "Ctrl+Return"
     assert window.mute_action.shortcut().toString() == "Ctrl+M"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Session", "&Help"]
+    assert menus == ["&File", "&Session", "S&hare", "&Help"]
 
 
 def test_connect_shortcut(window: MainWindow) -> None:
@@ -164,6 +164,8 @@ def test_status_bar_model_demo_latency(window: MainWindow) -> None:
     window.set_latency(411.6)
     assert window.latency_label.isVisible()
     assert window.latency_label.text() == "Last response: 412 ms"
+    window.set_latency(612.4, 480.2)
+    assert window.latency_label.text() == "Last response: 612 ms (server 480 ms)"
     window.set_latency(None)
     assert window.latency_label.isHidden()
 
@@ -241,11 +243,14 @@ def test_every_control_reachable_by_tab(window: MainWindow) -> None:
     window.set_session_state(SessionState.CONNECTED)
     window.show_error("Key refused.", action="api_key")
     window.show_turn(Turn(1, Role.MODEL, "hello"))
+    window.talk_bar.set_state("idle")  # push-to-talk, connected: the talk button is live
     process_events()
     chain = _tab_chain(window.connect_button)
     expected = [
         window.connect_button,
         window.mute_button,
+        window.talk_bar.mode_combo,
+        window.talk_bar.button,
         window.transcript.scroll_area(),
         window.error_banner.action_button,
         window.error_banner.dismiss_button,

@@ -96,6 +96,21 @@ def test_latency_waits_for_the_answer_turn() -> None:
     assert t.turns[0].latency_ms is None
 
 
+def test_server_share_is_kept_with_the_answer() -> None:
+    t, _, _ = make()
+    t.apply(InputTranscript("q"))
+    t.set_latency(612.0, 480.0)  # before the answer's turn exists: both figures wait
+    t.apply(OutputTranscript("a"))
+    t.apply(TurnComplete())
+    answer = t.turns[1].to_dict()
+    assert (answer["latency_ms"], answer["server_ms"]) == (612.0, 480.0)
+    assert t.turns[0].to_dict()["server_ms"] is None
+    t.apply(OutputTranscript("b"))  # the pending figures went to the first answer only
+    assert t.turns[2].server_ms is None
+    t.set_latency(300.0, 250.0)  # with the answer open: attached at once
+    assert (t.turns[2].latency_ms, t.turns[2].server_ms) == (300.0, 250.0)
+
+
 def test_finished_flag_closes_a_role_and_non_transcript_events_are_ignored() -> None:
     t, _, finished = make()
     t.apply(InputTranscript("done", finished=True))

@@ -1,0 +1,194 @@
+"""The audio diagnostics dialog: live figures of the microphone, speaker and event loop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gemini_desk.core.loop_lag import LoopLagSummary
+
+log = logging.getLogger("gemini_desk.ui")
+
+StatsSource = Callable[[], dict[str, Any] | None]
+LagSource = Callable[[], LoopLagSummary]
+
+# (key in stats(), label, format) per stream; format gets the value.
+_MIC_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("device", "Device", "{}"),
+    ("rate", "Sample rate", "{} Hz"),
+    ("block_ms", "Block", "{} ms"),
+    ("latency_ms", "Input latency", "{:.1f} ms"),
+    ("overruns", "Overruns", "{}"),
+    ("dropped_samples", "Dropped samples", "{}"),
+    ("callbacks", "Callbacks", "{}"),
+)
+_SPEAKER_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("device", "Device", "{}"),
+    ("rate", "Sample rate", "{} Hz"),
+    ("block_ms", "Block", "{} ms"),
+    ("latency_ms", "Output latency", "{:.1f} ms"),
+    ("queued_ms", "Queued", "{:.0f} ms"),
+    ("threshold_ms", "Jitter threshold", "{:.0f} ms"),
+    ("underruns", "Underruns", "{}"),
+    ("overruns", "Overruns", "{}"),
+    ("dropped_samples", "Dropped samples", "{}"),
+    ("device_underflows", "Device underflows", "{}"),
+)
+
+
+class DiagnosticsDialog(QDialog):
+    """Non-modal; while shown it refreshes about twice a second from ``mic()``,
+    ``speaker()`` (each returns the stream's ``stats()`` or ``None`` when it is not open)
+    and ``loop_lag()``.
+
+    Signals:
+        copied(str): the figures were put on the clipboard as text.
+    """
+
+    copied = Signal(str)
+
+    def __init__(
+        self,
+        mic: StatsSource,
+        speaker: StatsSource,
+        loop_lag: LagSource | None = None,
+        parent: QWidget | None = None,
+        interval_ms: int = 500,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Audio diagnostics"))
+        self.setObjectName("diagnosticsDialog")
+        self.setModal(False)
+        self._mic = mic
+        self._speaker = speaker
+        self._loop_lag = loop_lag
+        self.refreshes = 0
+
+        self.mic_box, self.mic_labels = self._group(self.tr("Microphone"), _MIC_ROWS)
+        self.speaker_box, self.speaker_labels = self._group(self.tr("Speaker"), _SPEAKER_ROWS)
+        self.loop_box = QGroupBox(self.tr("Event loop"))
+        loop_form = QFormLayout(self.loop_box)
+        self.loop_label = QLabel()
+        self.loop_label.setObjectName("loopLag")
+        self.loop_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        loop_form.addRow(self.tr("Wake-up lag"), self.loop_label)
+
+        streams = QHBoxLayout()
+        streams.addWidget(self.mic_box)
+        streams.addWidget(self.speaker_box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = buttons.addButton(
+            self.tr("&Copy figures"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(streams)
+        layout.addWidget(self.loop_box)
+        layout.addWidget(buttons)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.refresh)
+        self.refresh()
+
+    def _group(
+        self, title: str, rows: tuple[tuple[str, str, str], ...]
+    ) -> tuple[QGroupBox, dict[str, QLabel]]:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        labels: dict[str, QLabel] = {}
+        for key, name, _ in rows:
+            value = QLabel()
+            value.setObjectName(key)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(self.tr(name), value)
+            labels[key] = value
+        return box, labels
+
+    # --- refreshing ---------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read every source once and update the labels."""
+        self.refreshes += 1
+        self._fill(self.mic_labels, _MIC_ROWS, self._read(self._mic))
+        self._fill(self.speaker_labels, _SPEAKER_ROWS, self._read(self._speaker))
+        if self._loop_lag is None:
+            self.loop_label.setText(self.tr("not measured"))
+            return
+        s = self._loop_lag()
+        if s.count == 0:
+            self.loop_label.setText(self.tr("not measured yet"))
+        else:
+            self.loop_label.setText(
+                self.tr("p50 %1 ms, p99 %2 ms, max %3 ms (%4 late of %5)")
+                .replace("%1", f"{s.p50_ms:.1f}")
+                .replace("%2", f"{s.p99_ms:.1f}")
+                .replace("%3", f"{s.max_ms:.0f}")
+                .replace("%4", str(s.late))
+                .replace("%5", str(s.count))
+            )
+
+    def _read(self, source: StatsSource) -> dict[str, Any] | None:
+        try:
+            return source()
+        except Exception as exc:  # a stream closing under us must not break the dialog
+            log.debug("diagnostics source failed: %r", exc)
+            return None
+
+    def _fill(
+        self,
+        labels: dict[str, QLabel],
+        rows: tuple[tuple[str, str, str], ...],
+        stats: dict[str, Any] | None,
+    ) -> None:
+        for key, _, fmt in rows:
+            label = labels[key]
+            if stats is None:
+                label.setText(self.tr("not open") if key == "device" else "-")
+                continue
+            value = stats.get(key)
+            if value is None:
+                label.setText(self.tr("system default") if key == "device" else "-")
+            else:
+                label.setText(fmt.format(value))
+
+    def as_text(self) -> str:
+        """The figures shown, as plain text (for bug reports)."""
+        lines: list[str] = []
+        for box, labels, rows in (
+            (self.mic_box, self.mic_labels, _MIC_ROWS),
+            (self.speaker_box, self.speaker_labels, _SPEAKER_ROWS),
+        ):
+            lines.append(box.title())
+            lines += [f"  {self.tr(name)}: {labels[key].text()}" for key, name, _ in rows]
+        lines.append(f"{self.loop_box.title()}: {self.loop_label.text()}")
+        return "\n".join(lines)
+
+    def copy_to_clipboard(self) -> None:
+        text = self.as_text()
+        QGuiApplication.clipboard().setText(text)
+        self.copied.emit(text)
+
+    # --- only refresh while visible -------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        self.refresh()
+        self.timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.timer.stop()
+        super().hideEvent(event)
