@@ -236,6 +236,9 @@ class EchoCanceller:
             while far and far[0][0] <= horizon:
                 _, frame = far.popleft()
                 framer.load(frame)
+                import os as _os
+                if _os.environ.get("ECHO_DUMP"):
+                    open(_os.environ["ECHO_DUMP"] + "/far.raw", "ab").write(bytes(framer.buf))
                 apm.process_reverse_stream(framer.frame)
                 self.far_frames += 1
             if self.far_frames and not far:
@@ -246,8 +249,15 @@ class EchoCanceller:
                 self._delay_ms = delay
         nf = self._near_framer
         nf.load(near)
+        import os as _os
+        _d = _os.environ.get("ECHO_DUMP")
+        if _d:
+            open(_d + "/near_in.raw", "ab").write(bytes(nf.buf))
+            open(_d + "/fedcount.txt", "a").write(f"{self.far_frames} {tc:.4f}\n")
         apm.process_stream(nf.frame)
         nf.result(out)
+        if _d:
+            open(_d + "/near_out.raw", "ab").write(bytes(nf.buf))
         dt = time.perf_counter() - t0
         self.near_frames += 1
         self.cpu_total_s += dt
