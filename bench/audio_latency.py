@@ -110,6 +110,7 @@ class Figures:
     input_latency_ms: float = 0.0
     cpu_s_per_min: float = 0.0
     burst_underruns: int = 0
+    burst_device_underflows: int = 0  # PortAudio's output-underflow flag (callback too late)
     burst_gaps: int = 0
     burst_gap_s: float = 0.0
     slow_underruns: int = 0
@@ -130,6 +131,8 @@ class Engine:
     def on_interrupted(self, t: float) -> None: ...
     def on_turn_complete(self) -> None: ...
     def underruns(self) -> int: return 0
+    def device_underflows(self) -> int: return 0
+    def measuring_done(self) -> None: ...
     def measure_interrupt(self, t_int: float) -> float | None: return None
     def measure_first_chunk(self, t_recv: float) -> float | None: return None
     def playing(self) -> bool: return False
@@ -140,8 +143,10 @@ class DeskEngine(Engine):
 
     name = "gemini-desk"
 
-    def __init__(self) -> None:
+    def __init__(self, out_block_ms: int | None = None, in_block_ms: int | None = None) -> None:
         self.figures = Figures()
+        self.out_block_ms = out_block_ms
+        self.in_block_ms = in_block_ms
         self.tap = ReferenceTap(44100, seconds=2.0, max_blocks=40000)
         self._emitted: list[np.ndarray] = []  # everything the output callback emitted
         self._drainer: asyncio.Task[None] | None = None
@@ -160,9 +165,11 @@ class DeskEngine(Engine):
             self.figures.mic_age_ms.append((now - arrival) * 1000 + self.mic._block_ms)
             send(pcm, now)
 
-        self.speaker = SpeakerPlayback(device=DEVICE, reference=self.tap)
+        out_kw = {} if self.out_block_ms is None else {"block_ms": self.out_block_ms}
+        in_kw = {} if self.in_block_ms is None else {"block_ms": self.in_block_ms}
+        self.speaker = SpeakerPlayback(device=DEVICE, reference=self.tap, **out_kw)
         self.speaker.start()
-        self.mic = MicCapture(loop, on_chunk, device=DEVICE)
+        self.mic = MicCapture(loop, on_chunk, device=DEVICE, **in_kw)
         self.mic.start()
         self.figures.output_latency_ms = self.speaker.output_latency * 1000
         self.figures.input_latency_ms = self.mic.input_latency * 1000
@@ -202,6 +209,18 @@ class DeskEngine(Engine):
 
     def underruns(self) -> int:
         return self.speaker.underruns if self.speaker else 0
+
+    def device_underflows(self) -> int:
+        return self.speaker.output_underflows if self.speaker else 0
+
+    def measuring_done(self) -> None:
+        """The interrupt figures are taken: detach the benchmark's tap and its drainer, so
+        the CPU figure is the engine's, not this script's bookkeeping."""
+        if self._drainer is not None:
+            self._drainer.cancel()
+            self._drainer = None
+        if self.speaker is not None:
+            self.speaker.reference = None
 
     def playing(self) -> bool:
         return bool(self.speaker and self.speaker.is_playing)
@@ -425,6 +444,7 @@ class Driver:
                     await self.until(lambda: not self.engine.playing(), 10)
                     await asyncio.sleep(0.3)
                 f.heard_ms = heard_after(rec.stop(), rec_t0, t_ints)
+                self.engine.measuring_done()
                 # (4) + (5): a long answer in bursts, full duplex (the mic streams too).
                 f.burst_underruns, f.burst_gaps, f.burst_gap_s, cpu = await self._long_answer(
                     answer_s, bursty=True)
@@ -442,7 +462,7 @@ class Driver:
     async def _long_answer(self, seconds: float, bursty: bool) -> tuple[int, int, float, float]:
         sim = self.sim
         rec = self.pulse.start_recording(rate=RECEIVE_RATE)
-        under0 = self.engine.underruns()
+        under0, flows0 = self.engine.underruns(), self.engine.device_underflows()
         sim_tid = getattr(sim._thread, "native_id", None)
         cpu0, sim0 = process_cpu(), thread_cpu(sim_tid)
         sim.set_pacing("normal" if bursty else "slow")
@@ -471,6 +491,8 @@ class Driver:
             cpu = process_cpu() - cpu0 - (thread_cpu(sim_tid) - sim0)
             recorded = rec.stop()
         gaps, gap_s = count_gaps(recorded, RECEIVE_RATE)
+        if bursty:
+            self.engine.figures.burst_device_underflows = self.engine.device_underflows() - flows0
         return self.engine.underruns() - under0, gaps, gap_s, cpu
 
 
@@ -508,6 +530,7 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
         "cpu_s_per_min": f.cpu_s_per_min,
         "burst_underruns": f.burst_underruns,
         "burst_gaps": f.burst_gaps,
+        "burst_device_underflows": f.burst_device_underflows,
         "slow_underruns": f.slow_underruns,
         "slow_gaps": f.slow_gaps,
         "slow_gap_s": f.slow_gap_s,
@@ -524,12 +547,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--slow-seconds", type=float, default=4.0,
                     help="length of the answer paced at half real time (default 4)")
     ap.add_argument("--interrupts", type=int, default=5)
+    ap.add_argument("--out-block-ms", type=int, default=None,
+                    help="gemini-desk's output block (default: SpeakerPlayback's)")
+    ap.add_argument("--in-block-ms", type=int, default=None,
+                    help="gemini-desk's input block (default: MicCapture's)")
     args = ap.parse_args(argv)
 
     results: dict[str, dict[str, Any]] = {}
     with pulse_server() as pulse, SimThread(SimConfig()) as sim:
-        for engine_cls in (DeskEngine, BaselineEngine):
-            engine = engine_cls()
+        engines: list[Engine] = [DeskEngine(args.out_block_ms, args.in_block_ms),
+                                 BaselineEngine()]
+        for engine in engines:
             print(f"running {engine.name} ...", file=sys.stderr, flush=True)
             figures = asyncio.run(Driver(engine, sim, pulse).run(
                 args.answer_seconds, args.interrupts, args.slow_seconds))
@@ -541,8 +569,12 @@ def main(argv: list[str] | None = None) -> int:
         b = base[key]
         if isinstance(value, float) and isinstance(b, float) and b > 0 and np.isfinite(value):
             ratios[key] = value / b
+    # The issue defines interrupt-to-silence as "to the last non-silent sample handed to
+    # the device"; the "heard" figure (from the recording) adds each stream's device
+    # latency and is reported as a stricter, separate line.
     goals = {
-        "interrupt_5x_faster": ratios.get("interrupt_to_silence_heard_p50_ms", 1.0) <= 0.2,
+        "interrupt_5x_faster": ratios.get("interrupt_to_silence_p50_ms", 1.0) <= 0.2,
+        "interrupt_heard_5x_faster": ratios.get("interrupt_to_silence_heard_p50_ms", 1.0) <= 0.2,
         "interrupt_under_40ms": ours["interrupt_to_silence_max_ms"] < 40.0,
         "mic_p99_within_block_plus_5ms": ours["mic_to_wire_p99_ms"] <= 10.0 + 5.0,
         "no_underruns_in_bursts": ours["burst_underruns"] == 0 and ours["burst_gaps"] == 0,

@@ -89,6 +89,8 @@ class Conversation:
     reported in plain words and the conversation goes on without them (typing works).
     """
 
+    reopen_interval = 2.0  # seconds between attempts to reopen a lost audio device
+
     def __init__(
         self,
         view: ConversationView,
@@ -226,7 +228,9 @@ class Conversation:
         self._view.show_error(message + " Reconnect it or choose another device in Settings.")
         if self._reopen_task is None or self._reopen_task.done():
             loop = asyncio.get_running_loop()
-            self._reopen_task = loop.create_task(self._reopen_audio(), name="audio-reopen")
+            self._reopen_task = loop.create_task(
+                self._reopen_audio(self.reopen_interval), name="audio-reopen"
+            )
 
     async def _reopen_audio(self, interval: float = 2.0) -> None:
         while self.state is SessionState.CONNECTED and (self.mic is None or self.speaker is None):

@@ -200,6 +200,8 @@ class MicCapture:
             "dropped_samples": self.dropped_samples,
             "wakeups": self.wakeups,
             "callbacks": self.callbacks,
+            # None: no echo cancellation (headphones); see audio/echo.py.
+            "echo_cpu_us": _echo_cpu_us(self.processor),
         }
 
     def _on_finished(self) -> None:
@@ -285,3 +287,11 @@ class MicCapture:
             self._emitted += size // 2
             self._on_chunk(chunk)
         self._pending_samples = len(self._pending) // 2
+
+
+def _echo_cpu_us(processor: NearEndProcessor | None) -> float | None:
+    """Recent CPU time of echo cancellation per 10 ms frame, or None when it is off."""
+    if processor is None:
+        return None
+    stats = processor.stats()
+    return float(stats["cpu_us_recent"]) if stats.get("echo_cancellation") else None

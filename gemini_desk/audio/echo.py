@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -42,6 +43,12 @@ _REANCHOR_S = 0.05
 # Far-end frames this much older than the near end are stale (e.g. queued while muted):
 # dropped rather than fed in a burst. AEC3's delay search reaches ~0.4 s (bench/aec_bench.py).
 _STALE_S = 0.5
+# Residual echo gate (EchoCanceller._gate).
+_TAIL_S = 0.3  # acoustic delay + reverberation after the far end stops
+_SILENT_DB = -120.0
+_FAR_ACTIVE_DB = -50.0
+_GATE_MARGIN_DB = 10.0
+_GATE_GAIN = np.float32(10 ** (-30 / 20))
 _LOG_EVERY = 500  # near-end frames between debug log lines (5 s)
 
 
@@ -59,16 +66,23 @@ class EchoOptions:
 
     ``lead_ms``: the far-end reference is handed to the canceller this long before the
     near-end frame captured at the same moment, so small errors in the latency figures
-    the devices report can never make the echo arrive before its reference (WebRTC's
-    AEC3 finds the remaining delay itself with its own estimator).
+    the devices report do not make the echo arrive before its reference (AEC3 finds the
+    remaining delay, up to ~0.4 s, with its own estimator: bench/aec_bench.py). Replaying
+    audio recorded in the PulseAudio rig, 10-20 ms left no echo through, while feeding
+    each far-end frame as soon as it was emitted (call order, ~30-50 ms ahead there)
+    let the tail of answers through after double talk. If the reference is not that far
+    ahead (the speaker's latency is tiny), frames go in as soon as they exist.
+
+    ``echo_gate``: a residual echo gate after AEC3 (``EchoCanceller._gate``).
     """
 
     echo_cancellation: bool = True
     noise_suppression: bool = False
     high_pass_filter: bool = True
     auto_gain_control: bool = False
-    lead_ms: float = 60.0
+    lead_ms: float = 20.0
     max_far_ms: float = 2000.0  # far-end frames kept waiting for their near-end
+    echo_gate: bool = True  # silence residual echo AEC3 lets through (see _gate)
 
     @property
     def any(self) -> bool:
@@ -78,6 +92,12 @@ class EchoOptions:
             or self.high_pass_filter
             or self.auto_gain_control
         )
+
+
+def _level_db(x: npt.NDArray[np.float32]) -> float:
+    """RMS level of a float block in dBFS (floor -120)."""
+    ms = float(np.dot(x, x)) / max(1, x.shape[0])
+    return 10.0 * math.log10(ms) if ms > 1e-12 else _SILENT_DB
 
 
 class _Framer:
@@ -174,6 +194,9 @@ class EchoCanceller:
         self.far_late = 0  # near-end frames processed while the reference lagged behind
         self.cpu_total_s = 0.0
         self.cpu_max_s = 0.0
+        self.gated_frames = 0  # near-end frames the residual echo gate attenuated
+        self._far_levels: deque[tuple[float, float]] = deque()  # (play time, dBFS) fed
+        self._coupling_db = 0.0  # echo level at the mic relative to the far end (learned)
         self._cpu_recent = 0.0  # exponential average, seconds per near-end frame
 
     # -- far end ---------------------------------------------------------------------
@@ -227,43 +250,66 @@ class EchoCanceller:
     ) -> None:
         t0 = time.perf_counter()
         apm = self._apm
-        if self.options.echo_cancellation:
+        opts = self.options
+        if opts.echo_cancellation:
             horizon = tc + self._lead_s
             far, framer = self._far, self._far_framer
             while far and far[0][0] < tc - _STALE_S:
                 far.popleft()
                 self.far_dropped += 1
             while far and far[0][0] <= horizon:
-                _, frame = far.popleft()
+                t_play, frame = far.popleft()
                 framer.load(frame)
-                import os as _os
-                if _os.environ.get("ECHO_DUMP"):
-                    open(_os.environ["ECHO_DUMP"] + "/far.raw", "ab").write(bytes(framer.buf))
+                if opts.echo_gate:
+                    self._far_levels.append((t_play, _level_db(frame)))
                 apm.process_reverse_stream(framer.frame)
                 self.far_frames += 1
             if self.far_frames and not far:
                 self.far_late += 1
-            delay = round(self.options.lead_ms)
+            delay = round(opts.lead_ms)
             if delay != self._delay_ms:
+                # apm.py: "must be called if and only if echo processing is enabled".
                 apm.set_stream_delay_ms(delay)
                 self._delay_ms = delay
         nf = self._near_framer
         nf.load(near)
-        import os as _os
-        _d = _os.environ.get("ECHO_DUMP")
-        if _d:
-            open(_d + "/near_in.raw", "ab").write(bytes(nf.buf))
-            open(_d + "/fedcount.txt", "a").write(f"{self.far_frames} {tc:.4f}\n")
+        in_db = _level_db(near)
         apm.process_stream(nf.frame)
         nf.result(out)
-        if _d:
-            open(_d + "/near_out.raw", "ab").write(bytes(nf.buf))
+        if opts.echo_cancellation and opts.echo_gate:
+            self._gate(out, in_db, tc)
         dt = time.perf_counter() - t0
         self.near_frames += 1
         self.cpu_total_s += dt
         if dt > self.cpu_max_s:
             self.cpu_max_s = dt
         self._cpu_recent = dt if self.near_frames == 1 else 0.98 * self._cpu_recent + 0.02 * dt
+
+    def _gate(self, out: npt.NDArray[np.float32], in_db: float, tc: float) -> None:
+        """Residual echo gate: silence output quieter than the echo the mic must be hearing.
+
+        AEC3 sometimes lets the tail of an answer through for a few frames (measured in
+        the end-to-end rig: -36..-41 dBFS right after the far end stops, once the filter
+        was disturbed by double talk). While the speaker played within the last
+        ``_TAIL_S``, the echo at the microphone is about ``far level + coupling``; output
+        more than ``_GATE_MARGIN_DB`` below that is taken for residual echo and
+        attenuated. A user talking over the answer is louder than that and passes.
+        """
+        levels = self._far_levels
+        while levels and levels[0][0] < tc - _TAIL_S:
+            levels.popleft()
+        far_db = max((lv for _, lv in levels), default=_SILENT_DB)
+        if far_db <= _FAR_ACTIVE_DB:
+            return
+        out_db = _level_db(out)
+        if out_db < in_db - 20.0:
+            # The canceller removed most of it: echo alone. Learn the coupling (mic level
+            # relative to the far end), tracking its peaks and forgetting slowly.
+            self._coupling_db = max(self._coupling_db - 0.02, in_db - far_db)
+        self._coupling_db = min(max(self._coupling_db, -40.0), 10.0)
+        if out_db < far_db + self._coupling_db - _GATE_MARGIN_DB:
+            out *= _GATE_GAIN
+            self.gated_frames += 1
 
     # -- lifecycle and diagnostics ---------------------------------------------------
 
@@ -277,6 +323,7 @@ class EchoCanceller:
     def reset_timeline(self) -> None:
         """Forget queued audio (after a stream restart); the adaptive filter is kept."""
         self._far.clear()
+        self._far_levels.clear()
         self._far_buf = np.zeros(0, dtype=np.float32)
         self._near_buf = np.zeros(0, dtype=np.float32)
         self._near_rs.reset()
@@ -310,6 +357,8 @@ class EchoCanceller:
             "far_queued": len(self._far),
             "far_dropped": self.far_dropped,
             "far_late": self.far_late,
+            "gated_frames": self.gated_frames,
+            "coupling_db": self._coupling_db,
             "delay_ms": max(self._delay_ms, 0),
             "cpu_us_mean": self.cpu_us_per_frame,
             "cpu_us_recent": self._cpu_recent * 1e6,

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import (
     ErrorKind,
@@ -47,6 +49,8 @@ MAX_BUFFERED_VIDEO = 1  # only the newest frame is worth sending after a gap
 QUOTA_WAIT_S = 30.0
 # At most this much of an unanswered utterance is resent to a new connection (15 s).
 REPLAY_MAX_CHUNKS = 750
+REPLAY_SOUND_DBFS = -50.0  # quieter than this is silence (voice detection starts near -42)
+REPLAY_LEAD_IN_CHUNKS = 15  # 300 ms before the first sound, as voice detection expects
 _BUFFER_LIMITS = {"audio": MAX_BUFFERED_AUDIO, "video": MAX_BUFFERED_VIDEO}
 _REPLAYED_KINDS = ("audio", "activity_start", "activity_end")  # LiveSession queue kinds
 # A connection that lasted this long was healthy: backoff starts over after it drops.
@@ -256,7 +260,7 @@ class SessionSupervisor:
         new one would hear only the rest. Audio since the old connection's last sign
         of answering is resent first (capped at REPLAY_MAX_CHUNKS).
         """
-        items = list(conn.since_answer)
+        items = _from_first_sound(list(conn.since_answer))
         conn.since_answer.clear()
         for action, pcm in reversed(items):
             self._buffer.appendleft(("replay", action, pcm))
@@ -526,6 +530,25 @@ class SessionSupervisor:
             return
         self._state, self._detail = state, detail
         self._emit(StateChanged(state, detail))
+
+
+def _from_first_sound(
+    items: list[tuple[Callable[[LiveSession], None], bytes | None]],
+) -> list[tuple[Callable[[LiveSession], None], bytes | None]]:
+    """Drop the silence before the utterance (keeping a short lead-in): resending
+    seconds of room noise would only delay the new connection."""
+    for i, (_, pcm) in enumerate(items):
+        if pcm is None or _dbfs(pcm) > REPLAY_SOUND_DBFS:  # activity signals count
+            return items[max(0, i - REPLAY_LEAD_IN_CHUNKS) :]
+    return []
+
+
+def _dbfs(pcm: bytes) -> float:
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32)
+    if samples.size == 0:
+        return -120.0
+    rms = float(np.sqrt(np.mean(samples * samples))) / 32768.0
+    return 20.0 * float(np.log10(rms)) if rms > 0 else -120.0
 
 
 def _requeue(items: list[Any]) -> Callable[[LiveSession], None]:

@@ -35,6 +35,7 @@ _MIC_ROWS: tuple[tuple[str, str, str], ...] = (
     ("overruns", "Overruns", "{}"),
     ("dropped_samples", "Dropped samples", "{}"),
     ("callbacks", "Callbacks", "{}"),
+    ("echo_cpu_us", "Echo cancellation CPU", "{:.0f} µs per 10 ms frame"),
 )
 _SPEAKER_ROWS: tuple[tuple[str, str, str], ...] = (
     ("device", "Device", "{}"),

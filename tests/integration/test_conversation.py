@@ -189,6 +189,47 @@ def test_latency_splits_server_share_from_local_playback(sim: SimThread, tmp_pat
     assert model["latency_ms"] == total and model["server_ms"] == server
 
 
+def test_lost_device_stops_both_streams_and_reopens_when_it_returns(
+    sim: SimThread, tmp_path: Path
+) -> None:
+    rig = Rig(sim, tmp_path)
+    plugged = {"speaker": True}
+    speakers: list[FakeSpeaker] = []
+
+    def make_speaker() -> FakeSpeaker:
+        if not plugged["speaker"]:
+            raise OSError("Device unavailable")
+        speakers.append(FakeSpeaker())
+        return speakers[-1]
+
+    rig.conv._speaker_factory = make_speaker
+    rig.conv.reopen_interval = 0.1
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        first_mic = rig.mics[-1]
+        plugged["speaker"] = False
+        rig.conv.on_audio_lost("The speaker 'USB' stopped working.")
+        assert rig.conv.speaker is None and rig.conv.mic is None
+        assert not first_mic.running
+        await asyncio.sleep(0.5)  # several attempts while it is still unplugged
+        assert rig.conv.speaker is None
+        plugged["speaker"] = True
+        await rig.until(lambda: rig.conv.speaker is not None and rig.conv.mic is not None, 5)
+        assert rig.mics[-1] is not first_mic and rig.mics[-1].running
+        rig.conv.send_text("still there?")  # the conversation went on throughout
+        await rig.until(lambda: len(rig.saved_turns()) >= 2)
+        await rig.conv.shutdown()
+
+    run(main())
+    lost = [m for m, _ in rig.view.errors if "stopped working" in m]
+    assert lost == ["The speaker 'USB' stopped working. Reconnect it or choose another "
+                    "device in Settings."]
+    assert len(rig.view.errors) == 1, "failed retries stay out of the window"
+    assert len(speakers) == 2
+
+
 def test_mute_stops_audio_and_sends_stream_end(sim: SimThread, tmp_path: Path) -> None:
     rig = Rig(sim, tmp_path)
 

@@ -177,3 +177,27 @@ def test_mic_processor_follows_the_speaker_tap() -> None:
         assert _energy_db(tail_ref) - _energy_db(tail_out) > 20.0, far_rate
     assert proc.canceller.far_rate == 44100
     assert proc.stats()["far_frames"] > 900
+
+
+def test_residual_echo_gate() -> None:
+    """While the speaker plays, output far below the echo the microphone must be hearing
+    is taken for residual echo and attenuated; with the speaker silent nothing is gated."""
+    rate = 16000
+    far = _speech(FAR, rate, 8.0)
+    far[6 * rate :] = 0.0  # the model stops at 6 s
+    echo = _echo(far, rate, 30.0)
+    # A faint near-end signal, 25 dB below the echo (what a leak looks like).
+    faint = _speech(NEAR, rate, 8.0) * 0.5 * 10 ** (-25 / 20)
+    outs = {}
+    for gate in (False, True):
+        ec = EchoCanceller(rate, rate, EchoOptions(echo_gate=gate))
+        outs[gate] = _run(ec, far, echo + faint, rate, rate)
+        assert (ec.gated_frames > 0) is gate
+    # 10 ms frames after convergence where the far end plays (above -40 dBFS).
+    frames = np.arange(400, 600)
+    talking = frames[[_energy_db(far[i * 160 : (i + 1) * 160]) > -40.0 for i in frames]]
+    assert talking.size > 50
+    sel = (talking[:, None] * 160 + np.arange(160)).ravel()
+    assert _energy_db(outs[False][sel]) - _energy_db(outs[True][sel]) > 20.0
+    silent = slice(int(6.5 * rate), int(7.9 * rate))
+    assert abs(_energy_db(outs[True][silent]) - _energy_db(outs[False][silent])) < 0.5

@@ -41,17 +41,42 @@ def onset(pcm: np.ndarray, ms: int) -> np.ndarray:
     return pcm[start : start + 16 * ms]
 
 
-def local_match(needle: np.ndarray, hay: np.ndarray) -> float:
-    """Best normalized cross-correlation of ``needle`` against any same-length part of ``hay``."""
+def best_match(needle: np.ndarray, hay: np.ndarray) -> tuple[float, int]:
+    """Best normalized cross-correlation of ``needle`` against a same-length part of
+    ``hay``, and where in ``hay`` that part starts."""
     a = needle.astype(np.float64)
     b = hay.astype(np.float64)
     if len(b) < len(a):
-        return 0.0
+        return 0.0, 0
     n = len(a) + len(b)
     xc = np.fft.irfft(np.fft.rfft(b, n) * np.conj(np.fft.rfft(a, n)), n)[: len(b) - len(a) + 1]
     energy = np.concatenate([[0.0], np.cumsum(b * b)])
     local = np.sqrt(np.maximum(energy[len(a) :] - energy[: len(b) - len(a) + 1], 1e-9))
-    return float(np.max(xc / (np.linalg.norm(a) * local + 1e-9)))
+    ncc = xc / (np.linalg.norm(a) * local + 1e-9)
+    at = int(np.argmax(ncc))
+    return float(ncc[at]), at
+
+
+def local_match(needle: np.ndarray, hay: np.ndarray) -> float:
+    return best_match(needle, hay)[0]
+
+
+def onset_received(speech: np.ndarray, received: np.ndarray, ms: int = 100) -> float:
+    """How well the first ``ms`` of the utterance match where they must sit in ``received``.
+
+    A later, longer stretch (300-800 ms into the speech) fixes the alignment; the onset
+    is then compared at its known place, so a noisy short window cannot match elsewhere.
+    Returns -1.0 when ``received`` starts after the utterance began (the onset was lost).
+    """
+    start = int(np.flatnonzero(np.abs(speech) > 0.02 * 32768)[0])
+    _, at = best_match(speech[start + 16 * 300 : start + 16 * 800], received)
+    pos = at - 16 * 300
+    slack = 16 * 20  # real audio paths may slip a few samples (resampling, glitches)
+    if pos < -slack // 2:
+        return -1.0
+    head = speech[start : start + 16 * ms]
+    around = received[max(0, pos - slack) : pos + len(head) + slack]
+    return best_match(head, around)[0]
 
 
 def test_key_down_sends_activity_with_preroll_and_the_answer_follows_release(
@@ -60,7 +85,7 @@ def test_key_down_sends_activity_with_preroll_and_the_answer_follows_release(
     rig = ptt_rig(sim, tmp_path)
     speech = espeak_pcm16k("hello there, first word matters")
     lead = int(np.flatnonzero(np.abs(speech) > 0.02 * 32768)[0])
-    before_key = lead + 16 * 200  # the key lands 200 ms into the first word
+    before_key = (lead + 16 * 200) // CHUNK * CHUNK  # the key lands ~200 ms into the word
 
     async def main() -> None:
         rig.conv.connect()
@@ -84,6 +109,7 @@ def test_key_down_sends_activity_with_preroll_and_the_answer_follows_release(
         ]
         received = np.frombuffer(session.audio_bytes, "<i2")
         assert local_match(onset(speech, 100), received) > 0.95, "the first 100 ms arrived"
+        assert onset_received(speech, received) > 0.95
         assert len(received) <= len(speech) - before_key + 16 * 320, "only ~300 ms of pre-roll"
         assert session.answered and rig.speaker.fed
 

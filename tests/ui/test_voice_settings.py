@@ -41,3 +41,33 @@ def test_headphones_checkbox_by_keyboard(qapp, qt_warnings_fatal) -> None:  # no
     result = spy.at(0)[0]
     assert result == dataclasses.replace(Settings(), headphones=True, noise_suppression=True)
     dialog.deleteLater()
+
+
+def test_diagnostics_show_the_cost_of_echo_cancellation(qapp, qt_warnings_fatal) -> None:  # noqa: F811
+    import asyncio
+
+    import numpy as np
+
+    from gemini_desk.audio.capture import MicCapture
+    from gemini_desk.audio.echo import MicProcessor
+    from gemini_desk.ui.diagnostics_dialog import DiagnosticsDialog
+
+    loop = asyncio.new_event_loop()
+    try:
+        mic = MicCapture(loop, lambda chunk: None)
+        assert mic.stats()["echo_cpu_us"] is None  # headphones: no processing
+        mic.processor = MicProcessor(lambda: None)
+        mic.processor.process(np.zeros(1600, np.float32), 0.0)
+        assert mic.stats()["echo_cpu_us"] > 0.0
+        dialog = DiagnosticsDialog(mic.stats, lambda: None)
+        dialog.show()
+        process_events()
+        text = dialog.mic_labels["echo_cpu_us"].text()
+        assert text.endswith("µs per 10 ms frame") and float(text.split()[0]) > 0
+        assert "Echo cancellation CPU" in dialog.as_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        dialog.grab().save(str(ARTIFACTS / "diagnostics-echo.png"))
+        dialog.close()
+        dialog.deleteLater()
+    finally:
+        loop.close()
