@@ -17,7 +17,7 @@ import soxr
 from gemini_desk.sim import SimConfig, SimThread
 from tests.e2e.conftest import RunningApp
 from tests.e2e.test_app_e2e import assert_clean_log, correlation, read_turns_or_empty
-from tests.integration.test_ptt_conversation import onset_received
+from tests.integration.test_ptt_conversation import best_match, onset_received
 from tests.support.sim_fixtures import espeak_pcm16k
 from tests.support.xvfb import XDisplay
 
@@ -87,10 +87,19 @@ def assert_turn_received(session, speech: np.ndarray) -> None:  # type: ignore[n
 
 
 def heard_answer(heard48: np.ndarray, speech: np.ndarray) -> float:
+    """Share of the utterance's 250 ms pieces found in what the speaker played.
+
+    Piecewise, so one underrun on a loaded machine costs a piece, not the verdict; an
+    answer that was not played (or was something else) finds almost none.
+    """
     heard16 = soxr.resample(heard48, 48000, 16000)
-    value = correlation(heard16, speech.astype(np.float32))
-    print(f"heard answer correlation {value:.3f}")
-    return value
+    loud = np.flatnonzero(np.abs(speech) > 0.02 * 32768)
+    body = speech[loud[0] : loud[-1]]
+    pieces = [body[i : i + 4000] for i in range(0, len(body) - 3999, 4000)]
+    found = [best_match(p, heard16)[0] > 0.6 for p in pieces]
+    share = sum(found) / len(found)
+    print(f"heard answer: {sum(found)} of {len(found)} pieces")
+    return share
 
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
@@ -124,7 +133,7 @@ def test_hotkey_held_in_another_app(
     heard = recording.stop()
 
     assert_turn_received(session, speech)
-    assert heard_answer(heard, speech) > 0.6, "the answer was heard on the speaker"
+    assert heard_answer(heard, speech) >= 0.7, "the answer was heard on the speaker"
     assert "activity started with" in app.log_text()
     assert app.quit_with_keyboard() == 0
     assert_clean_log(app, KEY)
@@ -152,7 +161,7 @@ def test_ptt_command_and_mute_hotkey(
     app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "the answer")
     heard = recording.stop()
     assert_turn_received(session, speech)
-    assert heard_answer(heard, speech) > 0.6
+    assert heard_answer(heard, speech) >= 0.7
 
     # The mute hotkey works from the other app too; talking while muted is refused.
     app.display.xdotool("key", "ctrl+alt+m")
