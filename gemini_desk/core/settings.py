@@ -63,6 +63,10 @@ class Settings:
     headphones: bool = False
     noise_suppression: bool = False
     auto_gain_control: bool = False
+    # Desktop integration (issue 9): UI language ("" follows the system; applies at start),
+    # and whether the "still running in the tray" note was shown once.
+    language: str = ""
+    tray_notice_shown: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validated(self) -> Settings:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
+from gemini_desk.ui.language_settings import LanguageSettings
 from gemini_desk.ui.talk_settings import TalkSettings
 from gemini_desk.ui.voice_settings import VoiceSettings
 
@@ -97,6 +98,8 @@ class SettingsDialog(QDialog):
         self.talk.add_rows(form)
         self.voice = VoiceSettings(settings, self)  # headphones, noise, gain
         self.voice.add_rows(form)
+        self.language = LanguageSettings(settings, self)  # "" follows the system
+        self.language.add_rows(form)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -124,6 +127,7 @@ class SettingsDialog(QDialog):
             output_device=str(self.output_combo.currentData()),
             **self.talk.values(),
             **self.voice.values(),
+            **self.language.values(),
         ).validated()
 
     # --- slots --------------------------------------------------------------------
