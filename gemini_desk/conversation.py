@@ -290,7 +290,11 @@ class Conversation:
 
     def _on_state(self, event: StateChanged) -> None:
         self.state = event.state
-        self.talk.set_connected(event.state is SessionState.CONNECTED)
+        # A hand-over or reconnect keeps the key's turn: the supervisor buffers what is
+        # said meanwhile and sends it on the new connection.
+        self.talk.set_connected(
+            event.state in (SessionState.CONNECTED, SessionState.RECONNECTING)
+        )
         self._view.set_session_state(event.state, event.detail)
         if event.state is SessionState.CONNECTED:
             self._start_audio()

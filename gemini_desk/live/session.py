@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -61,7 +62,9 @@ class LiveSession:
         self._settings = settings.validated()
         self.resume_handle = resume_handle  # continue this session (resumption)
         self._emit = on_event
-        self._queue: asyncio.Queue[_Outgoing] = asyncio.Queue()
+        self._pending: deque[_Outgoing] = deque()
+        self._queued_audio = 0
+        self._wake = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task[None] | None = None
         self._session: AsyncSession | None = None
@@ -76,29 +79,27 @@ class LiveSession:
     # --- outgoing -----------------------------------------------------------------
     def send_audio(self, pcm16k: bytes) -> None:
         """Queue one chunk of 16 kHz mono int16 microphone audio."""
-        if self._queue.qsize() >= MAX_QUEUED_CHUNKS:
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self._queue.get_nowait()
-            self.dropped_chunks += 1
-        self._queue.put_nowait(_Outgoing("audio", pcm16k))
+        if self._queued_audio >= MAX_QUEUED_CHUNKS:
+            self._drop_oldest_audio()
+        self._put(_Outgoing("audio", pcm16k))
 
     def send_audio_end(self) -> None:
         """Tell the service the microphone stream paused (mute)."""
-        self._queue.put_nowait(_Outgoing("audio_end"))
+        self._put(_Outgoing("audio_end"))
 
     def send_activity_start(self) -> None:
         """Push-to-talk: the user started speaking (automatic activity detection off)."""
-        self._queue.put_nowait(_Outgoing("activity_start"))
+        self._put(_Outgoing("activity_start"))
 
     def send_activity_end(self) -> None:
         """Push-to-talk: the user stopped speaking; the model answers now."""
-        self._queue.put_nowait(_Outgoing("activity_end"))
+        self._put(_Outgoing("activity_end"))
 
     def send_video(self, jpeg: bytes) -> None:
-        self._queue.put_nowait(_Outgoing("video", jpeg))
+        self._put(_Outgoing("video", jpeg))
 
     def send_text(self, text: str) -> None:
-        self._queue.put_nowait(_Outgoing("text", text=text))
+        self._put(_Outgoing("text", text=text))
 
     def take_unsent(self) -> list[_Outgoing]:
         """Remove and return what is still queued (to send it on another connection)."""
@@ -107,14 +108,40 @@ class LiveSession:
             # The send that failed because the connection died never reached the wire.
             items.append(self._inflight)
             self._inflight = None
-        while not self._queue.empty():
-            items.append(self._queue.get_nowait())
+        items.extend(self._pending)
+        self._pending.clear()
+        self._queued_audio = 0
         return items
 
     def enqueue(self, items: list[_Outgoing]) -> None:
         """Queue items taken from another session with :meth:`take_unsent`."""
         for item in items:
-            self._queue.put_nowait(item)
+            self._put(item)
+
+    def _put(self, item: _Outgoing) -> None:
+        self._pending.append(item)
+        if item.kind == "audio":
+            self._queued_audio += 1
+        self._wake.set()
+
+    def _drop_oldest_audio(self) -> None:
+        """Back-pressure: the oldest microphone chunk goes; control messages, text and
+        video never do (losing an activityStart/End would leave a turn open)."""
+        for index, item in enumerate(self._pending):
+            if item.kind == "audio":
+                del self._pending[index]
+                self._queued_audio -= 1
+                self.dropped_chunks += 1
+                return
+
+    async def _next(self) -> _Outgoing:
+        while not self._pending:
+            self._wake.clear()
+            await self._wake.wait()
+        item = self._pending.popleft()
+        if item.kind == "audio":
+            self._queued_audio -= 1
+        return item
 
     # --- lifecycle ----------------------------------------------------------------
     async def run(self) -> None:
@@ -187,7 +214,7 @@ class LiveSession:
     async def _send_loop(self, session: AsyncSession) -> None:
         while True:
             self._inflight = None
-            item = await self._queue.get()
+            item = await self._next()
             self._inflight = item  # kept by take_unsent() if this send fails
             if item.kind == "audio":
                 await session.send_realtime_input(

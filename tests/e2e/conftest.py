@@ -68,7 +68,7 @@ class RunningApp:
 
     def quit_with_keyboard(self) -> int:
         """Ctrl+Q in the app's window, as a person would; the app must exit cleanly."""
-        win = self.display.xdotool("search", "--name", "Gemini Desk").split()
+        win = self.display.xdotool("search", "--onlyvisible", "--name", "Gemini Desk").split()
         assert win, "the app's window is not on the screen"
         self.display.xdotool("windowfocus", "--sync", win[0])
         self.display.xdotool("key", "--window", win[0], "ctrl+q")
