@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from gemini_desk.conversation import Conversation
+    from gemini_desk.desktop_wiring import DesktopWiring
     from gemini_desk.sharing import ScreenSharing
     from gemini_desk.sim import SimThread
     from gemini_desk.talk_wiring import TalkWiring
@@ -62,6 +63,7 @@ class Desk:
         self.loop_lag = LoopLag()
         self._loop_probe: asyncio.Task[None] | None = None
         self._diagnostics: QDialog | None = None
+        self.desktop: DesktopWiring | None = None  # tray, close-to-tray, Help menu items
 
     # --- endpoint -----------------------------------------------------------------
     def _choose_endpoint(self) -> Endpoint | None:
@@ -146,11 +148,40 @@ class Desk:
             conv.send_video, conv.video_ready,
         )  # fmt: skip
         conv.on_disconnected.append(self.sharing.stop)
+        self._build_desktop()
         window.set_session_state(SessionState.DISCONNECTED)
         if self.settings.window_geometry:
             from PySide6.QtCore import QByteArray
 
             window.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+
+    def _build_desktop(self) -> None:
+        """The tray icon, closing to the tray, Help > Keyboard shortcuts / Open log folder."""
+        from gemini_desk.desktop_wiring import DesktopWiring
+        from gemini_desk.talk_wiring import MUTE, TALK, bindings
+
+        assert self.window is not None and self.conversation is not None
+        conv = self.conversation
+
+        def remember_notice() -> None:
+            self.settings.tray_notice_shown = True
+            self.store.save(self.settings)
+
+        def global_keys() -> tuple[str, str]:
+            keys = bindings(self.settings)
+            return keys[TALK].label(), keys[MUTE].label()
+
+        self.desktop = DesktopWiring(
+            self.window, conv.talk.display, lambda: self.sharing.sharing, self.paths.log_dir,
+            lambda: self.settings.tray_notice_shown, remember_notice, global_keys,
+        )  # fmt: skip
+        if self.talk_wiring is not None:  # later launches: --connect, --share-region
+            from gemini_desk.desktop_wiring import bring_forward
+            from gemini_desk.single_instance import register_commands
+
+            window = self.window
+            register_commands(self.talk_wiring.server, lambda: conv.state, conv.connect,
+                              self.sharing.share_region, lambda: bring_forward(window))  # fmt: skip
 
     # --- dialogs (opened with open(): never exec() inside the loop) -------------------
     def _open_key_dialog(self) -> None:
@@ -292,9 +323,9 @@ class Desk:
         )
         assert self.talk_wiring is not None
         if not self.talk_wiring.start():  # one instance per user and config folder
-            from gemini_desk.talk_wiring import forward_to_running
+            from gemini_desk.single_instance import forward_actions
 
-            forward_to_running(self.paths)
+            forward_actions(self.args, self.paths)  # show, and --connect etc.
             log.info("gemini-desk is already running: brought its window forward")
             return 0
         assert self.window is not None and self.conversation is not None
@@ -307,6 +338,8 @@ class Desk:
             self._open_key_dialog()
         self._apply_endpoint(endpoint)
         self.window.show()
+        if self.desktop is not None:
+            self.desktop.start()
         if self.args.connect:
             self.conversation.connect()
         if getattr(self.args, "share_region", None) is not None:
@@ -323,6 +356,8 @@ class Desk:
         await self.sharing.shutdown()
         if self.talk_wiring is not None:
             self.talk_wiring.stop()
+        if self.desktop is not None:
+            self.desktop.stop()
         await self.conversation.shutdown()
         if self._loop_probe is not None:
             self._loop_probe.cancel()
@@ -431,7 +466,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("Gemini Desk")
     app.setQuitOnLastWindowClosed(False)
     app.setWindowIcon(QIcon(str(resource_path(APP_ICON))))
+    from gemini_desk.single_instance import forward_actions
+
+    if forward_actions(args, paths):  # one instance: hand our options to the running one
+        return 0
     desk = Desk(args, paths)
+    from gemini_desk.i18n import install_translators
+
+    install_translators(app, desk.settings.language)  # before any window is built
     install_quit_signals(desk.request_quit)
     # asyncio.Runner rather than qasync.run: no process-wide loop policy, so threads that
     # make their own loop (the demo server) get an ordinary one.

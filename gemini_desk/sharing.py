@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
@@ -21,6 +22,8 @@ from gemini_desk.vision.pump import FramePump, FrameSource, PumpSettings
 from gemini_desk.vision.screens import all_screens, qscreen_for
 
 log = logging.getLogger("gemini_desk.vision")
+# Called as translate("ScreenSharing", "...") so that pyside6-lupdate finds the strings.
+translate = QCoreApplication.translate
 
 
 class ShareView(Protocol):
@@ -92,19 +95,22 @@ class ScreenSharing:
             QGuiApplication.primaryScreen()
         )
         g = screen.geometry()
-        self.share_region(Rect(g.x(), g.y(), g.width(), g.height()), self.bar.tr("the screen"))
+        what = translate("ScreenSharing", "the screen")
+        self.share_region(Rect(g.x(), g.y(), g.width(), g.height()), what)
 
     def share_region(self, region: Rect, what: str = "") -> None:
         """Share ``region`` (logical pixels): mss where it works, else the desktop portal."""
         screens = all_screens()
         physical = to_physical(region, screens)
         if physical is None:
-            self._view.show_error("That region is not on any screen. Pick it again.")
+            self._view.show_error(translate(
+                "ScreenSharing", "That region is not on any screen. Pick it again."))
             return
         settings = self._settings()
         settings.share_last_region = region.as_text()
         self._save()
-        what = what or f"a {physical.w} \u00d7 {physical.h} region"
+        what = what or translate("ScreenSharing", "a %1 \u00d7 %2 region").replace(
+            "%1", str(physical.w)).replace("%2", str(physical.h))
         source: Any
         if self.support.direct_grab:
             from gemini_desk.vision.screen_source import ScreenRegionSource
@@ -115,7 +121,7 @@ class ScreenSharing:
 
             screen = qscreen_for(region)
             if screen is None:
-                self._view.show_error("No screen to capture.")
+                self._view.show_error(translate("ScreenSharing", "No screen to capture."))
                 return
             g = screen.geometry()
             crop = Rect(physical.x - g.x(), physical.y - g.y(), physical.w, physical.h)
@@ -133,21 +139,25 @@ class ScreenSharing:
 
         windows = capturable_windows()
         if not windows:
-            self._view.show_error(
+            self._view.show_error(translate(
+                "ScreenSharing",
                 "This desktop does not list windows for capture. Select a region around "
-                "the window instead (Share ▸ Share a region…)."
-            )
+                "the window instead (Share ▸ Share a region…).",
+            ))  # fmt: skip
             return
 
         def chosen(index: int) -> None:
             source = WindowCaptureSource(windows[index])
             source.failed.connect(self._on_source_failed)
             source.start()
-            self._start(source, f"the window “{windows[index].description()}”", None)
+            what = translate("ScreenSharing", "the window “%1”")
+            self._start(source, what.replace("%1", windows[index].description()), None)
 
+        untitled = translate("ScreenSharing", "(untitled)")
         self._choose(
-            "Share a window", "Window:", [w.description() or "(untitled)" for w in windows], chosen
-        )
+            translate("ScreenSharing", "Share a window"), translate("ScreenSharing", "Window:"),
+            [w.description() or untitled for w in windows], chosen,
+        )  # fmt: skip
 
     def pick_camera(self) -> None:
         from gemini_desk.vision.camera import NO_CAMERA, list_cameras
@@ -163,7 +173,8 @@ class ScreenSharing:
             self.share_camera(cameras[0].id)
             return
         first = ids.index(remembered) if remembered in ids else 0
-        self._choose("Share the camera", "Camera:", names,
+        self._choose(translate("ScreenSharing", "Share the camera"),
+                     translate("ScreenSharing", "Camera:"), names,
                      lambda i: self.share_camera(cameras[i].id), first)  # fmt: skip
 
     def share_camera(self, camera_id: bytes | None = None) -> bool:
@@ -179,15 +190,16 @@ class ScreenSharing:
             self._save()
         source.failed.connect(self._on_source_failed)
         source.start()
-        self._start(source, f"the camera ({source.description})", None)
+        what = translate("ScreenSharing", "the camera (%1)").replace("%1", source.description)
+        self._start(source, what, None)
         return True
 
     def _choose(self, title: str, label: str, items: list[str],
                 on_chosen: Callable[[int], None], current: int = 0) -> None:  # fmt: skip
         """A non-modal picker (open(), never exec() inside the loop)."""
         dialog = QInputDialog(self._parent)
-        dialog.setWindowTitle(dialog.tr(title))
-        dialog.setLabelText(dialog.tr(label))
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
         dialog.setComboBoxItems(items)
         dialog.setTextValue(items[current])
         dialog.textValueSelected.connect(lambda text: on_chosen(items.index(text)))

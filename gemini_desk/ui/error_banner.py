@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from gemini_desk.ui.theme import follow_palette, pick
+
 
 class ErrorBanner(QFrame):
     """Says what went wrong in plain words, next to what to do about it.
@@ -40,13 +42,13 @@ class ErrorBanner(QFrame):
         layout.addWidget(self._label, 1)
         layout.addWidget(self._action_button)
         layout.addWidget(self._close_button)
-        # Fixed colours on purpose: foreground and background are chosen together,
-        # so the contrast holds whatever the system palette is.
-        self.setStyleSheet(
-            "#errorBanner { background: #fdecea; border: 1px solid #e0a8a3;"
-            " border-radius: 6px; }"
-            "#errorText { color: #5f1a14; }"
-        )
+        # Foreground and background are chosen together (a light and a dark pair), so
+        # the contrast holds whatever the system palette is.
+        follow_palette(self, lambda: (
+            f"#errorBanner {{ background: {pick('#fdecea', '#3a1d1b')};"
+            f" border: 1px solid {pick('#e0a8a3', '#7f3a33')}; border-radius: 6px; }}"
+            f"#errorText {{ color: {pick('#5f1a14', '#f8d7d3')}; }}"
+        ))  # fmt: skip
         self.setAccessibleName(self.tr("Error"))
         self.hide()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,6 +26,7 @@ from gemini_desk.ui.error_banner import ErrorBanner
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.talk_bar import TalkBar
+from gemini_desk.ui.theme import follow_palette, pick
 from gemini_desk.ui.transcript_view import TranscriptView
 
 _ACTIONS = ("api_key", "settings")
@@ -46,10 +49,15 @@ QPushButton#connectButton:disabled {
     border-color: #8a8a8a; background: #d6d6d6; color: #3d3d3d;
 }
 QPushButton#connectButton:focus { border: 2px solid palette(highlight); }
-QLabel#demoLabel { color: #7a4a00; font-weight: bold; }
 QStatusBar QLabel { padding: 0px 6px; }
 QStatusBar::item { border: none; }
 """
+
+
+def _style() -> str:
+    """The window's style sheet for the current palette (the demo note stays readable)."""
+    demo = pick("#7a4a00", "#f6c177")
+    return _STYLE + f"QLabel#demoLabel {{ color: {demo}; font-weight: bold; }}"
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +87,8 @@ class MainWindow(QMainWindow):
     quitRequested = Signal()
     historyRequested = Signal()  # the user wants to read past conversations
     diagnosticsRequested = Signal()  # the user wants the audio diagnostics view
+    shortcutsRequested = Signal()  # Help > Keyboard shortcuts (F1)
+    logFolderRequested = Signal()  # Help > Open log folder
 
     def __init__(
         self,
@@ -90,9 +100,12 @@ class MainWindow(QMainWindow):
         self._state = SessionState.DISCONNECTED
         self._close_allowed = False
         self._about: QMessageBox | None = None
+        # Set by the app when a tray icon can bring the window back: closing then hides it
+        # (the callable returns True) instead of quitting.
+        self.close_to_tray: Callable[[], bool] | None = None
         self.setWindowTitle(self.tr("Gemini Desk"))
         self.setObjectName("mainWindow")
-        self.setStyleSheet(_STYLE)
+        follow_palette(self, _style)  # light and dark alike, and when the theme changes
 
         # --- top bar ------------------------------------------------------------
         self.connect_button = QPushButton(self.tr("Connect"))
@@ -233,7 +246,15 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._on_about)
         self.diagnostics_action = QAction(self.tr("Audio &diagnostics…"), self)
         self.diagnostics_action.triggered.connect(self.diagnosticsRequested)
+        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.shortcutsRequested)
+        self.log_folder_action = QAction(self.tr("Open &log folder"), self)
+        self.log_folder_action.triggered.connect(self.logFolderRequested)
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.diagnostics_action)
+        help_menu.addAction(self.log_folder_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     # --- public -------------------------------------------------------------------
@@ -357,6 +378,8 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         event.ignore()
+        if self.close_to_tray is not None and self.close_to_tray():
+            return  # hidden to the tray; the app keeps running
         self.quitRequested.emit()
 
     # --- slots ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
+from gemini_desk.ui.focus import chain, form_fields
 from gemini_desk.ui.language_settings import LanguageSettings
 from gemini_desk.ui.talk_settings import TalkSettings
 from gemini_desk.ui.voice_settings import VoiceSettings
@@ -111,6 +112,9 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        # Tab goes down the form in reading order, then OK and Cancel; it opens on Model.
+        chain([*form_fields(form), *self.buttons.buttons()])
+        self.model_combo.setFocus()
 
     def set_key_status(self, status: str) -> None:
         """Update the API key line, e.g. after the key was changed."""

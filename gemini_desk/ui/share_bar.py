@@ -44,7 +44,7 @@ class ShareBar(QWidget):
         self.note = QLabel()
         self.note.setObjectName("sharingNote")
         self.note.setWordWrap(True)
-        self.preview = SharePreview()
+        self.preview = SharePreview(side=128)  # compact: the transcript keeps the room
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         centre = Qt.AlignmentFlag.AlignVCenter

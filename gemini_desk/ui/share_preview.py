@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from gemini_desk.vision.encode import EncodedFrame
 
@@ -26,11 +26,13 @@ class SharePreview(QWidget):
         self.caption = QLabel()
         self.caption.setObjectName("sharePreviewCaption")
         self.caption.setStyleSheet("font-size: 8pt;")
-        layout = QVBoxLayout(self)
+        # Caption beside the thumbnail, not under it: one short row above the transcript.
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.image)
+        layout.setSpacing(8)
         layout.addWidget(self.caption)
+        layout.addWidget(self.image)
         self.frame: EncodedFrame | None = None
         self.clear()
 

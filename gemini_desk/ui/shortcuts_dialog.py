@@ -44,11 +44,11 @@ def _menu_shortcuts(menu: QMenu, path: str) -> list[tuple[str, str]]:
     for action in menu.actions():
         sub = action.menu()
         if isinstance(sub, QMenu):
-            rows += _menu_shortcuts(sub, f"{path} › {plain(sub.title())}")
+            rows += _menu_shortcuts(sub, f"{path} > {plain(sub.title())}")
             continue
         keys = _keys(action)
         if keys:
-            rows.append((f"{path} › {plain(action.text())}", keys))
+            rows.append((f"{path} > {plain(action.text())}", keys))
     return rows
 
 
@@ -74,14 +74,13 @@ def collect_shortcuts(
     for widget in window.findChildren(QWidget):
         if widget.window() is not window or not widget.isVisibleTo(window):
             continue
-        if isinstance(widget, QLabel) and widget.buddy() is not None:
+        labelled = isinstance(widget, QLabel) and widget.buddy() is not None
+        if labelled or isinstance(widget, QAbstractButton):
             letter = _mnemonic(widget.text())
+            buddy = widget.buddy() if isinstance(widget, QLabel) else None
+            what = (buddy.accessibleName() if buddy is not None else "") or plain(widget.text())
             if letter:
-                rows.append((plain(widget.text()), alt + letter))
-        elif isinstance(widget, QAbstractButton) and not isinstance(widget.parent(), QMenu):
-            letter = _mnemonic(widget.text())
-            if letter:
-                rows.append((plain(widget.text()), alt + letter))
+                rows.append((what, alt + letter))
     rows += list(extra or [])
     return rows
 

@@ -6,13 +6,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gemini_desk.ui.talk_button import TalkButton, TalkState
+from gemini_desk.ui.theme import follow_palette
 
 _STYLE = """
 QLabel#mutedFlag {
     color: #ffffff; background: #b42318; border-radius: 4px; padding: 2px 8px;
     font-weight: bold;
 }
-QLabel#talkHint { color: #52606d; }
+QLabel#talkHint { color: palette(placeholder-text); }
 """
 
 
@@ -29,7 +30,7 @@ class TalkBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setStyleSheet(_STYLE)
+        follow_palette(self, _STYLE)  # the hint colour follows light/dark
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("talkModeCombo")
         self.mode_combo.addItem(self.tr("Hands-free"), "hands_free")

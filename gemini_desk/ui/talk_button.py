@@ -7,6 +7,8 @@ import enum
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
+from gemini_desk.ui.theme import follow_palette
+
 
 class TalkState(enum.Enum):
     OFFLINE = "offline"  # not connected
@@ -20,10 +22,12 @@ class TalkState(enum.Enum):
 _STYLE = """
 QPushButton#talkButton {
     font-size: 13pt; font-weight: bold; padding: 10px 18px; border-radius: 10px;
-    border: 3px solid #5b6470; color: #1f2933; background: #e4e7eb; text-align: center;
+    border: 3px solid palette(mid); color: palette(button-text); background: palette(button);
+    text-align: center;
 }
-QPushButton#talkButton:focus { border-color: palette(highlight); }
-QPushButton#talkButton[talkState="idle"] { border-color: #1d4ed8; background: #dbeafe; }
+QPushButton#talkButton[talkState="idle"] {
+    border-color: #1d4ed8; background: #dbeafe; color: #1e3a8a;
+}
 QPushButton#talkButton[talkState="idle"]:hover { background: #bfdbfe; }
 QPushButton#talkButton[talkState="listening"] {
     border-color: #14532d; background: #16a34a; color: #ffffff;
@@ -35,8 +39,10 @@ QPushButton#talkButton[talkState="muted"] {
     border-color: #991b1b; background: #fee2e2; color: #7f1d1d;
 }
 QPushButton#talkButton[talkState="offline"], QPushButton#talkButton[talkState="hands_free"] {
-    border-color: #9aa5b1; background: #f0f2f4; color: #3e4c59;
+    border-color: palette(midlight); background: palette(window); color: palette(placeholder-text);
+    font-size: 11pt; padding: 4px 12px; border-width: 2px;
 }
+QPushButton#talkButton:focus { border-color: palette(highlight); border-style: dashed; }
 """
 
 
@@ -57,7 +63,7 @@ class TalkButton(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("talkButton")
-        self.setStyleSheet(_STYLE)
+        follow_palette(self, _STYLE)  # follows light/dark
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(64)
         self._state = TalkState.OFFLINE
@@ -82,7 +88,9 @@ class TalkButton(QPushButton):
         self._render()
 
     def sizeHint(self) -> QSize:
-        return QSize(420, 72)
+        # Big while there is something to press; a slim status line when there is not
+        # (offline, hands-free), so the transcript keeps the room.
+        return QSize(420, 72 if self.isEnabled() else 40)
 
     def _render(self) -> None:
         key = self._key_label
@@ -102,7 +110,11 @@ class TalkButton(QPushButton):
         self.setText(text)
         self.setAccessibleName(self.tr("Talk"))
         self.setAccessibleDescription(text)
-        self.setEnabled(self._state not in (TalkState.OFFLINE, TalkState.HANDS_FREE))
+        live = self._state not in (TalkState.OFFLINE, TalkState.HANDS_FREE)
+        if live != self.isEnabled():
+            self.setEnabled(live)
+            self.setMinimumHeight(64 if live else 36)
+            self.updateGeometry()
         self.setProperty("talkState", self._state.value)
         self.style().unpolish(self)
         self.style().polish(self)

@@ -24,8 +24,8 @@ _STICKY_PX = 8
 _BUBBLE_WIDTH_FRACTION = 0.78
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TranscriptView", text)
+# Called as translate("TranscriptView", "...") so that pyside6-lupdate finds the strings.
+translate = QCoreApplication.translate
 
 
 class _Bubble(QFrame):
@@ -58,14 +58,16 @@ class _Bubble(QFrame):
 
     def refresh(self) -> None:
         turn = self.turn
-        who = _tr("You") if turn.role is Role.USER else _tr("Gemini")
+        who = translate("TranscriptView", "You") if turn.role is Role.USER else translate(
+            "TranscriptView", "Gemini")
         parts = [who, time.strftime("%H:%M:%S", time.localtime(turn.started_at))]
         if turn.typed:
-            parts.append(_tr("typed"))
+            parts.append(translate("TranscriptView", "typed"))
         if turn.role is Role.MODEL and turn.latency_ms is not None:
-            parts.append(_tr("latency %1 ms").replace("%1", f"{turn.latency_ms:.0f}"))
+            latency = translate("TranscriptView", "latency %1 ms")
+            parts.append(latency.replace("%1", f"{turn.latency_ms:.0f}"))
         if turn.interrupted:
-            parts.append(_tr("(interrupted)"))
+            parts.append(translate("TranscriptView", "(interrupted)"))
         header = " · ".join(parts)
         if self.header.text() != header:
             self.header.setText(header)

@@ -6,7 +6,16 @@ import enum
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from gemini_desk.assets import APP_ICON, resource_path
@@ -20,7 +29,7 @@ __all__ = [
     "tray_state",
 ]
 
-ICON_SIZES = (16, 22, 24, 32, 48, 64)
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128)
 
 
 class TrayState(enum.Enum):
@@ -174,6 +183,7 @@ class TrayIcon(QObject):
         self._base = QIcon(str(resource_path(APP_ICON)))
         self._icons: dict[TrayState, QIcon] = {}
         self._view = TrayView()
+        self.last_message: tuple[str, str] | None = None  # the last notification's text
         self.menu = QMenu()
         self.menu.setObjectName("trayMenu")
         self.show_action = self._add(self.tr("Hide window"), self.showHideRequested)
@@ -267,6 +277,7 @@ class TrayIcon(QObject):
 
     def notify(self, title: str, message: str) -> None:
         """A balloon / desktop notification from the tray icon (only if it is shown)."""
+        self.last_message = (title, message)
         if self.icon.isVisible():
             self.icon.showMessage(title, message, self.icon_for(self._view.state), 8000)
 

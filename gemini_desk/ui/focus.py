@@ -1,0 +1,59 @@
+"""Keyboard focus order: Tab follows what the eye reads, top to bottom."""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLayout, QWidget
+
+__all__ = ["chain", "form_fields"]
+
+
+def _focusable(widget: QWidget) -> list[QWidget]:
+    """``widget`` itself if Tab stops there, else its focusable children in layout order."""
+    if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None:
+        return [widget]
+    layout = widget.layout()
+    if layout is not None:
+        return _layout_widgets(layout)
+    return [
+        w for w in widget.findChildren(QWidget)
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None
+    ]  # fmt: skip
+
+
+def _layout_widgets(layout: QLayout) -> list[QWidget]:
+    out: list[QWidget] = []
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item.widget() is not None:
+            out += _focusable(item.widget())
+        elif item.layout() is not None:
+            out += _layout_widgets(item.layout())
+    return out
+
+
+def form_fields(form: QFormLayout) -> list[QWidget]:
+    """The focusable fields of ``form`` in row order (labels are skipped)."""
+    out: list[QWidget] = []
+    for row in range(form.rowCount()):
+        for role in (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
+            item = form.itemAt(row, role)
+            if item is None:
+                continue
+            if item.widget() is not None:
+                out += _focusable(item.widget())
+            elif item.layout() is not None:
+                out += _layout_widgets(item.layout())
+    return out
+
+
+def chain(widgets: list[QWidget]) -> None:
+    """Make Tab visit ``widgets`` in this order (duplicates are ignored)."""
+    seen: list[QWidget] = []
+    for widget in widgets:
+        if widget not in seen:
+            seen.append(widget)
+    for first, second in itertools.pairwise(seen):
+        QWidget.setTabOrder(first, second)

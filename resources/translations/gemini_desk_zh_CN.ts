@@ -1,0 +1,1445 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ApiKeyDialog</name>
+    <message>
+        <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+46"/>
+        <source>Gemini API key</source>
+        <translation>Gemini API 密钥</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&lt;p&gt;To talk to Gemini, this app needs an &lt;b&gt;API key&lt;/b&gt;: a long password that lets it use your Google account&apos;s Gemini access. It is free to create one.&lt;/p&gt;&lt;p&gt;Get a key at &lt;a href=&apos;%1&apos;&gt;%1&lt;/a&gt;, sign in, click &lt;i&gt;Create API key&lt;/i&gt;, then copy it and paste it below.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;要与 Gemini 对话，本应用需要一个 &lt;b&gt;API 密钥&lt;/b&gt;：一串较长的密码，让应用可以使用您 Google 帐号的 Gemini 访问权限。创建密钥是免费的。&lt;/p&gt;&lt;p&gt;请打开 &lt;a href=&apos;%1&apos;&gt;%1&lt;/a&gt;，登录后点击 &lt;i&gt;创建 API 密钥&lt;/i&gt;，然后复制密钥并粘贴到下方。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Paste your API key here</source>
+        <translation>在此粘贴您的 API 密钥</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;API key:</source>
+        <translation>API 密钥(&amp;A)：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Show key</source>
+        <translation>显示密钥(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No key yet? &lt;b&gt;Try the demo&lt;/b&gt;: the app talks to a small server on this computer that echoes what you say back to you. Nothing leaves the machine.</source>
+        <translation>还没有密钥？&lt;b&gt;试用演示模式&lt;/b&gt;：应用会连接本机上的一个小型服务器，它会把您说的话复述给您。任何数据都不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Use this key</source>
+        <translation>使用此密钥(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Try the &amp;demo</source>
+        <translation>试用演示(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>An API key has no spaces in it.</source>
+        <translation>API 密钥中不含空格。</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopWiring</name>
+    <message>
+        <location filename="../../gemini_desk/desktop_wiring.py" line="+127"/>
+        <source>Gemini Desk is still running</source>
+        <translation>Gemini Desk 仍在运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It keeps running in the system tray. To quit, use Quit in the tray menu or press Ctrl+Q in the window.</source>
+        <translation>它会继续在系统托盘中运行。要退出，请使用托盘菜单中的“退出”，或在窗口中按 Ctrl+Q。</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Talk (push-to-talk; hold, also in other apps)</source>
+        <translation>说话（按键说话；按住，在其他应用中也有效）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mute or unmute the microphone (also in other apps)</source>
+        <translation>麦克风静音或取消静音（在其他应用中也有效）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send the typed message</source>
+        <translation>发送输入的消息</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not open the log folder. It is here: %1</source>
+        <translation>无法打开日志文件夹。它位于：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsDialog</name>
+    <message>
+        <location filename="../../gemini_desk/ui/diagnostics_dialog.py" line="+74"/>
+        <source>Audio diagnostics</source>
+        <translation>音频诊断</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Speaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Event loop</source>
+        <translation>事件循环</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Wake-up lag</source>
+        <translation>唤醒延迟</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Copy figures</source>
+        <translation>复制数据(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not measured yet</source>
+        <translation>尚未测量</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>p50 %1 ms, p99 %2 ms, max %3 ms (%4 late of %5)</source>
+        <translation>p50 %1 毫秒，p99 %2 毫秒，最大 %3 毫秒（%5 次中 %4 次延迟）</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>not open</source>
+        <translation>未打开</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>system default</source>
+        <translation>系统默认</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <location filename="../../gemini_desk/ui/error_banner.py" line="+35"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dismiss error</source>
+        <translation>关闭错误提示</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../gemini_desk/ui/history_dialog.py" line="+47"/>
+        <source>Conversation history</source>
+        <translation>对话历史</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Past conversations</source>
+        <translation>以往的对话</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Turns of the chosen conversation</source>
+        <translation>所选对话的各轮发言</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No conversations yet. Finished turns appear here.</source>
+        <translation>还没有对话。完成的发言会显示在这里。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Copy turn</source>
+        <translation>复制发言(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the chosen turn&apos;s text (Ctrl+C)</source>
+        <translation>复制所选发言的文字（Ctrl+C）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export &amp;Markdown…</source>
+        <translation>导出为 &amp;Markdown…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export &amp;JSON…</source>
+        <translation>导出为 &amp;JSON…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>%1 — %2 turns
+%3</source>
+        <translation>%1 — %2 轮发言
+%3</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Copied the turn&apos;s text.</source>
+        <translation>已复制这轮发言的文字。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Conversation of %1</source>
+        <translation>%1 的对话</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>You</source>
+        <translation>您</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Gemini</source>
+        <translation>Gemini</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>answered after %1 ms</source>
+        <translation>%1 毫秒后回答</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>interrupted</source>
+        <translation>已打断</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown 文件 (*.md)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>HotkeyEdit</name>
+    <message>
+        <location filename="../../gemini_desk/ui/hotkey_edit.py" line="+30"/>
+        <source>Press the keys…</source>
+        <translation>请按下按键…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Click here and press the key combination. Backspace restores the default.</source>
+        <translation>点击此处并按下组合键。按退格键恢复默认值。</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageSettings</name>
+    <message>
+        <location filename="../../gemini_desk/ui/language_settings.py" line="+19"/>
+        <source>System language</source>
+        <translation>跟随系统语言</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The new language is used when Gemini Desk next starts.</source>
+        <translation>新的语言将在 Gemini Desk 下次启动时生效。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+</context>
+<context>
+    <name>LevelMeter</name>
+    <message>
+        <location filename="../../gemini_desk/ui/level_meter.py" line="+63"/>
+        <source>%1 level</source>
+        <translation>%1 音量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 level, -60 to 0 dBFS</source>
+        <translation>%1 音量，-60 至 0 dBFS</translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>Speaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>muted</source>
+        <translation>已静音</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+106"/>
+        <source>Gemini Desk</source>
+        <translation>Gemini Desk</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+169"/>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location line="-166"/>
+        <source>Connect or disconnect (Ctrl+Enter)</source>
+        <translation>连接或断开（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+321"/>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location line="-318"/>
+        <source>Mute microphone</source>
+        <translation>麦克风静音</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mute or unmute the microphone (Ctrl+M)</source>
+        <translation>麦克风静音或取消静音（Ctrl+M）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mic</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Speaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Demo mode (local server)</source>
+        <translation>演示模式（本地服务器）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Talking to a local server on this computer; nothing leaves the machine.</source>
+        <translation>正在与本机上的本地服务器对话；任何数据都不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;API key…</source>
+        <translation>API 密钥(&amp;A)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Conversation &amp;history…</source>
+        <translation>对话历史(&amp;H)…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Session</source>
+        <translation>会话(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+67"/>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="-62"/>
+        <source>&amp;Mute microphone</source>
+        <translation>麦克风静音(&amp;M)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About Gemini Desk</source>
+        <translation>关于 Gemini Desk(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Audio &amp;diagnostics…</source>
+        <translation>音频诊断(&amp;D)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Disconnected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+7"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+7"/>
+        <source>Closing…</source>
+        <translation>正在关闭…</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Reconnecting…</source>
+        <translation>正在重新连接…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+2"/>
+        <source>Disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Disconnect</source>
+        <translation>断开(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Type a message and press Enter</source>
+        <translation>输入消息后按 Enter 发送</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Connect to type a message</source>
+        <translation>连接后即可输入消息</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Last response: %1 ms</source>
+        <translation>上次响应：%1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last response: %1 ms (server %2 ms)</source>
+        <translation>上次响应：%1 毫秒（服务器 %2 毫秒）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>From the end of your speech to the first sound of the answer; the server&apos;s share is until its first audio arrived.</source>
+        <translation>从您说完话到听到回答的第一个声音所用的时间；服务器部分指直到收到其第一段音频的时间。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Enter API key…</source>
+        <translation>输入 API 密钥…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open Settings…</source>
+        <translation>打开设置…</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>About Gemini Desk</source>
+        <translation>关于 Gemini Desk</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Gemini Desk %1
+
+A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answer, and read a live transcript.</source>
+        <translation>Gemini Desk %1
+
+基于 Gemini Live API 的桌面语音助手：与 Gemini 对话，听它回答，并阅读实时文字记录。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Unmute</source>
+        <translation>取消静音</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../gemini_desk/ui/messages.py" line="+31"/>
+        <source>The API key was not accepted. Check it under File &gt; API key, or get one at https://aistudio.google.com/apikey.</source>
+        <translation>API 密钥未被接受。请在“文件 &gt; API 密钥”中检查，或前往 https://aistudio.google.com/apikey 获取一个。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The model “%1” is not available for live conversations. Pick another model in Settings.</source>
+        <translation>模型“%1”不支持实时对话。请在“设置”中选择其他模型。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The service says you have reached your quota or rate limit. Wait a minute and connect again.</source>
+        <translation>服务提示您已达到配额或速率限制。请稍等一分钟后重新连接。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The Live service had an internal error and closed the conversation. Connect again.</source>
+        <translation>Live 服务发生内部错误并关闭了对话。请重新连接。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot reach the Live service. Check your network connection, then connect again.</source>
+        <translation>无法连接到 Live 服务。请检查网络连接，然后重新连接。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The secure connection to the Live service could not be verified (%1).</source>
+        <translation>无法验证与 Live 服务的安全连接（%1）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The connection to the Live service was lost. Connect again.</source>
+        <translation>与 Live 服务的连接已断开。请重新连接。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The Live service ended the conversation (%1). Connect again.</source>
+        <translation>Live 服务结束了对话（%1）。请重新连接。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Something unexpected went wrong in the conversation. Details are in the log file.</source>
+        <translation>对话中出现了意外错误。详细信息请查看日志文件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The conversation could not be resumed, so a new session was started. It was given the recent transcript as context; the model may not remember everything.</source>
+        <translation>无法恢复之前的对话，因此已开始新的会话。最近的文字记录已作为上下文提供给模型；它可能不会记得所有内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting for the network; retrying in %1 s</source>
+        <translation>正在等待网络；%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The service had an error; retrying in %1 s</source>
+        <translation>服务出错；%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quota or rate limit reached; retrying in %1 s</source>
+        <translation>已达到配额或速率限制；%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The connection was lost; retrying in %1 s</source>
+        <translation>连接已断开；%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No API key yet: enter one, or try the demo.</source>
+        <translation>尚未设置 API 密钥：请输入密钥，或试用演示模式。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The speaker could not be opened: %1</source>
+        <translation>无法打开扬声器：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The microphone could not be opened: %1 You can still type.</source>
+        <translation>无法打开麦克风：%1 您仍可以输入文字。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 Reconnect it or choose another device in Settings.</source>
+        <translation>%1 请重新连接该设备，或在“设置”中选择其他设备。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The transcript could not be saved: %1</source>
+        <translation>无法保存文字记录：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model, voice and instruction apply when you next connect.</source>
+        <translation>模型、语音和指令将在下次连接时生效。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No %1 devices were found. Check that a device is connected and that the sound server (e.g. PulseAudio/PipeWire) is running.</source>
+        <translation>未找到%1设备。请检查设备是否已连接，以及声音服务器（如 PulseAudio/PipeWire）是否正在运行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>microphone (input)</source>
+        <translation>麦克风（输入）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>speaker (output)</source>
+        <translation>扬声器（输出）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no default %1 device. Choose one of: %2.</source>
+        <translation>没有默认的%1设备。请从以下设备中选择：%2。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no %1 device with index %2. Available: %3.</source>
+        <translation>没有编号为 %2 的%1设备。可用设备：%3。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No %1 device is named %2. Available: %3.</source>
+        <translation>没有名为 %2 的%1设备。可用设备：%3。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Could not open the microphone %1 at %2 Hz: %3. It may be in use by another program or unplugged.</source>
+        <translation>无法以 %2 Hz 打开麦克风 %1：%3。它可能正被其他程序占用，或已被拔出。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Could not open the speaker %1 at %2 Hz: %3. It may be in use by another program or unplugged.</source>
+        <translation>无法以 %2 Hz 打开扬声器 %1：%3。它可能正被其他程序占用，或已被拔出。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The microphone %1 stopped working (unplugged or taken by another program).</source>
+        <translation>麦克风 %1 已停止工作（已被拔出或被其他程序占用）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The speaker %1 stopped working (unplugged or taken by another program).</source>
+        <translation>扬声器 %1 已停止工作（已被拔出或被其他程序占用）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The microphone is muted: unmute it (Ctrl+M) to talk.</source>
+        <translation>麦克风已静音：请取消静音（Ctrl+M）后再说话。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not connected: connect first (Ctrl+Enter), then talk.</source>
+        <translation>未连接：请先连接（Ctrl+Enter），然后再说话。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The talk key was held for %1 s, so your turn was ended. Press it again to go on.</source>
+        <translation>说话键已按住 %1 秒，因此本轮发言已结束。再按一次即可继续。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The global talk key stopped working, so your turn was ended.</source>
+        <translation>全局说话键已失效，因此本轮发言已结束。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The window lost focus while you held the talk key; your turn was sent.</source>
+        <translation>按住说话键时窗口失去了焦点；本轮发言已发送。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hold %1 in any application to talk.</source>
+        <translation>在任意应用中按住 %1 即可说话。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Press %1 in any application to start and stop talking.</source>
+        <translation>在任意应用中按 %1 开始说话，再按一次结束。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 works while this window is in front.</source>
+        <translation>%1 仅在此窗口位于前台时有效。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hold %1 in any application to talk. macOS asks once for Accessibility permission (System Settings &gt; Privacy &amp; Security &gt; Accessibility): allow Gemini Desk there so it can see this key while other apps are in front; it never reads what you type.</source>
+        <translation>在任意应用中按住 %1 即可说话。macOS 会询问一次“辅助功能”权限（系统设置 &gt; 隐私与安全性 &gt; 辅助功能）：请在那里允许 Gemini Desk，这样其他应用在前台时它也能识别此按键；它绝不会读取您输入的内容。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Wayland does not let apps see keys pressed in other windows, so %1 works while this window is in front. For a key that works everywhere, add a keyboard shortcut in your desktop&apos;s settings that runs &apos;gemini-desk --ptt toggle&apos; (or &apos;--ptt press&apos; and &apos;--ptt release&apos;).</source>
+        <translation>Wayland 不允许应用获取在其他窗口中按下的按键，因此 %1 仅在此窗口位于前台时有效。若想让按键在任何地方都有效，请在桌面设置中添加一个运行 &apos;gemini-desk --ptt toggle&apos;（或 &apos;--ptt press&apos; 与 &apos;--ptt release&apos;）的键盘快捷键。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No camera found. Plug one in (or allow camera access) and try again.</source>
+        <translation>未找到摄像头。请接入摄像头（或允许访问摄像头）后重试。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The camera stopped working: %1.</source>
+        <translation>摄像头已停止工作：%1。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Screen capture is not available here: %1.</source>
+        <translation>此处无法进行屏幕捕获：%1。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That window cannot be captured: %1.</source>
+        <translation>无法捕获该窗口：%1。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This display has no screen to capture; the camera may still work.</source>
+        <translation>此显示环境没有可捕获的屏幕；摄像头或许仍可使用。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>macOS asks for Screen Recording permission the first time you share.</source>
+        <translation>首次共享时，macOS 会请求“屏幕录制”权限。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>On Wayland, apps may not read the screen directly: your desktop asks you which screen or window to share, and the region is cut from that. The sharing frame cannot be placed precisely, and picking a window needs the desktop&apos;s own dialog.</source>
+        <translation>在 Wayland 下，应用不能直接读取屏幕：桌面会询问您要共享哪个屏幕或窗口，然后从中裁剪出所选区域。共享边框无法精确放置，选择窗口需要使用桌面自带的对话框。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Running through XWayland: only other X11 apps&apos; windows can be captured; start with QT_QPA_PLATFORM=wayland to share through the desktop portal.</source>
+        <translation>正在通过 XWayland 运行：只能捕获其他 X11 应用的窗口；请使用 QT_QPA_PLATFORM=wayland 启动，以便通过桌面门户共享。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+</context>
+<context>
+    <name>RegionSelector</name>
+    <message>
+        <location filename="../../gemini_desk/ui/region_selector.py" line="+99"/>
+        <source>Drag to select</source>
+        <translation>拖动以选择</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Off screen</source>
+        <translation>超出屏幕</translation>
+    </message>
+</context>
+<context>
+    <name>ScreenSharing</name>
+    <message>
+        <location filename="../../gemini_desk/sharing.py" line="+98"/>
+        <source>the screen</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>That region is not on any screen. Pick it again.</source>
+        <translation>该区域不在任何屏幕上。请重新选择。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>a %1 × %2 region</source>
+        <translation>%1 × %2 的区域</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No screen to capture.</source>
+        <translation>没有可捕获的屏幕。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>This desktop does not list windows for capture. Select a region around the window instead (Share ▸ Share a region…).</source>
+        <translation>此桌面环境不提供可捕获的窗口列表。请改为框选窗口所在的区域（共享 ▸ 共享屏幕区域…）。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the window “%1”</source>
+        <translation>窗口“%1”</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(untitled)</source>
+        <translation>（无标题）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Share a window</source>
+        <translation>共享窗口</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Window:</source>
+        <translation>窗口：</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Share the camera</source>
+        <translation>共享摄像头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Camera:</source>
+        <translation>摄像头：</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>the camera (%1)</source>
+        <translation>摄像头（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+52"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>System instruction</source>
+        <translation>系统指令</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Speaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Change API &amp;key…</source>
+        <translation>更改 API 密钥(&amp;K)…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Voice:</source>
+        <translation>语音(&amp;V)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>System &amp;instruction:</source>
+        <translation>系统指令(&amp;I)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Micro&amp;phone:</source>
+        <translation>麦克风(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spea&amp;ker:</source>
+        <translation>扬声器(&amp;K)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 (not connected)</source>
+        <translation>%1（未连接）</translation>
+    </message>
+</context>
+<context>
+    <name>ShareBar</name>
+    <message>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+40"/>
+        <location line="+2"/>
+        <source>Stop sharing</source>
+        <translation>停止共享</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>S&amp;hare</source>
+        <translation>共享(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Share a &amp;region…</source>
+        <translation>共享屏幕区域(&amp;R)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Share the whole &amp;screen</source>
+        <translation>共享整个屏幕(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Share a &amp;window…</source>
+        <translation>共享窗口(&amp;W)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Share the &amp;camera…</source>
+        <translation>共享摄像头(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>S&amp;harp text (send at native size)</source>
+        <translation>清晰文字(&amp;H)（按原始尺寸发送）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>S&amp;top sharing</source>
+        <translation>停止共享(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>● Sharing %1</source>
+        <translation>● 正在共享%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The model sees this; click Stop to end it</source>
+        <translation>模型能看到这些内容；点击“停止共享”即可结束</translation>
+    </message>
+</context>
+<context>
+    <name>SharePreview</name>
+    <message>
+        <location filename="../../gemini_desk/ui/share_preview.py" line="+54"/>
+        <source>Sent %1 × %2 · %3 KB · %4</source>
+        <translation>已发送 %1 × %2 · %3 KB · %4</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Exactly what the model saw last</source>
+        <translation>模型最后看到的画面</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing sent yet</source>
+        <translation>尚未发送任何画面</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../gemini_desk/ui/shortcuts_dialog.py" line="+94"/>
+        <location line="+4"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>TalkBar</name>
+    <message>
+        <location filename="../../gemini_desk/ui/talk_bar.py" line="+36"/>
+        <source>Hands-free</source>
+        <translation>免提</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push-to-talk</source>
+        <translation>按键说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk mode</source>
+        <translation>说话方式</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hands-free: the service hears when you start and stop speaking.
+Push-to-talk: it hears you only while you hold the talk key or button.</source>
+        <translation>免提：服务会自动听出您何时开始和停止说话。
+按键说话：只有在您按住说话键或按钮时，它才会听您说话。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Talk:</source>
+        <translation>说话(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>MIC MUTED</source>
+        <translation>麦克风已静音</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Microphone muted</source>
+        <translation>麦克风已静音</translation>
+    </message>
+</context>
+<context>
+    <name>TalkButton</name>
+    <message>
+        <location filename="../../gemini_desk/ui/talk_button.py" line="+97"/>
+        <source>Click or press %1 to talk</source>
+        <translation>点击或按 %1 开始说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hold to talk, or hold %1</source>
+        <translation>按住说话，或按住 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connect to talk</source>
+        <translation>连接后即可说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hands-free: just speak</source>
+        <translation>免提：直接说话即可</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Listening…</source>
+        <translation>正在聆听…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(click or %1 to send)</source>
+        <translation>（点击或按 %1 发送）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gemini is speaking — press to interrupt</source>
+        <translation>Gemini 正在说话 — 按下可打断</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Muted — unmute to talk</source>
+        <translation>已静音 — 取消静音后才能说话</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Talk</source>
+        <translation>说话</translation>
+    </message>
+</context>
+<context>
+    <name>TalkSettings</name>
+    <message>
+        <location filename="../../gemini_desk/ui/talk_settings.py" line="+21"/>
+        <source>Hands-free (it hears when you speak)</source>
+        <translation>免提（自动听出您在说话）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push-to-talk (only while you talk)</source>
+        <translation>按键说话（仅在按键时收音）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Talk mode</source>
+        <translation>说话方式</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hold the key while speaking</source>
+        <translation>说话时按住按键</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Press once to start, again to stop</source>
+        <translation>按一次开始，再按一次停止</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Talk key behaviour</source>
+        <translation>说话键行为</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Talk key</source>
+        <translation>说话键</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mute key</source>
+        <translation>静音键</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Talk mode:</source>
+        <translation>说话方式(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk key &amp;behaviour:</source>
+        <translation>说话键行为(&amp;B)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk &amp;key:</source>
+        <translation>说话键(&amp;K)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>M&amp;ute key:</source>
+        <translation>静音键(&amp;U)：</translation>
+    </message>
+</context>
+<context>
+    <name>TalkWiring</name>
+    <message>
+        <location filename="../../gemini_desk/talk_wiring.py" line="+189"/>
+        <source>The talk key only works in other apps with Accessibility permission. </source>
+        <translation>只有获得“辅助功能”权限后，说话键才能在其他应用中使用。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Hands-free: just speak; Gemini answers when you pause. Mute: %1.</source>
+        <translation>免提：直接说话即可，您停顿时 Gemini 就会回答。静音：%1。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Mute: %1.</source>
+        <translation>静音：%1。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>push-to-talk</source>
+        <translation>按键说话</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>hands-free</source>
+        <translation>免提</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Switched to %1: reconnected, because voice detection is part of the session&apos;s setup.</source>
+        <translation>已切换到%1：已重新连接，因为语音检测是会话设置的一部分。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>The global talk key stopped working (%1). The talk button still works.</source>
+        <translation>全局说话键已失效（%1）。说话按钮仍可使用。</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptView</name>
+    <message>
+        <location filename="../../gemini_desk/ui/transcript_view.py" line="+61"/>
+        <source>You</source>
+        <translation>您</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Gemini</source>
+        <translation>Gemini</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>typed</source>
+        <translation>键入</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>latency %1 ms</source>
+        <translation>延迟 %1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(interrupted)</source>
+        <translation>（已打断）</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Connect and start talking, or type below.</source>
+        <translation>连接后开始说话，或在下方输入文字。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+13"/>
+        <source>Transcript</source>
+        <translation>文字记录</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <location filename="../../gemini_desk/ui/tray.py" line="+189"/>
+        <location line="+76"/>
+        <source>Hide window</source>
+        <translation>隐藏窗口</translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <location line="+77"/>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location line="-76"/>
+        <source>Mute microphone</source>
+        <translation>麦克风静音</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Talk mode</source>
+        <translation>说话方式</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hands-free</source>
+        <translation>免提</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push-to-talk</source>
+        <translation>按键说话</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Stop sharing</source>
+        <translation>停止共享</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Disconnected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connected, ready to talk</source>
+        <translation>已连接，可以说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listening</source>
+        <translation>正在聆听</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gemini is speaking</source>
+        <translation>Gemini 正在说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microphone muted</source>
+        <translation>麦克风已静音</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sharing the screen</source>
+        <translation>正在共享屏幕</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gemini Desk</source>
+        <translation>Gemini Desk</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Show window</source>
+        <translation>显示窗口</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Disconnect</source>
+        <translation>断开</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceSettings</name>
+    <message>
+        <location filename="../../gemini_desk/ui/voice_settings.py" line="+17"/>
+        <source>I use &amp;headphones (turns echo cancellation off)</source>
+        <translation>我使用耳机(&amp;H)（关闭回声消除）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Without headphones the microphone hears the answer from your speakers; echo cancellation removes it so the model does not interrupt itself.</source>
+        <translation>不戴耳机时，麦克风会听到扬声器播放的回答；回声消除会把它去掉，这样模型就不会打断自己。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reduce background &amp;noise</source>
+        <translation>降低背景噪音(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Automatic &amp;gain control</source>
+        <translation>自动增益控制(&amp;G)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Voice processing:</source>
+        <translation>语音处理：</translation>
+    </message>
+</context>
+<context>
+    <name>_Overlay</name>
+    <message>
+        <location filename="../../gemini_desk/ui/region_selector.py" line="+67"/>
+        <source>Select a region to share</source>
+        <translation>选择要共享的区域</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Drag to select what to share. Enter: share · Esc: cancel · Arrows: move · Ctrl+arrows: resize</source>
+        <translation>拖动以选择要共享的内容。Enter：共享 · Esc：取消 · 方向键：移动 · Ctrl+方向键：调整大小</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Whole screen</source>
+        <translation>整个屏幕</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A window…</source>
+        <translation>窗口…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Share this region</source>
+        <translation>共享此区域</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+</TS>

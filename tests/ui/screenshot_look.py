@@ -1,0 +1,145 @@
+"""Screenshots of the main window for looking at it (not a test).
+
+Usage: python tests/ui/screenshot_look.py OUT_PREFIX [--dark] [--lang zh_CN]
+Writes OUT_PREFIX-window.png (connected, a few turns, sharing with a preview, an error),
+OUT_PREFIX-idle.png (fresh, disconnected), OUT_PREFIX-tray.png (the tray menu) and
+OUT_PREFIX-settings.png / -shortcuts.png. Run under Xvfb (QT_QPA_PLATFORM=xcb) with
+QT_SCALE_FACTOR=2 for HiDPI.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.settings import Settings
+from gemini_desk.core.transcript import Role, Turn
+from gemini_desk.desktop_wiring import DesktopWiring
+from gemini_desk.i18n import install_translators
+from gemini_desk.ui.main_window import MainWindow
+from gemini_desk.ui.settings_dialog import SettingsDialog
+from gemini_desk.vision.encode import make_frame
+from tests.support.palettes import dark_palette
+
+
+def _level() -> tuple[float, float, bool]:
+    return (-20.0 + 6.0 * ((time.monotonic() * 3) % 1.0), -8.0, False)
+
+
+def test_card() -> QImage:
+    image = QImage(640, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#ffffff"))
+    p = QPainter(image)
+    for i, colour in enumerate(("#e53935", "#43a047", "#1e88e5", "#fdd835", "#8e24aa")):
+        p.fillRect(i * 128, 0, 128, 120, QColor(colour))
+    p.setPen(QColor("#111111"))
+    f = p.font()
+    f.setPointSize(40)
+    p.setFont(f)
+    p.drawText(30, 250, "Quarterly report")
+    p.end()
+    return image
+
+
+def build(window: MainWindow) -> None:
+    window.set_session_state(SessionState.CONNECTED)
+    window.set_model("gemini-2.5-flash-native-audio-preview-09-2025")
+    window.set_demo_mode(True)
+    window.set_latency(412, 230)
+    window.talk_bar.set_state("hands_free")
+    window.talk_bar.set_hint(window.tr("Hands-free: just speak; Gemini answers when you pause."))
+    now = time.time()
+    turns = [
+        Turn(1, Role.USER, "What does this chart say?", now - 30, True),
+        Turn(2, Role.MODEL, "It shows five colour bars above the title “Quarterly report”. "
+             "There are no numbers on it, so I cannot tell you the values.", now - 28, True,
+             latency_ms=412),
+        Turn(3, Role.USER, "Thanks!", now - 12, True, typed=True),
+    ]
+    for turn in turns:
+        window.show_turn(turn)
+    window.share_bar.set_sharing("a 640 x 400 region")
+    window.share_bar.preview.show_frame(make_frame(test_card(), 1024, False, 80))
+    window.show_error(window.tr("Model, voice and instruction apply when you next connect."))
+
+
+def save(widget: QWidget, path: Path) -> None:
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path)
+
+
+def main() -> int:
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    prefix = sys.argv[1]
+    app = QApplication(sys.argv[:1])
+    app.setApplicationDisplayName("Gemini Desk")
+    if "--dark" in sys.argv:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    if "--lang" in sys.argv:
+        install_translators(app, sys.argv[sys.argv.index("--lang") + 1])
+    window = MainWindow(_level, _level)
+    build(window)
+    window.resize(900, 640)
+    window.show()
+    idle = MainWindow(_level, _level)
+    idle.move(60, 60)
+    idle.show()
+    desk = DesktopWiring(window, lambda: "speaking", lambda: True, Path("/tmp"), lambda: True,
+                         lambda: None, lambda: ("Ctrl+Alt+Space", "Ctrl+Alt+M"))  # fmt: skip
+    desk.refresh()
+    settings = SettingsDialog(Settings(), ["Built-in Microphone"], ["Speakers"],
+                              "Key stored in your system keyring.")  # fmt: skip
+    settings.show()
+    shortcuts = desk.open_shortcuts()
+
+    def finish() -> None:
+        save(window, Path(f"{prefix}-window.png"))
+        save(idle, Path(f"{prefix}-idle.png"))
+        save(settings, Path(f"{prefix}-settings.png"))
+        save(shortcuts, Path(f"{prefix}-shortcuts.png"))
+        menu = desk.tray.menu
+        menu.popup(window.geometry().center())
+        QTimer.singleShot(300, lambda: tray_shot(menu))
+
+    def tray_shot(menu: QWidget) -> None:
+        # The menu beside the icon as the tray shows it (the icon drawn at 64 px).
+        shot = menu.grab().toImage()
+        dpr = shot.devicePixelRatio()
+        shot.setDevicePixelRatio(1.0)  # draw in device pixels throughout
+        side = round(64 * dpr)
+        icon = desk.tray.icon.icon().pixmap(side, side).toImage()
+        icon.setDevicePixelRatio(1.0)
+        left = side + round(24 * dpr)
+        canvas = QImage(shot.width() + left, max(shot.height(), side + 16),
+                        QImage.Format.Format_ARGB32)  # fmt: skip
+        canvas.fill(window.palette().color(QPalette.ColorRole.Window))
+        p = QPainter(canvas)
+        p.drawImage(round(8 * dpr), round(8 * dpr), icon)
+        p.drawImage(left, 0, shot)
+        p.end()
+        canvas.save(f"{prefix}-tray.png")
+        print(f"{prefix}-tray.png")
+        menu.close()
+        window.close_now()
+        idle.close_now()
+        app.quit()
+
+    QTimer.singleShot(800, finish)
+    app.exec()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""Translations: language choice, and the zh_CN UI showing no English source strings."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTableWidget,
+    QWidget,
+)
+
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.settings import Settings
+from gemini_desk.core.transcript import Role, Turn
+from gemini_desk.i18n import choose_language, install_translators, translation_file
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+
+@pytest.mark.parametrize(
+    ("setting", "system", "expected"),
+    [
+        ("", ["zh-Hans-CN", "en-US"], "zh_CN"),
+        ("", ["zh_CN"], "zh_CN"),
+        ("", ["zh-SG"], "zh_CN"),
+        ("", ["zh-TW"], "en"),  # Traditional Chinese is not shipped: not Simplified instead
+        ("", ["zh-Hant-HK"], "en"),
+        ("", ["de-DE", "zh-CN"], "zh_CN"),  # the first shipped one in the user's list
+        ("", ["en-GB", "zh-CN"], "en"),
+        ("", [], "en"),
+        ("en", ["zh-CN"], "en"),  # the setting overrides the system
+        ("zh_CN", ["en-US"], "zh_CN"),
+        ("xx", ["zh-CN"], "zh_CN"),  # an unknown setting falls back to the system
+    ],
+)
+def test_choose_language(setting: str, system: list[str], expected: str) -> None:
+    assert choose_language(setting, system) == expected
+
+
+def test_zh_cn_is_shipped() -> None:
+    qm = translation_file("zh_CN")
+    assert qm is not None and qm.stat().st_size > 10_000
+    assert qm.with_suffix(".ts").is_file(), "the .ts source ships beside the .qm"
+    assert translation_file("xx") is None
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:  # noqa: F811
+    previous = QLocale()
+    assert install_translators(qapp, "zh_CN") == "zh_CN"
+    yield
+    assert install_translators(qapp, "en") == "en"
+    QLocale.setDefault(previous)
+
+
+# Proper nouns, model/voice names, key names and numbers stay as they are.
+_ALLOWED = re.compile(
+    r"^(Gemini( Desk)?( \S+)?|API|Markdown|JSON|English|Enter|OK|"
+    r"gemini-[\w.-]+|Puck|Charon|Kore|Fenrir|Aoede|Leda|Orus|Zephyr|"
+    r"(Ctrl|Alt|Shift|Meta|F\d+|Space|Return)([+,][\w ,+]*)?|[\d\W_]*)$"
+)
+
+
+# What the user typed or chose, not the UI's words: names of models, voices, devices,
+# languages (each in its own words), keys, and the conversation itself.
+_DATA = {"modelCombo", "voiceCombo", "languageCombo", "bubbleBody", "settingsTalkKey",
+         "settingsMuteKey", "modelLabel", "keyEdit"}  # fmt: skip
+_DEVICE_LISTS = {"inputCombo", "outputCombo"}  # item 0 is ours ("System default")
+
+
+def _texts(widget: QWidget) -> list[tuple[str, str]]:
+    """(where, text) for everything a user can read on ``widget``."""
+    name = widget.objectName() or type(widget).__name__
+    if name in _DATA:
+        return [(f"{name}.accessibleName", widget.accessibleName())]
+    out = [(f"{name}.toolTip", widget.toolTip()), (f"{name}.accessibleName",
+           widget.accessibleName()), (f"{name}.windowTitle", widget.windowTitle()
+                                      if widget.isWindow() else "")]  # fmt: skip
+    if isinstance(widget, (QLabel, QAbstractButton)):
+        out.append((f"{name}.text", widget.text()))
+    if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+        out.append((f"{name}.placeholder", widget.placeholderText()))
+    if isinstance(widget, QComboBox):
+        count = 1 if name in _DEVICE_LISTS else widget.count()
+        out += [(f"{name}[{i}]", widget.itemText(i)) for i in range(count)]
+    if isinstance(widget, QTableWidget):
+        for c in range(widget.columnCount()):
+            item = widget.horizontalHeaderItem(c)
+            out.append((f"{name}.header{c}", item.text() if item else ""))
+    if isinstance(widget, QMenu):
+        out.append((f"{name}.title", widget.title()))
+        for action in widget.actions():
+            out += [(f"{name}>{action.text()}", action.text()),
+                    (f"{name}>{action.text()}.tip", action.toolTip())]  # fmt: skip
+    return out
+
+
+def _english(text: str) -> bool:
+    """True if ``text`` still has English words once allowed names are taken out."""
+    text = re.sub(r"<[^>]+>|https?://\S+?(?=['\"<\s]|$)", " ", text)  # markup and links
+    for line in text.replace("&", "").splitlines():
+        line = re.sub(r"gemini-[\w.-]+|Gemini Desk|Gemini|API|JSON|Markdown|KB|dBFS|p50|p99|"
+                      r"Ctrl\+[\w+]+|Google|Alt\+\w+|Shift|Enter|Esc|PulseAudio|PipeWire", "", line)
+        if re.search(r"[A-Za-z]{2,}", line) and not _ALLOWED.match(line.strip()):
+            return True
+    return False
+
+
+def _untranslated(widgets: list[QWidget]) -> list[str]:
+    bad = []
+    for top in widgets:
+        for widget in [top, *top.findChildren(QWidget)]:
+            if not widget.isVisibleTo(top) and not isinstance(widget, QMenu):
+                continue
+            for where, text in _texts(widget):
+                if text and _english(text):
+                    bad.append(f"{where}: {text!r}")
+    return bad
+
+
+def _floor() -> tuple[float, float, bool]:
+    return (-90.0, -90.0, False)
+
+
+def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
+    from pathlib import Path
+
+    from gemini_desk.desktop_wiring import DesktopWiring
+    from gemini_desk.ui.api_key_dialog import ApiKeyDialog
+    from gemini_desk.ui.history_dialog import HistoryDialog
+    from gemini_desk.ui.main_window import MainWindow
+    from gemini_desk.ui.settings_dialog import SettingsDialog
+
+    window = MainWindow(_floor, _floor)
+    keys = ("Ctrl+Alt+Space", "Ctrl+Alt+M")
+    desk = DesktopWiring(window, lambda: "hands_free", lambda: True, Path(tmp_path),
+                         lambda: True, lambda: None, lambda: keys)  # fmt: skip
+    window.set_session_state(SessionState.CONNECTED)
+    window.set_model("gemini-2.5-flash-native-audio-preview-09-2025")
+    window.set_demo_mode(True)
+    window.set_latency(412, 230)
+    now = time.time()
+    window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
+    window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
+    window.show_error("", action="settings")
+    window.share_bar.set_sharing(QCoreApplication.translate("ScreenSharing", "the screen"))
+    window.show()
+    desk.refresh()
+    settings = SettingsDialog(Settings(), ["USB"], ["USB"], "")
+    key = ApiKeyDialog(window)
+    history = HistoryDialog(tmp_path, window)
+    shortcuts = desk.open_shortcuts()
+    for dialog in (settings, key, history):
+        dialog.show()
+    process_events(30)
+    menus = [a.menu() for a in window.menuBar().actions()] + [desk.tray.menu,
+                                                               desk.tray.talk_menu]  # fmt: skip
+    tray_tip = [] if not _english(desk.tray.icon.toolTip()) else [desk.tray.icon.toolTip()]
+    bad = _untranslated([window, settings, key, history, shortcuts, *menus]) + tray_tip
+    assert not bad, "\n".join(bad)
+    # Spot checks that it is really Chinese, not just empty.
+    assert window.connect_button.text() == "断开"
+    assert "文件" in window.menuBar().actions()[0].text()
+    for dialog in (settings, key, history, shortcuts):
+        dialog.close()
+    desk.stop()
+    window.close_now()

@@ -1,0 +1,86 @@
+"""Light and dark palettes: the window's custom colours follow the system palette live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.transcript import Role, Turn
+from gemini_desk.ui.main_window import MainWindow
+from gemini_desk.ui.theme import is_dark
+from tests.support.palettes import dark_palette
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+
+def _floor() -> tuple[float, float, bool]:
+    return (-90.0, -90.0, False)
+
+
+def _centre(widget: QWidget, dx: int = 0, dy: int = 0) -> QColor:
+    image = widget.grab().toImage()
+    return image.pixelColor(min(image.width() - 1, 6 + dx), image.height() // 2 + dy)
+
+
+@pytest.fixture
+def palettes(qapp: QApplication) -> Iterator[tuple[QPalette, QPalette]]:  # noqa: F811
+    light = QPalette(qapp.palette())
+    style = qapp.style().name()
+    qapp.setStyle("Fusion")
+    yield light, dark_palette()
+    qapp.setPalette(light)
+    qapp.setStyle(style)
+    process_events()
+
+
+def test_window_follows_light_and_dark(qapp: QApplication, palettes) -> None:  # noqa: F811
+    light, dark = palettes
+    qapp.setPalette(light)
+    window = MainWindow(_floor, _floor)
+    window.set_session_state(SessionState.CONNECTED)
+    window.show_turn(Turn(1, Role.USER, "hello there"))
+    window.show_turn(Turn(2, Role.MODEL, "hi, how can I help?", finished=True))
+    window.show_error("Something went wrong.")
+    window.set_demo_mode(True)
+    window.resize(900, 640)
+    window.show()
+    process_events(50)
+    talk = window.talk_bar.button
+    banner = window.error_banner
+    assert not is_dark()
+    light_talk = _centre(talk)
+    light_banner = _centre(banner)
+    light_demo = window.demo_label.palette().color(window.demo_label.foregroundRole())
+
+    qapp.setPalette(dark)
+    process_events(50)
+    assert is_dark()
+    # The talk button (offline/hands-free look) takes the dark window colour.
+    assert _centre(talk).lightness() < 80 < light_talk.lightness()
+    # The error banner switches to its dark pair: dark background, light text.
+    assert _centre(banner).lightness() < 80 < light_banner.lightness()
+    text = banner.findChild(QWidget, "errorText")
+    assert text is not None and text.palette().color(text.foregroundRole()).lightness() > 180
+    # The demo note stays readable: light on dark now, dark on light before.
+    dark_demo = window.demo_label.palette().color(window.demo_label.foregroundRole())
+    assert light_demo.lightness() < 100 < dark_demo.lightness()
+    # Transcript bubbles take their colours from the palette.
+    view = window.transcript
+    model = view.findChild(QWidget, "modelBubble")
+    user = view.findChild(QWidget, "userBubble")
+    assert model is not None and user is not None
+    assert _centre(model, dx=4).lightness() < 80
+    assert _centre(user, dx=4).lightness() < 100
+    hint = window.talk_bar.hint
+    assert hint.palette().color(hint.foregroundRole()) == dark.color(
+        QPalette.ColorRole.PlaceholderText
+    )
+
+    qapp.setPalette(light)  # and back
+    process_events(50)
+    assert _centre(talk).lightness() > 150
+    assert _centre(model, dx=4).lightness() > 150
+    window.close_now()
