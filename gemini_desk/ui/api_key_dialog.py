@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gemini_desk.ui.messages import translate_message
+
 API_KEY_URL = "https://aistudio.google.com/apikey"
 
 
@@ -126,7 +128,7 @@ class ApiKeyDialog(QDialog):
 
     def set_storage_note(self, note: str) -> None:
         """Say where the key will be kept, e.g. "Stored in your system keyring"."""
-        self.storage_label.setText(note)
+        self.storage_label.setText(translate_message(note))  # it comes from the key store
         self.storage_label.setVisible(bool(note))
 
     # --- slots --------------------------------------------------------------------

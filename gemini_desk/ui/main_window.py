@@ -24,6 +24,7 @@ from gemini_desk.core.events import SessionState
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.error_banner import ErrorBanner
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
+from gemini_desk.ui.messages import translate_message
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.theme import follow_palette, pick
@@ -297,6 +298,7 @@ class MainWindow(QMainWindow):
             self.tr("&Disconnect") if state in _LIVE_STATES else self.tr("&Connect")
         )
         self.connect_action.setEnabled(not busy)
+        detail = translate_message(detail)
         self.state_label.setText(f"{names[state]} — {detail}" if detail else names[state])
 
         # While reconnecting, typed messages and speech wait and are sent afterwards.
@@ -350,6 +352,8 @@ class MainWindow(QMainWindow):
         if action is not None and action not in _ACTIONS:
             raise ValueError(f"unknown error action {action!r}")
         labels = {"api_key": self.tr("Enter API key…"), "settings": self.tr("Open Settings…")}
+        # Messages from the Qt-free layers arrive in English: translate them here.
+        message = translate_message(message)
         self.error_banner.show_message(message, labels.get(action or "", ""), action)
 
     def clear_error(self) -> None:

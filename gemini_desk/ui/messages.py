@@ -112,6 +112,12 @@ def _catalogue() -> list[tuple[str, str]]:
                   "captured; start with QT_QPA_PLATFORM=wayland to share through the desktop "
                   "portal."),
         translate("Messages", "unknown error"),
+        # keystore.py, app.py (where the API key is kept)
+        translate("Messages", "Using the key from the %1 environment variable."),
+        translate("Messages", "Your key is stored in the system keyring."),
+        translate("Messages", "No system keyring is available: the key is kept in memory "
+                  "until you quit. Set GEMINI_API_KEY to avoid typing it again."),
+        translate("Messages", "No API key set (demo mode)."),
     ]  # fmt: skip
 
 

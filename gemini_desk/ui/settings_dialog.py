@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
 from gemini_desk.ui.focus import chain, form_fields
 from gemini_desk.ui.language_settings import LanguageSettings
+from gemini_desk.ui.messages import translate_message
 from gemini_desk.ui.talk_settings import TalkSettings
 from gemini_desk.ui.voice_settings import VoiceSettings
 
@@ -78,7 +79,7 @@ class SettingsDialog(QDialog):
         self.output_combo.setObjectName("outputCombo")
         self.output_combo.setAccessibleName(self.tr("Speaker"))
 
-        self.key_status_label = QLabel(key_status)
+        self.key_status_label = QLabel(translate_message(key_status))
         self.key_status_label.setObjectName("keyStatus")
         self.key_status_label.setWordWrap(True)
         self.change_key_button = QPushButton(self.tr("Change API &key…"))
@@ -118,7 +119,7 @@ class SettingsDialog(QDialog):
 
     def set_key_status(self, status: str) -> None:
         """Update the API key line, e.g. after the key was changed."""
-        self.key_status_label.setText(status)
+        self.key_status_label.setText(translate_message(status))
 
     def edited_settings(self) -> Settings:
         """A new Settings: the input with this dialog's fields replaced."""

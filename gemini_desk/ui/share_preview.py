@@ -42,11 +42,14 @@ class SharePreview(QWidget):
             frame.preview_rgb, frame.preview_width, frame.preview_height,
             3 * frame.preview_width, QImage.Format.Format_RGB888,
         ).copy()  # fmt: skip
+        # Scaled to device pixels, so the thumbnail stays sharp on HiDPI screens.
+        dpr = self.image.devicePixelRatioF()
         pixmap = QPixmap.fromImage(qimage).scaled(
-            self.image.size(),
+            self.image.size() * dpr,
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
+        pixmap.setDevicePixelRatio(dpr)
         self.image.setPixmap(pixmap)
         sent = time.strftime("%H:%M:%S", time.localtime(frame.sent_at))
         kb = len(frame.jpeg) / 1024

@@ -4,7 +4,7 @@
 <context>
     <name>ApiKeyDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+46"/>
+        <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+48"/>
         <source>Gemini API key</source>
         <translation>Gemini API 密钥</translation>
     </message>
@@ -340,7 +340,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+106"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+107"/>
         <source>Gemini Desk</source>
         <translation>Gemini Desk</translation>
     </message>
@@ -357,12 +357,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+321"/>
+        <location line="+324"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location line="-318"/>
+        <location line="-321"/>
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
@@ -516,7 +516,7 @@
         <translation>断开(&amp;D)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Type a message and press Enter</source>
         <translation>输入消息后按 Enter 发送</translation>
     </message>
@@ -551,7 +551,7 @@
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>About Gemini Desk</source>
         <translation>关于 Gemini Desk</translation>
     </message>
@@ -817,6 +817,26 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>Using the key from the %1 environment variable.</source>
+        <translation>正在使用环境变量 %1 中的密钥。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your key is stored in the system keyring.</source>
+        <translation>您的密钥保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No system keyring is available: the key is kept in memory until you quit. Set GEMINI_API_KEY to avoid typing it again.</source>
+        <translation>没有可用的系统密钥环：密钥只保存在内存中，直到您退出。设置 GEMINI_API_KEY 环境变量即可免去再次输入。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No API key set (demo mode).</source>
+        <translation>尚未设置 API 密钥（演示模式）。</translation>
+    </message>
 </context>
 <context>
     <name>RegionSelector</name>
@@ -897,7 +917,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+52"/>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+53"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>

@@ -57,7 +57,7 @@ def test_second_launch_raises_and_forwards_connect(tmp_path: Path) -> None:
         assert second.returncode == 0, second.stderr
         assert "connecting" in second.stdout
         _wait(lambda: "connecting to https://127.0.0.1" in text(), "the first to connect", first)
-        assert "another gemini-desk is running" in text()
+        assert "gemini-desk is already running" in text()
         assert text().count("listening for commands on") == 1, "the second never served"
 
         third = subprocess.run(

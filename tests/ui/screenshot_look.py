@@ -7,6 +7,7 @@ OUT_PREFIX-settings.png / -shortcuts.png. Run under Xvfb (QT_QPA_PLATFORM=xcb) w
 QT_SCALE_FACTOR=2 for HiDPI.
 """
 
+# ruff: noqa: RUF001  (Chinese sample text uses full-width punctuation)
 from __future__ import annotations
 
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -49,15 +50,27 @@ def test_card() -> QImage:
     return image
 
 
-def build(window: MainWindow) -> None:
+def chinese_turns(now: float) -> list[Turn]:
+    """What a Chinese-speaking user's conversation looks like (the user's own words)."""
+    return [
+        Turn(1, Role.USER, "这张图表说了什么？", now - 30, True),
+        Turn(2, Role.MODEL, "图上有五根彩色条，下方标题是“季度报告”。上面没有数字，"
+             "所以我无法告诉你具体数值。", now - 28, True, latency_ms=412),
+        Turn(3, Role.USER, "谢谢！", now - 12, True, typed=True),
+    ]
+
+
+def build(window: MainWindow, chinese: bool = False) -> None:
     window.set_session_state(SessionState.CONNECTED)
     window.set_model("gemini-2.5-flash-native-audio-preview-09-2025")
     window.set_demo_mode(True)
     window.set_latency(412, 230)
     window.talk_bar.set_state("hands_free")
-    window.talk_bar.set_hint(window.tr("Hands-free: just speak; Gemini answers when you pause."))
+    hint = QCoreApplication.translate(
+        "TalkWiring", "Hands-free: just speak; Gemini answers when you pause. Mute: %1.")
+    window.talk_bar.set_hint(hint.replace("%1", "Ctrl+Alt+M"))
     now = time.time()
-    turns = [
+    turns = chinese_turns(now) if chinese else [
         Turn(1, Role.USER, "What does this chart say?", now - 30, True),
         Turn(2, Role.MODEL, "It shows five colour bars above the title “Quarterly report”. "
              "There are no numbers on it, so I cannot tell you the values.", now - 28, True,
@@ -66,9 +79,10 @@ def build(window: MainWindow) -> None:
     ]
     for turn in turns:
         window.show_turn(turn)
-    window.share_bar.set_sharing("a 640 x 400 region")
+    region = QCoreApplication.translate("ScreenSharing", "a %1 \u00d7 %2 region")
+    window.share_bar.set_sharing(region.replace("%1", "640").replace("%2", "400"))
     window.share_bar.preview.show_frame(make_frame(test_card(), 1024, False, 80))
-    window.show_error(window.tr("Model, voice and instruction apply when you next connect."))
+    window.show_error("Model, voice and instruction apply when you next connect.")
 
 
 def save(widget: QWidget, path: Path) -> None:
@@ -90,7 +104,7 @@ def main() -> int:
     if "--lang" in sys.argv:
         install_translators(app, sys.argv[sys.argv.index("--lang") + 1])
     window = MainWindow(_level, _level)
-    build(window)
+    build(window, "--lang" in sys.argv)
     window.resize(900, 640)
     window.show()
     idle = MainWindow(_level, _level)

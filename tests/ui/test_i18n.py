@@ -110,7 +110,8 @@ def _english(text: str) -> bool:
     text = re.sub(r"<[^>]+>|https?://\S+?(?=['\"<\s]|$)", " ", text)  # markup and links
     for line in text.replace("&", "").splitlines():
         line = re.sub(r"gemini-[\w.-]+|Gemini Desk|Gemini|API|JSON|Markdown|KB|dBFS|p50|p99|"
-                      r"Ctrl\+[\w+]+|Google|Alt\+\w+|Shift|Enter|Esc|PulseAudio|PipeWire", "", line)
+                      r"Ctrl\+[\w+]+|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
+                      r"PulseAudio|PipeWire", "", line)
         if re.search(r"[A-Za-z]{2,}", line) and not _ALLOWED.match(line.strip()):
             return True
     return False
@@ -145,19 +146,25 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
     keys = ("Ctrl+Alt+Space", "Ctrl+Alt+M")
     desk = DesktopWiring(window, lambda: "hands_free", lambda: True, Path(tmp_path),
                          lambda: True, lambda: None, lambda: keys)  # fmt: skip
-    window.set_session_state(SessionState.CONNECTED)
+    # Messages from the Qt-free layers arrive in English (status detail, error banner).
+    window.set_session_state(SessionState.RECONNECTING, "The connection was lost; retrying in 8 s")
     window.set_model("gemini-2.5-flash-native-audio-preview-09-2025")
     window.set_demo_mode(True)
     window.set_latency(412, 230)
     now = time.time()
     window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
     window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
-    window.show_error("", action="settings")
+    window.show_error("The microphone could not be opened: No microphone (input) devices were "
+                      "found. Check that a device is connected and that the sound server (e.g. "
+                      "PulseAudio/PipeWire) is running. You can still type.", action="settings")
     window.share_bar.set_sharing(QCoreApplication.translate("ScreenSharing", "the screen"))
     window.show()
     desk.refresh()
-    settings = SettingsDialog(Settings(), ["USB"], ["USB"], "")
+    settings = SettingsDialog(Settings(), ["USB"], ["USB"],
+                              "Your key is stored in the system keyring.")
     key = ApiKeyDialog(window)
+    key.set_storage_note("No system keyring is available: the key is kept in memory until you "
+                         "quit. Set GEMINI_API_KEY to avoid typing it again.")
     history = HistoryDialog(tmp_path, window)
     shortcuts = desk.open_shortcuts()
     for dialog in (settings, key, history):
@@ -175,3 +182,34 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
         dialog.close()
     desk.stop()
     window.close_now()
+
+
+def test_every_translatable_string_has_a_chinese_translation() -> None:
+    """Re-extract the strings from the code (pyside6-lupdate) and compare with the .ts."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, str(root / "packaging" / "translations.py"), "--check"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    # And the shipped .qm is compiled from this .ts: every entry reads back the same.
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtCore import QTranslator
+
+    folder = root / "resources" / "translations"
+    translator = QTranslator()
+    assert translator.load(str(folder / "gemini_desk_zh_CN.qm"))
+    count = 0
+    for context in ET.parse(folder / "gemini_desk_zh_CN.ts").getroot():
+        name = context.findtext("name")
+        for message in context.findall("message"):
+            source, wanted = message.findtext("source"), message.findtext("translation")
+            got = translator.translate(name, source)
+            assert got == wanted, f"stale .qm ({name}: {source!r}); run packaging/translations.py"
+            count += 1
+    assert count > 250
