@@ -120,6 +120,10 @@ class Transcript:
         with no model turn open the figures wait for the next one.
         """
         turn = self._open.get(Role.MODEL)
+        if turn is None and self.turns and self.turns[-1].role is Role.MODEL:
+            # The answer closed before its first sample played (a stalled device): the
+            # figure is still this answer's, never the next one's.
+            turn = self.turns[-1]
         if turn is None:
             self._pending_latency, self._pending_server = latency_ms, server_ms
             return
@@ -130,6 +134,9 @@ class Transcript:
         """Close whatever is open (turn complete, disconnect, shutdown)."""
         for role in (Role.USER, Role.MODEL):
             self._finish_role(role)
+        # A figure still waiting belongs to an answer that never got a turn; it must not
+        # be pinned on the next one.
+        self._pending_latency = self._pending_server = None
 
     @property
     def finished_turns(self) -> list[Turn]:

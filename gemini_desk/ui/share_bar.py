@@ -53,7 +53,7 @@ class ShareBar(QWidget):
         row.addWidget(self.note, 1, centre)
         row.addWidget(self.preview)
 
-        self.menu = QMenu(self.tr("S&hare"), self)
+        self.menu = QMenu(self.tr("Sh&are"), self)
         self.region_action = self._action(self.tr("Share a &region…"), self.regionRequested,
                                           "Ctrl+Shift+S")  # fmt: skip
         self.screen_action = self._action(self.tr("Share the whole &screen"), self.screenRequested)

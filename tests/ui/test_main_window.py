@@ -116,7 +116,9 @@ def test_menu_actions_emit_signals(window: MainWindow) -> None:
     assert window.connect_action.shortcut().toString() == "Ctrl+Return"
     assert window.mute_action.shortcut().toString() == "Ctrl+M"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Session", "S&hare", "&Help"]
+    assert menus == ["&File", "&Session", "Sh&are", "&Help"]
+    mnemonics = [m[m.index("&") + 1].lower() for m in menus]
+    assert len(set(mnemonics)) == len(mnemonics), "two menus share an Alt key"
 
 
 def test_connect_shortcut(window: MainWindow) -> None:

@@ -118,3 +118,27 @@ def test_finished_flag_closes_a_role_and_non_transcript_events_are_ignored() -> 
     assert finished and finished[0].role is Role.USER
     t.apply(InputTranscript("next"))
     assert len(t.turns) == 2
+
+
+def test_late_latency_never_lands_on_the_next_answer() -> None:
+    t, _, _ = make()
+    t.apply(InputTranscript("q1"))
+    t.apply(OutputTranscript("a1"))
+    t.apply(TurnComplete())
+    t.set_latency(500.0, 16.0)  # the first sample played only after the turn closed
+    assert t.turns[1].latency_ms == 500.0 and t.turns[1].server_ms == 16.0
+    t.apply(InputTranscript("q2"))
+    t.apply(OutputTranscript("a2"))
+    t.apply(TurnComplete())
+    assert t.turns[3].latency_ms is None
+
+
+def test_a_figure_for_an_answer_without_transcription_is_dropped_at_turn_end() -> None:
+    t, _, _ = make()
+    t.apply(InputTranscript("q1"))
+    t.set_latency(300.0)  # audio came, but no transcription ever did
+    t.apply(TurnComplete())
+    t.apply(InputTranscript("q2"))
+    t.apply(OutputTranscript("a2"))
+    t.apply(TurnComplete())
+    assert t.turns[-1].latency_ms is None
