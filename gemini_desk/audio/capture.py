@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sounddevice as sd
 
-from gemini_desk.audio.devices import AudioDeviceError, DeviceInfo, resolve_device
+from gemini_desk.audio.devices import DeviceInfo, open_native_stream
 from gemini_desk.core.level_meter import LevelMeter
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, float32_to_int16
 from gemini_desk.core.ring_buffer import RingBuffer
@@ -132,27 +132,16 @@ class MicCapture:
     def start(self) -> None:
         if self._stream is not None:
             return
-        dev = resolve_device(self._device_spec, "input")
-        rate = int(dev.default_samplerate)
-        self._prepare(rate)
-        try:
-            stream = sd.InputStream(
-                device=dev.index,
-                samplerate=rate,
-                channels=1,
-                dtype="float32",
-                blocksize=rate * self._block_ms // 1000,
-                latency=self._latency,
-                callback=self._callback,
-                finished_callback=self._on_finished,
-            )
-            self._stopping = False
-            stream.start()
-        except (sd.PortAudioError, ValueError) as exc:
-            raise AudioDeviceError(
-                f"Could not open the microphone {dev.name!r} at {rate} Hz: {exc}. "
-                "It may be in use by another program or unplugged."
-            ) from exc
+        self._stopping = False
+        stream, dev, rate = open_native_stream(
+            "input",
+            self._device_spec,
+            self._block_ms,
+            self._latency,
+            self._callback,
+            self._on_finished,
+            self._prepare,
+        )
         self._device = dev
         self._stream = stream
         self.input_latency = float(stream.latency)

@@ -136,3 +136,42 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
     raise DeviceNotFound(
         f"No {what} device is named {spec!r}. Available: {_describe(candidates)}."
     )
+
+
+def open_native_stream(
+    kind: Kind,
+    device_spec: str | int | None,
+    block_ms: int,
+    latency: Any,
+    callback: Any,
+    finished_callback: Any,
+    prepare: Any,
+) -> tuple[Any, DeviceInfo, int]:
+    """Open and start a mono float32 stream at the device's native rate.
+
+    ``prepare(rate)`` runs before the stream exists, so everything the callback uses is
+    allocated before it can be called. Returns ``(stream, device, rate)``.
+    """
+    dev = resolve_device(device_spec, kind)
+    rate = int(dev.default_samplerate)
+    prepare(rate)
+    stream_class = sd.InputStream if kind == "input" else sd.OutputStream
+    what = "microphone" if kind == "input" else "speaker"
+    try:
+        stream = stream_class(
+            device=dev.index,
+            samplerate=rate,
+            channels=1,
+            dtype="float32",
+            blocksize=rate * block_ms // 1000,
+            latency=latency,
+            callback=callback,
+            finished_callback=finished_callback,
+        )
+        stream.start()
+    except (sd.PortAudioError, ValueError) as exc:
+        raise AudioDeviceError(
+            f"Could not open the {what} {dev.name!r} at {rate} Hz: {exc}. "
+            "It may be in use by another program or unplugged."
+        ) from exc
+    return stream, dev, rate

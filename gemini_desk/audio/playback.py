@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import sounddevice as sd
 
-from gemini_desk.audio.devices import AudioDeviceError, DeviceInfo, resolve_device
+from gemini_desk.audio.devices import DeviceInfo, open_native_stream
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.jitter import JitterConfig, JitterPolicy, JitterState
 from gemini_desk.core.level_meter import LevelMeter
@@ -151,27 +151,16 @@ class SpeakerPlayback:
     def start(self) -> None:
         if self._stream is not None:
             return
-        dev = resolve_device(self._device_spec, "output")
-        rate = int(dev.default_samplerate)
-        self._prepare(rate)
-        try:
-            stream = sd.OutputStream(
-                device=dev.index,
-                samplerate=rate,
-                channels=1,
-                dtype="float32",
-                blocksize=rate * self._block_ms // 1000,
-                latency=self._latency,
-                callback=self._callback,
-                finished_callback=self._on_finished,
-            )
-            self._stopping = False
-            stream.start()
-        except (sd.PortAudioError, ValueError) as exc:
-            raise AudioDeviceError(
-                f"Could not open the speaker {dev.name!r} at {rate} Hz: {exc}. "
-                "It may be in use by another program or unplugged."
-            ) from exc
+        self._stopping = False
+        stream, dev, rate = open_native_stream(
+            "output",
+            self._device_spec,
+            self._block_ms,
+            self._latency,
+            self._callback,
+            self._on_finished,
+            self._prepare,
+        )
         self._device = dev
         self._stream = stream
         self.output_latency = float(stream.latency)
