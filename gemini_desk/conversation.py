@@ -312,7 +312,8 @@ class Conversation:
         self.talk.model_answering(True)
         if not self._answering:
             self._answering = True
-            ends = [t for t in (self._last_speech, self._last_typed) if t is not None]
+            marks = (self._last_speech, self._last_typed, self.talk.last_activity_end)
+            ends = [t for t in marks if t is not None]
             if ends:
                 self.latency.user_turn_ended(at=max(ends))
                 self.latency.model_audio_received()

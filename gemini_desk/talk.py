@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -68,6 +69,8 @@ class TalkController:
         self.answering = False
         self.activities_started = 0
         self.activities_ended: list[EndReason] = []
+        # When the last push-to-talk turn ended: the user's turn ends there, for latency.
+        self.last_activity_end: float | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._mic_flowing = False
         self.on_change: Callable[[], None] | None = None
@@ -178,6 +181,7 @@ class TalkController:
             self.preroll.clear()
             if sender is not None:
                 sender.send_activity_end()
+            self.last_activity_end = time.monotonic()
             log.info("push-to-talk: activity ended (%s)", out.end.value)
             notice = _NOTICES.get(out.end)
             if notice is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import numpy as np
@@ -100,9 +101,17 @@ def test_key_down_sends_activity_with_preroll_and_the_answer_follows_release(
         await feed(rig, speech[before_key:])
         await asyncio.sleep(0.3)
         assert not session.turns and not rig.speaker.fed, "no answer before activityEnd"
+        released = time.monotonic()
         rig.conv.talk.release(KeySource.GLOBAL)
         await rig.until(lambda: len(rig.saved_turns()) >= 2)
         await rig.conv.shutdown()
+        # In push-to-talk the user's turn ends when the key goes up, not at the last
+        # loud chunk: the response latency is counted from the release.
+        played = rig.speaker.last_first_sample_time
+        assert played is not None
+        latency = rig.saved_turns()[1]["latency_ms"]
+        assert isinstance(latency, float)
+        assert abs(latency - (played - released) * 1000) < 20
         assert [(a.kind, a.source) for a in session.activity] == [
             ("start", "client"),
             ("end", "client"),
