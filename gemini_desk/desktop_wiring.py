@@ -172,10 +172,13 @@ class DesktopWiring(QObject):
         rows = collect_shortcuts(self.window, self.global_shortcuts())
         dialog = ShortcutsDialog(rows, self.window)
         dialog.finished.connect(dialog.deleteLater)
-        dialog.destroyed.connect(lambda: setattr(self, "shortcuts_dialog", None))
+        dialog.destroyed.connect(self._on_shortcuts_destroyed)  # a slot: gone with self
         self.shortcuts_dialog = dialog
         dialog.show()
         return dialog
+
+    def _on_shortcuts_destroyed(self) -> None:
+        self.shortcuts_dialog = None
 
     def global_shortcuts(self) -> list[tuple[str, str]]:
         if self._global_keys is None:

@@ -76,7 +76,8 @@ class MainWindow(QMainWindow):
 
     Closing the window does not close it: ``closeEvent`` emits ``quitRequested`` and
     ignores the event, so the app can shut down in order (stop audio, leave the
-    session) before it calls :meth:`close_now` or quits Qt.
+    session) before it calls :meth:`close_now` or quits Qt. When the app sets
+    :attr:`close_to_tray` (a tray icon exists), closing hides the window instead.
     """
 
     connectRequested = Signal()

@@ -67,10 +67,10 @@ def _catalogue() -> list[tuple[str, str]]:
         translate("Messages", "There is no default %1 device. Choose one of: %2."),
         translate("Messages", "There is no %1 device with index %2. Available: %3."),
         translate("Messages", "No %1 device is named %2. Available: %3."),
-        translate("Messages", "Could not open the microphone %1 at %2 Hz: %3. It may be in "
-                  "use by another program or unplugged."),
-        translate("Messages", "Could not open the speaker %1 at %2 Hz: %3. It may be in use "
-                  "by another program or unplugged."),
+        translate("Messages", "Could not open the %1 %2 at %3 Hz: %4. It may be in use by "
+                  "another program or unplugged."),
+        translate("Messages", "microphone"),
+        translate("Messages", "speaker"),
         translate("Messages", "The microphone %1 stopped working (unplugged or taken by "
                   "another program)."),
         translate("Messages", "The speaker %1 stopped working (unplugged or taken by another "
@@ -124,9 +124,12 @@ def _catalogue() -> list[tuple[str, str]]:
 TEMPLATES: tuple[str, ...] = tuple(english for english, _ in _catalogue())
 
 
-@functools.cache
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
-    """(regex of the English template, its translation), most specific first."""
+@functools.lru_cache(maxsize=4)
+def _patterns(language_probe: str) -> list[tuple[re.Pattern[str], str]]:
+    """(regex of the English template, its translation), most specific first.
+
+    ``language_probe`` is one entry as translated now: the cache is per language.
+    """
     out = []
     for english, translated in _catalogue():
         parts = re.split(r"(%\d)", english)
@@ -141,7 +144,8 @@ def translate_message(text: str) -> str:
     """``text`` in the UI language, if it is (or is built from) a catalogued message."""
     if not text:
         return text
-    for pattern, translated in _patterns():
+    probe = QCoreApplication.translate("Messages", "unknown error")
+    for pattern, translated in _patterns(probe):
         found = pattern.match(text)
         if found is None:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,8 +25,10 @@ __all__ = ["ShortcutsDialog", "collect_shortcuts", "plain"]
 
 
 def plain(text: str) -> str:
-    """Menu text without mnemonics and trailing dots: ``"&Settings…"`` -> ``"Settings"``."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(".…: ").strip()
+    """Menu text without mnemonics and trailing dots: ``"&Settings…"`` -> ``"Settings"``
+    (and ``"设置(&S)…"`` -> ``"设置"``: CJK translations put the letter in brackets)."""
+    text = re.sub(r"\s*[(\uff08]&\w[)\uff09]", "", text)
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(".…: \uff1a").strip()
 
 
 def _mnemonic(text: str) -> str | None:

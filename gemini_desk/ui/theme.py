@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QWidget
@@ -56,6 +57,8 @@ class _Follower(QObject):
         widget.installEventFilter(self)
 
     def apply(self) -> None:
+        if not shiboken6.isValid(self._widget):  # being destroyed
+            return
         key = _palette_key()
         if key == self._key:
             return
@@ -68,7 +71,8 @@ class _Follower(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kinds = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
-        if event.type() in kinds and not self._pending and _palette_key() != self._key:
+        if (event.type() in kinds and not self._pending and shiboken6.isValid(self._widget)
+                and _palette_key() != self._key):  # fmt: skip
             # Not inside the palette event itself: re-styling there re-enters Qt's
             # palette propagation (and aborts). Right after it is safe.
             self._pending = True

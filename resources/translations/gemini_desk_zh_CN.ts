@@ -84,7 +84,7 @@
     <message>
         <location line="+0"/>
         <source>Enter</source>
-        <translation>Enter</translation>
+        <translation>回车</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -704,16 +704,21 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+1"/>
-        <source>Could not open the microphone %1 at %2 Hz: %3. It may be in use by another program or unplugged.</source>
-        <translation>无法以 %2 Hz 打开麦克风 %1：%3。它可能正被其他程序占用，或已被拔出。</translation>
+        <source>Could not open the %1 %2 at %3 Hz: %4. It may be in use by another program or unplugged.</source>
+        <translation>无法以 %3 Hz 打开%1 %2：%4。它可能正被其他程序占用，或已被拔出。</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Could not open the speaker %1 at %2 Hz: %3. It may be in use by another program or unplugged.</source>
-        <translation>无法以 %2 Hz 打开扬声器 %1：%3。它可能正被其他程序占用，或已被拔出。</translation>
+        <source>microphone</source>
+        <translation>麦克风</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>speaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The microphone %1 stopped working (unplugged or taken by another program).</source>
         <translation>麦克风 %1 已停止工作（已被拔出或被其他程序占用）。</translation>
     </message>
@@ -814,11 +819,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+3"/>
+        <location line="+33"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-31"/>
         <source>Using the key from the %1 environment variable.</source>
         <translation>正在使用环境变量 %1 中的密钥。</translation>
     </message>
@@ -1002,8 +1008,8 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+14"/>
-        <source>S&amp;hare</source>
-        <translation>共享(&amp;H)</translation>
+        <source>Sh&amp;are</source>
+        <translation>共享(&amp;A)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1049,7 +1055,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SharePreview</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_preview.py" line="+54"/>
+        <location filename="../../gemini_desk/ui/share_preview.py" line="+57"/>
         <source>Sent %1 × %2 · %3 KB · %4</source>
         <translation>已发送 %1 × %2 · %3 KB · %4</translation>
     </message>
@@ -1067,7 +1073,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/shortcuts_dialog.py" line="+94"/>
+        <location filename="../../gemini_desk/ui/shortcuts_dialog.py" line="+98"/>
         <location line="+4"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
@@ -1237,7 +1243,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkWiring</name>
     <message>
-        <location filename="../../gemini_desk/talk_wiring.py" line="+189"/>
+        <location filename="../../gemini_desk/talk_wiring.py" line="+190"/>
         <source>The talk key only works in other apps with Accessibility permission. </source>
         <translation>只有获得“辅助功能”权限后，说话键才能在其他应用中使用。</translation>
     </message>
@@ -1247,7 +1253,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>免提：直接说话即可，您停顿时 Gemini 就会回答。静音：%1。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Mute: %1.</source>
         <translation>静音：%1。</translation>
     </message>

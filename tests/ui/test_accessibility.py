@@ -77,9 +77,14 @@ def windows(qapp: QApplication, tmp_path: Path):  # noqa: F811
         dialog.show()
     process_events(20)
     yield window, dialogs
+    # Delete the windows here, not whenever the garbage collector gets to them.
     for dialog in dialogs:
         dialog.close()
+        dialog.deleteLater()
+    desk.stop()
     window.close_now()
+    window.deleteLater()
+    process_events()
 
 
 def test_every_control_has_a_spoken_name(windows) -> None:

@@ -180,8 +180,11 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
     assert "文件" in window.menuBar().actions()[0].text()
     for dialog in (settings, key, history, shortcuts):
         dialog.close()
+        dialog.deleteLater()
     desk.stop()
     window.close_now()
+    window.deleteLater()
+    process_events()
 
 
 def test_every_translatable_string_has_a_chinese_translation() -> None:

@@ -27,12 +27,12 @@ def _centre(widget: QWidget, dx: int = 0, dy: int = 0) -> QColor:
 
 @pytest.fixture
 def palettes(qapp: QApplication) -> Iterator[tuple[QPalette, QPalette]]:  # noqa: F811
+    # The offscreen platform's style is Fusion, which draws with the palette (as the
+    # desktops' own styles do). The style itself is never swapped here: other tests'
+    # widgets may still exist, and replacing the style under them is not safe.
     light = QPalette(qapp.palette())
-    style = qapp.style().name()
-    qapp.setStyle("Fusion")
     yield light, dark_palette()
     qapp.setPalette(light)
-    qapp.setStyle(style)
     process_events()
 
 
@@ -84,3 +84,5 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes) -> None:  #
     assert _centre(talk).lightness() > 150
     assert _centre(model, dx=4).lightness() > 150
     window.close_now()
+    window.deleteLater()
+    process_events()

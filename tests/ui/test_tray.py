@@ -110,6 +110,7 @@ def wired(qapp, tmp_path: Path):  # noqa: F811
     desk.stop()
     window.close_now()
     window.deleteLater()
+    process_events()
 
 
 def test_tray_actions_drive_the_window(wired) -> None:
@@ -234,3 +235,10 @@ def test_clicking_the_icon_toggles_the_window(wired) -> None:
     desk.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Context)
     assert window.isVisible(), "the context menu does not toggle"
     assert window.windowState() & Qt.WindowState.WindowMinimized == Qt.WindowState.WindowNoState
+
+
+def test_plain_menu_text() -> None:
+    assert plain("&Settings…") == "Settings"
+    assert plain("Rock && Roll") == "Rock & Roll"
+    assert plain("\u8bbe\u7f6e(&S)\u2026") == "\u8bbe\u7f6e"  # CJK: the letter in brackets
+    assert plain("\u8bf4\u8bdd(&T)\uff1a") == "\u8bf4\u8bdd"
