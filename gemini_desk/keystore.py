@@ -46,6 +46,8 @@ class KeyStore:
                 return StoredKey(value, var)
         if self._memory:
             return StoredKey(self._memory, "memory")
+        if not _keyring_available():
+            return None
         try:
             value = keyring.get_password(SERVICE, ACCOUNT)
         except (NoKeyringError, KeyringError, RuntimeError) as exc:
@@ -57,6 +59,11 @@ class KeyStore:
     def set(self, key: str) -> str:
         """Keep ``key``; returns where it went ("keyring" or "memory")."""
         key = key.strip()
+        if not _keyring_available():
+            log.warning("no secure keyring; the key is kept in memory only")
+            self._keyring_ok = False
+            self._memory = key
+            return "memory"
         try:
             keyring.set_password(SERVICE, ACCOUNT, key)
         except (NoKeyringError, KeyringError, RuntimeError) as exc:
@@ -85,9 +92,19 @@ class KeyStore:
         )
 
 
+# Backends that write the secret to a file in plain text (or behind a password the app
+# would have to ask for): the API key must never land there.
+_INSECURE_MODULES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
+
+
 def _keyring_available() -> bool:
+    """True when the keyring is a real OS secret store."""
     try:
         backend = keyring.get_keyring()
     except Exception:
         return False
-    return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
+    backends = getattr(backend, "backends", None) or [backend]  # a ChainerBackend
+    secure = [
+        b for b in backends if not type(b).__module__.startswith(_INSECURE_MODULES)
+    ]
+    return bool(secure) and getattr(backend, "priority", 0) > 0 and len(secure) == len(backends)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from gemini_desk.cli import build_parser
@@ -22,16 +23,50 @@ def no_keyring():
     keyring.set_keyring(old)
 
 
+class MemoryKeyring(KeyringBackend):
+    """Stands in for an OS keyring service (Secret Service, Keychain, Credential Locker)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
 @pytest.fixture
-def file_keyring(tmp_path: Path):
+def file_keyring():
+    ring = MemoryKeyring()
+    old = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(old)
+
+
+def test_a_plain_text_keyring_never_gets_the_key(tmp_path: Path) -> None:
     from keyrings.alt.file import PlaintextKeyring
 
     ring = PlaintextKeyring()
     ring.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
     old = keyring.get_keyring()
     keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(old)
+    try:
+        store = KeyStore(env={})
+        assert store.set("secret-plain") == "memory"
+        assert not (tmp_path / "keyring.cfg").exists()
+        assert "memory" in store.where()
+        got = store.get()
+        assert got is not None and got.source == "memory"
+    finally:
+        keyring.set_keyring(old)
 
 
 def test_env_overrides_keyring(file_keyring: object) -> None:
