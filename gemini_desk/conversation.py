@@ -25,6 +25,7 @@ from gemini_desk.core.events import (
     TurnComplete,
 )
 from gemini_desk.core.latency import LatencyTracker
+from gemini_desk.core.level_meter import FLOOR_DB, to_db
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
@@ -77,9 +78,8 @@ def chunk_dbfs(pcm16: bytes) -> float:
     """RMS level of an int16 chunk in dBFS (floor -90)."""
     samples = np.frombuffer(pcm16, dtype="<i2").astype(np.float32)
     if samples.size == 0:
-        return -90.0
-    rms = float(np.sqrt(np.mean(samples * samples))) / 32768.0
-    return max(-90.0, 20.0 * np.log10(rms)) if rms > 0 else -90.0
+        return FLOOR_DB
+    return to_db(float(np.sqrt(np.mean(samples * samples))) / 32768.0)
 
 
 class Conversation:
