@@ -13,20 +13,12 @@ import soxr
 
 from gemini_desk.sim import SimConfig, SimThread
 from tests.e2e.conftest import RunningApp
+from tests.support.signals import correlation
 from tests.support.sim_fixtures import espeak_pcm16k
 
 pytestmark = pytest.mark.e2e
 
 UTTERANCE = "Hello Gemini, what is on my screen today?"
-
-
-def correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Peak normalized cross-correlation at any lag."""
-    a = a.astype(np.float64) - a.mean()
-    b = b.astype(np.float64) - b.mean()
-    n = len(a) + len(b)
-    xc = np.fft.irfft(np.fft.rfft(a, n) * np.conj(np.fft.rfft(b, n)), n)
-    return float(np.max(np.abs(xc)) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12))
 
 
 def active_part(x: np.ndarray, rate: int, threshold: float = 0.01) -> np.ndarray:

@@ -26,6 +26,7 @@ from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.session import LiveSession
 from gemini_desk.sim import SimThread
+from tests.support.signals import correlation
 from tests.support.sim_fixtures import espeak_pcm16k, sim
 
 __all__ = ["sim"]
@@ -72,16 +73,6 @@ class Harness:
         for i in range(0, len(padded) - CHUNK + 1, CHUNK):
             self.session.send_audio(padded[i : i + CHUNK].tobytes())
             await asyncio.sleep(max(0.0, start + (i + CHUNK) / 16000 - time.monotonic()))
-
-
-def correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Peak normalized cross-correlation of two signals (any lag)."""
-    a = a.astype(np.float64) - a.mean()
-    b = b.astype(np.float64) - b.mean()
-    n = len(a) + len(b)
-    fa, fb = np.fft.rfft(a, n), np.fft.rfft(b, n)
-    xc = np.fft.irfft(fa * np.conj(fb), n)
-    return float(np.max(np.abs(xc)) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12))
 
 
 def run(coro) -> None:  # type: ignore[no-untyped-def]
