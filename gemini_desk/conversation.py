@@ -15,6 +15,7 @@ import numpy as np
 from gemini_desk.core.context import recent_context
 from gemini_desk.core.events import (
     ErrorKind,
+    GenerationComplete,
     Interrupted,
     LiveEvent,
     ModelAudio,
@@ -281,6 +282,11 @@ class Conversation:
                 self.speaker.clear()
             self._answering = False
             self.talk.model_answering(False)
+        elif isinstance(event, GenerationComplete):
+            # All of the answer's audio is here (turnComplete follows only after its
+            # real-time length): running dry from now on is its end, not an underrun.
+            if self.speaker is not None:
+                self.speaker.end_turn()
         elif isinstance(event, TurnComplete):
             if self.speaker is not None:
                 self.speaker.end_turn()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import sounddevice as sd
@@ -14,7 +17,10 @@ __all__ = [
     "list_devices",
     "list_input_devices",
     "list_output_devices",
+    "open_stream",
+    "resampled_by_sound_server",
     "resolve_device",
+    "stream_rate",
 ]
 
 Kind = Literal["input", "output"]
@@ -138,22 +144,63 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
     )
 
 
-def open_native_stream(
+# ALSA devices that are a sound server's (libasound2-plugins / pipewire-alsa): they take
+# any rate and the server converts it to the hardware's in its own process, once.
+_SERVER_PCMS = ("pulse", "pipewire")
+
+
+def sound_server_running(env: Mapping[str, str] | None = None) -> bool:
+    """True when a PulseAudio or PipeWire server is reachable for this user."""
+    env = os.environ if env is None else env
+    if env.get("PULSE_SERVER"):
+        return True
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if not runtime:
+        return False
+    return any((Path(runtime) / sock).exists() for sock in ("pulse/native", "pipewire-0"))
+
+
+def resampled_by_sound_server(dev: DeviceInfo, env: Mapping[str, str] | None = None) -> bool:
+    """True when ``dev`` feeds a sound server that converts any sample rate itself.
+
+    That is ALSA's ``pulse`` and ``pipewire`` PCMs, and ALSA's ``default`` while such a
+    server runs (the plugins' config points ``default`` at it then). Opening those at
+    the Live API's own rates means one conversion, in the server, instead of ours plus
+    the server's (their "native" 44.1 kHz is only PortAudio's guess, not the hardware's).
+    """
+    if dev.hostapi != "ALSA":
+        return False
+    name = dev.name.casefold()
+    if name in _SERVER_PCMS:
+        return True
+    return name == "default" and sound_server_running(env)
+
+
+def stream_rate(dev: DeviceInfo, wanted: int | None, env: Mapping[str, str] | None = None) -> int:
+    """The rate to open ``dev`` at: ``wanted`` when a sound server converts it for free,
+    otherwise the device's native rate (and the caller resamples)."""
+    if wanted is not None and resampled_by_sound_server(dev, env):
+        return int(wanted)
+    return int(dev.default_samplerate)
+
+
+def open_stream(
     kind: Kind,
     device_spec: str | int | None,
-    block_ms: int,
+    block_ms: float,
     latency: Any,
     callback: Any,
     finished_callback: Any,
     prepare: Any,
+    wanted_rate: int | None = None,
 ) -> tuple[Any, DeviceInfo, int]:
-    """Open and start a mono float32 stream at the device's native rate.
+    """Open and start a mono float32 stream at ``stream_rate(device, wanted_rate)``.
 
     ``prepare(rate)`` runs before the stream exists, so everything the callback uses is
     allocated before it can be called. Returns ``(stream, device, rate)``.
     """
     dev = resolve_device(device_spec, kind)
-    rate = int(dev.default_samplerate)
+    rate = stream_rate(dev, wanted_rate)
     prepare(rate)
     stream_class = sd.InputStream if kind == "input" else sd.OutputStream
     what = "microphone" if kind == "input" else "speaker"
@@ -163,7 +210,7 @@ def open_native_stream(
             samplerate=rate,
             channels=1,
             dtype="float32",
-            blocksize=rate * block_ms // 1000,
+            blocksize=round(rate * block_ms / 1000),
             latency=latency,
             callback=callback,
             finished_callback=finished_callback,

@@ -135,14 +135,16 @@ def test_unknown_device_gives_a_plain_message(pulse: PulseServer) -> None:
 # -- capture ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("server_resampling", [True, False], ids=["server-rate", "native-rate"])
 def test_speech_into_the_mic_arrives_as_16k_int16_20ms_chunks(
-    pulse: PulseServer, speech: tuple[np.ndarray, int, Path]
+    pulse: PulseServer, speech: tuple[np.ndarray, int, Path], server_resampling: bool
 ) -> None:
     samples, rate, path = speech
     chunks: list[bytes] = []
 
     async def main() -> MicCapture:
-        mic = MicCapture(asyncio.get_running_loop(), chunks.append, device=DEVICE)
+        mic = MicCapture(asyncio.get_running_loop(), chunks.append, device=DEVICE,
+                         server_resampling=server_resampling)
         mic.start()
         try:
             await _flowing(mic)
@@ -154,7 +156,10 @@ def test_speech_into_the_mic_arrives_as_16k_int16_20ms_chunks(
         return mic
 
     mic = asyncio.run(main())
-    assert mic.samplerate > 0 and mic.device_name == DEVICE
+    # PulseAudio converts to 16 kHz itself; otherwise the stream runs at the device's
+    # own rate and MicCapture resamples.
+    assert mic.samplerate == (16000 if server_resampling else 44100)
+    assert mic.device_name == DEVICE
     assert chunks and all(len(c) == 640 for c in chunks)
     captured = np.frombuffer(b"".join(chunks), dtype="<i2").astype(np.float32) / 32768.0
     reference = soxr.resample(samples, rate, 16000)
@@ -217,8 +222,9 @@ def test_muted_mic_forwards_nothing_and_meters_the_floor(
 # -- playback --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("server_resampling", [True, False], ids=["server-rate", "native-rate"])
 def test_fed_24k_speech_reaches_the_speaker(
-    pulse: PulseServer, speech: tuple[np.ndarray, int, Path]
+    pulse: PulseServer, speech: tuple[np.ndarray, int, Path], server_resampling: bool
 ) -> None:
     samples, rate, _ = speech
     signal = soxr.resample(samples, rate, 24000).astype(np.float32)
@@ -226,8 +232,9 @@ def test_fed_24k_speech_reaches_the_speaker(
     rec = pulse.start_recording(rate=24000)
 
     async def main() -> SpeakerPlayback:
-        pb = SpeakerPlayback(device=DEVICE)
+        pb = SpeakerPlayback(device=DEVICE, server_resampling=server_resampling)
         pb.start()
+        assert pb.samplerate == (24000 if server_resampling else 44100)
         try:
             await _flowing(pb)
             step = 24000 * 2 * 40 // 1000  # 40 ms chunks, sent in a burst like the service

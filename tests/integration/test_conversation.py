@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from gemini_desk.conversation import Conversation
-from gemini_desk.core.events import SessionState
+from gemini_desk.core.events import LiveEvent, SessionState, TurnComplete
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Turn
 from gemini_desk.live.config import Endpoint
@@ -72,6 +72,7 @@ class FakeSpeaker:
         self.clears = 0
         self.turn_ends = 0
         self.last_first_sample_time: float | None = None
+        self.end_times: list[float] = []
 
     def start(self) -> None:
         pass
@@ -89,6 +90,7 @@ class FakeSpeaker:
 
     def end_turn(self) -> None:
         self.turn_ends += 1
+        self.end_times.append(time.monotonic())
 
 
 class Rig:
@@ -143,12 +145,42 @@ def test_spoken_turn_is_played_saved_and_timed(sim: SimThread, tmp_path: Path) -
     run(main())
     turns = rig.saved_turns()
     assert [t["role"] for t in turns] == ["user", "model"]
-    assert rig.speaker.fed and rig.speaker.turn_ends == 1
+    assert rig.speaker.fed and rig.speaker.turn_ends >= 1
     assert rig.view.latencies and rig.view.latencies[0] is not None
     assert 0 < rig.view.latencies[0] < 10_000
     assert turns[1]["latency_ms"] == rig.view.latencies[0]
     assert rig.view.states[-1] is SessionState.DISCONNECTED
     assert not rig.mics[-1].running, "streams stop when the conversation ends"
+
+
+def test_answer_audio_ends_at_generation_complete(sim: SimThread, tmp_path: Path) -> None:
+    """The service sends generationComplete once all of an answer's audio is out and
+    turnComplete only after the answer's real-time length: the speaker must learn the
+    audio is complete at the first, or playing out a short answer before turnComplete
+    counts as an underrun and the jitter buffer waits longer before every later answer."""
+    rig = Rig(sim, tmp_path)
+    turn_complete_times: list[float] = []
+    apply = rig.conv.transcript.apply
+
+    def spy(event: LiveEvent) -> None:  # every live event reaches the transcript
+        if isinstance(event, TurnComplete):
+            turn_complete_times.append(time.monotonic())
+        apply(event)
+
+    rig.conv.transcript.apply = spy  # type: ignore[method-assign]
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        await rig.speak(espeak_pcm16k("what time is it"))
+        await rig.until(lambda: len(rig.saved_turns()) >= 2)
+        await rig.conv.shutdown()
+
+    run(main())
+    assert rig.speaker.fed and turn_complete_times and rig.speaker.end_times
+    # The echoed answer is ~1 s of audio sent at twice real time: generationComplete
+    # comes about half a second before turnComplete.
+    assert rig.speaker.end_times[0] < turn_complete_times[0] - 0.2
 
 
 class SlowSpeaker(FakeSpeaker):

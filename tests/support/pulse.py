@@ -130,6 +130,7 @@ class PulseServer:
         self.runtime_dir = runtime_dir
         self.env = env
         self.device = PORTAUDIO_DEVICE
+        self.pid: int | None = None  # the pulseaudio process (benchmarks count its CPU)
         self._seq = 0
 
     def _tmp(self, suffix: str) -> Path:
@@ -261,6 +262,7 @@ def pulse_server() -> Iterator[PulseServer]:
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     server = PulseServer(runtime, env)
+    server.pid = proc.pid
     try:
         deadline = time.monotonic() + 15
         while True:
