@@ -5,8 +5,9 @@ libasound2-plugins; ``scripts/setup-env`` installs them)::
 
     python -m bench.audio_latency    # ~6 minutes; --answer-seconds 20 --cpu-rounds 2 is quicker
 
-Both engines talk to the local Live server (gemini_desk.sim) through the real google-genai
-SDK, and to a private PulseAudio server with virtual devices (tests/support/pulse.py).
+Both engines talk to the local Live server (gemini_desk.sim, in a process of its own as
+a real server would be: bench/sim_process.py) through the real google-genai SDK, and to a
+private PulseAudio server with virtual devices (tests/support/pulse.py).
 The baseline follows the quickstart's documented parameters: 1024-frame (64 ms) blocking
 reads at 16 kHz in a thread, an unbounded queue of received chunks, whole chunks written
 with blocking writes, both streams at the device's default low latency (what PyAudio asks
@@ -24,8 +25,8 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
    heard); the barge-in lands at a random point of the sim's 40 ms chunks (the same
    points for both engines), since a fixed delay after the answer starts would lock it
    to one phase of the baseline's chunk writes;
-4. CPU seconds per minute of full-duplex streaming: this process minus the sim thread
-   (the benchmark's own reference tap is detached first, so it is not counted), and the
+4. CPU seconds per minute of full-duplex streaming: this process (the benchmark's own
+   reference tap is detached first, so it is not counted), and the
    same plus the PulseAudio server's CPU (whoever converts sample rates pays for it:
    both engines open 16/24 kHz streams on the sound server's device, which converts).
    Measured in alternating segments (gemini-desk, baseline, baseline, gemini-desk, ...,
@@ -68,12 +69,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.sim_process import SimProcess
 from gemini_desk.audio.capture import SEND_RATE, MicCapture
 from gemini_desk.audio.playback import RECEIVE_RATE, SpeakerPlayback
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import INPUT_MIME, Endpoint, build_connect_config, make_client
-from gemini_desk.sim import SimConfig, SimThread
 from tests.support.pulse import PulseServer, pulse_server
 
 DEVICE = "pulse"
@@ -89,17 +90,6 @@ def tone(seconds: float, rate: int = RECEIVE_RATE, amp: float = 0.3) -> np.ndarr
 
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
-
-
-def thread_cpu(native_id: int | None) -> float:
-    """CPU seconds of one thread of this process (Linux /proc), 0 if unknown."""
-    if native_id is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/self/task/{native_id}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def threads_cpu() -> dict[tuple[int, str], float]:
@@ -415,7 +405,7 @@ class BaselineEngine(Engine):
 class Driver:
     """One connection to the sim for one engine; runs the scenarios."""
 
-    def __init__(self, engine: Engine, sim: SimThread, pulse: PulseServer) -> None:
+    def __init__(self, engine: Engine, sim: SimProcess, pulse: PulseServer) -> None:
         self.engine = engine
         self.sim = sim
         self.pulse = pulse
@@ -554,8 +544,7 @@ class Driver:
         sim = self.sim
         rec = self.pulse.start_recording(rate=RECEIVE_RATE)
         under0, flows0 = self.engine.underruns(), self.engine.device_underflows()
-        sim_tid = getattr(sim._thread, "native_id", None)
-        cpu0, sim0 = process_cpu(), thread_cpu(sim_tid)
+        cpu0 = process_cpu()
         per0 = threads_cpu()
         sim.set_pacing("normal" if bursty else "slow")
         stop = threading.Event()
@@ -580,14 +569,13 @@ class Driver:
             if bursty:
                 pacer.join()
             sim.set_pacing("normal")
-            cpu = process_cpu() - cpu0 - (thread_cpu(sim_tid) - sim0)
+            cpu = process_cpu() - cpu0
             if os.environ.get("BENCH_THREADS"):
                 per1 = threads_cpu()
                 for key in sorted(per1, key=lambda k: -(per1[k] - per0.get(k, 0.0))):
                     d = per1[key] - per0.get(key, 0.0)
                     if d > 0:
-                        print(f"  thread {key[1]:16s} {key[0]:7d} {d:6.2f} s"
-                              f"{'  (sim)' if key[0] == sim_tid else ''}", file=sys.stderr)
+                        print(f"  thread {key[1]:16s} {key[0]:7d} {d:6.2f} s", file=sys.stderr)
             recorded = rec.stop()
         gaps, gap_s = count_gaps(recorded, RECEIVE_RATE)
         if bursty:
@@ -672,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
 
     names = [args.only] if args.only else ["gemini-desk", "baseline"]
     figures: dict[str, Figures] = {}
-    with pulse_server() as pulse, SimThread(SimConfig()) as sim:
+    with pulse_server() as pulse, SimProcess() as sim:
         for name in names:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             figures[name] = asyncio.run(Driver(make(name), sim, pulse).run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,8 +30,8 @@ _FADE_S = 0.003
 
 
 class SpeakerPlayback:
-    """Plays mono PCM through an output stream: at 24 kHz on a sound server's device (it
-    converts), else at the device's native rate, resampled here.
+    """Plays mono PCM through an output stream at the device's native rate, resampled
+    here (or at 24 kHz on a sound server's device with ``server_resampling=True``).
 
     ``feed()`` / ``end_turn()`` / ``clear()`` are called on the loop thread (the single
     producer). The PortAudio callback is the single consumer: an adaptive jitter policy
@@ -65,7 +66,7 @@ class SpeakerPlayback:
         on_lost: Callable[[str], None] | None = None,
         resample_quality: str = LOW_LATENCY,
         latency: str | float = 0.015,
-        server_resampling: bool = True,
+        server_resampling: bool = False,
     ) -> None:
         self._device_spec = device
         self._block_ms = block_ms
@@ -77,8 +78,10 @@ class SpeakerPlayback:
         self._on_lost = on_lost
         self._quality = resample_quality
         self._latency = latency
-        # On a sound server's device open at the API's rate and let the server convert
-        # (audio.devices.stream_rate); False forces the native rate + our resampler.
+        # True: on a sound server's device open at 24 kHz and let the server convert
+        # (audio.devices.stream_rate). Off by default: with the speaker at 24 kHz the
+        # echo canceller's output lost correlation with the user's speech in the
+        # push-to-talk e2e (0.36 against > 0.5 at the native rate), not yet understood.
         self._server_resampling = server_resampling
         self._stopping = False
         self.output_latency = 0.0  # seconds, as PortAudio reports it for the open stream
@@ -270,9 +273,22 @@ class SpeakerPlayback:
         self._turn_open = False
         self._active = False
         self._starved = False
-        self.jitter = JitterPolicy(rate, self._jitter_config)
+        self.jitter = JitterPolicy(rate, self._start_on_first_chunk(rate))
         self._turns_seen = 0
         self.last_feed_pos = -1
+
+    def _start_on_first_chunk(self, rate: int) -> JitterConfig:
+        """The jitter config with its start threshold lowered by what the resampler to
+        ``rate`` holds back, so a first chunk of ``start_ms`` starts playback by itself."""
+        cfg = self._jitter_config or JitterConfig()
+        if rate == RECEIVE_RATE:
+            return cfg
+        probe = np.zeros(RECEIVE_RATE * int(cfg.start_ms) // 1000, dtype=np.float32)
+        out = StreamResampler(RECEIVE_RATE, rate, self._quality).process(probe)
+        held_ms = cfg.start_ms - out.shape[0] * 1000.0 / rate
+        if held_ms <= 0:
+            return cfg
+        return replace(cfg, start_ms=max(cfg.min_ms, cfg.start_ms - held_ms - 0.5))
 
     def _on_finished(self) -> None:
         # PortAudio thread: the stream ended. Unless stop() asked for it, the device failed.

@@ -213,3 +213,18 @@ def test_callbacks_allocate_nothing_in_steady_state() -> None:
     assert mic.overflows > 0  # the steady state includes the overflow path
     assert after - before < 512, f"grew by {after - before} bytes"
     assert peak - before < block_bytes // 8, f"peak {peak - before} B: a buffer was allocated"
+
+
+@pytest.mark.parametrize("device_rate", [24000, 44100, 48000])
+def test_the_services_first_40ms_chunk_starts_playback_at_once(device_rate: int) -> None:
+    """The jitter buffer's start threshold is one 40 ms chunk as received: the resampler
+    to the device rate holding back a few samples must not make it wait for a second."""
+    pb = SpeakerPlayback()
+    pb._prepare(device_rate)
+    chunk = (0.2 * np.sin(2 * np.pi * 300 * np.arange(960) / 24000)).astype(np.float32)
+    pb.feed(_pcm(chunk), rate=24000)  # the turn stays open: more may follow
+    block = device_rate // 100
+    buf = np.zeros((block, 1), np.float32)
+    pb._callback(buf, block, None, _flags())
+    assert np.abs(buf).max() > 0.05, "the first chunk waited for more audio"
+    assert pb.last_first_sample_time is not None
