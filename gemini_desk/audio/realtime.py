@@ -10,9 +10,10 @@ CALLBACK_SWITCH_INTERVAL_S = 0.001
 """How long a callback thread may wait for the GIL before the holder is asked to let go.
 
 CPython's default is 5 ms: a callback that finds the loop thread busy (parsing a burst of
-server messages, say) then waits up to 5 ms, which a 15 ms output buffer with 5 ms wake-ups
-cannot absorb. Measured in bench/audio_latency.py: with 5 ms blocks and a 10 ms buffer the
-60 s burst test had 51 device underflows at the default and none at 1 ms.
+server messages, say) then waits up to 5 ms, a large share of the slack a small output
+buffer leaves (12 ms with the default 6 ms blocks in 18 ms). Measured in
+bench/audio_latency.py: with 5 ms blocks and a 10 ms buffer the 60 s burst test had 51
+device underflows at the default and none at 1 ms.
 """
 
 
