@@ -45,9 +45,10 @@ def other_app(xvfb: XDisplay) -> Iterator[str]:
         proc.wait(10)
 
 
-def launch_ptt(launch_app, sim: SimThread, home: Path) -> RunningApp:  # type: ignore[no-untyped-def]
+def launch_ptt(launch_app, sim: SimThread, home: Path, headphones: bool = False) -> RunningApp:  # type: ignore[no-untyped-def]
     (home / "config").mkdir(parents=True)
-    (home / "config" / "settings.json").write_text(json.dumps({"talk_mode": "push_to_talk"}))
+    settings = {"talk_mode": "push_to_talk", "headphones": headphones}
+    (home / "config" / "settings.json").write_text(json.dumps(settings))
     app: RunningApp = launch_app(
         "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
         env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)}, home=home,
@@ -144,7 +145,12 @@ def test_ptt_command_and_mute_hotkey(
     sim: SimThread, launch_app, other_app: str, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
 ) -> None:
     speech = espeak_pcm16k(SECOND)
-    app = launch_ptt(launch_app, sim, tmp_path / "home")
+    # "I use headphones": echo cancellation (tested in test_echo_e2e.py) reshapes the
+    # waveform (a clean utterance through it correlates ~0.67 with itself, measured
+    # offline), which put this test's sample-exact onset check (> 0.7) at the mercy of
+    # load: 0.685 once in a full CI run against 0.76-0.81 alone. Here the command path's
+    # pre-roll is what is tested; the hotkey test above keeps echo cancellation on.
+    app = launch_ptt(launch_app, sim, tmp_path / "home", headphones=True)
     session = sim.server.sessions[0]
     focus(app.display, other_app)
 

@@ -123,6 +123,20 @@ class Rig:
             mic.on_chunk(padded[i : i + 320].tobytes())
             await asyncio.sleep(max(0.0, start + (i + 320) / 16000 - time.monotonic()))
 
+    def one_spoken_turn(self, text: str = "what time is it") -> None:
+        """Connect, say ``text``, wait until both turns are saved, shut down."""
+
+        async def main() -> None:
+            self.conv.connect()
+            await self.until(
+                lambda: self.conv.state is SessionState.CONNECTED and bool(self.mics)
+            )
+            await self.speak(espeak_pcm16k(text))
+            await self.until(lambda: len(self.saved_turns()) >= 2)
+            await self.conv.shutdown()
+
+        run(main())
+
     def saved_turns(self) -> list[dict[str, object]]:
         files = sorted(self.dir.glob("*.jsonl"))
         return [json.loads(x) for x in files[-1].read_text().splitlines()] if files else []
@@ -135,14 +149,7 @@ def run(coro) -> None:  # type: ignore[no-untyped-def]
 def test_spoken_turn_is_played_saved_and_timed(sim: SimThread, tmp_path: Path) -> None:
     rig = Rig(sim, tmp_path)
 
-    async def main() -> None:
-        rig.conv.connect()
-        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
-        await rig.speak(espeak_pcm16k("what time is it"))
-        await rig.until(lambda: len(rig.saved_turns()) >= 2)
-        await rig.conv.shutdown()
-
-    run(main())
+    rig.one_spoken_turn()
     turns = rig.saved_turns()
     assert [t["role"] for t in turns] == ["user", "model"]
     assert rig.speaker.fed and rig.speaker.turn_ends >= 1
@@ -169,14 +176,7 @@ def test_answer_audio_ends_at_generation_complete(sim: SimThread, tmp_path: Path
 
     rig.conv.transcript.apply = spy  # type: ignore[method-assign]
 
-    async def main() -> None:
-        rig.conv.connect()
-        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
-        await rig.speak(espeak_pcm16k("what time is it"))
-        await rig.until(lambda: len(rig.saved_turns()) >= 2)
-        await rig.conv.shutdown()
-
-    run(main())
+    rig.one_spoken_turn()
     assert rig.speaker.fed and turn_complete_times and rig.speaker.end_times
     # The echoed answer is ~1 s of audio sent at twice real time: generationComplete
     # comes about half a second before turnComplete.
@@ -201,14 +201,7 @@ def test_latency_splits_server_share_from_local_playback(sim: SimThread, tmp_pat
     rig.speaker = SlowSpeaker(delay=0.25)
     rig.conv._speaker_factory = lambda: rig.speaker
 
-    async def main() -> None:
-        rig.conv.connect()
-        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
-        await rig.speak(espeak_pcm16k("what time is it"))
-        await rig.until(lambda: len(rig.saved_turns()) >= 2)
-        await rig.conv.shutdown()
-
-    run(main())
+    rig.one_spoken_turn()
     assert len(rig.view.latencies) == 1
     total, server = rig.view.latencies[0], rig.view.server_shares[0]
     assert total is not None and server is not None
