@@ -27,8 +27,9 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
    to one phase of the baseline's chunk writes;
 4. CPU seconds per minute of full-duplex streaming: this process (the benchmark's own
    reference tap is detached first, so it is not counted), and the
-   same plus the PulseAudio server's CPU (whoever converts sample rates pays for it:
-   both engines open 16/24 kHz streams on the sound server's device, which converts).
+   same plus the PulseAudio server's CPU (whoever converts sample rates pays for it: both
+   engines' microphones open at 16 kHz on the sound server's device, which converts, as
+   does the baseline's 24 kHz speaker; gemini-desk's speaker resamples in-process).
    Measured in alternating segments (gemini-desk, baseline, baseline, gemini-desk, ...,
    ``--cpu-rounds`` x ``--cpu-seconds``) because this machine's speed drifts by tens of
    per cent over minutes: one long run per engine compared two different moments;
@@ -92,30 +93,31 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
+def _stat_cpu(stat: Path) -> tuple[str, float] | None:
+    """(name, CPU seconds) from a /proc .../stat file, None if it is gone."""
+    try:
+        text = stat.read_text()
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[1].split()
+    seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return text[text.index("(") + 1 : text.rindex(")")], seconds
+
+
 def threads_cpu() -> dict[tuple[int, str], float]:
     """CPU seconds of every thread of this process, keyed by (tid, name)."""
     out: dict[tuple[int, str], float] = {}
     for task in Path("/proc/self/task").iterdir():
-        try:
-            stat = (task / "stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat.rsplit(")", 1)[1].split()
-        out[(int(task.name), name)] = (int(fields[11]) + int(fields[12])) / os.sysconf(
-            "SC_CLK_TCK")
+        got = _stat_cpu(task / "stat")
+        if got is not None:
+            out[(int(task.name), got[0])] = got[1]
     return out
 
 
 def pid_cpu(pid: int | None) -> float:
     """CPU seconds of another process (Linux /proc), 0 if unknown."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    got = None if pid is None else _stat_cpu(Path(f"/proc/{pid}/stat"))
+    return 0.0 if got is None else got[1]
 
 
 def process_cpu() -> float:

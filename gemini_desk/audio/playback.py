@@ -283,8 +283,6 @@ class SpeakerPlayback:
         """The jitter config with its start threshold lowered by what the resampler to
         ``rate`` holds back, so a first chunk of ``start_ms`` starts playback by itself."""
         cfg = self._jitter_config or JitterConfig()
-        if rate == RECEIVE_RATE:
-            return cfg
         probe = np.zeros(RECEIVE_RATE * int(cfg.start_ms) // 1000, dtype=np.float32)
         out = StreamResampler(RECEIVE_RATE, rate, self._quality).process(probe)
         held_ms = cfg.start_ms - out.shape[0] * 1000.0 / rate
