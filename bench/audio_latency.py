@@ -300,10 +300,16 @@ class DeskEngine(Engine):
 
     def measure_interrupt(self, t_int: float) -> float | None:
         st, peaks = self._blocks()
+        # The pulse backend hands its fade by rewriting the queued tail, outside the
+        # blocks it renders: that moment counts as the last non-silent sample handed.
+        handled = self.speaker.last_clear_handled if self.speaker else None
+        fade = (handled - t_int) * 1000 if handled is not None and handled >= t_int else 0.0
+        # Blocks are stamped with (play time - output latency) on the pulse backend and
+        # with the callback's time on PortAudio's; either way, when they were handed.
         after = (st["t"] >= t_int) & (peaks > SILENT)
         if not after.any():
-            return 0.0  # already silent at the first callback after the signal
-        return float(st["t"][after].max() - t_int) * 1000
+            return fade  # already silent at the first block after the signal
+        return max(fade, float(st["t"][after].max() - t_int) * 1000)
 
     def measure_first_chunk(self, t_recv: float, pos: int | None = None) -> float | None:
         played = self.speaker.last_first_sample_time if self.speaker else None

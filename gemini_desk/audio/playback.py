@@ -13,7 +13,16 @@ from typing import Any
 import numpy as np
 import sounddevice as sd
 
-from gemini_desk.audio.devices import DeviceInfo, open_stream
+from gemini_desk.audio.devices import (
+    AudioDeviceError,
+    DeviceInfo,
+    open_stream,
+    resampled_by_sound_server,
+    resolve_device,
+    stream_rate,
+)
+from gemini_desk.audio.pulse_output import PulseError, PulseOutput, libpulse_available
+from gemini_desk.audio.pulse_writer import PulseWriter
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.jitter import JitterConfig, JitterPolicy, JitterState
@@ -69,6 +78,9 @@ class SpeakerPlayback:
         resample_quality: str = LOW_LATENCY,
         latency: str | float = 0.018,
         server_resampling: bool = False,
+        backend: str = "auto",
+        pulse_buffer_ms: float = 60.0,
+        pulse_tick_ms: float = 20.0,
     ) -> None:
         self._device_spec = device
         self._block_ms = block_ms
@@ -85,6 +97,14 @@ class SpeakerPlayback:
         # echo canceller's output lost correlation with the user's speech in the
         # push-to-talk e2e (0.36 against > 0.5 at the native rate), not yet understood.
         self._server_resampling = server_resampling
+        if backend not in ("auto", "portaudio", "pulse"):
+            raise ValueError(f"backend must be 'auto', 'portaudio' or 'pulse', got {backend!r}")
+        self._backend = backend
+        self._pulse_buffer_ms = pulse_buffer_ms
+        self._pulse_tick_ms = pulse_tick_ms
+        self._pulse: PulseOutput | None = None
+        self._writer: PulseWriter | None = None
+        self._tap_lead = 0.0  # added to the reference tap's stamps (PulseWriter sets it)
         self._stopping = False
         self.output_latency = 0.0  # seconds, as PortAudio reports it for the open stream
         self._turn_base = 0  # ring index where the current turn's first sample goes
@@ -120,7 +140,18 @@ class SpeakerPlayback:
 
     @property
     def running(self) -> bool:
-        return self._stream is not None
+        return self._stream is not None or self._writer is not None
+
+    @property
+    def backend(self) -> str:
+        """"pulse" (libpulse, PulseWriter), "portaudio" (callback), "" when stopped."""
+        return "pulse" if self._writer else "portaudio" if self._stream else ""
+
+    @property
+    def last_clear_handled(self) -> float | None:
+        """monotonic() when the last barge-in's fade was handed to the sound server
+        (pulse backend; the PortAudio callback hands it in its next block instead)."""
+        return self._writer.last_clear_handled if self._writer else None
 
     @property
     def is_playing(self) -> bool:
@@ -151,8 +182,9 @@ class SpeakerPlayback:
         ring = self._ring
         return {
             "device": self.device_name,
+            "backend": self.backend,
             "rate": self._samplerate,
-            "block_ms": self._block_ms,
+            "block_ms": self._pulse_tick_ms if self._writer else self._block_ms,
             "latency_ms": self.output_latency * 1000.0,
             "queued_ms": self.queued_seconds * 1000.0,
             "threshold_ms": self.jitter.threshold_ms,
@@ -165,10 +197,13 @@ class SpeakerPlayback:
         }
 
     def start(self) -> None:
-        if self._stream is not None:
+        if self.running:
             return
         self._stopping = False
+        if self._backend != "portaudio" and self._start_pulse():
+            return
         favour_audio_callbacks()
+        self._tap_lead = 0.0
         stream, dev, rate = open_stream(
             "output",
             self._device_spec,
@@ -187,17 +222,56 @@ class SpeakerPlayback:
             dev.name, rate, self.output_latency * 1000,
         )
 
+    def _start_pulse(self) -> bool:
+        """Open the sound server's default sink through libpulse (PulseWriter); False
+        when the device is not a sound server's or libpulse is missing (and ``auto``)."""
+        dev = resolve_device(self._device_spec, "output")
+        usable = resampled_by_sound_server(dev) and libpulse_available()
+        if not usable:
+            if self._backend == "pulse":
+                raise AudioDeviceError(
+                    f"The speaker {dev.name!r} is not a PulseAudio/PipeWire device, or "
+                    "libpulse is not installed."
+                )
+            return False
+        rate = stream_rate(dev, RECEIVE_RATE if self._server_resampling else None)
+        self._prepare(rate)
+        try:
+            out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms)
+        except PulseError as exc:
+            raise AudioDeviceError(
+                f"Could not open the speaker {dev.name!r}: {exc} "
+                "Check that the sound server (PulseAudio/PipeWire) is running."
+            ) from exc
+        self._device = dev
+        self._pulse = out
+        self.output_latency = out.buffer_frames / rate
+        self._writer = PulseWriter(self, out, self._pulse_tick_ms)
+        self._writer.start()
+        log.info(
+            "playback started on %r through libpulse at %d Hz (buffer %.1f ms)",
+            dev.name, rate, self.output_latency * 1000,
+        )
+        return True
+
     def stop(self) -> None:
+        writer, self._writer = self._writer, None
         stream, self._stream = self._stream, None
-        if stream is None:
+        if stream is None and writer is None:
             return
         self._stopping = True
-        try:
-            stream.stop()
-        except sd.PortAudioError as exc:  # the device is already gone
-            log.info("playback stop: %s", exc)
-        finally:
-            stream.close(ignore_errors=True)
+        if writer is not None:
+            writer.stop()
+            pulse, self._pulse = self._pulse, None
+            if pulse is not None:
+                pulse.close()
+        if stream is not None:
+            try:
+                stream.stop()
+            except sd.PortAudioError as exc:  # the device is already gone
+                log.info("playback stop: %s", exc)
+            finally:
+                stream.close(ignore_errors=True)
         if self._ring is not None:
             self._ring.clear()
         self.jitter.reset()
@@ -230,6 +304,9 @@ class SpeakerPlayback:
         out = self._resampler_for(rate).process(samples)
         self._turn_open = True
         ring.write(out)
+        writer = self._writer
+        if writer is not None and (writer.starving or not self._active):
+            writer.wake()  # an answer starts, or one ran dry: play it now
 
     def end_turn(self) -> None:
         """The turn's audio is complete: flush the resampler tail, so running dry from
@@ -251,6 +328,8 @@ class SpeakerPlayback:
             r.reset()
         if self._ring is not None:
             self._ring.clear()
+        if self._writer is not None:
+            self._writer.wake()
 
     # -- internals -----------------------------------------------------------------
 
@@ -344,7 +423,7 @@ class SpeakerPlayback:
         self.underruns = jitter.underruns
         tap = self.reference
         if tap is not None:
-            tap.push(out, time.monotonic(), _dac_time(time_info), queue_pos)
+            tap.push(out, time.monotonic() + self._tap_lead, _dac_time(time_info), queue_pos)
         self.level.update(out)
 
 

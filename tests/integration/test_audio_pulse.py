@@ -280,15 +280,17 @@ def test_playback_level_meter_reads_a_tone(pulse: PulseServer) -> None:
     assert float(np.median(loud)) == pytest.approx(-9.03, abs=0.5)
 
 
-def test_clear_mid_playback_drops_everything_queued(pulse: PulseServer) -> None:
+@pytest.mark.parametrize("backend", ["pulse", "portaudio"])
+def test_clear_mid_playback_drops_everything_queued(pulse: PulseServer, backend: str) -> None:
     rate = 24000
     old = tone(440, 6.0, rate)  # the answer being interrupted
     new = tone(1500, 0.6, rate)  # what is fed after the interruption
     rec = pulse.start_recording(rate=rate)
 
     async def main() -> SpeakerPlayback:
-        pb = SpeakerPlayback(device=DEVICE)
+        pb = SpeakerPlayback(device=DEVICE, backend=backend)
         pb.start()
+        assert pb.backend == backend
         try:
             await _flowing(pb)
             pb.feed(to_pcm16(old))

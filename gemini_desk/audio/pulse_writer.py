@@ -1,0 +1,213 @@
+"""Feeds a ``SpeakerPlayback`` into a ``PulseOutput`` from a thread of its own.
+
+The server keeps ``buffer_ms`` of our audio queued; this thread wakes every ``tick_ms``
+(or at once when playback is cleared or an answer arrives while idle), renders what the
+server has room for through the player's own block logic (jitter policy, meter, reference
+tap) and writes it. That is ~50 Python wake-ups a second instead of one every 6 ms, with
+40 ms of slack on a busy machine, and the queued audio is still never in the way:
+
+* **barge-in**: the queued tail is overwritten from just ahead of the server's read
+  position with a 3 ms fade of exactly the samples that were due there, then silence -
+  no click, and nothing queued before the interruption is heard after it;
+* **an answer starting while idle**: the queued silence is flushed and the answer is
+  written at the read position, so it is heard at once rather than behind the buffer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gemini_desk.audio.pulse_output import PulseError, PulseOutput
+from gemini_desk.core.jitter import JitterState
+
+if TYPE_CHECKING:
+    from gemini_desk.audio.playback import SpeakerPlayback
+
+__all__ = ["PulseWriter"]
+
+log = logging.getLogger("gemini_desk.audio")
+
+_MARGIN_S = 0.004  # barge-in rewrites from this far past the estimated read position
+_HISTORY_S = 1.0
+
+
+class _TimeInfo:
+    """What the player's block logic reads from PortAudio's time info."""
+
+    __slots__ = ("outputBufferDacTime",)
+
+    def __init__(self) -> None:
+        self.outputBufferDacTime = 0.0
+
+
+class PulseWriter:
+    def __init__(self, player: SpeakerPlayback, output: PulseOutput, tick_ms: float) -> None:
+        self.player = player
+        self.output = output
+        self.rate = output.rate
+        self.tick = tick_ms / 1000.0
+        self.buffer = output.buffer_frames
+        # An answer that ran dry mid-turn: while the server holds more than ``low_water``
+        # the writer waits for audio (waking early, and on every feed()); below
+        # ``last_call`` it pads with silence, which is an underrun.
+        self.low_water = int(self.rate * (tick_ms + 10.0) / 1000.0)
+        self.last_call = int(self.rate * 0.008)
+        self.starving = False  # waiting for audio mid-turn: feed() should wake us
+        self._timeout = self.tick
+        self._scratch = np.zeros((max(self.buffer, self.rate // 5), 1), dtype=np.float32)
+        self._history = np.zeros(int(self.rate * _HISTORY_S), dtype=np.float32)
+        self._audio_end = 0  # stream index after the last non-silent frame written
+        self._time_info = _TimeInfo()
+        # (monotonic time, frames written) when the server's queue was last known to be
+        # empty: the first write, a flush, or a detected run-dry. The queue is then
+        # "written since minus played since" (the server plays at the stream's rate),
+        # with no round trip and no dependence on libpulse's post-flush bookkeeping.
+        self._anchor: tuple[float, int] | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self.barge_ins = 0
+        self.last_clear_handled: float | None = None  # monotonic, the fade was written
+        self._thread = threading.Thread(target=self._run, name="gd-speaker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2.0)
+
+    # -- the thread -------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self._wake.wait(self._timeout)
+                self._wake.clear()
+                if self._stop.is_set():
+                    return
+                if not self.output.alive:
+                    self.player._on_finished()
+                    return
+                self._service()
+        except PulseError as exc:
+            log.info("speaker stream failed: %s", exc)
+            self.player._on_finished()
+
+    def _service(self) -> None:
+        player = self.player
+        ring = player._ring
+        if ring is None:
+            return
+        if ring.clear_pending:
+            self._barge_in()
+        out = self.output
+        with out.locked():
+            now = time.monotonic()
+            queued = self._queued(now)
+            room = max(0, self.buffer - queued)
+            jitter = player.jitter
+            available = ring.available
+            at_read = False
+            starting = jitter.state != JitterState.PLAYING and available > 0 and (
+                available >= jitter.threshold or not player._turn_open
+            )
+            # An answer starts: if only silence is queued, drop it and play at once.
+            if starting and out.written - queued >= self._audio_end:
+                out.flush()
+                self._anchor = (now, out.written)
+                at_read = True
+                room, queued = self.buffer, 0
+            frames = room
+            self.starving = False
+            self._timeout = self.tick
+            if (jitter.state == JitterState.PLAYING or at_read) and player._turn_open:
+                # Write only the audio there is while the server still has enough queued;
+                # pad with silence (an underrun) only when it is about to run dry.
+                if queued + available >= self.low_water:
+                    frames = min(room, available)
+                elif queued > self.last_call:
+                    frames = available
+                    self.starving = True
+                    self._timeout = max(0.001, (queued - self.last_call) / self.rate)
+            frames = min(frames, self._scratch.shape[0])
+            if frames <= 0:
+                return
+            block = self._scratch[:frames]
+            # Stamp the reference as if handed at (play time - the stream's latency).
+            player._tap_lead = queued / self.rate - player.output_latency
+            self._time_info.outputBufferDacTime = now + queued / self.rate
+            player._callback(block, frames, self._time_info, None)
+            mono = block[:, 0]
+            start = out.written
+            if self._anchor is None:
+                self._anchor = (now, start)
+            out.write(mono, at_read_position=at_read)
+            self._remember(start, mono)
+
+    def _queued(self, now: float) -> int:
+        """Frames the server still holds (call with ``locked()``): the larger of our
+        clock's estimate (``_anchor``; right after a flush, when libpulse's own count is
+        stale) and the server's (right when the sink is not consuming yet, e.g. while a
+        sound server wakes an idle sink, when the clock would overfill it)."""
+        out = self.output
+        server = max(0, self.buffer - out.writable_frames())
+        if self._anchor is None:
+            return server
+        t, written = self._anchor
+        queued = out.written - written - int((now - t) * self.rate)
+        if queued < 0:  # by our clock the server ran dry: it is empty now
+            self._anchor = (now, out.written)
+            queued = 0
+        return max(queued, server)
+
+    def _remember(self, start: int, mono: np.ndarray) -> None:
+        hist = self._history
+        n = mono.shape[0]
+        idx = (start + np.arange(n)) % hist.shape[0]
+        hist[idx] = mono
+        loud = np.flatnonzero(np.abs(mono) > 1e-6)
+        if loud.size:
+            self._audio_end = start + int(loud[-1]) + 1
+
+    def _barge_in(self) -> None:
+        """Overwrite what the server has queued with a fade of what is due, then silence."""
+        player = self.player
+        ring = player._ring
+        assert ring is not None
+        out = self.output
+        was_playing = player.jitter.state == JitterState.PLAYING or player._active
+        ring.read_into(self._scratch[:0, 0])  # honour the clear: skip what it dropped
+        player.jitter.reset()
+        player._active = False
+        if not was_playing:
+            return
+        queued = out.queued_frames()
+        with out.locked():
+            end = out.written
+            if queued is None:
+                queued = self._queued(time.monotonic())
+            first = end - queued + int(self.rate * _MARGIN_S)
+            if first < end and end - first < self._history.shape[0] and first < self._audio_end:
+                fade = player._fade
+                n = min(fade.shape[0], end - first)
+                idx = (first + np.arange(n)) % self._history.shape[0]
+                tail = np.zeros(end - first, dtype=np.float32)
+                tail[:n] = self._history[idx] * fade[:n]
+                out.overwrite_tail(tail)
+                self._remember(first, tail)
+                self._audio_end = first + n
+        self.barge_ins += 1
+        self.last_clear_handled = time.monotonic()
+
+    def stats(self) -> dict[str, Any]:
+        return {"barge_ins": self.barge_ins}

@@ -1,0 +1,166 @@
+"""SpeakerPlayback's libpulse backend (audio/pulse_output.py, audio/pulse_writer.py)
+against a private PulseAudio server: what it keeps queued on the server never delays
+an answer or outlives a barge-in, and the barge-in fade has no click.
+
+The buffer-size tests use a deliberately large server buffer (300 ms), so the
+difference between "flushed/overwritten" and "played out" is hundreds of milliseconds:
+the bounds are on how much audio was heard, with wide margins, not on speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import numpy as np
+import pytest
+
+from gemini_desk.audio import SpeakerPlayback
+from gemini_desk.audio.pulse_output import PulseOutput, libpulse_available
+from tests.integration.test_audio_pulse import (
+    DEVICE,
+    _flowing,
+    _wait_until,
+    to_pcm16,
+    tone,
+    tone_presence,
+)
+from tests.support.pulse import PulseServer, pulse
+
+__all__ = ["pulse"]
+
+pytestmark = [
+    pytest.mark.pulse,
+    pytest.mark.timeout(60),
+    pytest.mark.skipif(not libpulse_available(), reason="libpulse is not installed"),
+]
+
+BIG_BUFFER_MS = 300.0
+FRAME_S = 0.02
+
+
+def _frame_of(t: float, t0: float) -> int:
+    return int((t - t0) / FRAME_S)
+
+
+def test_the_pulse_backend_is_chosen_for_the_sound_servers_device(pulse: PulseServer) -> None:
+    pb = SpeakerPlayback(device=DEVICE)
+    pb.start()
+    try:
+        assert pb.backend == "pulse"
+        stats = pb.stats()
+        # ADJUST_LATENCY: the server sizes the buffer near the 60 ms asked for.
+        assert stats["backend"] == "pulse" and 30 <= stats["latency_ms"] <= 90
+    finally:
+        pb.stop()
+    assert pb.backend == "" and not pb.running
+    forced = SpeakerPlayback(device=DEVICE, backend="portaudio")
+    forced.start()
+    try:
+        assert forced.backend == "portaudio"
+    finally:
+        forced.stop()
+
+
+def test_barge_in_overwrites_what_the_server_still_holds(pulse: PulseServer) -> None:
+    rate = 24000
+    rec = pulse.start_recording(rate=rate)
+    t0 = time.monotonic()
+    marks: dict[str, float] = {}
+
+    async def main() -> None:
+        pb = SpeakerPlayback(device=DEVICE, pulse_buffer_ms=BIG_BUFFER_MS)
+        pb.start()
+        try:
+            await _flowing(pb)
+            pb.feed(to_pcm16(tone(440, 4.0, rate)))
+            await _wait_until(lambda: pb.level.rms_db > -20, timeout=10)
+            await asyncio.sleep(0.5)
+            marks["clear"] = time.monotonic()
+            pb.clear()
+            await asyncio.sleep(0.8)
+        finally:
+            pb.stop()
+
+    try:
+        asyncio.run(main())
+    finally:
+        recorded = rec.stop()
+    old = tone_presence(recorded, rate, 440) > 0.1
+    cut = _frame_of(marks["clear"], t0)
+    assert old[cut - 10 : cut - 2].all(), "the tone was not playing before the barge-in"
+    heard_after = int(old[cut:].sum()) * FRAME_S
+    # Played out, the server's 300 ms would still be heard; overwritten, a few ms are.
+    assert heard_after <= 0.1, f"{heard_after * 1000:.0f} ms of old audio after the barge-in"
+
+
+def test_an_answer_arriving_while_idle_is_not_queued_behind_silence(pulse: PulseServer) -> None:
+    rate = 24000
+    rec = pulse.start_recording(rate=rate)
+    t0 = time.monotonic()
+    marks: dict[str, float] = {}
+
+    async def main() -> None:
+        pb = SpeakerPlayback(device=DEVICE, pulse_buffer_ms=BIG_BUFFER_MS)
+        pb.start()
+        try:
+            await _flowing(pb)
+            await asyncio.sleep(0.6)  # idle: the server holds 300 ms of silence
+            marks["feed"] = time.monotonic()
+            pb.feed(to_pcm16(tone(1500, 0.6, rate)))
+            pb.end_turn()
+            await _wait_until(lambda: not pb.is_playing, timeout=10)
+            await asyncio.sleep(0.5)
+        finally:
+            pb.stop()
+
+    try:
+        asyncio.run(main())
+    finally:
+        recorded = rec.stop()
+    new = tone_presence(recorded, rate, 1500) > 0.1
+    assert new.sum() >= 0.6 / FRAME_S - 3, "the answer was not played whole"
+    delay = (int(np.flatnonzero(new)[0]) - _frame_of(marks["feed"], t0)) * FRAME_S
+    assert delay <= 0.15, f"the answer was heard {delay * 1000:.0f} ms after it arrived"
+
+
+def test_the_barge_in_fade_has_no_click(pulse: PulseServer) -> None:
+    rate = 44100
+    amp = 0.5
+    rec = pulse.start_recording(rate=rate)
+
+    async def main() -> None:
+        pb = SpeakerPlayback(device=DEVICE)
+        pb.start()
+        assert pb.samplerate == rate
+        try:
+            await _flowing(pb)
+            for _ in range(3):  # three interruptions at arbitrary points of the wave
+                pb.feed(to_pcm16(tone(440, 2.0, 24000, amp)))
+                await _wait_until(lambda: pb.level.rms_db > -20, timeout=10)
+                await asyncio.sleep(0.3 + 0.0013 * np.random.default_rng().integers(0, 20))
+                pb.clear()
+                await asyncio.sleep(0.4)
+        finally:
+            pb.stop()
+
+    try:
+        asyncio.run(main())
+    finally:
+        recorded = rec.stop()
+    x = recorded.astype(np.float64) / 32768.0 if recorded.dtype == np.int16 else recorded
+    steps = np.abs(np.diff(x))
+    smooth = 2 * np.pi * 440 / rate * amp  # the tone's own largest sample-to-sample step
+    loud = np.flatnonzero(np.abs(x) > 0.02)
+    assert loud.size, "nothing was played"
+    # Every step in the recording, cuts included, is no bigger than the tone's own
+    # (plus the fade's slope); a hard cut at the wave's crest would be a step of ~0.5.
+    assert steps.max() <= 1.6 * smooth, f"a click: step {steps.max():.3f} > {smooth:.3f}"
+
+
+def test_pulse_output_reports_an_unreachable_server_in_plain_words(
+    pulse: PulseServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/pulse/native")
+    with pytest.raises(RuntimeError, match="Could not connect to the sound server"):
+        PulseOutput(24000, 60, 20, timeout=3.0)
