@@ -42,6 +42,12 @@ class SpeakerPlayback:
     """Plays mono PCM through an output stream at the device's native rate, resampled
     here (or at 24 kHz on a sound server's device with ``server_resampling=True``).
 
+    ``backend``: on a PulseAudio/PipeWire device ("auto", or "pulse" to insist) the
+    blocks below are rendered by a ``PulseWriter`` thread into a libpulse stream
+    (``pulse_buffer_ms`` queued on the server, refilled every ``pulse_tick_ms``; barge-in
+    and answer starts do not wait behind that buffer, see audio/pulse_writer.py);
+    otherwise ("portaudio", other devices, no libpulse) by a PortAudio callback.
+
     ``feed()`` / ``end_turn()`` / ``clear()`` are called on the loop thread (the single
     producer). The PortAudio callback is the single consumer: an adaptive jitter policy
     (``core.jitter``) decides when a turn starts playing and re-buffers after an
@@ -239,6 +245,9 @@ class SpeakerPlayback:
         try:
             out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms)
         except PulseError as exc:
+            if self._backend == "auto":  # e.g. ALSA's default reaches a server we cannot
+                log.info("libpulse playback unavailable (%s): using PortAudio", exc)
+                return False
             raise AudioDeviceError(
                 f"Could not open the speaker {dev.name!r}: {exc} "
                 "Check that the sound server (PulseAudio/PipeWire) is running."
