@@ -19,12 +19,15 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
    the first sample's age (plus the block it waited in);
 2. wire-to-speaker: the first sample of an answer's first chunk received to that sample
    handed to the device (our output callback / the baseline's write), and plus the
-   stream's reported output latency;
+   stream's reported output latency (an upper bound for gemini-desk's libpulse speaker,
+   which writes an answer that starts while idle at the server's read position);
 3. interrupt-to-silence: ``interrupted`` received to the last non-silent sample handed
    to the device (and, from a recording of the speaker, when the tone stopped being
    heard); the barge-in lands at a random point of the sim's 40 ms chunks (the same
    points for both engines), since a fixed delay after the answer starts would lock it
    to one phase of the baseline's chunk writes;
+   gemini-desk's speaker on a sound server hands its fade by rewriting the tail it had
+   queued there (audio/pulse_writer.py): the moment that rewrite is handed counts;
 4. CPU seconds per minute of full-duplex streaming: this process (the benchmark's own
    reference tap is detached first, so it is not counted), and the
    same plus the PulseAudio server's CPU (whoever converts sample rates pays for it: both
@@ -180,7 +183,8 @@ class Engine:
 
 
 class DeskEngine(Engine):
-    """gemini-desk: MicCapture + SpeakerPlayback (10 ms blocks, jitter buffer, barge-in)."""
+    """gemini-desk: MicCapture + SpeakerPlayback (jitter buffer, barge-in; libpulse on
+    the sound server's device)."""
 
     name = "gemini-desk"
 
