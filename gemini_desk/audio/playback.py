@@ -44,8 +44,8 @@ class SpeakerPlayback:
 
     ``backend``: on a PulseAudio/PipeWire device ("auto", or "pulse" to insist) the
     blocks below are rendered by a ``PulseWriter`` thread into a libpulse stream
-    (``pulse_buffer_ms`` queued on the server, refilled every ``pulse_tick_ms``; barge-in
-    and answer starts do not wait behind that buffer, see audio/pulse_writer.py);
+    (``pulse_buffer_ms`` queued on the server while playing, refilled every
+    ``pulse_tick_ms``; a barge-in does not wait behind it, see audio/pulse_writer.py);
     otherwise ("portaudio", other devices, no libpulse) by a PortAudio callback.
 
     ``feed()`` / ``end_turn()`` / ``clear()`` are called on the loop thread (the single

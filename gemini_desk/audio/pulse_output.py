@@ -3,14 +3,14 @@
 Why not PortAudio here: through ALSA's ``pulse`` plugin a stream can only be stopped and
 restarted to drop what it already holds (the plugin then re-creates the server stream:
 ~0.5 s of silence), so barge-in speed was bought with tiny buffers and a Python callback
-every 6 ms. libpulse can *flush* a stream's server-side buffer and write at the server's
-read position, so the buffer can be generous (few wake-ups, robust on a busy machine) and
-an interruption still silences the speaker at once. PipeWire serves the same protocol
-(pipewire-pulse), so this covers both sound servers.
+every 6 ms. libpulse can *rewrite* what a stream has queued on the server (a write with a
+negative seek), so the buffer can be generous (few wake-ups, robust on a busy machine)
+and an interruption still silences the speaker at once. PipeWire serves the same
+protocol (pipewire-pulse), so this covers both sound servers.
 
 libpulse runs its own event thread (``pa_threaded_mainloop``); every call here takes its
-lock and returns without waiting, except ``open`` (waits for the server) and
-``read_position`` (one round trip for fresh timing). Nothing calls back into Python, so
+lock and returns without waiting, except opening (waits for the server) and
+``queued_frames`` (one round trip for fresh timing). Nothing calls back into Python, so
 the interpreter is only woken by whoever drives the stream.
 """
 
@@ -33,7 +33,7 @@ _CONTEXT_READY, _CONTEXT_FAILED, _CONTEXT_TERMINATED = 4, 5, 6
 _STREAM_READY, _STREAM_FAILED, _STREAM_TERMINATED = 2, 3, 4
 _OP_RUNNING = 0
 _INTERPOLATE_TIMING, _AUTO_TIMING_UPDATE, _ADJUST_LATENCY = 0x2, 0x8, 0x2000
-_SEEK_RELATIVE, _SEEK_RELATIVE_ON_READ = 0, 2
+_SEEK_RELATIVE = 0
 _DEFAULT = 0xFFFFFFFF  # (uint32_t) -1: "server's choice" in pa_buffer_attr
 
 
@@ -104,7 +104,6 @@ def _load() -> Any:
         "pa_stream_get_state": (i, [p]),
         "pa_stream_writable_size": (sz, [p]),
         "pa_stream_write": (i, [p, p, sz, p, ctypes.c_int64, i]),
-        "pa_stream_flush": (p, [p, p, p]),
         "pa_stream_update_timing_info": (p, [p, p, p]),
         "pa_stream_get_timing_info": (ctypes.POINTER(_TimingInfo), [p]),
         "pa_stream_get_latency": (i, [p, ctypes.POINTER(ctypes.c_uint64),
@@ -137,8 +136,8 @@ class PulseOutput:
 
     ``buffer_ms`` is the server-side buffer the writer keeps filled (``tlength``);
     ``request_ms`` the smallest refill the server asks for (``minreq``). Thread use: any
-    thread may call the methods (each takes libpulse's lock); ``write`` and ``flush``
-    never block on the server.
+    thread may call the methods (each takes libpulse's lock); ``write`` and
+    ``overwrite_tail`` never block on the server.
     """
 
     def __init__(self, rate: int, buffer_ms: float, request_ms: float,
@@ -202,14 +201,23 @@ class PulseOutput:
             attr = self._lib.pa_stream_get_buffer_attr(self._stream)
             return int(attr.contents.tlength) // 4 if attr else 0
 
-    def latency(self) -> float:
-        """Seconds until a frame written now is heard (queue + sink), 0 if unknown."""
+    def latency(self) -> float | None:
+        """Seconds until a frame written now is heard (queue + sink), from libpulse's
+        interpolated timing (no round trip; call with ``locked()``). None while unknown
+        (before the server's first timing update)."""
         usec, neg = ctypes.c_uint64(), ctypes.c_int()
-        with self.locked():
-            if self._lib.pa_stream_get_latency(self._stream, ctypes.byref(usec),
-                                               ctypes.byref(neg)) < 0:
-                return 0.0
+        if self._lib.pa_stream_get_latency(self._stream, ctypes.byref(usec),
+                                           ctypes.byref(neg)) < 0:
+            return None
         return 0.0 if neg.value else usec.value / 1e6
+
+    def sink_latency(self) -> float:
+        """Seconds from the server's read position to the ear (the sink's own buffer
+        plus the transport), from the last timing update (call with ``locked()``)."""
+        ti = self._lib.pa_stream_get_timing_info(self._stream)
+        if not ti:
+            return 0.0
+        return float(ti.contents.sink_usec + ti.contents.transport_usec) / 1e6
 
     # -- I/O ------------------------------------------------------------------------
 
@@ -227,10 +235,9 @@ class PulseOutput:
         n = self._lib.pa_stream_writable_size(self._stream)
         return 0 if n == ctypes.c_size_t(-1).value else int(n) // 4
 
-    def write(self, block: npt.NDArray[np.float32], at_read_position: bool = False) -> None:
-        """Queue ``block`` (copied) after what was written, or - after ``flush()`` - at
-        the server's read position, so it plays next (call with ``locked()``)."""
-        self._write(block, 0, _SEEK_RELATIVE_ON_READ if at_read_position else _SEEK_RELATIVE)
+    def write(self, block: npt.NDArray[np.float32]) -> None:
+        """Queue ``block`` (copied) after what was written (call with ``locked()``)."""
+        self._write(block, 0, _SEEK_RELATIVE)
         self.written += block.shape[0]
 
     def overwrite_tail(self, block: npt.NDArray[np.float32]) -> None:
@@ -245,13 +252,6 @@ class PulseOutput:
         if self._lib.pa_stream_write(self._stream, data.ctypes.data, data.nbytes, None,
                                      offset, seek) < 0:
             raise PulseError(self._message("play audio"))
-
-    def flush(self) -> None:
-        """Drop everything queued on the server that has not played yet (call with
-        ``locked()``); the next ``write(..., at_read_position=True)`` plays at once."""
-        op = self._lib.pa_stream_flush(self._stream, None, None)
-        if op:
-            self._lib.pa_operation_unref(op)
 
     def queued_frames(self, timeout: float = 0.05) -> int | None:
         """Frames written but not yet taken by the sink, from fresh timing (one round

@@ -9,8 +9,12 @@ tap) and writes it. That is ~50 Python wake-ups a second instead of one every 6 
 * **barge-in**: the queued tail is overwritten from just ahead of the server's read
   position with a 3 ms fade of exactly the samples that were due there, then silence -
   no click, and nothing queued before the interruption is heard after it;
-* **an answer starting while idle**: the queued silence is flushed and the answer is
-  written at the read position, so it is heard at once rather than behind the buffer.
+* **an answer starting while idle**: while idle only ``tick + 10 ms`` of silence is kept
+  queued (enough to cover one late wake-up), so an answer is heard after at most that;
+  the queue grows to the full buffer while it plays. (Flushing the silence instead
+  would start it at once, but the server's read position then moves by an amount known
+  only to within a sink block, and the echo canceller's alignment with it: measured
+  here, echo leaked at the start of every other answer.)
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ class PulseWriter:
         # the writer waits for audio (waking early, and on every feed()); below
         # ``last_call`` it pads with silence, which is an underrun.
         self.low_water = int(self.rate * (tick_ms + 10.0) / 1000.0)
+        self.idle_frames = min(self.buffer, self.low_water)  # silence kept queued when idle
         self.last_call = int(self.rate * 0.008)
         self.starving = False  # waiting for audio mid-turn: feed() should wake us
         self._timeout = self.tick
@@ -64,9 +69,8 @@ class PulseWriter:
         self._audio_end = 0  # stream index after the last non-silent frame written
         self._time_info = _TimeInfo()
         # (monotonic time, frames written) when the server's queue was last known to be
-        # empty: the first write, a flush, or a detected run-dry. The queue is then
-        # "written since minus played since" (the server plays at the stream's rate),
-        # with no round trip and no dependence on libpulse's post-flush bookkeeping.
+        # empty: the first write or a detected run-dry. The queue is then "written since
+        # minus played since" (the server plays at the stream's rate), no round trip.
         self._anchor: tuple[float, int] | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -114,23 +118,17 @@ class PulseWriter:
         with out.locked():
             now = time.monotonic()
             queued = self._queued(now)
-            room = max(0, self.buffer - queued)
             jitter = player.jitter
             available = ring.available
-            at_read = False
             starting = jitter.state != JitterState.PLAYING and available > 0 and (
                 available >= jitter.threshold or not player._turn_open
             )
-            # An answer starts: if only silence is queued, drop it and play at once.
-            if starting and out.written - queued >= self._audio_end:
-                out.flush()
-                self._anchor = (now, out.written)
-                at_read = True
-                room, queued = self.buffer, 0
+            playing = jitter.state == JitterState.PLAYING or starting
+            room = max(0, (self.buffer if playing else self.idle_frames) - queued)
             frames = room
             self.starving = False
             self._timeout = self.tick
-            if (jitter.state == JitterState.PLAYING or at_read) and player._turn_open:
+            if playing and player._turn_open:
                 # Write only the audio there is while the server still has enough queued;
                 # pad with silence (an underrun) only when it is about to run dry.
                 if queued + available >= self.low_water:
@@ -143,22 +141,27 @@ class PulseWriter:
             if frames <= 0:
                 return
             block = self._scratch[:frames]
-            # Stamp the reference as if handed at (play time - the stream's latency).
-            player._tap_lead = queued / self.rate - player.output_latency
-            self._time_info.outputBufferDacTime = now + queued / self.rate
+            # Stamp the reference as if handed at (play time - the stream's latency), so
+            # the echo canceller lines it up with the microphone: libpulse's interpolated
+            # latency is exact to the sample; our queue estimate is only within a refill.
+            ahead = out.latency()
+            if ahead is None:  # no timing from the server yet
+                ahead = queued / self.rate + out.sink_latency()
+            player._tap_lead = ahead - player.output_latency
+            self._time_info.outputBufferDacTime = now + ahead
             player._callback(block, frames, self._time_info, None)
             mono = block[:, 0]
             start = out.written
             if self._anchor is None:
                 self._anchor = (now, start)
-            out.write(mono, at_read_position=at_read)
+            out.write(mono)
             self._remember(start, mono)
 
     def _queued(self, now: float) -> int:
         """Frames the server still holds (call with ``locked()``): the larger of our
-        clock's estimate (``_anchor``; right after a flush, when libpulse's own count is
-        stale) and the server's (right when the sink is not consuming yet, e.g. while a
-        sound server wakes an idle sink, when the clock would overfill it)."""
+        clock's estimate (``_anchor``) and libpulse's (``writable_frames``, which only
+        moves in the server's refill requests, but is right while the sink does not
+        consume yet, e.g. while the server wakes an idle sink)."""
         out = self.output
         server = max(0, self.buffer - out.writable_frames())
         if self._anchor is None:

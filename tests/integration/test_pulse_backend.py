@@ -1,10 +1,11 @@
 """SpeakerPlayback's libpulse backend (audio/pulse_output.py, audio/pulse_writer.py)
-against a private PulseAudio server: what it keeps queued on the server never delays
-an answer or outlives a barge-in, and the barge-in fade has no click.
+against a private PulseAudio server: what it keeps queued on the server does not
+outlive a barge-in, an idle speaker keeps little queued so an answer is not held back
+by the full buffer, and the barge-in fade has no click.
 
 The buffer-size tests use a deliberately large server buffer (300 ms), so the
-difference between "flushed/overwritten" and "played out" is hundreds of milliseconds:
-the bounds are on how much audio was heard, with wide margins, not on speed.
+difference between "overwritten"/"short idle queue" and "played out" is hundreds of
+milliseconds: the bounds are on how much audio was heard, with wide margins.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def test_an_answer_arriving_while_idle_is_not_queued_behind_silence(pulse: Pulse
         pb.start()
         try:
             await _flowing(pb)
-            await asyncio.sleep(0.6)  # idle: the server holds 300 ms of silence
+            await asyncio.sleep(0.6)  # idle: a full buffer would be 300 ms of silence
             marks["feed"] = time.monotonic()
             pb.feed(to_pcm16(tone(1500, 0.6, rate)))
             pb.end_turn()
