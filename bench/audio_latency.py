@@ -19,8 +19,9 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
    the first sample's age (plus the block it waited in);
 2. wire-to-speaker: the first sample of an answer's first chunk received to that sample
    handed to the device (our output callback / the baseline's write), and plus the
-   stream's reported output latency (an upper bound for gemini-desk's libpulse speaker,
-   which writes an answer that starts while idle at the server's read position);
+   stream's reported output latency (for gemini-desk's libpulse speaker: what it keeps
+   queued while idle, which an answer starts behind; the full buffer builds up only
+   while it plays);
 3. interrupt-to-silence: ``interrupted`` received to the last non-silent sample handed
    to the device (and, from a recording of the speaker, when the tone stopped being
    heard); the barge-in lands at a random point of the sim's 40 ms chunks (the same
@@ -229,6 +230,9 @@ class DeskEngine(Engine):
         self.mic = MicCapture(loop, on_chunk, device=DEVICE, **in_kw)
         self.mic.start()
         self.figures.output_latency_ms = self.speaker.output_latency * 1000
+        writer = self.speaker._writer
+        if writer is not None:  # libpulse: an answer starts behind the idle queue only
+            self.figures.output_latency_ms = writer.idle_frames / writer.rate * 1000
         self.figures.input_latency_ms = self.mic.input_latency * 1000
         self._drainer = asyncio.create_task(self._drain())
 

@@ -83,7 +83,7 @@ class SpeakerPlayback:
         on_lost: Callable[[str], None] | None = None,
         resample_quality: str = LOW_LATENCY,
         latency: str | float = 0.018,
-        server_resampling: bool = False,
+        server_resampling: bool | None = None,
         backend: str = "auto",
         pulse_buffer_ms: float = 60.0,
         pulse_tick_ms: float = 20.0,
@@ -99,9 +99,10 @@ class SpeakerPlayback:
         self._quality = resample_quality
         self._latency = latency
         # True: on a sound server's device open at 24 kHz and let the server convert
-        # (audio.devices.stream_rate). Off by default: with the speaker at 24 kHz the
-        # echo canceller's output lost correlation with the user's speech in the
-        # push-to-talk e2e (0.36 against > 0.5 at the native rate), not yet understood.
+        # (audio.devices.stream_rate). None: yes through libpulse, no through PortAudio
+        # (there, with the speaker at 24 kHz the echo canceller's output lost
+        # correlation with the user's speech in the push-to-talk e2e: 0.36 against
+        # > 0.5 at the native rate, not understood; the libpulse path passes it).
         self._server_resampling = server_resampling
         if backend not in ("auto", "portaudio", "pulse"):
             raise ValueError(f"backend must be 'auto', 'portaudio' or 'pulse', got {backend!r}")
@@ -218,7 +219,7 @@ class SpeakerPlayback:
             self._callback,
             self._on_finished,
             self._prepare,
-            wanted_rate=RECEIVE_RATE if self._server_resampling else None,
+            wanted_rate=RECEIVE_RATE if self._server_resampling is True else None,
         )
         self._device = dev
         self._stream = stream
@@ -240,7 +241,7 @@ class SpeakerPlayback:
                     "libpulse is not installed."
                 )
             return False
-        rate = stream_rate(dev, RECEIVE_RATE if self._server_resampling else None)
+        rate = stream_rate(dev, None if self._server_resampling is False else RECEIVE_RATE)
         self._prepare(rate)
         try:
             out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms)
