@@ -1,10 +1,11 @@
 """Feeds a ``SpeakerPlayback`` into a ``PulseOutput`` from a thread of its own.
 
-The server keeps ``buffer_ms`` of our audio queued; this thread wakes every ``tick_ms``
-(or at once when playback is cleared or an answer arrives while idle), renders what the
-server has room for through the player's own block logic (jitter policy, meter, reference
-tap) and writes it. That is ~50 Python wake-ups a second instead of one every 6 ms, with
-40 ms of slack on a busy machine, and the queued audio is still never in the way:
+While an answer plays the server keeps the stream's buffer of our audio queued (100 ms
+asked, 70 ms granted by the test server); this thread wakes every ``tick_ms`` (or at
+once when playback is cleared or an answer arrives while idle), renders what the server
+has room for through the player's own block logic (jitter policy, meter, reference tap)
+and writes it. That is ~50 Python wake-ups a second instead of one every 6 ms, with
+~50 ms of slack on a busy machine, and the queued audio is still never in the way:
 
 * **barge-in**: the queued tail is overwritten from just ahead of the server's read
   position with a 3 ms fade of exactly the samples that were due there, then silence -
@@ -194,7 +195,7 @@ class PulseWriter:
         player._active = False
         if not was_playing:
             return
-        queued = out.queued_frames()
+        queued = out.queued_frames(timeout=0.01)  # else our estimate (a busy machine)
         with out.locked():
             end = out.written
             if queued is None:
