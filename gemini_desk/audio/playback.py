@@ -85,7 +85,7 @@ class SpeakerPlayback:
         latency: str | float = 0.018,
         server_resampling: bool | None = None,
         backend: str = "auto",
-        pulse_buffer_ms: float = 100.0,
+        pulse_buffer_ms: float = 60.0,
         pulse_tick_ms: float = 20.0,
     ) -> None:
         self._device_spec = device

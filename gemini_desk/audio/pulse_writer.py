@@ -1,11 +1,14 @@
 """Feeds a ``SpeakerPlayback`` into a ``PulseOutput`` from a thread of its own.
 
-While an answer plays the server keeps the stream's buffer of our audio queued (100 ms
-asked, 70 ms granted by the test server); this thread wakes every ``tick_ms`` (or at
-once when playback is cleared or an answer arrives while idle), renders what the server
-has room for through the player's own block logic (jitter policy, meter, reference tap)
-and writes it. That is ~50 Python wake-ups a second instead of one every 6 ms, with
-~50 ms of slack on a busy machine, and the queued audio is still never in the way:
+While an answer plays the server keeps the stream's buffer of our audio queued (60 ms
+asked, 50 ms granted by the test server: it keeps part of a latency request in the
+sink); this thread wakes every ``tick_ms`` (or at once when playback is cleared or an
+answer arrives while idle), renders what the server has room for through the player's
+own block logic (jitter policy, meter, reference tap) and writes it. That is ~50 Python
+wake-ups a second instead of one every 6 ms, with 30 ms of slack on a busy machine, and
+the queued audio is still never in the way (measured: asking 100 ms gave 70 ms and more
+slack, but the sink's share grew too, which a rewrite cannot reach: the barge-in heard on
+the recording went from 12-22 ms to 32 ms):
 
 * **barge-in**: the queued tail is overwritten from just ahead of the server's read
   position with a 3 ms fade of exactly the samples that were due there, then silence -
