@@ -186,13 +186,17 @@ class PulseOutput:
     @property
     def alive(self) -> bool:
         """False once the server went away or the stream failed."""
-        lib = self._lib
         with self.locked():
-            return bool(
-                self._stream
-                and lib.pa_context_get_state(self._ctx) == _CONTEXT_READY
-                and lib.pa_stream_get_state(self._stream) == _STREAM_READY
-            )
+            return self.alive_locked()
+
+    def alive_locked(self) -> bool:
+        """``alive``, for a caller that holds ``locked()``."""
+        lib = self._lib
+        return bool(
+            self._stream
+            and lib.pa_context_get_state(self._ctx) == _CONTEXT_READY
+            and lib.pa_stream_get_state(self._stream) == _STREAM_READY
+        )
 
     @property
     def buffer_frames(self) -> int:

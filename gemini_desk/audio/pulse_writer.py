@@ -103,23 +103,25 @@ class PulseWriter:
                 self._wake.clear()
                 if self._stop.is_set():
                     return
-                if not self.output.alive:
+                if not self._service():
                     self.player._on_finished()
                     return
-                self._service()
         except PulseError as exc:
             log.info("speaker stream failed: %s", exc)
             self.player._on_finished()
 
-    def _service(self) -> None:
+    def _service(self) -> bool:
+        """One refill; False when the stream or the server is gone."""
         player = self.player
         ring = player._ring
         if ring is None:
-            return
+            return True
         if ring.clear_pending:
             self._barge_in()
         out = self.output
         with out.locked():
+            if not out.alive_locked():
+                return False
             now = time.monotonic()
             queued = self._queued(now)
             jitter = player.jitter
@@ -143,7 +145,7 @@ class PulseWriter:
                     self._timeout = max(0.001, (queued - self.last_call) / self.rate)
             frames = min(frames, self._scratch.shape[0])
             if frames <= 0:
-                return
+                return True
             block = self._scratch[:frames]
             # Stamp the reference as if handed at (play time - the stream's latency), so
             # the echo canceller lines it up with the microphone: libpulse's interpolated
@@ -160,6 +162,7 @@ class PulseWriter:
                 self._anchor = (now, start)
             out.write(mono)
             self._remember(start, mono)
+        return True
 
     def _queued(self, now: float) -> int:
         """Frames the server still holds (call with ``locked()``): the larger of our
@@ -178,13 +181,16 @@ class PulseWriter:
         return max(queued, server)
 
     def _remember(self, start: int, mono: np.ndarray) -> None:
+        """Keep what was written at stream index ``start`` (for a barge-in's fade)."""
         hist = self._history
+        size = hist.shape[0]
         n = mono.shape[0]
-        idx = (start + np.arange(n)) % hist.shape[0]
-        hist[idx] = mono
-        loud = np.flatnonzero(np.abs(mono) > 1e-6)
-        if loud.size:
-            self._audio_end = start + int(loud[-1]) + 1
+        at = start % size
+        first = min(n, size - at)
+        hist[at : at + first] = mono[:first]
+        hist[: n - first] = mono[first:]
+        if mono.any():
+            self._audio_end = start + n
 
     def _barge_in(self) -> None:
         """Overwrite what the server has queued with a fade of what is due, then silence."""
