@@ -83,7 +83,7 @@ class SpeakerPlayback:
         on_lost: Callable[[str], None] | None = None,
         resample_quality: str = LOW_LATENCY,
         latency: str | float = 0.018,
-        server_resampling: bool | None = None,
+        server_resampling: bool = False,
         backend: str = "auto",
         pulse_buffer_ms: float = 60.0,
         pulse_tick_ms: float = 20.0,
@@ -99,10 +99,12 @@ class SpeakerPlayback:
         self._quality = resample_quality
         self._latency = latency
         # True: on a sound server's device open at 24 kHz and let the server convert
-        # (audio.devices.stream_rate). None: yes through libpulse, no through PortAudio
-        # (there, with the speaker at 24 kHz the echo canceller's output lost
-        # correlation with the user's speech in the push-to-talk e2e: 0.36 against
-        # > 0.5 at the native rate, not understood; the libpulse path passes it).
+        # (audio.devices.stream_rate). Off by default: through PortAudio, the echo
+        # canceller's output then lost correlation with the user's speech in the
+        # push-to-talk e2e (0.36 against > 0.5 at the native rate, not understood);
+        # through libpulse, a barge-in's rewrite then came out with a step in about
+        # 1 of 6 runs of the click test (0 of 8 at the native rate), probably the
+        # server's resampler restarting at the rewind.
         self._server_resampling = server_resampling
         if backend not in ("auto", "portaudio", "pulse"):
             raise ValueError(f"backend must be 'auto', 'portaudio' or 'pulse', got {backend!r}")
@@ -190,6 +192,7 @@ class SpeakerPlayback:
         return {
             "device": self.device_name,
             "backend": self.backend,
+            "path": {"pulse": "libpulse", "portaudio": "PortAudio"}.get(self.backend),
             "rate": self._samplerate,
             "block_ms": self._pulse_tick_ms if self._writer else self._block_ms,
             "latency_ms": self.output_latency * 1000.0,
@@ -199,7 +202,8 @@ class SpeakerPlayback:
             "overruns": ring.overflows if ring else 0,
             "dropped_samples": self.dropped_samples,
             "cleared_samples": ring.cleared_samples if ring else 0,
-            "device_underflows": self.output_underflows,
+            # PortAudio's flag: the libpulse path does not read the server's (None: "-").
+            "device_underflows": None if self._writer else self.output_underflows,
             "callbacks": self.callbacks,
         }
 
@@ -219,7 +223,7 @@ class SpeakerPlayback:
             self._callback,
             self._on_finished,
             self._prepare,
-            wanted_rate=RECEIVE_RATE if self._server_resampling is True else None,
+            wanted_rate=RECEIVE_RATE if self._server_resampling else None,
         )
         self._device = dev
         self._stream = stream
@@ -241,7 +245,7 @@ class SpeakerPlayback:
                     "libpulse is not installed."
                 )
             return False
-        rate = stream_rate(dev, None if self._server_resampling is False else RECEIVE_RATE)
+        rate = stream_rate(dev, RECEIVE_RATE if self._server_resampling else None)
         self._prepare(rate)
         try:
             out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms)

@@ -216,12 +216,24 @@ class PulseOutput:
         return 0.0 if neg.value else usec.value / 1e6
 
     def sink_latency(self) -> float:
-        """Seconds from the server's read position to the ear (the sink's own buffer
-        plus the transport), from the last timing update (call with ``locked()``)."""
+        """Seconds from the server's read position to the ear (the sink's own buffer,
+        at most its configured size, plus the transport), from the last timing update
+        (call with ``locked()``). An idle sink that was just woken can report seconds
+        of silence it rendered before: that is not what our audio will wait behind."""
         ti = self._lib.pa_stream_get_timing_info(self._stream)
         if not ti:
             return 0.0
-        return float(ti.contents.sink_usec + ti.contents.transport_usec) / 1e6
+        info = ti.contents
+        sink = min(info.sink_usec, info.configured_sink_usec or info.sink_usec)
+        return float(sink + info.transport_usec) / 1e6
+
+    def sink_block(self) -> float:
+        """Seconds the sink renders ahead at most (its configured latency; 10 ms if the
+        server did not say), from the last timing update (call with ``locked()``).
+        The server's read position can jump by this much at once."""
+        ti = self._lib.pa_stream_get_timing_info(self._stream)
+        usec = ti.contents.configured_sink_usec if ti else 0
+        return usec / 1e6 if usec else 0.01
 
     # -- I/O ------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ _MIC_ROWS: tuple[tuple[str, str, str], ...] = (
 )
 _SPEAKER_ROWS: tuple[tuple[str, str, str], ...] = (
     ("device", "Device", "{}"),
+    ("path", "Plays through", "{}"),
     ("rate", "Sample rate", "{} Hz"),
     ("block_ms", "Block", "{} ms"),
     ("latency_ms", "Output latency", "{:.1f} ms"),
