@@ -183,14 +183,9 @@ class PulseOutput:
 
     # -- state ----------------------------------------------------------------------
 
-    @property
-    def alive(self) -> bool:
-        """False once the server went away or the stream failed."""
-        with self.locked():
-            return self.alive_locked()
-
     def alive_locked(self) -> bool:
-        """``alive``, for a caller that holds ``locked()``."""
+        """False once the server went away or the stream failed (call with
+        ``locked()``)."""
         lib = self._lib
         return bool(
             self._stream

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -79,7 +79,6 @@ class PulseWriter:
         self._anchor: tuple[float, int] | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self.barge_ins = 0
         self.last_clear_handled: float | None = None  # monotonic, the fade was written
         self._thread = threading.Thread(target=self._run, name="gd-speaker", daemon=True)
 
@@ -226,8 +225,4 @@ class PulseWriter:
                 out.overwrite_tail(tail)
                 self._remember(first, tail)
                 self._audio_end = first + n
-        self.barge_ins += 1
         self.last_clear_handled = time.monotonic()
-
-    def stats(self) -> dict[str, Any]:
-        return {"barge_ins": self.barge_ins}
