@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sounddevice as sd
 
-from gemini_desk.audio.devices import DeviceInfo, open_stream
+from gemini_desk.audio.devices import DeviceInfo, close_stream, open_stream
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.core.level_meter import LevelMeter
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, float32_to_int16
@@ -164,12 +164,7 @@ class MicCapture:
         if stream is None:
             return
         self._stopping = True
-        try:
-            stream.stop()
-        except sd.PortAudioError as exc:  # the device is already gone
-            log.info("capture stop: %s", exc)
-        finally:
-            stream.close(ignore_errors=True)
+        close_stream(stream, "capture")
         self.level.reset()
         log.info("capture stopped (overflows=%d)", self.overflows)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ __all__ = [
     "AudioDeviceError",
     "DeviceInfo",
     "DeviceNotFound",
+    "close_stream",
     "list_devices",
     "list_input_devices",
     "list_output_devices",
@@ -24,6 +26,8 @@ __all__ = [
 ]
 
 Kind = Literal["input", "output"]
+
+log = logging.getLogger("gemini_desk.audio")
 
 
 class AudioDeviceError(RuntimeError):
@@ -222,3 +226,14 @@ def open_stream(
             "It may be in use by another program or unplugged."
         ) from exc
     return stream, dev, rate
+
+
+def close_stream(stream: Any, what: str) -> None:
+    """Stop and close a stream from ``open_stream``; a device already gone is logged
+    (``what``: "capture"/"playback"), never raised."""
+    try:
+        stream.stop()
+    except sd.PortAudioError as exc:
+        log.info("%s stop: %s", what, exc)
+    finally:
+        stream.close(ignore_errors=True)

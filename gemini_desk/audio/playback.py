@@ -16,6 +16,7 @@ import sounddevice as sd
 from gemini_desk.audio.devices import (
     AudioDeviceError,
     DeviceInfo,
+    close_stream,
     open_stream,
     resampled_by_sound_server,
     resolve_device,
@@ -280,12 +281,7 @@ class SpeakerPlayback:
             if pulse is not None:
                 pulse.close()
         if stream is not None:
-            try:
-                stream.stop()
-            except sd.PortAudioError as exc:  # the device is already gone
-                log.info("playback stop: %s", exc)
-            finally:
-                stream.close(ignore_errors=True)
+            close_stream(stream, "playback")
         if self._ring is not None:
             self._ring.clear()
         self.jitter.reset()
