@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -63,23 +65,23 @@ def test_the_pulse_backend_is_chosen_for_the_sound_servers_device(pulse: PulseSe
         forced.stop()
 
 
-def test_barge_in_overwrites_what_the_server_still_holds(pulse: PulseServer) -> None:
-    rate = 24000
+Scenario = Callable[[SpeakerPlayback], Awaitable[None]]
+
+
+def _play(pulse: PulseServer, rate: int, scenario: Scenario, **speaker: Any) -> tuple[
+    np.ndarray, float
+]:
+    """Run ``scenario`` on a started, flowing SpeakerPlayback while the speaker is
+    recorded at ``rate``; returns the recording and the monotonic time it started."""
     rec = pulse.start_recording(rate=rate)
     t0 = time.monotonic()
-    marks: dict[str, float] = {}
 
     async def main() -> None:
-        pb = SpeakerPlayback(device=DEVICE, pulse_buffer_ms=BIG_BUFFER_MS)
+        pb = SpeakerPlayback(device=DEVICE, **speaker)
         pb.start()
         try:
             await _flowing(pb)
-            pb.feed(to_pcm16(tone(440, 4.0, rate)))
-            await _wait_until(lambda: pb.level.rms_db > -20, timeout=10)
-            await asyncio.sleep(0.5)
-            marks["clear"] = time.monotonic()
-            pb.clear()
-            await asyncio.sleep(0.8)
+            await scenario(pb)
         finally:
             pb.stop()
 
@@ -87,6 +89,22 @@ def test_barge_in_overwrites_what_the_server_still_holds(pulse: PulseServer) -> 
         asyncio.run(main())
     finally:
         recorded = rec.stop()
+    return recorded, t0
+
+
+def test_barge_in_overwrites_what_the_server_still_holds(pulse: PulseServer) -> None:
+    rate = 24000
+    marks: dict[str, float] = {}
+
+    async def scenario(pb: SpeakerPlayback) -> None:
+        pb.feed(to_pcm16(tone(440, 4.0, rate)))
+        await _wait_until(lambda: pb.level.rms_db > -20, timeout=10)
+        await asyncio.sleep(0.5)
+        marks["clear"] = time.monotonic()
+        pb.clear()
+        await asyncio.sleep(0.8)
+
+    recorded, t0 = _play(pulse, rate, scenario, pulse_buffer_ms=BIG_BUFFER_MS)
     old = tone_presence(recorded, rate, 440) > 0.1
     cut = _frame_of(marks["clear"], t0)
     assert old[cut - 10 : cut - 2].all(), "the tone was not playing before the barge-in"
@@ -97,28 +115,17 @@ def test_barge_in_overwrites_what_the_server_still_holds(pulse: PulseServer) -> 
 
 def test_an_answer_arriving_while_idle_is_not_queued_behind_silence(pulse: PulseServer) -> None:
     rate = 24000
-    rec = pulse.start_recording(rate=rate)
-    t0 = time.monotonic()
     marks: dict[str, float] = {}
 
-    async def main() -> None:
-        pb = SpeakerPlayback(device=DEVICE, pulse_buffer_ms=BIG_BUFFER_MS)
-        pb.start()
-        try:
-            await _flowing(pb)
-            await asyncio.sleep(0.6)  # idle: a full buffer would be 300 ms of silence
-            marks["feed"] = time.monotonic()
-            pb.feed(to_pcm16(tone(1500, 0.6, rate)))
-            pb.end_turn()
-            await _wait_until(lambda: not pb.is_playing, timeout=10)
-            await asyncio.sleep(0.5)
-        finally:
-            pb.stop()
+    async def scenario(pb: SpeakerPlayback) -> None:
+        await asyncio.sleep(0.6)  # idle: a full buffer would be 300 ms of silence
+        marks["feed"] = time.monotonic()
+        pb.feed(to_pcm16(tone(1500, 0.6, rate)))
+        pb.end_turn()
+        await _wait_until(lambda: not pb.is_playing, timeout=10)
+        await asyncio.sleep(0.5)
 
-    try:
-        asyncio.run(main())
-    finally:
-        recorded = rec.stop()
+    recorded, t0 = _play(pulse, rate, scenario, pulse_buffer_ms=BIG_BUFFER_MS)
     new = tone_presence(recorded, rate, 1500) > 0.1
     assert new.sum() >= 0.6 / FRAME_S - 3, "the answer was not played whole"
     delay = (int(np.flatnonzero(new)[0]) - _frame_of(marks["feed"], t0)) * FRAME_S
@@ -128,26 +135,16 @@ def test_an_answer_arriving_while_idle_is_not_queued_behind_silence(pulse: Pulse
 def test_the_barge_in_fade_has_no_click(pulse: PulseServer) -> None:
     rate = 44100
     amp = 0.5
-    rec = pulse.start_recording(rate=rate)
 
-    async def main() -> None:
-        pb = SpeakerPlayback(device=DEVICE)
-        pb.start()
-        try:
-            await _flowing(pb)
-            for _ in range(3):  # three interruptions at arbitrary points of the wave
-                pb.feed(to_pcm16(tone(440, 2.0, 24000, amp)))
-                await _wait_until(lambda: pb.level.rms_db > -20, timeout=10)
-                await asyncio.sleep(0.3 + 0.0013 * np.random.default_rng().integers(0, 20))
-                pb.clear()
-                await asyncio.sleep(0.4)
-        finally:
-            pb.stop()
+    async def scenario(pb: SpeakerPlayback) -> None:
+        for _ in range(3):  # three interruptions at arbitrary points of the wave
+            pb.feed(to_pcm16(tone(440, 2.0, 24000, amp)))
+            await _wait_until(lambda: pb.level.rms_db > -20, timeout=10)
+            await asyncio.sleep(0.3 + 0.0013 * np.random.default_rng().integers(0, 20))
+            pb.clear()
+            await asyncio.sleep(0.4)
 
-    try:
-        asyncio.run(main())
-    finally:
-        recorded = rec.stop()
+    recorded, _ = _play(pulse, rate, scenario)
     x = recorded.astype(np.float64)
     smooth = 2 * np.pi * 440 / rate * amp  # the tone's own largest sample-to-sample step
     # Where each interrupted tone falls silent (10 ms frames: loud, then quiet).
