@@ -108,6 +108,11 @@ class Recording:
     rate: int
     _file: Any = field(repr=False)
 
+    def so_far(self) -> np.ndarray:
+        """What has been recorded until now (recording goes on); mono float32."""
+        data = self.path.read_bytes()
+        return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+
     def stop(self) -> np.ndarray:
         """Stop recording; return mono float32 samples in [-1, 1)."""
         if self.proc.poll() is None:
