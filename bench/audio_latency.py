@@ -65,10 +65,10 @@ import os
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -86,6 +86,7 @@ DEVICE = "pulse"
 TONE_HZ = 440.0
 SILENT = 1e-4  # |sample| above this is "non-silent" (-80 dBFS)
 BASELINE_READ = 1024  # frames per blocking read (64 ms at 16 kHz)
+T = TypeVar("T")
 
 
 def tone(seconds: float, rate: int = RECEIVE_RATE, amp: float = 0.3) -> np.ndarray:
@@ -437,11 +438,13 @@ class Driver:
         self._sends.put_nowait(pcm)
 
     async def _sender(self) -> None:
+        while True:
+            await self._send_chunk(await self._sends.get())
+
+    async def _send_chunk(self, pcm: bytes) -> None:
         from google.genai import types
 
-        while True:
-            pcm = await self._sends.get()
-            await self.session.send_realtime_input(audio=types.Blob(data=pcm, mime_type=INPUT_MIME))
+        await self.session.send_realtime_input(audio=types.Blob(data=pcm, mime_type=INPUT_MIME))
 
     async def _receiver(self) -> None:
         while True:
@@ -617,6 +620,14 @@ def heard_after(recorded: np.ndarray, t0: float, t_ints: list[float]) -> list[fl
     return out
 
 
+def alternating(items: list[T], rounds: int) -> Iterator[tuple[int, T]]:
+    """(round, item) in ABBA order: this machine's speed drifts by tens of per cent over
+    minutes, so segments taken one engine after the other would compare two moments."""
+    for r in range(rounds):
+        for item in items if r % 2 == 0 else items[::-1]:
+            yield r, item
+
+
 def summarize(name: str, f: Figures) -> dict[str, Any]:
     return {
         "mic_to_wire_p50_ms": pct(f.mic_arrival_ms, 50),
@@ -681,17 +692,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             figures[name] = asyncio.run(Driver(make(name), sim, pulse).run(
                 args.answer_seconds, args.interrupts, args.slow_seconds))
-        # CPU in alternating segments (ABBA...): this machine's speed drifts by tens of
-        # per cent over minutes, so one long run per engine would compare two moments.
+        # CPU in alternating segments (ABBA...; see alternating()).
         cpu = {name: [0.0, 0.0] for name in names}
-        for r in range(args.cpu_rounds):
-            for name in names if r % 2 == 0 else names[::-1]:
-                print(f"cpu segment {r + 1}/{args.cpu_rounds}: {name} ...", file=sys.stderr,
-                      flush=True)
-                own, server = asyncio.run(Driver(make(name), sim, pulse).cpu_segment(
-                    args.cpu_seconds))
-                cpu[name][0] += own
-                cpu[name][1] += server
+        for r, name in alternating(names, args.cpu_rounds):
+            print(f"cpu segment {r + 1}/{args.cpu_rounds}: {name} ...", file=sys.stderr,
+                  flush=True)
+            own, server = asyncio.run(Driver(make(name), sim, pulse).cpu_segment(
+                args.cpu_seconds))
+            cpu[name][0] += own
+            cpu[name][1] += server
         for name in names:
             total_s = args.cpu_rounds * args.cpu_seconds
             figures[name].cpu_s_per_min = cpu[name][0] / total_s * 60

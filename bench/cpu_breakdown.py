@@ -8,7 +8,7 @@ It runs ``bench.audio_latency``'s CPU segment (a full-duplex answer delivered in
 bursts, through the real SDK to the local server and a private PulseAudio server) for
 both engines, each in two ways: as the benchmark does, and with the microphone's chunks
 not sent (everything else - capture, pump, playback, receiving - unchanged). Segments
-alternate (ABCD, DCBA, ...) because this machine's speed drifts. For the runs with
+alternate (ABCD, DCBA, ...: ``bench.audio_latency.alternating``). For the runs with
 sends it also times each ``send_realtime_input`` call on the loop thread
 (``time.thread_time`` around the await), so the cost of one send as it happens between
 everything else is measured, not the much lower cost of sends in a tight loop.
@@ -30,9 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.audio_latency import BaselineEngine, DeskEngine, Driver, Engine
+from bench.audio_latency import BaselineEngine, DeskEngine, Driver, Engine, alternating
 from bench.sim_process import SimProcess
-from gemini_desk.live.config import INPUT_MIME
 from tests.support.pulse import PulseServer, pulse_server
 
 
@@ -54,15 +53,11 @@ class TimedDriver(Driver):
         finally:
             self.elapsed = time.monotonic() - t0
 
-    async def _sender(self) -> None:
-        from google.genai import types
-
-        while True:
-            pcm = await self._sends.get()
-            t0 = time.thread_time()
-            await self.session.send_realtime_input(audio=types.Blob(data=pcm, mime_type=INPUT_MIME))
-            self.send_cpu += time.thread_time() - t0
-            self.sends += 1
+    async def _send_chunk(self, pcm: bytes) -> None:
+        t0 = time.thread_time()
+        await super()._send_chunk(pcm)
+        self.send_cpu += time.thread_time() - t0
+        self.sends += 1
 
 
 class NoSendDriver(TimedDriver):
@@ -94,12 +89,11 @@ def main(argv: list[str] | None = None) -> int:
                ("baseline", False)]
     totals: dict[tuple[str, bool], list[float]] = {c: [0.0, 0.0, 0.0, 0.0] for c in configs}
     with pulse_server() as pulse, SimProcess() as sim:
-        for r in range(args.rounds):
-            for name, sends in configs if r % 2 == 0 else configs[::-1]:
-                print(f"round {r + 1}/{args.rounds}: {name}, "
-                      f"{'with' if sends else 'without'} sends ...", file=sys.stderr, flush=True)
-                for i, value in enumerate(run_segment(name, sends, sim, pulse, args.seconds)):
-                    totals[(name, sends)][i] += value
+        for r, (name, sends) in alternating(configs, args.rounds):
+            print(f"round {r + 1}/{args.rounds}: {name}, "
+                  f"{'with' if sends else 'without'} sends ...", file=sys.stderr, flush=True)
+            for i, value in enumerate(run_segment(name, sends, sim, pulse, args.seconds)):
+                totals[(name, sends)][i] += value
     per_min = 60 / (args.rounds * args.seconds)  # per minute of answer, as audio_latency
     figures: dict[str, Any] = {}
     for (name, sends), (own, send_cpu, n, elapsed) in totals.items():

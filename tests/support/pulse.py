@@ -110,6 +110,10 @@ class Recording:
 
     def so_far(self) -> np.ndarray:
         """What has been recorded until now (recording goes on); mono float32."""
+        return self._samples()
+
+    def _samples(self) -> np.ndarray:
+        """The file's whole s16le samples as float32 in [-1, 1)."""
         data = self.path.read_bytes()
         return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
 
@@ -123,9 +127,9 @@ class Recording:
                 self.proc.kill()
                 self.proc.wait()
         self._file.close()
-        data = np.frombuffer(self.path.read_bytes(), dtype="<i2")
+        samples = self._samples()
         self.path.unlink(missing_ok=True)
-        return data.astype(np.float32) / 32768.0
+        return samples
 
 
 class PulseServer:
