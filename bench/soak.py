@@ -159,6 +159,9 @@ class View:
     def set_muted(self, muted: bool) -> None:
         pass
 
+    def set_voice_activity(self, active: bool) -> None:
+        pass
+
 
 class Mic:
     muted = False

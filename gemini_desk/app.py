@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -15,9 +16,12 @@ from gemini_desk.assets import APP_ICON, resource_path
 from gemini_desk.cli import parse_args
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.loop_lag import LoopLag
+from gemini_desk.core.model_store import ModelStore
+from gemini_desk.core.models import DEFAULT_MODEL, capabilities, display_name
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.keystore import KeyStore
 from gemini_desk.live.config import Endpoint
+from gemini_desk.live.models import ModelCatalog
 from gemini_desk.logs import REDACTOR, setup_logging
 from gemini_desk.loop_probe import probe_loop
 from gemini_desk.paths import AppPaths
@@ -31,10 +35,14 @@ if TYPE_CHECKING:
     from gemini_desk.sim import SimThread
     from gemini_desk.talk_wiring import TalkWiring
     from gemini_desk.ui.main_window import MainWindow
+    from gemini_desk.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger("gemini_desk.app")
 
 DEMO_KEY = "demo-key"
+# Connecting waits this long for a model listing under way (a retired model is replaced
+# before the first connect); past it, the connect goes ahead with what is known.
+LISTING_WAIT_S = 3.0
 
 
 class Desk:
@@ -53,6 +61,10 @@ class Desk:
             self.settings.output_device = args.speaker
         self.settings = self.settings.validated()
         self.keys = KeyStore()
+        # Live models as the service lists them (cached), else the built-in list.
+        self.models = ModelCatalog(ModelStore(paths.data_dir / "models.json"))
+        self._listing: asyncio.Task[None] | None = None
+        self._settings_dialog: SettingsDialog | None = None
         self.sim: SimThread | None = None
         self.window: MainWindow | None = None
         self.conversation: Conversation | None = None
@@ -92,6 +104,77 @@ class Desk:
         assert self.conversation is not None and self.window is not None
         self.conversation.endpoint = endpoint
         self.window.set_demo_mode(endpoint.demo)
+        self.models.use_endpoint(endpoint)  # the cached list of this endpoint, if any
+        self._replace_retired_model()
+        self._start_listing(endpoint)
+
+    # --- models -------------------------------------------------------------------
+    def _start_listing(self, endpoint: Endpoint) -> None:
+        """Ask the service which Live models the key can use (in the background)."""
+
+        async def listing() -> None:
+            listed = await self.models.refresh(endpoint)
+            if listed:
+                self._replace_retired_model()
+            self._show_model()
+            dialog = self._settings_dialog
+            if dialog is not None:
+                dialog.set_models(self.models.models, self.models.fetched_at, failed=not listed)
+
+        self._listing = asyncio.get_running_loop().create_task(listing(), name="list-models")
+
+    def _replace_retired_model(self) -> None:
+        """A stored model the service no longer lists gives way to the default."""
+        if self.args.model:  # chosen for this run on the command line: left as asked
+            return
+        new = self.models.replacement_for(self.settings.model)
+        if new is None:
+            return
+        old = self.settings.model
+        log.info("model %s is no longer listed; using %s", old, new)
+        self._use_model(new)
+        assert self.window is not None
+        self.window.show_model_retired(old, display_name(new, self.models.models))
+
+    def _use_model(self, model: str) -> None:
+        """Switch to ``model`` (dropping a thinking level it does not take) and store it."""
+        thinking = self.settings.thinking_level
+        if thinking not in capabilities(model).thinking_levels:
+            thinking = ""
+        self.settings = dataclasses.replace(self.settings, model=model, thinking_level=thinking)
+        if self.conversation is not None:
+            self.conversation.settings = self.settings
+        self.store.save(self.settings)
+        self._show_model()
+
+    def _show_model(self) -> None:
+        if self.window is not None:
+            model = self.settings.model
+            self.window.set_model(model, display_name(model, self.models.models))
+
+    def _on_use_default_model(self) -> None:
+        """One click after an unknown-model error: the default model, and connect."""
+        assert self.conversation is not None and self.window is not None
+        self._use_model(DEFAULT_MODEL)
+        self.window.clear_error()
+        if self.conversation.state is SessionState.DISCONNECTED:
+            self._connect()
+
+    def _connect(self) -> None:
+        """Connect once a model listing under way has answered (or after a short wait),
+        so that a retired stored model is replaced before the first attempt."""
+        assert self.conversation is not None
+        conv = self.conversation
+        listing = self._listing
+        if listing is None or listing.done():
+            conv.connect()
+            return
+
+        async def connect_after_listing() -> None:
+            await asyncio.wait({listing}, timeout=LISTING_WAIT_S)
+            conv.connect()
+
+        asyncio.get_running_loop().create_task(connect_after_listing(), name="connect")
 
     # --- build --------------------------------------------------------------------
     def _build(self) -> None:
@@ -107,7 +190,9 @@ class Desk:
 
         def make_mic(on_chunk):  # type: ignore[no-untyped-def]
             mic = MicCapture(
-                loop, on_chunk, device=self.settings.input_device or None,
+                loop,
+                on_chunk,
+                device=self.settings.input_device or None,
                 on_lost=lambda msg: self.conversation and self.conversation.on_audio_lost(msg),
             )
             levels.mic_meter = mic.level
@@ -117,7 +202,8 @@ class Desk:
 
         def make_speaker():  # type: ignore[no-untyped-def]
             speaker = SpeakerPlayback(
-                device=self.settings.output_device or None, loop=loop,
+                device=self.settings.output_device or None,
+                loop=loop,
                 on_lost=lambda msg: self.conversation and self.conversation.on_audio_lost(msg),
             )
             levels.speaker_meter = speaker.level
@@ -127,7 +213,8 @@ class Desk:
             window, self.settings, self.paths.conversations_dir, make_mic, make_speaker
         )
         window.set_model(self.settings.model)
-        window.connectRequested.connect(conv.connect)
+        window.connectRequested.connect(self._connect)
+        window.useDefaultModelRequested.connect(self._on_use_default_model)
         window.disconnectRequested.connect(lambda: loop.create_task(conv.disconnect()))
         window.textSubmitted.connect(conv.send_text)
         window.muteToggled.connect(conv.set_muted)
@@ -180,7 +267,7 @@ class Desk:
             from gemini_desk.single_instance import register_commands
 
             window = self.window
-            register_commands(self.talk_wiring.server, lambda: conv.state, conv.connect,
+            register_commands(self.talk_wiring.server, lambda: conv.state, self._connect,
                               self.sharing.share_region, lambda: bring_forward(window))  # fmt: skip
 
     # --- dialogs (opened with open(): never exec() inside the loop) -------------------
@@ -262,11 +349,23 @@ class Desk:
             inputs, outputs = [], []
         stored = self.keys.get()
         status = self.keys.where() if stored else "No API key set (demo mode)."
-        dialog = SettingsDialog(self.settings, inputs, outputs, status, self.window)
+        dialog = SettingsDialog(
+            self.settings, inputs, outputs, status, self.window,
+            models=self.models.models, models_fetched_at=self.models.fetched_at,
+        )  # fmt: skip
         dialog.settingsAccepted.connect(self._on_settings_accepted)
         dialog.apiKeyRequested.connect(self._open_key_dialog)
+        dialog.refreshModelsRequested.connect(self._on_refresh_models)
         _delete_on_close(dialog)
+        self._settings_dialog = dialog
+        dialog.destroyed.connect(lambda: setattr(self, "_settings_dialog", None))
         dialog.open()
+
+    def _on_refresh_models(self) -> None:
+        assert self.conversation is not None
+        endpoint = self.conversation.endpoint
+        if endpoint is not None:
+            self._start_listing(endpoint)
 
     def _on_settings_accepted(self, new: Settings) -> None:
         assert self.conversation is not None and self.window is not None
@@ -276,17 +375,14 @@ class Desk:
             old.input_device,
             old.output_device,
         )
-        session_changed = (new.model, new.voice, new.system_instruction) != (
-            old.model,
-            old.voice,
-            old.system_instruction,
-        )
+        session_fields = ("model", "voice", "system_instruction", "thinking_level", "language_code")
+        session_changed = any(getattr(old, f) != getattr(new, f) for f in session_fields)
         self.settings = new
         self.conversation.settings = new
         self.store.save(new)
         if self.talk_wiring is not None and self.talk_wiring.changed(old, new):
             self.talk_wiring.apply_settings(previous=old)
-        self.window.set_model(new.model)
+        self._show_model()
         if devices_changed:
             self.conversation.restart_audio()
         voice = ("headphones", "noise_suppression", "auto_gain_control")
@@ -341,7 +437,7 @@ class Desk:
         if self.desktop is not None:
             self.desktop.start()
         if self.args.connect:
-            self.conversation.connect()
+            self._connect()
         if getattr(self.args, "share_region", None) is not None:
             self.sharing.share_region(self.args.share_region)
         await self._quit.wait()
@@ -353,6 +449,8 @@ class Desk:
         assert self.window is not None and self.conversation is not None
         self.settings.window_geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
         self.store.save(self.settings)
+        if self._listing is not None:
+            self._listing.cancel()
         await self.sharing.shutdown()
         if self.talk_wiring is not None:
             self.talk_wiring.stop()

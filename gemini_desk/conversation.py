@@ -24,6 +24,8 @@ from gemini_desk.core.events import (
     SessionState,
     StateChanged,
     TurnComplete,
+    VoiceActivity,
+    WaitingForInput,
 )
 from gemini_desk.core.latency import LatencyTracker
 from gemini_desk.core.level_meter import FLOOR_DB, to_db
@@ -38,7 +40,11 @@ log = logging.getLogger("gemini_desk.conversation")
 
 # A mic chunk louder than this counts as speech when timing the end of the user's turn.
 SPEECH_DBFS = -40.0
-_ERROR_ACTIONS = {ErrorKind.BAD_KEY: "api_key", ErrorKind.UNKNOWN_MODEL: "settings"}
+_ERROR_ACTIONS = {
+    ErrorKind.BAD_KEY: "api_key",
+    ErrorKind.UNKNOWN_MODEL: "use_default_model",
+    ErrorKind.REJECTED_SETTING: "settings",
+}
 # Speech and typing go on while a dropped connection is being replaced (they wait).
 _LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
 
@@ -52,6 +58,7 @@ class ConversationView(Protocol):
     def show_error(self, message: str, action: str | None = None) -> None: ...
     def clear_error(self) -> None: ...
     def set_muted(self, muted: bool) -> None: ...
+    def set_voice_activity(self, active: bool) -> None: ...
 
 
 class Microphone(Protocol):
@@ -122,8 +129,12 @@ class Conversation:
         self.on_state: Callable[[SessionState], None] | None = None
         self._reopen_task: asyncio.Task[None] | None = None
         # Talk modes (issue 5): decides which mic chunks are sent, and activityStart/End.
-        self.talk = TalkController(settings, lambda: self.session, lambda: self.speaker,
-                                   lambda message: self._view.show_error(message))
+        self.talk = TalkController(
+            settings,
+            lambda: self.session,
+            lambda: self.speaker,
+            lambda message: self._view.show_error(message),
+        )
         # Called when the conversation ends (screen sharing stops with it).
         self.on_disconnected: list[Callable[[], None]] = []
 
@@ -282,6 +293,12 @@ class Conversation:
                 self.speaker.clear()
             self._answering = False
             self.talk.model_answering(False)
+        elif isinstance(event, VoiceActivity):
+            self._view.set_voice_activity(event.active)
+        elif isinstance(event, WaitingForInput):
+            # The model holds its answer while the user may go on: not answering now.
+            self._answering = False
+            self.talk.model_answering(False)
         elif isinstance(event, GenerationComplete):
             # All of the answer's audio is here (turnComplete follows only after its
             # real-time length): running dry from now on is its end, not an underrun.
@@ -298,13 +315,12 @@ class Conversation:
         self.state = event.state
         # A hand-over or reconnect keeps the key's turn: the supervisor buffers what is
         # said meanwhile and sends it on the new connection.
-        self.talk.set_connected(
-            event.state in (SessionState.CONNECTED, SessionState.RECONNECTING)
-        )
+        self.talk.set_connected(event.state in (SessionState.CONNECTED, SessionState.RECONNECTING))
         self._view.set_session_state(event.state, event.detail)
         if event.state is SessionState.CONNECTED:
             self._start_audio()
         elif event.state is SessionState.DISCONNECTED:
+            self._view.set_voice_activity(False)
             self._stop_audio()
             self.transcript.finish_all()
             self.session = None

@@ -26,6 +26,11 @@ class ErrorKind(enum.Enum):
     SERVER = "server"
     NETWORK = "network"
     PROTOCOL = "protocol"
+    # The service refused a setting in the connect config (close 1007 naming a field).
+    REJECTED_SETTING = "rejected_setting"
+    # The connection reached the service's time limit (1011 "Deadline expired"): it is
+    # resumed like a goAway, never shown as an error.
+    SESSION_LIMIT = "session_limit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +87,38 @@ class GenerationComplete:
 
 
 @dataclass(frozen=True, slots=True)
+class InterimInputTranscript:
+    """A low-latency guess at what the user is saying now; the next one (or the
+    final :class:`InputTranscript`) replaces it."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceActivity:
+    """The service's voice detection heard the user start (``True``) or stop speaking."""
+
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingForInput:
+    """The model holds back because it expects the user to go on talking."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grounding:
+    """Grounding metadata (search queries, sources) for the answer being given."""
+
+    metadata: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class TurnComplete:
-    """The model's turn is over."""
+    """The model's turn is over; ``reason`` is the service's turnCompleteReason, if any
+    (e.g. ``"PROHIBITED_INPUT_CONTENT"`` when the answer was blocked)."""
+
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +149,13 @@ class ToolCall:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCallCancellation:
+    """The service withdrew earlier tool calls (e.g. the user barged in)."""
+
+    call_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SessionError:
     """A failure turned into words a person can act on.
 
@@ -139,7 +181,11 @@ LiveEvent = (
     | ModelAudio
     | ModelText
     | InputTranscript
+    | InterimInputTranscript
     | OutputTranscript
+    | VoiceActivity
+    | WaitingForInput
+    | Grounding
     | Interrupted
     | GenerationComplete
     | TurnComplete
@@ -147,6 +193,7 @@ LiveEvent = (
     | ResumptionHandle
     | GoAway
     | ToolCall
+    | ToolCallCancellation
     | SessionError
     | Notice
 )

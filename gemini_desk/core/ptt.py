@@ -180,9 +180,7 @@ class PushToTalk:
         return self._try_start(now, on_refusal=None)
 
     def _try_start(self, now: float, on_refusal: KeySource | None) -> PttOutput:
-        refusal = (
-            Refusal.MUTED if self.muted else None if self.connected else Refusal.NOT_CONNECTED
-        )
+        refusal = Refusal.MUTED if self.muted else None if self.connected else Refusal.NOT_CONNECTED
         if refusal is not None:
             if on_refusal is not None:
                 self._keys[on_refusal] = _Key.SPENT  # no start on a later repeat either
@@ -195,8 +193,10 @@ class PushToTalk:
         self._keys[source] = _Key.UP  # its release is lost; the next press is a new edge
         if not self.talking:
             return _NOTHING
-        if self.mode is PttMode.HOLD and held and not any(
-            k is _Key.DOWN for k in self._keys.values()
+        if (
+            self.mode is PttMode.HOLD
+            and held
+            and not any(k is _Key.DOWN for k in self._keys.values())
         ):
             return self._end(reason)
         if reason is EndReason.LISTENER_LOST:

@@ -11,17 +11,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from gemini_desk.core.models import DEFAULT_MODEL, LANGUAGES, THINKING_LEVELS, VOICES, normalise_id
+
 log = logging.getLogger("gemini_desk.settings")
 
-DEFAULT_MODEL = "gemini-2.5-flash-native-audio-preview-09-2025"
-KNOWN_MODELS: tuple[str, ...] = (
-    DEFAULT_MODEL,
-    "gemini-live-2.5-flash-preview",
-    "gemini-2.0-flash-live-001",
-)
 TALK_MODES: tuple[str, ...] = ("hands_free", "push_to_talk")
 PTT_BEHAVIOURS: tuple[str, ...] = ("hold", "toggle")
-VOICES: tuple[str, ...] = ("Puck", "Charon", "Kore", "Fenrir", "Aoede", "Leda", "Orus", "Zephyr")
 DEFAULT_SYSTEM_INSTRUCTION = (
     "You are a helpful voice assistant on the user's desktop. Keep answers short and spoken."
 )
@@ -34,6 +29,9 @@ class Settings:
     model: str = DEFAULT_MODEL
     voice: str = VOICES[0]
     system_instruction: str = DEFAULT_SYSTEM_INSTRUCTION
+    # "" = off; "low" / "medium" / "high" for the models that accept a thinking level.
+    thinking_level: str = ""
+    language_code: str = ""  # spoken language (BCP-47); "" lets the model choose
     input_device: str = ""  # "" follows the system default
     output_device: str = ""
     demo_chosen: bool = False  # the user picked "try the demo" on first run
@@ -72,11 +70,13 @@ class Settings:
     def validated(self) -> Settings:
         """A copy with unusable values replaced by defaults."""
         clean = dataclasses.replace(self)
-        if not clean.model.strip():
-            clean.model = DEFAULT_MODEL
-        clean.model = clean.model.strip().removeprefix("models/")
+        clean.model = normalise_id(clean.model) or DEFAULT_MODEL
         if clean.voice not in VOICES:
             clean.voice = VOICES[0]
+        if clean.thinking_level not in THINKING_LEVELS:
+            clean.thinking_level = ""
+        if clean.language_code not in LANGUAGES:
+            clean.language_code = ""
         if clean.talk_mode not in TALK_MODES:
             clean.talk_mode = TALK_MODES[0]
         if clean.ptt_behaviour not in PTT_BEHAVIOURS:

@@ -8,13 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gemini_desk.core.events import (
+    Grounding,
     InputTranscript,
+    InterimInputTranscript,
     Interrupted,
     LiveEvent,
     ModelText,
     OutputTranscript,
     TurnComplete,
 )
+from gemini_desk.core.turn_reasons import blocked_by
 
 
 class Role(enum.Enum):
@@ -35,9 +38,25 @@ class Turn:
     interrupted: bool = False
     latency_ms: float | None = None
     server_ms: float | None = None  # the server's share of latency_ms (to first audio received)
+    # Live caption: what the user seems to be saying now, until the final text replaces it.
+    interim: str = ""
+    blocked: str = ""  # the turnCompleteReason that withheld this answer ("" if none)
+    grounding: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def shown_text(self) -> str:
+        """The final text so far followed by the live caption, if any."""
+        if not self.interim:
+            return self.text
+        return f"{self.text} {self.interim}" if self.text else self.interim
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        extra: dict[str, object] = {}
+        if self.blocked:
+            extra["blocked"] = self.blocked
+        if self.grounding:
+            extra["grounding"] = self.grounding
+        return extra | {
             "id": self.id,
             "role": self.role.value,
             "text": self.text,
@@ -95,9 +114,11 @@ class Transcript:
 
     def apply(self, event: LiveEvent) -> None:
         """Fold one live event into the transcript."""
-        if isinstance(event, InputTranscript):
+        if isinstance(event, InterimInputTranscript):
+            self._set_interim(event.text)
+        elif isinstance(event, InputTranscript):
             if event.text:
-                self._extend(Role.USER, event.text)
+                self._extend(Role.USER, event.text, final=True)
             if event.finished:
                 self._finish_role(Role.USER)
         elif isinstance(event, OutputTranscript | ModelText):
@@ -110,7 +131,15 @@ class Transcript:
             if model is not None:
                 model.interrupted = True
                 self._notify(model)
+        elif isinstance(event, Grounding):
+            model = self._open_turn(Role.MODEL)
+            model.grounding.append(event.metadata)
+            self._notify(model)
         elif isinstance(event, TurnComplete):
+            if blocked_by(event.reason) is not None:
+                model = self._open_turn(Role.MODEL)
+                model.blocked = event.reason
+                self._notify(model)
             self.finish_all()
 
     def set_latency(self, latency_ms: float, server_ms: float | None = None) -> None:
@@ -158,13 +187,27 @@ class Transcript:
         self._notify(turn)
         return turn
 
-    def _extend(self, role: Role, fragment: str) -> None:
+    def _open_turn(self, role: Role) -> Turn:
+        turn = self._open.get(role)
+        if turn is None:
+            turn = self._open[role] = self._new(role, "")
+        return turn
+
+    def _extend(self, role: Role, fragment: str, final: bool = False) -> None:
         turn = self._open.get(role)
         if turn is None:
             self._open[role] = self._new(role, fragment.lstrip())
             return
         turn.text = _join(turn.text, fragment)
+        if final:
+            turn.interim = ""  # the final words replace the live caption
         self._notify(turn)
+
+    def _set_interim(self, text: str) -> None:
+        turn = self._open_turn(Role.USER)
+        if turn.interim != text:
+            turn.interim = text
+            self._notify(turn)
 
     def _finish_role(self, role: Role) -> None:
         turn = self._open.pop(role, None)
@@ -172,7 +215,9 @@ class Transcript:
             self._finish(turn)
 
     def _finish(self, turn: Turn) -> None:
-        turn.text = turn.text.strip()
+        # A caption that no final transcription replaced is the best record there is.
+        turn.text = (turn.text or turn.interim).strip()
+        turn.interim = ""
         turn.finished = True
         self._notify(turn)
         if self._on_finished is not None:

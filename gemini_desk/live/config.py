@@ -9,6 +9,7 @@ from pathlib import Path
 from google import genai
 from google.genai import types
 
+from gemini_desk.core.models import capabilities
 from gemini_desk.core.settings import Settings
 
 API_VERSION = "v1beta"
@@ -45,7 +46,8 @@ def make_client(endpoint: Endpoint) -> genai.Client:
     if endpoint.ca_file is not None:
         ctx = ssl.create_default_context()
         ctx.load_verify_locations(cafile=str(endpoint.ca_file))
-        args["ssl"] = ctx
+        args["ssl"] = ctx  # the websocket
+        args["verify"] = ctx  # REST calls (models.list) through httpx
     http.async_client_args = args
     return genai.Client(api_key=endpoint.api_key, http_options=http)
 
@@ -53,20 +55,25 @@ def make_client(endpoint: Endpoint) -> genai.Client:
 def build_connect_config(
     settings: Settings, resume_handle: str | None = None
 ) -> types.LiveConnectConfig:
-    """Audio out, both transcriptions on, the user's voice and instruction.
+    """Audio out, both transcriptions on, the user's voice, language and instruction.
 
     Session resumption (with ``resume_handle`` when continuing a session) and sliding
-    window context compression follow the settings; both are on by default.
+    window context compression follow the settings; both are on by default. Fields a
+    model may reject are sent only where its capabilities allow them: a thinking
+    level only to models that take one; proactive audio and affective dialog never
+    (always on, or removed, for Gemini 3.8).
     """
     speech = types.SpeechConfig(
         voice_config=types.VoiceConfig(
             prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name=settings.voice)
-        )
+        ),
+        language_code=settings.language_code or None,
     )
     instruction = settings.system_instruction.strip() or None
     return types.LiveConnectConfig(
         response_modalities=[types.Modality.AUDIO],
         speech_config=speech,
+        thinking_config=_thinking(settings),
         system_instruction=instruction,
         input_audio_transcription=types.AudioTranscriptionConfig(),
         output_audio_transcription=types.AudioTranscriptionConfig(),
@@ -78,6 +85,14 @@ def build_connect_config(
         context_window_compression=_compression(settings),
         realtime_input_config=_realtime_input(settings),
     )
+
+
+def _thinking(settings: Settings) -> types.ThinkingConfig | None:
+    """A thinking level only when one is chosen and the model accepts it."""
+    level = settings.thinking_level
+    if not level or level not in capabilities(settings.model).thinking_levels:
+        return None
+    return types.ThinkingConfig(thinking_level=types.ThinkingLevel(level.upper()))
 
 
 def _realtime_input(settings: Settings) -> types.RealtimeInputConfig | None:

@@ -23,15 +23,29 @@ SERVER = "The Live service had an internal error and closed the conversation. Co
 NETWORK = "Cannot reach the Live service. Check your network connection, then connect again."
 TLS = "The secure connection to the Live service could not be verified ({reason})."
 DROPPED = "The connection to the Live service was lost. Connect again."
+REJECTED_SETTING = "The Live service refused a setting ({reason}). Change it in Settings."
+SESSION_LIMIT = "The connection reached the service's time limit."
 
 
 def _close_code_error(code: int, reason: str, model: str) -> SessionError:
     detail = f"close {code}: {reason}"
     lowered = reason.lower()
-    if code == 1008 and ("api key" in lowered or "permission" in lowered or "auth" in lowered):
-        return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
-    if code in (1007, 1008) and ("not found" in lowered or "model" in lowered):
+    # A retired or misspelt model: 1008 "models/X is not found ..." (1007 in the past).
+    if code in (1007, 1008, 404) and (
+        "not found" in lowered or "not supported for bidigeneratecontent" in lowered
+    ):
         return SessionError(ErrorKind.UNKNOWN_MODEL, UNKNOWN_MODEL.format(model=model), detail)
+    if code in (400, 401, 403, 1008) and (
+        "api key" in lowered or "permission" in lowered or "auth" in lowered
+    ):
+        return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
+    if code == 1011 and "deadline expired" in lowered:
+        # Connections end at a fixed age (~58 min seen on 3.8): resume, do not alarm.
+        return SessionError(ErrorKind.SESSION_LIMIT, SESSION_LIMIT, detail, retryable=True)
+    if code == 1007 and reason:
+        return SessionError(
+            ErrorKind.REJECTED_SETTING, REJECTED_SETTING.format(reason=reason), detail
+        )
     # Quota first: the service reports it with 1011 (and a reason that says so).
     if code == 429 or any(w in lowered for w in ("quota", "resource_exhausted", "rate limit")):
         return SessionError(ErrorKind.QUOTA, QUOTA, detail, retryable=True)

@@ -66,8 +66,12 @@ _WAIT_TEXT = {
     ErrorKind.QUOTA: "Quota or rate limit reached; retrying in {s} s",
     ErrorKind.PROTOCOL: "The connection was lost; retrying in {s} s",
 }
-_SETUP_ERRORS_NEEDING_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL)
-_TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA)
+_SETUP_ERRORS_NEEDING_USER = (
+    ErrorKind.BAD_KEY,
+    ErrorKind.UNKNOWN_MODEL,
+    ErrorKind.REJECTED_SETTING,
+)
+_TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA, ErrorKind.SESSION_LIMIT)
 _CONTENT = (ModelAudio, ModelText, OutputTranscript, InputTranscript, ToolCall)
 
 SessionFactory = Callable[[Endpoint, Settings, EventSink, "str | None"], LiveSession]
@@ -383,7 +387,7 @@ class SessionSupervisor:
         self._current = conn
         self._flush(conn)
         self._cancel_timers()
-        if self._gap_cause == "go_away" and self._gap_started is not None:
+        if self._gap_cause in ("go_away", "deadline") and self._gap_started is not None:
             self.backoff.reset()  # a goAway is the service's plan, not a failure
         self._stable_timer = asyncio.get_running_loop().call_later(
             STABLE_S, self._mark_stable, conn
@@ -423,6 +427,12 @@ class SessionSupervisor:
             self._replay_open_utterance(conn)
             self.reconnects += 1
             self._close_turn_if_cut(conn)
+            if error is not None and error.kind is ErrorKind.SESSION_LIMIT:
+                # The service's age limit: planned, like a goAway. Resume at once.
+                log.info("connection reached its time limit (%s); resuming", error.detail)
+                self._start_gap("deadline")
+                self._schedule_retry(error, immediate=True)
+                return True
             log.warning("connection lost: %s", error.detail if error else "closed")
             self._start_gap("lost")
             if error is not None and not error.retryable:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,16 +14,17 @@ import numpy as np
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from . import frames as f
 from . import protocol as p
+from .catalogue import ModelSpec, function_behaviors
 from .config import SimConfig
-from .faults import INTERNAL_ERROR_REASON, Fault, check_pacing
-from .model import OUT_RATE, LocalModel, Reply, UserTurn, estimate_tokens, resample_int16
+from .faults import DEADLINE_REASON, INTERNAL_ERROR_REASON, Fault, check_pacing
+from .listener import Heard, Listener
+from .model import LocalModel, UserTurn, estimate_tokens, resample_int16
+from .player import AnswerPlayer, Pacing
 from .records import ActivityEvent, LoggedMessage, SimSession, TurnRecord, VideoFrame
-from .vad import EnergyVad, VadKind
 
 log = logging.getLogger("gemini_desk.sim")
-
-_KEEP_SAMPLES_IDLE = 16000  # audio kept before a VAD start (1 s at 16 kHz)
 
 
 @dataclass(frozen=True)
@@ -35,23 +35,6 @@ class ConnectionContext:
     model: LocalModel
     issue_handle: Callable[[SimSession], str]
     pacing: Callable[[], str]
-
-
-def _split_text(text: str, pieces: int) -> list[str]:
-    """Split into ``pieces`` strings (some may be empty) that join back to ``text``."""
-    words = re.findall(r"\s*\S+", text) or [text]
-    pieces = max(1, pieces)
-    out = [""] * pieces
-    for i, word in enumerate(words):
-        out[min(pieces - 1, i * pieces // len(words))] += word
-    return out
-
-
-def _frame_kind(frame: p.Frame) -> str:
-    key = next(iter(frame))
-    if key == "serverContent":
-        return f"serverContent.{next(iter(frame[key]))}"
-    return str(key)
 
 
 def _to_16k(blob: p.Blob) -> bytes:
@@ -73,34 +56,38 @@ class SimConnection:
         self.record = record
         self.script = script
         self.setup: p.Setup | None = None
+        self.spec: ModelSpec | None = None
         self.pacing: str | None = None  # None: follow the server
+        self._player: AnswerPlayer | None = None
         self._send_lock = asyncio.Lock()
         self._turns: asyncio.Queue[UserTurn] = asyncio.Queue()
-        self._barge_in = asyncio.Event()
-        self._answering = False
+        self._signals: asyncio.Queue[f.Frame] = asyncio.Queue()  # sent in order, off-turn
         self._finished = 0
         self._finished_cond = asyncio.Condition()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closers: set[asyncio.Task[None]] = set()  # awaited, never cancelled
-        self._vad = EnergyVad(ctx.config.vad_config())
-        self._stream = bytearray()  # audio since the VAD sample ``_stream_base``
-        self._stream_base = 0
-        self._utterance_start: int | None = None
-        self._manual_active = False
-        self._manual_audio = bytearray()
+        self._listener = Listener(ctx.config.vad_config(), manual=False, interim_ms=0)
         self._pending_texts: list[str] = []
         self._pending_video: list[p.Blob] = []
+        self._behaviors: dict[str, str] = {}
 
     # ---- lifecycle ---------------------------------------------------------------
 
-    async def serve(self, setup: p.Setup) -> None:
+    async def serve(self, setup: p.Setup, spec: ModelSpec) -> None:
         """Run after a valid setup: answer turns until the socket closes."""
-        self.setup = setup
-        self._vad = EnergyVad(self.ctx.config.vad_config().with_setup(setup.vad))
-        await self.send(p.setup_complete())
+        self.setup, self.spec = setup, spec
+        self._behaviors = function_behaviors(spec, setup.raw)
+        config = self.ctx.config
+        interim_ms = config.interim_ms if setup.input_transcription else 0
+        vad = config.vad_config().with_setup(setup.vad)
+        self._listener = Listener(vad, manual=setup.vad.disabled, interim_ms=interim_ms)
+        pacing = Pacing(lambda: self.pacing or self.ctx.pacing(), config.pace, config.slow_pace)
+        self._player = AnswerPlayer(self.send, setup, spec, pacing, config.chunk_ms)
+        await self.send(f.setup_complete())
         if setup.resumption:
             await self._issue_handle()
-        self._spawn(self._player())
+        self._spawn(self._answer_turns())
+        self._spawn(self._send_signals())
         for fault in self.script:
             self._spawn(self._run_fault(fault))
         try:
@@ -129,10 +116,22 @@ class SimConnection:
         if exc is not None and not isinstance(exc, ConnectionClosed):
             log.error("sim session %d task failed", self.record.id, exc_info=exc)
 
-    async def send(self, frame: p.Frame) -> None:
+    async def send(self, frame: f.Frame) -> None:
         async with self._send_lock:
-            await self.ws.send(p.encode_frame(frame))
-        self.record.sent_kinds.append(_frame_kind(frame))
+            await self.ws.send(f.encode_frame(frame))
+        self.record.sent_kinds.append(f.frame_kind(frame))
+
+    def _post(self, frame: f.Frame) -> None:
+        """Queue a signal (voiceActivity, interim transcription) to go out in order."""
+        self._signals.put_nowait(frame)
+
+    async def _send_signals(self) -> None:
+        while True:
+            frame = await self._signals.get()
+            try:
+                await self.send(frame)
+            finally:
+                self._signals.task_done()
 
     # ---- faults ------------------------------------------------------------------
 
@@ -152,7 +151,7 @@ class SimConnection:
         task.add_done_callback(self._closers.discard)
 
     async def go_away(self, time_left_s: float, close_after: bool = True) -> None:
-        await self.send(p.go_away(time_left_s))
+        await self.send(f.go_away(time_left_s))
         if close_after:
             self._spawn(self._close_later(time_left_s))
 
@@ -165,6 +164,8 @@ class SimConnection:
             self.drop()
         elif fault.kind == "internal_error":
             self.close_soon(1011, INTERNAL_ERROR_REASON)
+        elif fault.kind == "deadline":
+            self.close_soon(1011, DEADLINE_REASON)
         elif fault.kind == "go_away":
             await self.go_away(fault.time_left_s)
         else:
@@ -178,10 +179,10 @@ class SimConnection:
         await self.apply(fault)
 
     async def send_tool_call(self, calls: list[dict[str, Any]]) -> None:
-        await self.send(p.tool_call(calls))
+        await self.send(f.tool_call(calls))
 
     async def cancel_tool_calls(self, ids: list[str]) -> None:
-        await self.send(p.tool_call_cancellation(ids))
+        await self.send(f.tool_call_cancellation(ids))
 
     # ---- input -------------------------------------------------------------------
 
@@ -202,78 +203,73 @@ class SimConnection:
         elif isinstance(msg, p.ClientContent):
             self._on_client_content(msg)
         elif isinstance(msg, p.ToolResponse):
-            self.record.tool_responses.extend(msg.function_responses)
-            names = tuple(str(p.get_key(r, "name") or "a tool") for r in msg.function_responses)
-            self._submit(UserTurn(tool_names=names, source="tool_response"))
+            self._on_tool_response(msg)
         elif isinstance(msg, p.Setup):
             log.warning("sim session %d: second setup ignored", self.record.id)
+
+    def _on_tool_response(self, msg: p.ToolResponse) -> None:
+        """Answer it, unless every response is a non-blocking call's SILENT one (which
+        only joins the context); INTERRUPT ones cut the running answer first."""
+        self.record.tool_responses.extend(msg.function_responses)
+        schedules: list[str] = []
+        for response in msg.function_responses:
+            name = str(p.get_key(response, "name") or "")
+            assert self.spec is not None
+            if self._behaviors.get(name, self.spec.default_behavior) == "NON_BLOCKING":
+                schedules.append(str(p.get_key(response, "scheduling") or "WHEN_IDLE").upper())
+            else:
+                schedules.append("BLOCKING")
+        if schedules and all(s == "SILENT" for s in schedules):
+            return
+        if "INTERRUPT" in schedules:
+            self._interrupt()
+        names = tuple(str(p.get_key(r, "name") or "a tool") for r in msg.function_responses)
+        self._submit(UserTurn(tool_names=names, source="tool_response"))
 
     def _activity(self, kind: str, source: str) -> None:
         self.record.activity.append(ActivityEvent(kind=kind, source=source, at=time.monotonic()))
 
     def _on_realtime(self, msg: p.RealtimeInput) -> None:
-        manual = self.setup is not None and self.setup.vad.disabled
+        listener = self._listener
         for blob in msg.video:
             self.record.video_frames.append(VideoFrame(blob.mime_type, blob.data))
             self._pending_video.append(blob)
         if msg.activity_start:
             self._activity("start", "client")
-            if manual:
+            if listener.manual:
                 self._interrupt()
-                self._manual_active = True
-                self._manual_audio.clear()
+                listener.activity_start()
         for blob in msg.audio:
             self.record.audio.extend(blob.data)
             self.record.audio_chunk_sizes.append(len(blob.data))
             self.record.audio_mime_types.append(blob.mime_type)
-            pcm = _to_16k(blob)
-            if manual:
-                if self._manual_active:
-                    self._manual_audio.extend(pcm)
-            else:
-                self._feed_vad(pcm)
+            self._heard(listener.feed(_to_16k(blob)))
         if msg.audio_stream_end:
             self.record.audio_stream_end_count += 1
-            if not manual:
-                self._vad_events(self._vad.flush())
+            self._heard(listener.flush())
         if msg.text is not None:
             self.record.texts.append(msg.text)
-            if self._manual_active or self._vad.in_speech:
+            if listener.in_speech:
                 self._pending_texts.append(msg.text)
             else:
                 self._interrupt()
                 self._submit(self._take_turn(b"", [msg.text], "realtime_text"))
         if msg.activity_end:
             self._activity("end", "client")
-            if manual and self._manual_active:
-                self._manual_active = False
-                self._submit(self._take_turn(bytes(self._manual_audio), [], "audio"))
-                self._manual_audio.clear()
+            if listener.manual and (audio := listener.activity_end()) is not None:
+                self._submit(self._take_turn(audio, [], "audio"))
 
-    def _feed_vad(self, pcm: bytes) -> None:
-        self._stream.extend(pcm)
-        self._vad_events(self._vad.feed(pcm))
-        if self._utterance_start is None and len(self._stream) > 4 * _KEEP_SAMPLES_IDLE:
-            drop = len(self._stream) // 2 - _KEEP_SAMPLES_IDLE
-            del self._stream[: drop * 2]
-            self._stream_base += drop
-
-    def _vad_events(self, events: list[Any]) -> None:
+    def _heard(self, events: list[Heard]) -> None:
         for event in events:
-            if event.kind is VadKind.START:
-                self._utterance_start = event.sample
+            if event.kind == "signal":
+                assert event.frame is not None
+                self._post(event.frame)
+            elif event.kind == "start":
                 self._activity("start", "vad")
                 self._interrupt()
             else:
-                start = self._utterance_start if self._utterance_start is not None else 0
-                a = max(0, start - self._stream_base) * 2
-                b = max(0, event.sample - self._stream_base) * 2
-                utterance = bytes(self._stream[a:b])
-                del self._stream[:b]
-                self._stream_base += b // 2
-                self._utterance_start = None
                 self._activity("end", "vad")
-                self._submit(self._take_turn(utterance, [], "audio"))
+                self._submit(self._take_turn(event.audio, [], "audio"))
 
     def _on_client_content(self, msg: p.ClientContent) -> None:
         texts: list[str] = []
@@ -309,44 +305,24 @@ class SimConnection:
         """The user started a new turn: barge in on a running answer if allowed."""
         if self.setup is not None and not self.setup.vad.interrupt_on_activity:
             return
-        if self._answering:
-            self._barge_in.set()
+        if self._player is not None and self._player.answering:
+            self._player.barge_in.set()
 
     # ---- output ------------------------------------------------------------------
 
-    def _chunk_delay(self, chunk_s: float) -> float:
-        mode = self.pacing or self.ctx.pacing()
-        if mode == "burst":
-            return 0.0
-        if mode == "slow":
-            return chunk_s / self.ctx.config.slow_pace
-        return chunk_s / self.ctx.config.pace
-
-    async def _player(self) -> None:
+    async def _answer_turns(self) -> None:
         while True:
             turn = await self._turns.get()
+            await self._signals.join()  # voiceActivity and interim text go first
             await self._answer(turn)
             async with self._finished_cond:
                 self._finished += 1
                 self._finished_cond.notify_all()
 
-    async def _wait_barge_in(self, until: float) -> bool:
-        remaining = until - asyncio.get_running_loop().time()
-        if self._barge_in.is_set():
-            return True
-        if remaining <= 0:
-            await asyncio.sleep(0)
-            return self._barge_in.is_set()
-        try:
-            await asyncio.wait_for(self._barge_in.wait(), remaining)
-        except TimeoutError:
-            return False
-        return True
-
     async def _answer(self, turn: UserTurn) -> None:
-        assert self.setup is not None
-        setup = self.setup
-        reply: Reply = self.ctx.model.respond(turn)
+        assert self.setup is not None and self.spec is not None and self._player is not None
+        voice = self.setup.voice_name if not self.record.turns else None
+        reply = self.ctx.model.respond(turn, voice=voice, think=self.spec.thoughts)
         rec = TurnRecord(
             index=len(self.record.turns),
             source=turn.source,
@@ -355,60 +331,18 @@ class SimConnection:
             audio_seconds=reply.seconds,
         )
         self.record.turns.append(rec)
-        loop = asyncio.get_running_loop()
-        self._barge_in.clear()
-        self._answering = True
-        try:
-            if setup.input_transcription and reply.input_text:
-                await self.send(p.input_transcription(reply.input_text))
-            chunk_samples = max(1, OUT_RATE * self.ctx.config.chunk_ms // 1000)
-            audio = np.asarray(reply.audio, dtype="<i2")
-            chunks = [audio[i : i + chunk_samples] for i in range(0, audio.size, chunk_samples)]
-            pieces = _split_text(reply.output_text, len(chunks))
-            text_only = "AUDIO" not in setup.response_modalities
-            started: float | None = None
-            next_at = 0.0
-            interrupted = False
-            for chunk, piece in zip(chunks, pieces, strict=True):
-                if self._barge_in.is_set():
-                    interrupted = True
-                    break
-                now = loop.time()
-                if started is None:
-                    started = next_at = now
-                if text_only:
-                    if piece:
-                        await self.send(p.text_chunk(piece))
-                else:
-                    await self.send(p.audio_chunk(chunk.tobytes()))
-                    if setup.output_transcription and piece:
-                        await self.send(p.output_transcription(piece))
-                rec.chunks_sent += 1
-                next_at += self._chunk_delay(chunk.size / OUT_RATE)
-                if await self._wait_barge_in(next_at):
-                    interrupted = True
-                    break
-            if not interrupted:
-                await self.send(p.generation_complete())
-                # Audio arrives faster than real time; the answer is still "playing"
-                # (and interruptible) until its real-time length has passed.
-                if started is not None and not text_only:
-                    interrupted = await self._wait_barge_in(started + reply.seconds)
-            if interrupted:
-                rec.interrupted = True
-                await self.send(p.interrupted())
-            await self.send(p.turn_complete())
-            rec.completed = True
-        finally:
-            self._answering = False
-            self._barge_in.clear()
+        if reply.waiting_for_input:
+            rec.waiting_for_input = True
+            await self.send(f.waiting_for_input())
+            return
+        await self._player.play(reply, rec)
         sent_s = rec.chunks_sent * self.ctx.config.chunk_ms / 1000
         prompt, response = estimate_tokens(turn, reply, min(sent_s, reply.seconds))
-        await self.send(p.usage_metadata(prompt, response))
-        if setup.resumption:
+        await self.send(f.usage_metadata(prompt, response))
+        if self.setup.resumption:
             await self._issue_handle()
 
     async def _issue_handle(self) -> None:
         handle = self.ctx.issue_handle(self.record)
         self.record.handles_issued.append(handle)
-        await self.send(p.session_resumption_update(handle, resumable=True))
+        await self.send(f.session_resumption_update(handle, resumable=True))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["drop", "internal_error", "go_away", "burst", "slow", "normal"]
+FaultKind = Literal["drop", "internal_error", "deadline", "go_away", "burst", "slow", "normal"]
 PACING_MODES: tuple[str, ...] = ("normal", "burst", "slow")
 INTERNAL_ERROR_REASON = "Internal error encountered."
+# What 3.8 connections are reported to end with after about 58 minutes.
+DEADLINE_REASON = "Deadline expired"
 
 
 @dataclass(frozen=True)
@@ -16,8 +18,9 @@ class Fault:
     waiting ``delay_s`` more. ``time_left_s`` is for ``go_away``.
 
     Kinds: ``drop`` (abort the TCP connection, no close frame), ``internal_error``
-    (close 1011), ``go_away`` (send goAway, close when the time is up), and the
-    pacing modes ``burst``/``slow``/``normal``.
+    (close 1011 "Internal error encountered."), ``deadline`` (close 1011 "Deadline
+    expired"), ``go_away`` (send goAway, close when the time is up), and the pacing
+    modes ``burst``/``slow``/``normal`` (switch this connection's pacing).
     """
 
     kind: FaultKind

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import struct
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import soxr
@@ -14,6 +16,7 @@ from .protocol import Blob
 IN_RATE = 16000
 OUT_RATE = 24000
 _NOTES_HZ = (523.25, 659.25, 783.99)  # C5, E5, G5
+THOUGHT_TEXT = "Local demo server: no reasoning happens here; this part stands in for a thought."
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,20 @@ class UserTurn:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the model answers: 24 kHz int16 audio plus transcriptions."""
+    """What the model answers: 24 kHz int16 audio plus transcriptions.
+
+    ``thoughts`` come first as thought parts; ``grounding`` rides on the answer's first
+    message; a ``turn_complete_reason`` marks a blocked answer (its audio is what got
+    out before the block); ``waiting_for_input`` means no answer, only waitingForInput.
+    """
 
     audio: np.ndarray
     output_text: str
     input_text: str | None = None
+    thoughts: tuple[str, ...] = ()
+    grounding: Mapping[str, Any] | None = None
+    turn_complete_reason: str | None = None
+    waiting_for_input: bool = False
 
     @property
     def seconds(self) -> float:
@@ -46,11 +58,20 @@ class Reply:
 
 @dataclass(frozen=True)
 class ScriptedReply:
-    """A reply queued by a test instead of the echo; audio is 24 kHz int16."""
+    """A reply queued by a test instead of the echo; audio is 24 kHz int16.
+
+    Without ``audio`` a chime is played, except for a blocked reply (one with a
+    ``turn_complete_reason``), which then sends no audio at all. ``thoughts=None``
+    leaves thought parts to the model (only extended thinking sends one).
+    """
 
     text: str
     audio: np.ndarray | None = None
     input_text: str | None = None
+    turn_complete_reason: str | None = None
+    thoughts: tuple[str, ...] | None = None
+    grounding: Mapping[str, Any] | None = None
+    waiting_for_input: bool = False
 
 
 def jpeg_size(data: bytes) -> tuple[int, int] | None:
@@ -94,8 +115,9 @@ def _join(clauses: list[str]) -> str:
     return ", ".join(clauses[:-1]) + ", and " + clauses[-1]
 
 
-def describe_turn(turn: UserTurn) -> str:
-    """The output transcription: an honest account of what arrived."""
+def describe_turn(turn: UserTurn, voice: str | None = None) -> str:
+    """The output transcription: an honest account of what arrived (and, when a
+    prebuilt ``voice`` was asked for, that it is not available here)."""
     clauses: list[str] = []
     if turn.audio:
         clauses.append(f"I heard {turn.audio_seconds:.1f} seconds of audio")
@@ -107,7 +129,10 @@ def describe_turn(turn: UserTurn) -> str:
         clauses.append("you typed: " + " ".join(turn.texts))
     if not clauses:
         clauses.append("I received nothing I can play back")
-    return "Local demo server: " + _join(clauses)
+    prefix = "Local demo server: "
+    if voice:
+        prefix += f"the voice {voice} is not available here; "
+    return prefix + _join(clauses)
 
 
 def describe_input(turn: UserTurn) -> str | None:
@@ -154,17 +179,32 @@ class LocalModel:
 
     scripted: deque[ScriptedReply] = field(default_factory=deque)
 
-    def respond(self, turn: UserTurn) -> Reply:
+    def respond(self, turn: UserTurn, voice: str | None = None, think: bool = False) -> Reply:
+        """Answer ``turn``; ``voice`` is a prebuilt voice to own up to not having,
+        ``think`` adds a thought part (for models that show their thinking)."""
+        own_thoughts = (THOUGHT_TEXT,) if think else ()
         if self.scripted:
             s = self.scripted.popleft()
-            audio = s.audio if s.audio is not None else chime()
+            if s.audio is not None:
+                audio = s.audio
+            else:
+                audio = np.zeros(0, np.int16) if s.turn_complete_reason else chime()
             return Reply(
                 audio=np.asarray(audio, dtype=np.int16),
                 output_text=s.text,
                 input_text=s.input_text if s.input_text is not None else describe_input(turn),
+                thoughts=own_thoughts if s.thoughts is None else tuple(s.thoughts),
+                grounding=s.grounding,
+                turn_complete_reason=s.turn_complete_reason,
+                waiting_for_input=s.waiting_for_input,
             )
         audio = upsample(turn.audio) if turn.audio else chime()
-        return Reply(audio=audio, output_text=describe_turn(turn), input_text=describe_input(turn))
+        return Reply(
+            audio=audio,
+            output_text=describe_turn(turn, voice),
+            input_text=describe_input(turn),
+            thoughts=own_thoughts,
+        )
 
 
 def estimate_tokens(

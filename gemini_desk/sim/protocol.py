@@ -1,4 +1,4 @@
-"""Sans-I/O Live API wire format: parse client frames, build server frames."""
+"""Sans-I/O Live API wire format: parse client frames (server frames: ``frames``)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-OUTPUT_AUDIO_MIME = "audio/pcm;rate=24000"
 INPUT_AUDIO_RATE = 16000
+MAX_REASON_BYTES = 123  # a websocket close reason
 
 
 class ProtocolError(ValueError):
@@ -33,6 +33,14 @@ def get_key(obj: Mapping[str, Any] | None, snake: str, default: Any = None) -> A
     if camel in obj:
         return obj[camel]
     return default
+
+
+def truncate_reason(reason: str) -> str:
+    """Cut a close reason to the 123 bytes of UTF-8 a close frame allows."""
+    data = reason.encode("utf-8")
+    if len(data) <= MAX_REASON_BYTES:
+        return reason
+    return data[:MAX_REASON_BYTES].decode("utf-8", "ignore")
 
 
 def decode_bytes(data: str | bytes) -> bytes:
@@ -98,6 +106,7 @@ class Setup:
     resumption: bool = False
     resume_handle: str | None = None
     vad: VadSettings = field(default_factory=VadSettings)
+    voice_name: str | None = None  # speechConfig's prebuilt voice, if one is asked for
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,12 @@ def _parse_vad(raw: Mapping[str, Any]) -> VadSettings:
     )
 
 
+def _voice_name(gen: Mapping[str, Any]) -> str | None:
+    voice = get_key(get_key(get_key(gen, "speech_config"), "voice_config"), "prebuilt_voice_config")
+    name = get_key(voice, "voice_name")
+    return str(name) if name else None
+
+
 def parse_setup(raw: Mapping[str, Any]) -> Setup:
     """Parse the body of a ``setup`` message."""
     model = get_key(raw, "model")
@@ -209,6 +224,7 @@ def parse_setup(raw: Mapping[str, Any]) -> Setup:
         resumption=resumption is not None,
         resume_handle=str(handle) if handle else None,
         vad=_parse_vad(raw),
+        voice_name=_voice_name(gen),
     )
 
 
@@ -286,91 +302,3 @@ def parse_client_message(frame: str | bytes | Mapping[str, Any]) -> ClientMessag
     if (body := get_key(obj, "tool_response")) is not None:
         return _parse_tool_response(body)
     return Unknown(keys=tuple(obj))
-
-
-# ---- server frames -------------------------------------------------------------------
-
-Frame = dict[str, Any]
-
-
-def encode_frame(frame: Frame) -> bytes:
-    """Serialise a server frame; the service sends these as binary websocket frames."""
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def setup_complete() -> Frame:
-    return {"setupComplete": {}}
-
-
-def audio_chunk(pcm: bytes, mime_type: str = OUTPUT_AUDIO_MIME) -> Frame:
-    part = {"inlineData": {"mimeType": mime_type, "data": encode_bytes(pcm)}}
-    return {"serverContent": {"modelTurn": {"parts": [part]}}}
-
-
-def text_chunk(text: str) -> Frame:
-    return {"serverContent": {"modelTurn": {"parts": [{"text": text}]}}}
-
-
-def input_transcription(text: str) -> Frame:
-    return {"serverContent": {"inputTranscription": {"text": text}}}
-
-
-def output_transcription(text: str) -> Frame:
-    return {"serverContent": {"outputTranscription": {"text": text}}}
-
-
-def interrupted() -> Frame:
-    return {"serverContent": {"interrupted": True}}
-
-
-def generation_complete() -> Frame:
-    return {"serverContent": {"generationComplete": True}}
-
-
-def turn_complete() -> Frame:
-    return {"serverContent": {"turnComplete": True}}
-
-
-def usage_metadata(prompt: Mapping[str, int], response: Mapping[str, int]) -> Frame:
-    """Token counts per modality, e.g. ``{"AUDIO": 45, "TEXT": 3}``."""
-
-    def details(counts: Mapping[str, int]) -> list[dict[str, Any]]:
-        return [{"modality": m, "tokenCount": n} for m, n in counts.items() if n]
-
-    prompt_total = sum(prompt.values())
-    response_total = sum(response.values())
-    return {
-        "usageMetadata": {
-            "promptTokenCount": prompt_total,
-            "responseTokenCount": response_total,
-            "totalTokenCount": prompt_total + response_total,
-            "promptTokensDetails": details(prompt),
-            "responseTokensDetails": details(response),
-        }
-    }
-
-
-def session_resumption_update(handle: str | None, resumable: bool = True) -> Frame:
-    body: dict[str, Any] = {"resumable": resumable}
-    if handle is not None:
-        body["newHandle"] = handle
-    return {"sessionResumptionUpdate": body}
-
-
-def format_duration(seconds: float) -> str:
-    """A protobuf JSON Duration, e.g. ``"5s"`` or ``"0.500s"``."""
-    if float(seconds).is_integer():
-        return f"{int(seconds)}s"
-    return f"{seconds:.3f}s"
-
-
-def go_away(time_left_s: float) -> Frame:
-    return {"goAway": {"timeLeft": format_duration(time_left_s)}}
-
-
-def tool_call(function_calls: Sequence[Mapping[str, Any]]) -> Frame:
-    return {"toolCall": {"functionCalls": [dict(c) for c in function_calls]}}
-
-
-def tool_call_cancellation(ids: Sequence[str]) -> Frame:
-    return {"toolCallCancellation": {"ids": list(ids)}}

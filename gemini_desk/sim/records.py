@@ -43,6 +43,8 @@ class TurnRecord:
     chunks_sent: int = 0
     interrupted: bool = False
     completed: bool = False
+    turn_complete_reason: str | None = None  # set when the answer was blocked
+    waiting_for_input: bool = False  # held with waitingForInput instead of an answer
 
 
 @dataclass

@@ -84,6 +84,11 @@ class EnergyVad:
         return self._in_speech
 
     @property
+    def speech_end(self) -> int:
+        """The sample just after the latest loud frame."""
+        return self._last_loud_end
+
+    @property
     def position(self) -> int:
         """Samples fed so far (including a partial frame)."""
         return self._position + self._pending.size

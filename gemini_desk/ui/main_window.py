@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gemini_desk import __version__
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.models import DEFAULT_MODEL, display_name
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.error_banner import ErrorBanner
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
@@ -30,7 +31,7 @@ from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.theme import follow_palette, pick
 from gemini_desk.ui.transcript_view import TranscriptView
 
-_ACTIONS = ("api_key", "settings")
+_ACTIONS = ("api_key", "settings", "use_default_model")
 _LIVE_STATES = (SessionState.CONNECTED, SessionState.RECONNECTING)
 
 _STYLE = """
@@ -58,7 +59,11 @@ QStatusBar::item { border: none; }
 def _style() -> str:
     """The window's style sheet for the current palette (the demo note stays readable)."""
     demo = pick("#7a4a00", "#f6c177")
-    return _STYLE + f"QLabel#demoLabel {{ color: {demo}; font-weight: bold; }}"
+    heard = pick("#1e7b40", "#7ee2a8")
+    return _STYLE + (
+        f"QLabel#demoLabel {{ color: {demo}; font-weight: bold; }}"
+        f"QLabel#heardLabel {{ color: {heard}; }}"
+    )
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +76,8 @@ class MainWindow(QMainWindow):
         muteToggled(bool): the user muted (True) or unmuted (False) the microphone.
         settingsRequested(): the user wants the settings dialog.
         apiKeyRequested(): the user wants to enter or change the API key.
+        useDefaultModelRequested(): after an unknown-model error, the user chose the
+            default model in one click.
         quitRequested(): the user wants to quit (menu, Ctrl+Q or closing the window).
         historyRequested(): the user wants the list of past conversations (Ctrl+H).
 
@@ -89,6 +96,7 @@ class MainWindow(QMainWindow):
     quitRequested = Signal()
     historyRequested = Signal()  # the user wants to read past conversations
     diagnosticsRequested = Signal()  # the user wants the audio diagnostics view
+    useDefaultModelRequested = Signal()  # "Use Gemini 3.8 Live" after an unknown model
     shortcutsRequested = Signal()  # Help > Keyboard shortcuts (F1)
     logFolderRequested = Signal()  # Help > Open log folder
 
@@ -186,8 +194,15 @@ class MainWindow(QMainWindow):
         self.latency_label = QLabel()
         self.latency_label.setObjectName("latencyLabel")
         self.latency_label.hide()
+        # "Heard you": the service's voice detection says the user is speaking.
+        self.heard_label = QLabel(self.tr("● Hearing you"))
+        self.heard_label.setObjectName("heardLabel")
+        self.heard_label.setToolTip(self.tr("Gemini hears you speaking."))
+        self.heard_label.setAccessibleName(self.tr("Gemini hears you speaking"))
+        self.heard_label.hide()
         status = self.statusBar()
         status.addWidget(self.state_label, 1)
+        status.addPermanentWidget(self.heard_label)
         status.addPermanentWidget(self.demo_label)
         status.addPermanentWidget(self.latency_label)
         status.addPermanentWidget(self.model_label)
@@ -322,8 +337,19 @@ class MainWindow(QMainWindow):
     def clear_transcript(self) -> None:
         self._transcript.clear()
 
-    def set_model(self, name: str) -> None:
-        self.model_label.setText(name)
+    def set_model(self, model: str, label: str = "") -> None:
+        """Show the model's name (``label``, else the known name, else the id)."""
+        self.model_label.setText(label or display_name(model))
+        self.model_label.setToolTip(self.tr("Model: %1").replace("%1", model))
+
+    def set_voice_activity(self, active: bool) -> None:
+        """Show or hide the "Hearing you" mark (the service heard speech start or stop)."""
+        self.heard_label.setVisible(active)
+
+    def show_model_retired(self, old: str, new_label: str) -> None:
+        """One line: the stored model is gone and which one is used instead."""
+        text = self.tr("%1 was retired; now using %2.").replace("%1", old).replace("%2", new_label)
+        self.error_banner.show_message(text)
 
     def set_demo_mode(self, demo: bool) -> None:
         self.demo_label.setVisible(demo)
@@ -336,12 +362,18 @@ class MainWindow(QMainWindow):
         if server_ms is None:
             text = self.tr("Last response: %1 ms").replace("%1", f"{ms:.0f}")
         else:
-            text = (self.tr("Last response: %1 ms (server %2 ms)")
-                    .replace("%1", f"{ms:.0f}").replace("%2", f"{server_ms:.0f}"))
+            text = (
+                self.tr("Last response: %1 ms (server %2 ms)")
+                .replace("%1", f"{ms:.0f}")
+                .replace("%2", f"{server_ms:.0f}")
+            )
         self.latency_label.setText(text)
-        self.latency_label.setToolTip(self.tr(
-            "From the end of your speech to the first sound of the answer; the server's "
-            "share is until its first audio arrived."))
+        self.latency_label.setToolTip(
+            self.tr(
+                "From the end of your speech to the first sound of the answer; the server's "
+                "share is until its first audio arrived."
+            )
+        )
         self.latency_label.show()
 
     def show_error(self, message: str, action: str | None = None) -> None:
@@ -352,7 +384,11 @@ class MainWindow(QMainWindow):
         """
         if action is not None and action not in _ACTIONS:
             raise ValueError(f"unknown error action {action!r}")
-        labels = {"api_key": self.tr("Enter API key…"), "settings": self.tr("Open Settings…")}
+        labels = {
+            "api_key": self.tr("Enter API key…"),
+            "settings": self.tr("Open Settings…"),
+            "use_default_model": self.tr("Use %1").replace("%1", display_name(DEFAULT_MODEL)),
+        }
         # Messages from the Qt-free layers arrive in English: translate them here.
         message = translate_message(message)
         self.error_banner.show_message(message, labels.get(action or "", ""), action)
@@ -414,6 +450,8 @@ class MainWindow(QMainWindow):
             self.apiKeyRequested.emit()
         elif action == "settings":
             self.settingsRequested.emit()
+        elif action == "use_default_model":
+            self.useDefaultModelRequested.emit()
 
     def _on_about(self) -> None:
         # open(), never exec(): exec() would nest an event loop under qasync.

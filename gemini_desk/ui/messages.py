@@ -44,6 +44,9 @@ def _catalogue() -> list[tuple[str, str]]:
         translate("Messages", "The Live service ended the conversation (%1). Connect again."),
         translate("Messages", "Something unexpected went wrong in the conversation. Details "
                   "are in the log file."),
+        translate("Messages", "The Live service refused a setting (%1). Change it in "
+                  "Settings."),
+        translate("Messages", "The connection reached the service's time limit."),
         # live/supervisor.py
         translate("Messages", "The conversation could not be resumed, so a new session was "
                   "started. It was given the recent transcript as context; the model may "

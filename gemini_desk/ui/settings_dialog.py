@@ -1,4 +1,4 @@
-"""Settings dialog: model, voice, system instruction, audio devices, API key."""
+"""Settings dialog: model, thinking, voice, language, instruction, audio devices, API key."""
 
 from __future__ import annotations
 
@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
+from gemini_desk.core.models import FALLBACK_MODELS, ModelInfo
+from gemini_desk.core.settings import Settings
 from gemini_desk.ui.focus import chain, form_fields
 from gemini_desk.ui.language_settings import LanguageSettings
 from gemini_desk.ui.messages import translate_message
+from gemini_desk.ui.model_settings import ModelSettings
 from gemini_desk.ui.talk_settings import TalkSettings
+from gemini_desk.ui.voice_picker import VoicePicker
 from gemini_desk.ui.voice_settings import VoiceSettings
 
 
@@ -33,12 +36,18 @@ class SettingsDialog(QDialog):
         settingsAccepted(object): OK was clicked; carries a new :class:`Settings`, the
             input with the edited fields replaced (and ``validated()``).
         apiKeyRequested(): "Change API key…" was clicked.
+        refreshModelsRequested(): the user asked to list the models again; answer
+            with :meth:`set_models`.
+        voiceSampleRequested(str, str): play a sample of a voice (voice, speaker as
+            chosen in the dialog); report progress with :meth:`set_sample_state`.
 
     Show it with ``open()`` (never ``exec()`` from a coroutine).
     """
 
     settingsAccepted = Signal(object)
     apiKeyRequested = Signal()
+    refreshModelsRequested = Signal()
+    voiceSampleRequested = Signal(str, str)
 
     def __init__(
         self,
@@ -47,24 +56,21 @@ class SettingsDialog(QDialog):
         outputs: list[str],
         key_status: str,
         parent: QWidget | None = None,
+        models: tuple[ModelInfo, ...] = FALLBACK_MODELS,
+        models_fetched_at: float | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settingsDialog")
 
-        self.model_combo = QComboBox()
-        self.model_combo.setObjectName("modelCombo")
-        self.model_combo.setEditable(True)
-        self.model_combo.addItems(list(KNOWN_MODELS))
-        self.model_combo.setCurrentText(settings.model)
-        self.model_combo.setAccessibleName(self.tr("Model"))
-
-        self.voice_combo = QComboBox()
-        self.voice_combo.setObjectName("voiceCombo")
-        self.voice_combo.addItems(list(VOICES))
-        self.voice_combo.setCurrentIndex(max(0, self.voice_combo.findText(settings.voice)))
-        self.voice_combo.setAccessibleName(self.tr("Voice"))
+        self.models = ModelSettings(settings, self)  # model list, refresh, thinking
+        self.models.set_models(models, models_fetched_at)
+        self.models.refreshRequested.connect(self.refreshModelsRequested)
+        self.model_combo = self.models.model_combo
+        self.voices = VoicePicker(settings, self)  # voice, sample, spoken language
+        self.voices.sampleRequested.connect(self._on_sample_requested)
+        self.voice_combo = self.voices.voice_combo
 
         self.instruction_edit = QPlainTextEdit(settings.system_instruction)
         self.instruction_edit.setObjectName("instructionEdit")
@@ -90,8 +96,8 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.change_key_button)
 
         form = QFormLayout()
-        form.addRow(self.tr("&Model:"), self.model_combo)
-        form.addRow(self.tr("&Voice:"), self.voice_combo)
+        self.models.add_rows(form)
+        self.voices.add_rows(form)
         form.addRow(self.tr("System &instruction:"), self.instruction_edit)
         form.addRow(self.tr("Micro&phone:"), self.input_combo)
         form.addRow(self.tr("Spea&ker:"), self.output_combo)
@@ -121,12 +127,22 @@ class SettingsDialog(QDialog):
         """Update the API key line, e.g. after the key was changed."""
         self.key_status_label.setText(translate_message(status))
 
+    def set_models(
+        self, models: tuple[ModelInfo, ...], fetched_at: float | None, failed: bool = False
+    ) -> None:
+        """Offer a freshly listed set of models (see ModelSettings.set_models)."""
+        self.models.set_models(models, fetched_at, failed)
+
+    def set_sample_state(self, voice: str, state: str, message: str = "") -> None:
+        """Progress of a voice sample: fetching, playing, done or failed."""
+        self.voices.set_sample_state(voice, state, translate_message(message))
+
     def edited_settings(self) -> Settings:
         """A new Settings: the input with this dialog's fields replaced."""
         return dataclasses.replace(
             self._settings,
-            model=self.model_combo.currentText().strip(),
-            voice=self.voice_combo.currentText(),
+            **self.models.values(),
+            **self.voices.values(),
             system_instruction=self.instruction_edit.toPlainText(),
             input_device=str(self.input_combo.currentData()),
             output_device=str(self.output_combo.currentData()),
@@ -136,6 +152,9 @@ class SettingsDialog(QDialog):
         ).validated()
 
     # --- slots --------------------------------------------------------------------
+    def _on_sample_requested(self, voice: str) -> None:
+        self.voiceSampleRequested.emit(voice, str(self.output_combo.currentData()))
+
     def _on_accepted(self) -> None:
         self.settingsAccepted.emit(self.edited_settings())
         self.accept()

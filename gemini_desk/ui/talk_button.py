@@ -94,8 +94,10 @@ class TalkButton(QPushButton):
 
     def _render(self) -> None:
         key = self._key_label
-        how = self.tr("Click or press %1 to talk") if self._toggle else self.tr(
-            "Hold to talk, or hold %1"
+        how = (
+            self.tr("Click or press %1 to talk")
+            if self._toggle
+            else self.tr("Hold to talk, or hold %1")
         )
         texts = {
             TalkState.OFFLINE: self.tr("Connect to talk"),

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.core.transcript import Role, Turn
+from gemini_desk.core.turn_reasons import BlockedBy, blocked_by
 
 # Within this many pixels of the bottom counts as "at the bottom" (follow new text).
 _STICKY_PX = 8
@@ -26,6 +27,28 @@ _BUBBLE_WIDTH_FRACTION = 0.78
 
 # Called as translate("TranscriptView", "...") so that pyside6-lupdate finds the strings.
 translate = QCoreApplication.translate
+
+
+def blocked_text(reason: str) -> str:
+    """The plain-language line for an answer the service withheld ("" if not blocked)."""
+    kind = blocked_by(reason)
+    if kind is None:
+        return ""
+    words = {
+        BlockedBy.INPUT: translate(
+            "TranscriptView",
+            "No answer: the service blocked the request because of what it contained.",
+        ),
+        BlockedBy.OUTPUT: translate(
+            "TranscriptView", "The answer was blocked by the service's safety checks."
+        ),
+        BlockedBy.REJECTED: translate("TranscriptView", "The model declined to answer."),
+        BlockedBy.TOOL_CALL: translate(
+            "TranscriptView", "The answer stopped: the model made a malformed tool call."
+        ),
+        BlockedBy.OTHER: translate("TranscriptView", "The service withheld the answer."),
+    }
+    return words[kind]
 
 
 class _Bubble(QFrame):
@@ -49,17 +72,34 @@ class _Bubble(QFrame):
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
         self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # Live caption: what the service thinks the user is saying, until the final text.
+        self.caption = QLabel(self)
+        self.caption.setObjectName("bubbleCaption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setWordWrap(True)
+        self.caption.hide()
+        # Why the answer was withheld, in words (safety block, rejection).
+        self.notice = QLabel(self)
+        self.notice.setObjectName("bubbleNotice")
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 8)
         layout.setSpacing(2)
         layout.addWidget(self.header)
         layout.addWidget(self.body)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.notice)
         self.refresh()
 
     def refresh(self) -> None:
         turn = self.turn
-        who = translate("TranscriptView", "You") if turn.role is Role.USER else translate(
-            "TranscriptView", "Gemini")
+        who = (
+            translate("TranscriptView", "You")
+            if turn.role is Role.USER
+            else translate("TranscriptView", "Gemini")
+        )
         parts = [who, time.strftime("%H:%M:%S", time.localtime(turn.started_at))]
         if turn.typed:
             parts.append(translate("TranscriptView", "typed"))
@@ -71,9 +111,19 @@ class _Bubble(QFrame):
         header = " · ".join(parts)
         if self.header.text() != header:
             self.header.setText(header)
-        body = turn.text if turn.text or turn.finished else "…"
+        waiting = not turn.text and not turn.finished and not turn.interim
+        body = turn.text if turn.text or turn.finished else ("…" if waiting else "")
         if self.body.text() != body:
             self.body.setText(body)
+        self.body.setVisible(bool(body))
+        if self.caption.text() != turn.interim:
+            self.caption.setText(turn.interim)
+        self.caption.setVisible(bool(turn.interim))
+        notice = blocked_text(turn.blocked)
+        if self.notice.text() != notice:
+            self.notice.setText(notice)
+            self.notice.setToolTip(turn.blocked)
+        self.notice.setVisible(bool(notice))
         self.setAccessibleName(header)
         self.body.setAccessibleName(header)
         self.fit()
@@ -92,8 +142,9 @@ class _Bubble(QFrame):
         natural = max(
             [self.header.fontMetrics().horizontalAdvance(self.header.text())]
             + [
-                self.body.fontMetrics().horizontalAdvance(line)
-                for line in self.body.text().split("\n")
+                label.fontMetrics().horizontalAdvance(line)
+                for label in (self.body, self.caption, self.notice)
+                for line in label.text().split("\n")
             ]
         )
         self.setMinimumWidth(min(natural + extra, self._max_width))
@@ -211,16 +262,29 @@ class TranscriptView(QWidget):
         """The text shown for one turn (KeyError if it is not shown)."""
         return self._bubbles[turn_id].body.text()
 
+    def turn_caption(self, turn_id: int) -> str:
+        """The live caption shown under a user turn ("" when none)."""
+        bubble = self._bubbles[turn_id]
+        return bubble.caption.text() if bubble.caption.isVisibleTo(bubble) else ""
+
+    def turn_notice(self, turn_id: int) -> str:
+        """The "answer blocked" line of a turn ("" when none)."""
+        bubble = self._bubbles[turn_id]
+        return bubble.notice.text() if bubble.notice.isVisibleTo(bubble) else ""
+
     def turn_header(self, turn_id: int) -> str:
         """The header line of one turn: who, time, latency, "(interrupted)"."""
         return self._bubbles[turn_id].header.text()
 
     def all_text(self) -> str:
         """The whole conversation as plain text, one ``header: text`` block per turn."""
-        return "\n".join(
-            f"{self._bubbles[i].header.text()}\n{self._bubbles[i].body.text()}\n"
-            for i in self._rows
-        )
+        blocks = []
+        for i in self._rows:
+            bubble = self._bubbles[i]
+            lines = [bubble.header.text(), bubble.body.text(), bubble.caption.text()]
+            lines.append(bubble.notice.text())
+            blocks.append("\n".join(line for line in lines if line) + "\n")
+        return "\n".join(blocks)
 
     @property
     def placeholder_visible(self) -> bool:
@@ -282,6 +346,8 @@ class TranscriptView(QWidget):
             "#modelBubble { background: palette(alternate-base);"
             " border: 1px solid palette(midlight); border-radius: 10px; }"
             f"#bubbleHeader {{ color: {header}; }}"
+            f"#bubbleCaption {{ color: {header}; font-style: italic; }}"
+            "#bubbleNotice { font-style: italic; }"
         )
 
     def _limit_width(self, bubble: _Bubble) -> None:

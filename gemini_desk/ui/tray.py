@@ -264,9 +264,7 @@ class TrayIcon(QObject):
         self.show_action.setText(
             self.tr("Hide window") if view.window_visible else self.tr("Show window")
         )
-        self.connect_action.setText(
-            self.tr("Disconnect") if view.connected else self.tr("Connect")
-        )
+        self.connect_action.setText(self.tr("Disconnect") if view.connected else self.tr("Connect"))
         self.connect_action.setEnabled(not view.busy)
         blocked = self.mute_action.blockSignals(True)
         self.mute_action.setChecked(view.muted)

@@ -30,12 +30,15 @@ class FakeView:
         self.latencies: list[float | None] = []
         self.server_shares: list[float | None] = []
         self.muted: list[bool] = []
+        self.shown: list[tuple[int, str]] = []  # (turn id, text as shown) for every update
+        self.voice_activity: list[bool] = []
 
     def set_session_state(self, state: SessionState, detail: str = "") -> None:
         self.states.append(state)
 
     def show_turn(self, turn: Turn) -> None:
         self.turns[turn.id] = turn.text
+        self.shown.append((turn.id, turn.shown_text))
 
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
         self.latencies.append(ms)
@@ -49,6 +52,9 @@ class FakeView:
 
     def set_muted(self, muted: bool) -> None:
         self.muted.append(muted)
+
+    def set_voice_activity(self, active: bool) -> None:
+        self.voice_activity.append(active)
 
 
 class FakeMic:

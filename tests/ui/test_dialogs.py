@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QDialog, QLineEdit
 
-from gemini_desk.core.settings import KNOWN_MODELS, VOICES, Settings
+from gemini_desk.core.models import FALLBACK_MODELS, VOICES
+from gemini_desk.core.settings import Settings
 from gemini_desk.ui.api_key_dialog import API_KEY_URL, ApiKeyDialog
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
@@ -109,7 +110,7 @@ OUTPUTS = ["Speakers", "USB Headset"]
 @pytest.fixture
 def original() -> Settings:
     return Settings(
-        model=KNOWN_MODELS[1],
+        model=FALLBACK_MODELS[1].id,
         voice="Kore",
         system_instruction="Be brief.",
         input_device="USB Headset",
