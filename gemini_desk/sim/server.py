@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import hmac
 import itertools
+import json
 import logging
 import re
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -17,15 +19,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from . import protocol as p
+from .catalogue import check_setup, find_model
 from .config import SimConfig
 from .connection import ConnectionContext, SimConnection
 from .faults import INTERNAL_ERROR_REASON, Fault, check_pacing
 from .model import LocalModel, ScriptedReply
 from .records import SimSession
+from .rest import KeyState, RestReply, handle_rest
 from .tls import TlsFiles, generate_tls
 
 log = logging.getLogger("gemini_desk.sim")
@@ -34,25 +39,25 @@ PATH_RE = re.compile(
     r"/ws/google\.ai\.generativelanguage\.(?P<version>v\w+)\.GenerativeService\.BidiGenerateContent"
 )
 BAD_KEY_REASON = "API key not valid. Please pass a valid API key."
-# The handle is part of the setup payload, and an unknown model is refused with 1007
-# (invalid argument) too, so an unknown or expired handle is refused the same way.
+# The handle is part of the setup payload, like the fields refused as an invalid
+# argument (1007), so an unknown or expired handle is refused the same way.
 BAD_HANDLE_REASON = "Session resumption handle is invalid or has expired."
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
-def _truncate_reason(reason: str) -> str:
-    """Close reasons are limited to 123 bytes of UTF-8."""
-    data = reason.encode("utf-8")
-    return reason if len(data) <= 123 else data[:123].decode("utf-8", "ignore")
-
-
-def model_not_found_reason(model: str, version: str) -> str:
-    name = model if model.startswith("models/") else f"models/{model}"
-    return (
-        f"{name} is not found for API version {version}, or is not supported for "
-        "bidiGenerateContent. Call ListModels to see the list of available models and their "
-        "supported methods."
+def json_response(reply: RestReply) -> Response:
+    """An HTTP/1.1 response with a JSON body; the sim closes the connection after it,
+    so it says ``Connection: close`` and the client does not try to reuse it."""
+    body = json.dumps(reply.body, indent=2).encode("utf-8") + b"\n"
+    headers = Headers(
+        [
+            ("Date", email.utils.formatdate(usegmt=True)),
+            ("Content-Type", "application/json; charset=UTF-8"),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+        ]
     )
+    return Response(reply.status.value, reply.status.phrase, headers, body)
 
 
 class SimServer:
@@ -142,10 +147,34 @@ class SimServer:
     # ---- test controls -----------------------------------------------------------
 
     def queue_reply(
-        self, text: str, audio: np.ndarray | None = None, input_text: str | None = None
+        self,
+        text: str,
+        audio: np.ndarray | None = None,
+        input_text: str | None = None,
+        *,
+        turn_complete_reason: str | None = None,
+        thoughts: Sequence[str] | None = None,
+        grounding: Mapping[str, Any] | None = None,
+        waiting_for_input: bool = False,
     ) -> None:
-        """Answer the next user turn (any connection) with this instead of the echo."""
-        self.model.scripted.append(ScriptedReply(text=text, audio=audio, input_text=input_text))
+        """Answer the next user turn (any connection) with this instead of the echo.
+
+        ``turn_complete_reason`` (e.g. ``"PROHIBITED_INPUT_CONTENT"``) blocks the answer:
+        only ``audio`` (none if not given) goes out, then turnComplete with that reason.
+        ``thoughts`` are sent first as thought parts; ``grounding`` (a groundingMetadata
+        dict) rides on the answer; ``waiting_for_input`` sends waitingForInput instead.
+        """
+        self.model.scripted.append(
+            ScriptedReply(
+                text=text,
+                audio=audio,
+                input_text=input_text,
+                turn_complete_reason=turn_complete_reason,
+                thoughts=None if thoughts is None else tuple(thoughts),
+                grounding=None if grounding is None else dict(grounding),
+                waiting_for_input=waiting_for_input,
+            )
+        )
 
     def script_next_connection(self, *faults: Fault) -> None:
         """Faults for the next connection that completes setup."""
@@ -205,20 +234,28 @@ class SimServer:
     # ---- websocket handling ------------------------------------------------------
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        config = self.config
+        rest = handle_rest(
+            request.path, self._key_state(request), config.api_versions, config.models
+        )
+        if rest is not None:
+            log.info("sim: GET %s -> %d", urlsplit(request.path).path, rest.status)
+            return json_response(rest)
         match = PATH_RE.fullmatch(urlsplit(request.path).path)
-        if match is None or match["version"] not in self.config.api_versions:
+        if match is None or match["version"] not in config.api_versions:
             log.info("sim: 404 for %s", urlsplit(request.path).path)
             return connection.respond(HTTPStatus.NOT_FOUND, "Not Found\n")
         return None
 
-    def _key_ok(self, request: Request) -> bool:
+    def _key_state(self, request: Request) -> KeyState:
         key = request.headers.get("x-goog-api-key")
         if key is None:
             keys = parse_qs(urlsplit(request.path).query).get("key")
             key = keys[0] if keys else None
-        return key is not None and hmac.compare_digest(
-            key.encode("utf-8"), self.config.api_key.encode("utf-8")
-        )
+        if key is None:
+            return "missing"
+        ok = hmac.compare_digest(key.encode("utf-8"), self.config.api_key.encode("utf-8"))
+        return "ok" if ok else "bad"
 
     def _issue_handle(self, record: SimSession) -> str:
         handle = f"sim-{record.id}-{secrets.token_urlsafe(12)}"
@@ -228,7 +265,7 @@ class SimServer:
     async def _refuse(
         self, ws: ServerConnection, record: SimSession, code: int, reason: str
     ) -> None:
-        reason = _truncate_reason(reason)
+        reason = p.truncate_reason(reason)
         record.close_code, record.close_reason = code, reason
         log.info("sim session %d refused: %d %s", record.id, code, reason)
         await ws.close(code, reason)
@@ -255,7 +292,7 @@ class SimServer:
             first = await asyncio.wait_for(ws.recv(), self.config.setup_timeout_s)
         except TimeoutError:
             first = None
-        if not self._key_ok(ws.request):
+        if self._key_state(ws.request) != "ok":
             await self._refuse(ws, record, 1008, BAD_KEY_REASON)
             return
         record.api_key_ok = True
@@ -273,11 +310,14 @@ class SimServer:
             return
         record.setup = setup.raw
         record.model = setup.model
-        version = PATH_RE.fullmatch(urlsplit(ws.request.path).path)
-        if not self.config.has_model(setup.model):
-            api_version = version["version"] if version else "v1beta"
-            await self._refuse(ws, record, 1007, model_not_found_reason(setup.model, api_version))
+        path = PATH_RE.fullmatch(urlsplit(ws.request.path).path)
+        version = path["version"] if path else "v1beta"
+        refusal = check_setup(setup.model, version, setup.raw, self.config.models)
+        if refusal is not None:
+            await self._refuse(ws, record, *refusal)
             return
+        spec = find_model(setup.model, version)
+        assert spec is not None
         if setup.resume_handle is not None:
             if setup.resume_handle not in self._handles:
                 await self._refuse(ws, record, 1007, BAD_HANDLE_REASON)
@@ -293,4 +333,4 @@ class SimServer:
         conn = SimConnection(ws, ctx, record, script)
         self._live[record.id] = conn
         log.info("sim session %d: setup for %s", record.id, setup.model)
-        await conn.serve(setup)
+        await conn.serve(setup, spec)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -122,8 +122,28 @@ class SimThread:
     def set_pacing(self, mode: str) -> None:
         self.call(self.server.set_pacing, mode)
 
-    def queue_reply(self, text: str, audio: Any = None, input_text: str | None = None) -> None:
-        self.call(self.server.queue_reply, text, audio, input_text)
+    def queue_reply(
+        self,
+        text: str,
+        audio: Any = None,
+        input_text: str | None = None,
+        *,
+        turn_complete_reason: str | None = None,
+        thoughts: Sequence[str] | None = None,
+        grounding: Mapping[str, Any] | None = None,
+        waiting_for_input: bool = False,
+    ) -> None:
+        """See :meth:`SimServer.queue_reply`."""
+        self.call(
+            self.server.queue_reply,
+            text,
+            audio,
+            input_text,
+            turn_complete_reason=turn_complete_reason,
+            thoughts=thoughts,
+            grounding=grounding,
+            waiting_for_input=waiting_for_input,
+        )
 
     def script_next_connection(self, *faults: Fault) -> None:
         self.call(self.server.script_next_connection, *faults)

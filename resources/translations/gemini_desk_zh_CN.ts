@@ -67,7 +67,7 @@
         <translation>它会继续在系统托盘中运行。要退出，请使用托盘菜单中的“退出”，或在窗口中按 Ctrl+Q。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+60"/>
         <source>Talk (push-to-talk; hold, also in other apps)</source>
         <translation>说话（按键说话；按住，在其他应用中也有效）</translation>
     </message>
@@ -95,7 +95,7 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/diagnostics_dialog.py" line="+74"/>
+        <location filename="../../gemini_desk/ui/diagnostics_dialog.py" line="+75"/>
         <source>Audio diagnostics</source>
         <translation>音频诊断</translation>
     </message>
@@ -340,29 +340,29 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+107"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+116"/>
         <source>Gemini Desk</source>
         <translation>Gemini Desk</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+169"/>
+        <location line="+176"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-166"/>
+        <location line="-173"/>
         <source>Connect or disconnect (Ctrl+Enter)</source>
         <translation>连接或断开（Ctrl+Enter）</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+324"/>
+        <location line="+354"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location line="-321"/>
+        <location line="-351"/>
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
@@ -412,7 +412,22 @@
         <translation>正在与本机上的本地服务器对话；任何数据都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+7"/>
+        <source>● Hearing you</source>
+        <translation>● 正在听你说</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gemini hears you speaking.</source>
+        <translation>Gemini 听到你在说话。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gemini hears you speaking</source>
+        <translation>Gemini 听到你在说话</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -526,32 +541,47 @@
         <translation>连接后即可输入消息</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+12"/>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 was retired; now using %2.</source>
+        <translation>%1 已停用；现在使用 %2。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Last response: %1 ms</source>
         <translation>上次响应：%1 毫秒</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Last response: %1 ms (server %2 ms)</source>
         <translation>上次响应：%1 毫秒（服务器 %2 毫秒）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>From the end of your speech to the first sound of the answer; the server&apos;s share is until its first audio arrived.</source>
         <translation>从您说完话到听到回答的第一个声音所用的时间；服务器部分指直到收到其第一段音频的时间。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Enter API key…</source>
         <translation>输入 API 密钥…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+1"/>
+        <source>Use %1</source>
+        <translation>使用 %1</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>About Gemini Desk</source>
         <translation>关于 Gemini Desk</translation>
     </message>
@@ -618,7 +648,17 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>对话中出现了意外错误。详细信息请查看日志文件。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>The Live service refused a setting (%1). Change it in Settings.</source>
+        <translation>Live 服务拒绝了一项设置（%1）。请在设置中修改。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The connection reached the service&apos;s time limit.</source>
+        <translation>连接已达到服务的时间上限。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>The conversation could not be resumed, so a new session was started. It was given the recent transcript as context; the model may not remember everything.</source>
         <translation>无法恢复之前的对话，因此已开始新的会话。最近的文字记录已作为上下文提供给模型；它可能不会记得所有内容。</translation>
     </message>
@@ -845,6 +885,94 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
 </context>
 <context>
+    <name>ModelSettings</name>
+    <message>
+        <location filename="../../gemini_desk/ui/model_settings.py" line="+39"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pick a model, or type a model id.</source>
+        <translation>选择一个模型，或输入模型 ID。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refresh the model list</source>
+        <translation>刷新模型列表</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the service which models you can use.</source>
+        <translation>向服务查询你可以使用的模型。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>More thinking gives better answers to hard questions, and slower ones.</source>
+        <translation>思考越多，难题的回答越好，但也越慢。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Thinking:</source>
+        <translation>思考(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Models your key can use, as listed on %1.</source>
+        <translation>你的密钥可以使用的模型（%1 获取的列表）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Built-in list: the service has not been asked yet.</source>
+        <translation>内置列表：尚未向服务查询。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The last refresh failed; this list may be out of date.</source>
+        <translation>上次刷新失败；此列表可能已过时。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Asking the service for its models…</source>
+        <translation>正在向服务查询模型…</translation>
+    </message>
+</context>
+<context>
     <name>RegionSelector</name>
     <message>
         <location filename="../../gemini_desk/ui/region_selector.py" line="+99"/>
@@ -923,22 +1051,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+53"/>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+64"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Voice</source>
-        <translation>语音</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <source>System instruction</source>
         <translation>系统指令</translation>
     </message>
@@ -958,17 +1076,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>更改 API 密钥(&amp;K)…</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>&amp;Model:</source>
-        <translation>模型(&amp;M)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Voice:</source>
-        <translation>语音(&amp;V)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <source>System &amp;instruction:</source>
         <translation>系统指令(&amp;I)：</translation>
     </message>
@@ -988,7 +1096,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+61"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -1132,12 +1240,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkButton</name>
     <message>
-        <location filename="../../gemini_desk/ui/talk_button.py" line="+97"/>
+        <location filename="../../gemini_desk/ui/talk_button.py" line="+98"/>
         <source>Click or press %1 to talk</source>
         <translation>点击或按 %1 开始说话</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Hold to talk, or hold %1</source>
         <translation>按住说话，或按住 %1</translation>
     </message>
@@ -1281,12 +1389,37 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../gemini_desk/ui/transcript_view.py" line="+61"/>
+        <location filename="../../gemini_desk/ui/transcript_view.py" line="+38"/>
+        <source>No answer: the service blocked the request because of what it contained.</source>
+        <translation>没有回答：服务因请求的内容而阻止了它。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The answer was blocked by the service&apos;s safety checks.</source>
+        <translation>回答被服务的安全检查阻止了。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The model declined to answer.</source>
+        <translation>模型拒绝回答。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The answer stopped: the model made a malformed tool call.</source>
+        <translation>回答中止：模型发出了格式错误的工具调用。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The service withheld the answer.</source>
+        <translation>服务没有给出回答。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>You</source>
         <translation>您</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
         <source>Gemini</source>
         <translation>Gemini</translation>
     </message>
@@ -1306,7 +1439,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>（已打断）</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+61"/>
         <source>Connect and start talking, or type below.</source>
         <translation>连接后开始说话，或在下方输入文字。</translation>
     </message>
@@ -1327,12 +1460,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
     <message>
         <location line="-74"/>
-        <location line="+77"/>
+        <location line="+76"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-75"/>
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
@@ -1402,9 +1535,62 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>显示窗口</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Disconnect</source>
         <translation>断开</translation>
+    </message>
+</context>
+<context>
+    <name>VoicePicker</name>
+    <message>
+        <location filename="../../gemini_desk/ui/voice_picker.py" line="+38"/>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Play sample</source>
+        <translation>试听(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Play a sample of this voice</source>
+        <translation>试听这个语音</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Spoken language</source>
+        <translation>口语语言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Voice:</source>
+        <translation>语音(&amp;V)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spoken &amp;language:</source>
+        <translation>口语语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Asking Gemini to say hello…</source>
+        <translation>正在请 Gemini 打招呼…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Playing…</source>
+        <translation>正在播放…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sample could not be played.</source>
+        <translation>无法播放试听。</translation>
     </message>
 </context>
 <context>

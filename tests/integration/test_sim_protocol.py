@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from gemini_desk.sim import frames as f
 from gemini_desk.sim import protocol as p
 from gemini_desk.sim.model import LocalModel, UserTurn, describe_turn, jpeg_size
 from gemini_desk.sim.vad import EnergyVad, VadConfig, VadKind
@@ -102,7 +103,7 @@ def test_tool_response_both_spellings() -> None:
 
 def test_setup_snake_and_camel_vad_settings() -> None:
     raw = {
-        "model": "models/gemini-2.0-flash-live-001",
+        "model": "models/gemini-3.8-live",
         "generationConfig": {"responseModalities": ["AUDIO"]},
         "inputAudioTranscription": {},
         "sessionResumption": {"handle": "h1"},
@@ -113,7 +114,7 @@ def test_setup_snake_and_camel_vad_settings() -> None:
     }
     msg = p.parse_client_message(_frame({"setup": raw}))
     assert isinstance(msg, p.Setup)
-    assert msg.model == "models/gemini-2.0-flash-live-001"
+    assert msg.model == "models/gemini-3.8-live"
     assert msg.input_transcription and not msg.output_transcription
     assert msg.resumption and msg.resume_handle == "h1"
     assert msg.vad.silence_duration_ms == 300 and msg.vad.prefix_padding_ms == 20
@@ -141,32 +142,53 @@ def test_unknown_message_and_missing_model() -> None:
 
 
 def test_server_frames_are_camel_case_binary_json() -> None:
-    chunk = json.loads(p.encode_frame(p.audio_chunk(b"\x01\x02")))
-    inline = chunk["serverContent"]["modelTurn"]["parts"][0]["inlineData"]
-    assert inline == {
-        "mimeType": "audio/pcm;rate=24000",
-        "data": base64.b64encode(b"\x01\x02").decode(),
+    chunk = json.loads(f.encode_frame(f.audio_chunk(b"\x01\x02")))
+    assert chunk == {
+        "serverContent": {
+            "modelTurn": {
+                "parts": [
+                    {
+                        "inlineData": {
+                            "mimeType": "audio/pcm;rate=24000",
+                            "data": base64.b64encode(b"\x01\x02").decode(),
+                        }
+                    }
+                ]
+            }
+        }
     }
-    assert p.setup_complete() == {"setupComplete": {}}
-    assert p.interrupted() == {"serverContent": {"interrupted": True}}
-    assert p.turn_complete() == {"serverContent": {"turnComplete": True}}
-    assert p.generation_complete() == {"serverContent": {"generationComplete": True}}
-    assert p.input_transcription("a") == {"serverContent": {"inputTranscription": {"text": "a"}}}
-    assert p.output_transcription("b") == {"serverContent": {"outputTranscription": {"text": "b"}}}
-    assert p.go_away(5) == {"goAway": {"timeLeft": "5s"}}
-    assert p.go_away(0.5) == {"goAway": {"timeLeft": "0.500s"}}
-    assert p.session_resumption_update("h", True) == {
+    assert f.setup_complete() == {"setupComplete": {}}
+    assert f.interrupted() == {"serverContent": {"interrupted": True}}
+    assert f.turn_complete() == {"serverContent": {"turnComplete": True}}
+    assert f.generation_complete() == {"serverContent": {"generationComplete": True}}
+    assert f.input_transcription("a") == {"serverContent": {"inputTranscription": {"text": "a"}}}
+    assert f.output_transcription("b") == {"serverContent": {"outputTranscription": {"text": "b"}}}
+    assert f.go_away(5) == {"goAway": {"timeLeft": "5s"}}
+    assert f.go_away(0.5) == {"goAway": {"timeLeft": "0.500s"}}
+    assert f.session_resumption_update("h", True) == {
         "sessionResumptionUpdate": {"newHandle": "h", "resumable": True}
     }
-    usage = p.usage_metadata({"AUDIO": 10, "TEXT": 0}, {"AUDIO": 5})["usageMetadata"]
+    usage = f.usage_metadata({"AUDIO": 10, "TEXT": 0}, {"AUDIO": 5})["usageMetadata"]
     assert usage["totalTokenCount"] == 15
     assert usage["promptTokensDetails"] == [{"modality": "AUDIO", "tokenCount": 10}]
-    assert (
-        p.tool_call([{"id": "1", "name": "f", "args": {}}])["toolCall"]["functionCalls"][0]["name"]
-        == "f"
-    )
-    assert p.tool_call_cancellation(["1"]) == {"toolCallCancellation": {"ids": ["1"]}}
-    assert isinstance(p.encode_frame(p.setup_complete()), bytes)
+    call = f.tool_call([{"id": "1", "name": "f", "args": {}}])
+    assert call == {"toolCall": {"functionCalls": [{"id": "1", "name": "f", "args": {}}]}}
+    assert f.tool_call_cancellation(["1"]) == {"toolCallCancellation": {"ids": ["1"]}}
+    assert isinstance(f.encode_frame(f.setup_complete()), bytes)
+
+
+def test_setup_voice_name_both_spellings() -> None:
+    camel = {"speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}}
+    snake = {"speech_config": {"voice_config": {"prebuilt_voice_config": {"voice_name": "Puck"}}}}
+    assert p.parse_setup({"model": "m", "generationConfig": camel}).voice_name == "Kore"
+    assert p.parse_setup({"model": "m", "generation_config": snake}).voice_name == "Puck"
+    assert p.parse_setup({"model": "m"}).voice_name is None
+
+
+def test_truncate_reason_keeps_whole_characters_within_123_bytes() -> None:
+    assert p.truncate_reason("short") == "short"
+    cut = p.truncate_reason("é" * 100)  # 200 bytes
+    assert cut == "é" * 61 and len(cut.encode()) == 122
 
 
 def _tone(seconds: float, amplitude: float = 0.3) -> np.ndarray:

@@ -55,16 +55,18 @@ def espeak_pcm16k(text: str) -> np.ndarray:
     return np.frombuffer(_espeak_cached(text), dtype="<i2").astype(np.int16)
 
 
-def sdk_client(sim: SimThread, api_key: str = "demo-key") -> Any:
-    """A real google-genai client pointed at ``sim`` and trusting its CA."""
+def sdk_client(sim: SimThread, api_key: str = "demo-key", api_version: str = "v1beta") -> Any:
+    """A real google-genai client pointed at ``sim`` and trusting its CA, for both the
+    Live websocket (``ssl``) and the REST calls (httpx2's ``verify``)."""
     from google import genai
     from google.genai import types
 
+    ctx = client_ssl_context(sim.ca_file)
     return genai.Client(
         api_key=api_key,
         http_options=types.HttpOptions(
             base_url=sim.base_url,
-            api_version="v1beta",
-            async_client_args={"ssl": client_ssl_context(sim.ca_file)},
+            api_version=api_version,
+            async_client_args={"ssl": ctx, "verify": ctx},
         ),
     )

@@ -177,6 +177,7 @@ def test_status_bar_model_demo_latency(window: MainWindow) -> None:
     [
         ("api_key", "apiKeyRequested", "Enter API key…"),
         ("settings", "settingsRequested", "Open Settings…"),
+        ("use_default_model", "useDefaultModelRequested", "Use Gemini 3.8 Live"),
     ],
 )
 def test_error_banner_action(window: MainWindow, action: str, signal_name: str, label: str) -> None:
