@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import logging
 import os
 import signal
@@ -17,13 +16,13 @@ from gemini_desk.cli import parse_args
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.loop_lag import LoopLag
 from gemini_desk.core.model_store import ModelStore
-from gemini_desk.core.models import DEFAULT_MODEL, capabilities, display_name
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.keystore import KeyStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.models import ModelCatalog
 from gemini_desk.logs import REDACTOR, setup_logging
 from gemini_desk.loop_probe import probe_loop
+from gemini_desk.model_wiring import ModelWiring
 from gemini_desk.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -35,14 +34,10 @@ if TYPE_CHECKING:
     from gemini_desk.sim import SimThread
     from gemini_desk.talk_wiring import TalkWiring
     from gemini_desk.ui.main_window import MainWindow
-    from gemini_desk.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger("gemini_desk.app")
 
 DEMO_KEY = "demo-key"
-# Connecting waits this long for a model listing under way (a retired model is replaced
-# before the first connect); past it, the connect goes ahead with what is known.
-LISTING_WAIT_S = 3.0
 
 
 class Desk:
@@ -61,10 +56,7 @@ class Desk:
             self.settings.output_device = args.speaker
         self.settings = self.settings.validated()
         self.keys = KeyStore()
-        # Live models as the service lists them (cached), else the built-in list.
-        self.models = ModelCatalog(ModelStore(paths.data_dir / "models.json"))
-        self._listing: asyncio.Task[None] | None = None
-        self._settings_dialog: SettingsDialog | None = None
+        self.model_wiring: ModelWiring  # made in _build
         self.sim: SimThread | None = None
         self.window: MainWindow | None = None
         self.conversation: Conversation | None = None
@@ -104,77 +96,25 @@ class Desk:
         assert self.conversation is not None and self.window is not None
         self.conversation.endpoint = endpoint
         self.window.set_demo_mode(endpoint.demo)
-        self.models.use_endpoint(endpoint)  # the cached list of this endpoint, if any
-        self._replace_retired_model()
-        self._start_listing(endpoint)
-
-    # --- models -------------------------------------------------------------------
-    def _start_listing(self, endpoint: Endpoint) -> None:
-        """Ask the service which Live models the key can use (in the background)."""
-
-        async def listing() -> None:
-            listed = await self.models.refresh(endpoint)
-            if listed:
-                self._replace_retired_model()
-            self._show_model()
-            dialog = self._settings_dialog
-            if dialog is not None:
-                dialog.set_models(self.models.models, self.models.fetched_at, failed=not listed)
-
-        self._listing = asyncio.get_running_loop().create_task(listing(), name="list-models")
-
-    def _replace_retired_model(self) -> None:
-        """A stored model the service no longer lists gives way to the default."""
-        if self.args.model:  # chosen for this run on the command line: left as asked
-            return
-        new = self.models.replacement_for(self.settings.model)
-        if new is None:
-            return
-        old = self.settings.model
-        log.info("model %s is no longer listed; using %s", old, new)
-        self._use_model(new)
-        assert self.window is not None
-        self.window.show_model_retired(old, display_name(new, self.models.models))
-
-    def _use_model(self, model: str) -> None:
-        """Switch to ``model`` (dropping a thinking level it does not take) and store it."""
-        thinking = self.settings.thinking_level
-        if thinking not in capabilities(model).thinking_levels:
-            thinking = ""
-        self.settings = dataclasses.replace(self.settings, model=model, thinking_level=thinking)
-        if self.conversation is not None:
-            self.conversation.settings = self.settings
-        self.store.save(self.settings)
-        self._show_model()
-
-    def _show_model(self) -> None:
-        if self.window is not None:
-            model = self.settings.model
-            self.window.set_model(model, display_name(model, self.models.models))
-
-    def _on_use_default_model(self) -> None:
-        """One click after an unknown-model error: the default model, and connect."""
-        assert self.conversation is not None and self.window is not None
-        self._use_model(DEFAULT_MODEL)
-        self.window.clear_error()
-        if self.conversation.state is SessionState.DISCONNECTED:
-            self._connect()
+        self.model_wiring.use_endpoint(endpoint)  # cached list now, then a fresh one
 
     def _connect(self) -> None:
-        """Connect once a model listing under way has answered (or after a short wait),
-        so that a retired stored model is replaced before the first attempt."""
+        """Connect once a model listing under way has answered (a retired stored model
+        is replaced before the first attempt)."""
         assert self.conversation is not None
-        conv = self.conversation
-        listing = self._listing
-        if listing is None or listing.done():
-            conv.connect()
-            return
+        self.model_wiring.connect_when_listed(self.conversation.connect)
 
-        async def connect_after_listing() -> None:
-            await asyncio.wait({listing}, timeout=LISTING_WAIT_S)
-            conv.connect()
+    def _replace_settings(self, new: Settings) -> None:
+        self.settings = new
+        if self.conversation is not None:
+            self.conversation.settings = new
+        self.store.save(new)
 
-        asyncio.get_running_loop().create_task(connect_after_listing(), name="connect")
+    def _on_use_default_model(self) -> None:
+        assert self.conversation is not None
+        self.model_wiring.use_default()
+        if self.conversation.state is SessionState.DISCONNECTED:
+            self._connect()
 
     # --- build --------------------------------------------------------------------
     def _build(self) -> None:
@@ -212,7 +152,12 @@ class Desk:
         self.conversation = conv = Conversation(
             window, self.settings, self.paths.conversations_dir, make_mic, make_speaker
         )
-        window.set_model(self.settings.model)
+        # Live models as the service lists them (cached), else the built-in list.
+        catalog = ModelCatalog(ModelStore(self.paths.data_dir / "models.json"))
+        self.model_wiring = ModelWiring(
+            catalog, window, lambda: self.settings, self._replace_settings, bool(self.args.model)
+        )
+        self.model_wiring.show_model()
         window.connectRequested.connect(self._connect)
         window.useDefaultModelRequested.connect(self._on_use_default_model)
         window.disconnectRequested.connect(lambda: loop.create_task(conv.disconnect()))
@@ -351,21 +296,23 @@ class Desk:
         status = self.keys.where() if stored else "No API key set (demo mode)."
         dialog = SettingsDialog(
             self.settings, inputs, outputs, status, self.window,
-            models=self.models.models, models_fetched_at=self.models.fetched_at,
+            models=self.model_wiring.catalog.models,
+            models_fetched_at=self.model_wiring.catalog.fetched_at,
         )  # fmt: skip
         dialog.settingsAccepted.connect(self._on_settings_accepted)
         dialog.apiKeyRequested.connect(self._open_key_dialog)
         dialog.refreshModelsRequested.connect(self._on_refresh_models)
         _delete_on_close(dialog)
-        self._settings_dialog = dialog
-        dialog.destroyed.connect(lambda: setattr(self, "_settings_dialog", None))
+        wiring = self.model_wiring
+        wiring.list_view = dialog
+        dialog.destroyed.connect(lambda: setattr(wiring, "list_view", None))
         dialog.open()
 
     def _on_refresh_models(self) -> None:
         assert self.conversation is not None
         endpoint = self.conversation.endpoint
         if endpoint is not None:
-            self._start_listing(endpoint)
+            self.model_wiring.refresh(endpoint)
 
     def _on_settings_accepted(self, new: Settings) -> None:
         assert self.conversation is not None and self.window is not None
@@ -382,7 +329,7 @@ class Desk:
         self.store.save(new)
         if self.talk_wiring is not None and self.talk_wiring.changed(old, new):
             self.talk_wiring.apply_settings(previous=old)
-        self._show_model()
+        self.model_wiring.show_model()
         if devices_changed:
             self.conversation.restart_audio()
         voice = ("headphones", "noise_suppression", "auto_gain_control")
@@ -449,8 +396,7 @@ class Desk:
         assert self.window is not None and self.conversation is not None
         self.settings.window_geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
         self.store.save(self.settings)
-        if self._listing is not None:
-            self._listing.cancel()
+        self.model_wiring.stop()
         await self.sharing.shutdown()
         if self.talk_wiring is not None:
             self.talk_wiring.stop()

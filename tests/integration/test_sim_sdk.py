@@ -22,90 +22,7 @@ from tests.support.sim_fixtures import espeak_pcm16k, sdk_client, sim
 
 __all__ = ["sim"]  # the fixture, imported for pytest
 
-MODEL = "gemini-2.5-flash-native-audio-preview-09-2025"
-MIME_16K = "audio/pcm;rate=16000"
 FAST_VAD = SimConfig(vad_silence_ms=300)
-Msg = types.LiveServerMessage
-
-
-def live_config(**kw: Any) -> types.LiveConnectConfig:
-    return types.LiveConnectConfig(
-        response_modalities=[types.Modality.AUDIO],
-        input_audio_transcription=types.AudioTranscriptionConfig(),
-        output_audio_transcription=types.AudioTranscriptionConfig(),
-        **kw,
-    )
-
-
-@asynccontextmanager
-async def live(
-    sim: SimThread, config: types.LiveConnectConfig | None = None, **kw: Any
-) -> AsyncIterator[Any]:
-    client = sdk_client(sim, **kw)
-    async with client.aio.live.connect(model=MODEL, config=config or live_config()) as session:
-        yield session
-
-
-async def collect_turn(
-    session: Any, timeout: float = 15.0, on_message: Callable[[Msg], Any] | None = None
-) -> list[Msg]:
-    """Messages up to and including the next turnComplete."""
-    out: list[Msg] = []
-
-    async def run() -> None:
-        async for msg in session.receive():
-            out.append(msg)
-            if on_message is not None:
-                await on_message(msg)
-
-    await asyncio.wait_for(run(), timeout)
-    return out
-
-
-def audio_of(msgs: list[Msg]) -> bytes:
-    data = b""
-    for m in msgs:
-        if m.server_content and m.server_content.model_turn:
-            for part in m.server_content.model_turn.parts or []:
-                if part.inline_data and part.inline_data.data:
-                    assert part.inline_data.mime_type == "audio/pcm;rate=24000"
-                    data += part.inline_data.data
-    return data
-
-
-def transcript(msgs: list[Msg], which: str) -> str:
-    return "".join(
-        getattr(m.server_content, which).text or ""
-        for m in msgs
-        if m.server_content and getattr(m.server_content, which)
-    )
-
-
-def flags(msgs: list[Msg]) -> list[str]:
-    out = []
-    for m in msgs:
-        sc = m.server_content
-        if sc is None:
-            continue
-        if sc.model_turn:
-            out.append("audio")
-        for name in ("interrupted", "generation_complete", "turn_complete"):
-            if getattr(sc, name):
-                out.append(name)
-    return out
-
-
-async def speak(session: Any, pcm: np.ndarray, silence_s: float = 0.6, chunk_ms: int = 20) -> bytes:
-    """Send speech then silence in ``chunk_ms`` chunks, paced in real time."""
-    data = pcm.astype("<i2").tobytes() + bytes(int(silence_s * 16000) * 2)
-    step = 16000 * chunk_ms // 1000 * 2
-    loop = asyncio.get_running_loop()
-    t0 = loop.time()
-    for i, off in enumerate(range(0, len(data), step)):
-        blob = types.Blob(data=data[off : off + step], mime_type=MIME_16K)
-        await session.send_realtime_input(audio=blob)
-        await asyncio.sleep(max(0.0, t0 + (i + 1) * chunk_ms / 1000 - loop.time()))
-    return data
 
 
 def max_normalized_xcorr(ref: np.ndarray, probe: np.ndarray) -> float:
@@ -132,12 +49,6 @@ def fake_jpeg(width: int, height: int, size: int) -> bytes:
     sof = b"\xff\xc0\x00\x11\x08" + height.to_bytes(2, "big") + width.to_bytes(2, "big")
     head = b"\xff\xd8\xff\xe0\x00\x04ab" + sof + b"\x03" + b"\x00" * 9
     return head + b"\x00" * (size - len(head) - 2) + b"\xff\xd9"
-
-
-async def say_hello(session: Any, text: str = "hello") -> list[Msg]:
-    turn = types.Content(role="user", parts=[types.Part(text=text)])
-    await session.send_client_content(turns=turn, turn_complete=True)
-    return await collect_turn(session)
 
 
 # ---- turns -------------------------------------------------------------------------

@@ -75,7 +75,7 @@ _ALLOWED = re.compile(
 # languages (each in its own words), keys, and the conversation itself.
 _DATA = {"modelCombo", "voiceCombo", "languageCombo", "bubbleBody", "settingsTalkKey",
          "settingsMuteKey", "modelLabel", "keyEdit"}  # fmt: skip
-_DEVICE_LISTS = {"inputCombo", "outputCombo"}  # item 0 is ours ("System default")
+_DEVICE_LISTS = {"inputCombo", "outputCombo", "languageCodeCombo"}  # item 0 is ours
 
 
 def _texts(widget: QWidget) -> list[tuple[str, str]]:

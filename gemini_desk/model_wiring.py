@@ -1,0 +1,131 @@
+"""Keeps the chosen model current: lists the service's models, replaces a retired one,
+and connects only once a listing under way has answered."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from gemini_desk.core.models import DEFAULT_MODEL, ModelInfo, capabilities, display_name
+from gemini_desk.core.settings import Settings
+from gemini_desk.live.config import Endpoint
+from gemini_desk.live.models import ModelCatalog
+
+log = logging.getLogger("gemini_desk.models")
+
+# Connecting waits this long for a model listing under way (a retired model is replaced
+# before the first connect); past it, the connect goes ahead with what is known.
+LISTING_WAIT_S = 3.0
+
+
+class ModelView(Protocol):
+    """What the wiring tells the window (MainWindow implements it)."""
+
+    def set_model(self, model: str, label: str = "") -> None: ...
+    def show_model_retired(self, old: str, new_label: str) -> None: ...
+    def clear_error(self) -> None: ...
+
+
+class ModelListView(Protocol):
+    """An open settings dialog that shows the list (SettingsDialog implements it)."""
+
+    def set_models(
+        self, models: tuple[ModelInfo, ...], fetched_at: float | None, failed: bool = False
+    ) -> None: ...
+
+
+class ModelWiring:
+    """Owns the model catalogue's listings and the switch to another model.
+
+    ``settings()`` reads the current settings; ``replace(new)`` stores new ones (the app
+    passes them on to the conversation and saves them). ``pinned`` is a model chosen on
+    the command line for this run: it is never replaced.
+    """
+
+    def __init__(
+        self,
+        catalog: ModelCatalog,
+        view: ModelView,
+        settings: Callable[[], Settings],
+        replace: Callable[[Settings], None],
+        pinned: bool = False,
+    ) -> None:
+        self.catalog = catalog
+        self._view = view
+        self._settings = settings
+        self._replace = replace
+        self._pinned = pinned
+        self._listing: asyncio.Task[None] | None = None
+        self.list_view: ModelListView | None = None  # the open settings dialog, if any
+
+    def use_endpoint(self, endpoint: Endpoint) -> None:
+        """Show this endpoint's cached list now, and list its models afresh."""
+        self.catalog.use_endpoint(endpoint)
+        self.replace_retired()
+        self.refresh(endpoint)
+
+    def refresh(self, endpoint: Endpoint) -> None:
+        """Ask the service which Live models the key can use (in the background)."""
+
+        async def listing() -> None:
+            listed = await self.catalog.refresh(endpoint)
+            if listed:
+                self.replace_retired()
+            self.show_model()
+            if self.list_view is not None:
+                self.list_view.set_models(
+                    self.catalog.models, self.catalog.fetched_at, failed=not listed
+                )
+
+        self._listing = asyncio.get_running_loop().create_task(listing(), name="list-models")
+
+    def replace_retired(self) -> None:
+        """A stored model the service no longer lists gives way to the default."""
+        if self._pinned:
+            return
+        old = self._settings().model
+        new = self.catalog.replacement_for(old)
+        if new is None:
+            return
+        log.info("model %s is no longer listed; using %s", old, new)
+        self.use_model(new)
+        self._view.show_model_retired(old, display_name(new, self.catalog.models))
+
+    def use_model(self, model: str) -> None:
+        """Switch to ``model``, dropping a thinking level it does not take."""
+        current = self._settings()
+        thinking = current.thinking_level
+        if thinking not in capabilities(model).thinking_levels:
+            thinking = ""
+        self._replace(dataclasses.replace(current, model=model, thinking_level=thinking))
+        self.show_model()
+
+    def use_default(self) -> None:
+        """One click after an unknown-model error: the default model."""
+        self._pinned = False
+        self.use_model(DEFAULT_MODEL)
+        self._view.clear_error()
+
+    def show_model(self) -> None:
+        model = self._settings().model
+        self._view.set_model(model, display_name(model, self.catalog.models))
+
+    def connect_when_listed(self, connect: Callable[[], None]) -> None:
+        """Run ``connect`` once a listing under way has answered (or LISTING_WAIT_S)."""
+        listing = self._listing
+        if listing is None or listing.done():
+            connect()
+            return
+
+        async def after_listing() -> None:
+            await asyncio.wait({listing}, timeout=LISTING_WAIT_S)
+            connect()
+
+        asyncio.get_running_loop().create_task(after_listing(), name="connect")
+
+    def stop(self) -> None:
+        if self._listing is not None:
+            self._listing.cancel()
