@@ -41,9 +41,10 @@ _POLL_S = 0.02
 class VoiceSamples:
     """Plays one voice's sample at a time; all methods run on the event loop's thread.
 
-    ``make_speaker(output_device)`` returns a fresh speaker (``SpeakerPlayback`` in the
-    app) for each sample; it is stopped when the sample has played. A sample is fetched
-    with ``fetch`` only when no cache has it, and one fetch per voice runs at a time.
+    ``make_speaker(output_device)`` returns a fresh speaker for each sample (the shape of
+    ``conversation.Speaker``; ``SpeakerPlayback`` in the app, whose ``is_playing`` is
+    used too); it is stopped once the sample has played. A sample is fetched with
+    ``fetch`` only when no cache has it, and one fetch per voice runs at a time.
     """
 
     def __init__(
@@ -112,14 +113,22 @@ class VoiceSamples:
 
     # --- playing ------------------------------------------------------------------
     async def _played(self, speaker: Speaker, seconds: float, done: asyncio.Event) -> None:
-        """Wait until the speaker started (it stamps its first sample) plus the sample's
-        length and a margin, or until ``done`` is set."""
+        """Wait (or until ``done`` is set) for the speaker's first sample (it stamps the
+        time), the sample's length after it, then, for a speaker that tells
+        (``SpeakerPlayback.is_playing``), until its queue is empty (a sound server can
+        start a stream late), and a margin for the device's own buffer."""
         fed = time.monotonic()
         while speaker.last_first_sample_time is None and time.monotonic() - fed < START_TIMEOUT_S:
             if await _wait(done, _POLL_S):
                 return
         started = speaker.last_first_sample_time or fed
-        await _wait(done, started + seconds + TAIL_MARGIN_S - time.monotonic())
+        if await _wait(done, started + seconds - time.monotonic()):
+            return
+        limit = time.monotonic() + seconds + START_TIMEOUT_S
+        while getattr(speaker, "is_playing", False) and time.monotonic() < limit:
+            if await _wait(done, _POLL_S):
+                return
+        await _wait(done, TAIL_MARGIN_S)
 
     # --- caches -------------------------------------------------------------------
     async def _sample(self, endpoint: Endpoint, settings: Settings, voice: str) -> bytes:

@@ -204,7 +204,11 @@ class Transcript:
         self._notify(turn)
 
     def _set_interim(self, text: str) -> None:
-        turn = self._open_turn(Role.USER)
+        turn = self._open.get(Role.USER)
+        if turn is None:
+            if not text:
+                return  # an empty caption starts nothing
+            turn = self._open_turn(Role.USER)
         if turn.interim != text:
             turn.interim = text
             self._notify(turn)
@@ -216,7 +220,7 @@ class Transcript:
 
     def _finish(self, turn: Turn) -> None:
         # A caption that no final transcription replaced is the best record there is.
-        turn.text = (turn.text or turn.interim).strip()
+        turn.text = turn.shown_text.strip()
         turn.interim = ""
         turn.finished = True
         self._notify(turn)

@@ -30,15 +30,17 @@ SESSION_LIMIT = "The connection reached the service's time limit."
 def _close_code_error(code: int, reason: str, model: str) -> SessionError:
     detail = f"close {code}: {reason}"
     lowered = reason.lower()
+    # A refused key: 1007 ("API key not valid / expired / not found") or 1008 on the
+    # websocket, 400/401/403 over REST. Checked first: "API Key not found" is no model.
+    if code in (400, 401, 403, 1007, 1008) and (
+        "api key" in lowered or "permission" in lowered or "auth" in lowered
+    ):
+        return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
     # A retired or misspelt model: 1008 "models/X is not found ..." (1007 in the past).
     if code in (1007, 1008, 404) and (
         "not found" in lowered or "not supported for bidigeneratecontent" in lowered
     ):
         return SessionError(ErrorKind.UNKNOWN_MODEL, UNKNOWN_MODEL.format(model=model), detail)
-    if code in (400, 401, 403, 1008) and (
-        "api key" in lowered or "permission" in lowered or "auth" in lowered
-    ):
-        return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
     if code == 1011 and "deadline expired" in lowered:
         # Connections end at a fixed age (~58 min seen on 3.8): resume, do not alarm.
         return SessionError(ErrorKind.SESSION_LIMIT, SESSION_LIMIT, detail, retryable=True)

@@ -59,6 +59,7 @@ class ModelCatalog:
         self._clock = clock
         self._listed: ListedModels | None = None
         self._refreshing: asyncio.Task[bool] | None = None
+        self._refreshing_for: Endpoint | None = None
         self.last_error: BaseException | None = None
 
     @property
@@ -84,11 +85,14 @@ class ModelCatalog:
         return replacement_for(stored, self._listed.models)
 
     async def refresh(self, endpoint: Endpoint) -> bool:
-        """List the models now; True when the service answered. One listing at a time."""
+        """List the models now; True when the service answered. Callers asking for the
+        same endpoint share one listing; another endpoint replaces it."""
         task = self._refreshing
-        if task is None or task.done():
+        if task is None or task.done() or self._refreshing_for != endpoint:
+            if task is not None and not task.done():
+                task.cancel()  # the endpoint changed: its answer no longer matters
             task = asyncio.get_running_loop().create_task(self._refresh(endpoint))
-            self._refreshing = task
+            self._refreshing, self._refreshing_for = task, endpoint
         return await asyncio.shield(task)
 
     async def wait_refreshed(self, timeout: float) -> None:

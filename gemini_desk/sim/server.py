@@ -77,6 +77,7 @@ class SimServer:
         self.requested_port = port
         self.cert_dir = Path(cert_dir) if cert_dir is not None else None
         self.sessions: list[SimSession] = []
+        self.rest_requests: list[str] = []  # path and query of each REST GET answered
         self.model = LocalModel()
         self.tls: TlsFiles | None = None
         self._pacing = self.config.pacing
@@ -239,6 +240,7 @@ class SimServer:
             request.path, self._key_state(request), config.api_versions, config.models
         )
         if rest is not None:
+            self.rest_requests.append(request.path)
             log.info("sim: GET %s -> %d", urlsplit(request.path).path, rest.status)
             return json_response(rest)
         match = PATH_RE.fullmatch(urlsplit(request.path).path)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
 
 import numpy as np
 import pytest
@@ -18,7 +16,23 @@ from websockets.asyncio.client import connect as ws_connect
 
 from gemini_desk.sim import Fault, SimConfig, SimThread
 from gemini_desk.sim.tls import client_ssl_context
-from tests.support.sim_fixtures import espeak_pcm16k, sdk_client, sim
+from tests.support.sim_fixtures import (
+    MIME_16K,
+    MODEL,
+    Msg,
+    audio_of,
+    collect_turn,
+    espeak_pcm16k,
+    flags,
+    live,
+    live_config,
+    receive_until_error,
+    say_hello,
+    sdk_client,
+    sim,
+    speak,
+    transcript,
+)
 
 __all__ = ["sim"]  # the fixture, imported for pytest
 
@@ -226,7 +240,7 @@ def test_text_response_modality(sim: SimThread) -> None:
 
     async def main() -> list[Msg]:
         client = sdk_client(sim)
-        async with client.aio.live.connect(model="gemini-live-2.5-flash-preview", config=cfg) as s:
+        async with client.aio.live.connect(model=MODEL, config=cfg) as s:
             return await say_hello(s, "in text")
 
     msgs = asyncio.run(main())
@@ -323,16 +337,26 @@ def test_bad_api_key_is_1008(sim: SimThread) -> None:
     assert sim.server.sessions[0].close_code == 1008
 
 
-def test_unknown_model_is_1007(sim: SimThread) -> None:
+@pytest.mark.parametrize(
+    "model",
+    [
+        "gemini-nonexistent",
+        "gemini-2.0-flash-live-001",  # shut down 9 Dec 2025
+        "gemini-live-2.5-flash-preview",  # shut down 9 Dec 2025
+        "gemini-2.5-flash-native-audio-preview-09-2025",  # deprecated
+    ],
+)
+def test_unknown_or_retired_model_is_1008_not_found(sim: SimThread, model: str) -> None:
     async def main() -> None:
         client = sdk_client(sim)
-        async with client.aio.live.connect(model="gemini-nonexistent", config=live_config()):
+        async with client.aio.live.connect(model=model, config=live_config()):
             pass
 
     with pytest.raises(errors.APIError) as info:
         asyncio.run(main())
-    assert info.value.code == 1007
-    assert "models/gemini-nonexistent is not found for API version v1beta" in str(info.value)
+    assert info.value.code == 1008
+    assert f"models/{model} is not found for API version v1beta" in str(info.value)
+    assert sim.server.sessions[0].close_code == 1008
 
 
 def test_unknown_path_is_404_and_frames_are_binary_and_pings_answered(sim: SimThread) -> None:
@@ -346,7 +370,7 @@ def test_unknown_path_is_404_and_frames_are_binary_and_pings_answered(sim: SimTh
         assert info.value.response.status_code == 404
         uri = f"wss://localhost:{sim.server.port}{good}?key=demo-key"
         async with ws_connect(uri, ssl=ctx) as ws:
-            await ws.send('{"setup": {"model": "models/gemini-2.0-flash-live-001"}}')
+            await ws.send(json.dumps({"setup": {"model": f"models/{MODEL}"}}))
             first = await ws.recv()
             pong = await ws.ping()
             await asyncio.wait_for(pong, 2)
@@ -391,21 +415,11 @@ def test_resumption_handles_issued_accepted_and_unknown_refused(sim: SimThread) 
 # ---- faults ----------------------------------------------------------------------------
 
 
-async def _receive_until_error(session: Any) -> tuple[list[Msg], errors.APIError]:
-    msgs: list[Msg] = []
-    try:
-        while True:
-            async for msg in session.receive():
-                msgs.append(msg)
-    except errors.APIError as exc:
-        return msgs, exc
-
-
 def test_go_away_then_close(sim: SimThread) -> None:
     async def main() -> tuple[list[Msg], errors.APIError]:
         async with live(sim) as session:
             assert sim.go_away(time_left_s=0.3) == 1
-            return await asyncio.wait_for(_receive_until_error(session), 5)
+            return await asyncio.wait_for(receive_until_error(session), 5)
 
     msgs, exc = asyncio.run(main())
     assert msgs[0].go_away is not None and msgs[0].go_away.time_left == "0.300s"
@@ -416,7 +430,7 @@ def test_internal_error_1011(sim: SimThread) -> None:
     async def main() -> tuple[list[Msg], errors.APIError]:
         async with live(sim) as session:
             assert sim.fail() == 1
-            return await asyncio.wait_for(_receive_until_error(session), 5)
+            return await asyncio.wait_for(receive_until_error(session), 5)
 
     _, exc = asyncio.run(main())
     assert exc.code == 1011
@@ -427,7 +441,7 @@ def test_dropped_connection_is_1006(sim: SimThread) -> None:
     async def main() -> errors.APIError:
         async with live(sim) as session:
             assert sim.drop() == 1
-            return (await asyncio.wait_for(_receive_until_error(session), 5))[1]
+            return (await asyncio.wait_for(receive_until_error(session), 5))[1]
 
     exc = asyncio.run(main())
     assert exc.code == 1006
@@ -441,7 +455,7 @@ def test_scripted_fault_after_first_turn(sim: SimThread) -> None:
             await session.send_client_content(
                 turns=types.Content(role="user", parts=[types.Part(text="x")]), turn_complete=True
             )
-            return await asyncio.wait_for(_receive_until_error(session), 10)
+            return await asyncio.wait_for(receive_until_error(session), 10)
 
     msgs, exc = asyncio.run(main())
     assert "turn_complete" in flags(msgs)

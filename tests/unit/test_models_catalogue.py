@@ -174,19 +174,7 @@ def test_live_models_keeps_bidi_models_only_normalised_deduplicated_and_newest_f
             "gemini-2.5-flash-native-audio-preview-12-2025",
         ),
         ("gemini-3.8-live", "gemini-3.8-live-extended-thinking"),  # the base id first
-        pytest.param(
-            "gemini-3.1-flash-live",
-            "gemini-3-flash-live",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "core/models.py newest_first: versions are negated tuples, so the "
-                    "shorter (-3,) sorts before (-3, -1): 'gemini-3' counts as newer than "
-                    "'gemini-3.1' (and newer than 'gemini-3.8')"
-                ),
-            ),
-            id="3.1-newer-than-3",
-        ),
+        pytest.param("gemini-3.1-flash-live", "gemini-3-flash-live", id="3.1-newer-than-3"),
     ],
 )
 def test_newest_first(newer: str, older: str) -> None:
@@ -260,7 +248,9 @@ def test_store_round_trip_per_endpoint(tmp_path: Path) -> None:
     store.save("google", listed("gemini-3.8-live", "gemini-3.1-flash-live-preview", at=5.5))
     store.save("demo", listed("demo-live", at=7.0))
     again = ModelStore(path)
-    assert again.load("google") == listed("gemini-3.8-live", "gemini-3.1-flash-live-preview", at=5.5)
+    assert again.load("google") == listed(
+        "gemini-3.8-live", "gemini-3.1-flash-live-preview", at=5.5
+    )
     assert again.load("demo") == listed("demo-live", at=7.0)
     assert again.load("https://elsewhere") is None
     # Written atomically: no temporary file is left next to it.
@@ -317,7 +307,10 @@ def test_store_rejects_malformed_entries(tmp_path: Path, entry: object) -> None:
 
 def test_store_skips_non_dict_models_and_defaults_missing_names(tmp_path: Path) -> None:
     path = tmp_path / "models.json"
-    entry = {"fetched_at": "12.5", "models": ["junk", {"id": "a"}, {"id": "b", "display_name": "B"}]}
+    entry = {
+        "fetched_at": "12.5",
+        "models": ["junk", {"id": "a"}, {"id": "b", "display_name": "B"}],
+    }
     path.write_text(json.dumps({"google": entry}), encoding="utf-8")
     assert ModelStore(path).load("google") == ListedModels(
         (ModelInfo("a", ""), ModelInfo("b", "B")), 12.5
@@ -348,7 +341,10 @@ class FakeLister:
         return answer
 
 
-SERVICE = [ModelInfo("gemini-3.8-live", "Gemini 3.8 Live"), ModelInfo("gemini-3.1-flash-live-preview")]
+SERVICE = [
+    ModelInfo("gemini-3.8-live", "Gemini 3.8 Live"),
+    ModelInfo("gemini-3.1-flash-live-preview"),
+]
 
 
 def catalog(tmp_path: Path, lister: FakeLister, now: float = 1_234.0) -> ModelCatalog:

@@ -122,14 +122,6 @@ def test_finish_all_keeps_the_caption_too() -> None:
     assert rows(t) == [(Role.USER, "are you there", "", True)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "core/transcript.py Transcript._finish: `turn.text = (turn.text or turn.interim)` "
-        "drops a caption that follows some final text, although shown_text displayed it "
-        "('Hello there' on screen, 'Hello' recorded)"
-    ),
-)
 def test_a_trailing_caption_after_final_text_is_not_lost_when_the_turn_ends() -> None:
     t, _, _ = make()
     t.apply(InputTranscript("Hello"))
@@ -139,14 +131,6 @@ def test_a_trailing_caption_after_final_text_is_not_lost_when_the_turn_ends() ->
     assert t.turns[0].text == "Hello there"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "core/transcript.py Transcript.apply/_set_interim: an empty InterimInputTranscript "
-        "opens a user turn (an empty InputTranscript does not), which is then recorded as a "
-        "finished user turn with empty text"
-    ),
-)
 def test_an_empty_caption_does_not_make_a_blank_turn() -> None:
     t, _, finished = make()
     t.apply(InterimInputTranscript(""))
@@ -276,8 +260,11 @@ def test_a_blocked_turn_does_not_carry_over_to_the_next_exchange() -> None:
 
 # --- grounding -----------------------------------------------------------------------
 
-SEARCH = {"web_search_queries": ["weather berlin"], "grounding_chunks": [{"web": {"uri": "u"}}]}
-MORE = {"web_search_queries": ["weather berlin tomorrow"]}
+SEARCH: dict[str, object] = {
+    "web_search_queries": ["weather berlin"],
+    "grounding_chunks": [{"web": {"uri": "u"}}],
+}
+MORE: dict[str, object] = {"web_search_queries": ["weather berlin tomorrow"]}
 
 
 def test_grounding_is_attached_to_the_open_answer_in_order() -> None:
