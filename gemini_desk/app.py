@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from gemini_desk.sim import SimThread
     from gemini_desk.talk_wiring import TalkWiring
     from gemini_desk.ui.main_window import MainWindow
+    from gemini_desk.ui.settings_dialog import SettingsDialog
+    from gemini_desk.voice_samples import VoiceSamples
 
 log = logging.getLogger("gemini_desk.app")
 
@@ -57,6 +60,8 @@ class Desk:
         self.settings = self.settings.validated()
         self.keys = KeyStore()
         self.model_wiring: ModelWiring  # made in _build
+        self.voice_samples: VoiceSamples  # made in _build
+        self._sample_task: asyncio.Task[None] | None = None
         self.sim: SimThread | None = None
         self.window: MainWindow | None = None
         self.conversation: Conversation | None = None
@@ -158,6 +163,18 @@ class Desk:
             catalog, window, lambda: self.settings, self._replace_settings, bool(self.args.model)
         )
         self.model_wiring.show_model()
+        from gemini_desk.voice_samples import VoiceSamples
+
+        def sample_speaker(device: str) -> SpeakerPlayback:
+            return SpeakerPlayback(
+                device=device or None,
+                loop=loop,
+                on_lost=lambda msg: log.warning("sample speaker: %s", msg),
+            )
+
+        self.voice_samples = VoiceSamples(
+            self.paths.data_dir / "voice-samples", make_speaker=sample_speaker
+        )  # fmt: skip
         window.connectRequested.connect(self._connect)
         window.useDefaultModelRequested.connect(self._on_use_default_model)
         window.disconnectRequested.connect(lambda: loop.create_task(conv.disconnect()))
@@ -302,11 +319,44 @@ class Desk:
         dialog.settingsAccepted.connect(self._on_settings_accepted)
         dialog.apiKeyRequested.connect(self._open_key_dialog)
         dialog.refreshModelsRequested.connect(self._on_refresh_models)
+        dialog.voiceSampleRequested.connect(
+            lambda voice, device: self._play_voice_sample(dialog, voice, device)
+        )
+        dialog.finished.connect(lambda _result: self.voice_samples.stop())
         _delete_on_close(dialog)
         wiring = self.model_wiring
         wiring.list_view = dialog
         dialog.destroyed.connect(lambda: setattr(wiring, "list_view", None))
         dialog.open()
+
+    def _play_voice_sample(self, dialog: SettingsDialog, voice: str, device: str) -> None:
+        """One short Live turn in ``voice``, played through the speaker chosen in the
+        dialog (cached per voice); progress and failures show next to the button."""
+        from gemini_desk.live.voice_sample import VoiceSampleError
+
+        endpoint = self.conversation.endpoint if self.conversation is not None else None
+        if endpoint is None:
+            dialog.set_sample_state(voice, "failed", "No API key yet: enter one, or try the demo.")
+            return
+        settings = dataclasses.replace(dialog.edited_settings(), output_device=device)
+
+        async def play() -> None:
+            try:
+                if self.voice_samples.cached(voice, endpoint):
+                    dialog.set_sample_state(voice, "playing")
+                await self.voice_samples.play(endpoint, settings, voice)
+            except VoiceSampleError as exc:
+                log.info("voice sample failed: %s", exc.error.detail)
+                dialog.set_sample_state(voice, "failed", exc.error.message)
+            except Exception as exc:  # the speaker would not open
+                log.warning("voice sample could not be played: %r", exc)
+                dialog.set_sample_state(voice, "failed", str(exc))
+            else:
+                dialog.set_sample_state(voice, "done")
+
+        if self._sample_task is not None:
+            self._sample_task.cancel()
+        self._sample_task = asyncio.get_running_loop().create_task(play(), name="voice-sample")
 
     def _on_refresh_models(self) -> None:
         assert self.conversation is not None

@@ -16,17 +16,14 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from gemini_desk.core.models import VOICES
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.voice_sample import SAMPLE_RATE, VoiceSampleError, fetch_voice_sample
 
-if TYPE_CHECKING:
-    from gemini_desk.conversation import Speaker
-
-__all__ = ["FetchSample", "VoiceSampleError", "VoiceSamples"]
+__all__ = ["FetchSample", "SampleSpeaker", "VoiceSampleError", "VoiceSamples"]
 
 log = logging.getLogger("gemini_desk.voice_samples")
 
@@ -38,13 +35,25 @@ START_TIMEOUT_S = 3.0
 _POLL_S = 0.02
 
 
+class SampleSpeaker(Protocol):
+    """``conversation.Speaker`` with a read-only stamp, so SpeakerPlayback fits."""
+
+    @property
+    def last_first_sample_time(self) -> float | None: ...
+    def start(self) -> None: ...
+    def feed(self, pcm: bytes, rate: int = 24_000) -> None: ...
+    def end_turn(self) -> None: ...
+    def clear(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 class VoiceSamples:
     """Plays one voice's sample at a time; all methods run on the event loop's thread.
 
-    ``make_speaker(output_device)`` returns a fresh speaker for each sample (the shape of
-    ``conversation.Speaker``; ``SpeakerPlayback`` in the app, whose ``is_playing`` is
-    used too); it is stopped once the sample has played. A sample is fetched with
-    ``fetch`` only when no cache has it, and one fetch per voice runs at a time.
+    ``make_speaker(output_device)`` returns a fresh speaker for each sample
+    (``SpeakerPlayback`` in the app, whose ``is_playing`` is used too); it is stopped
+    once the sample has played. A sample is fetched with ``fetch`` only when no cache
+    has it, and one fetch per voice runs at a time.
     """
 
     def __init__(
@@ -52,18 +61,16 @@ class VoiceSamples:
         cache_dir: Path,
         fetch: FetchSample = fetch_voice_sample,
         *,
-        make_speaker: Callable[[str], Speaker],
+        make_speaker: Callable[[str], SampleSpeaker],
     ) -> None:
         self.cache_dir = cache_dir
         self._fetch = fetch
         self._make_speaker = make_speaker
         self._memory: dict[tuple[str, bool], bytes] = {}  # (voice, demo) -> PCM
         self._fetching: dict[tuple[str, bool], asyncio.Task[bytes]] = {}
-        self._speaker: Speaker | None = None
-        self._done = asyncio.Event()
-        self._generation = 0
+        self._speaker: SampleSpeaker | None = None
+        self._done = asyncio.Event()  # set when the current play() is to end
 
-    # --- public -------------------------------------------------------------------
     def cached(self, voice: str, endpoint: Endpoint) -> bool:
         """True when ``voice`` would play without connecting."""
         if voice not in VOICES:
@@ -76,8 +83,8 @@ class VoiceSamples:
         self._memory.clear()
 
     def stop(self) -> None:
-        """Stop the sample that is playing (its ``play()`` returns); safe at any time."""
-        self._generation += 1
+        """Stop the sample being fetched or played (its ``play()`` returns at once; a
+        fetch goes on, to be cached); safe at any time."""
         self._done.set()
         speaker, self._speaker = self._speaker, None
         if speaker is not None:
@@ -94,14 +101,13 @@ class VoiceSamples:
         if voice not in VOICES:
             raise ValueError(f"unknown voice {voice!r}")
         self.stop()
-        generation = self._generation
-        pcm = await self._sample(endpoint, settings, voice)
-        if generation != self._generation:
-            return  # replaced while fetching: the sample stays cached for next time
+        done = self._done = asyncio.Event()
+        pcm = await self._sample(endpoint, settings, voice, done)
+        if pcm is None or done.is_set():
+            return  # replaced while fetching
         speaker = self._make_speaker(settings.output_device)
         speaker.start()
         self._speaker = speaker
-        done = self._done = asyncio.Event()
         try:
             speaker.feed(pcm, SAMPLE_RATE)
             speaker.end_turn()
@@ -111,8 +117,7 @@ class VoiceSamples:
                 self._speaker = None
                 speaker.stop()
 
-    # --- playing ------------------------------------------------------------------
-    async def _played(self, speaker: Speaker, seconds: float, done: asyncio.Event) -> None:
+    async def _played(self, speaker: SampleSpeaker, seconds: float, done: asyncio.Event) -> None:
         """Wait (or until ``done`` is set) for the speaker's first sample (it stamps the
         time), the sample's length after it, then, for a speaker that tells
         (``SpeakerPlayback.is_playing``), until its queue is empty (a sound server can
@@ -130,8 +135,10 @@ class VoiceSamples:
                 return
         await _wait(done, TAIL_MARGIN_S)
 
-    # --- caches -------------------------------------------------------------------
-    async def _sample(self, endpoint: Endpoint, settings: Settings, voice: str) -> bytes:
+    async def _sample(
+        self, endpoint: Endpoint, settings: Settings, voice: str, done: asyncio.Event
+    ) -> bytes | None:
+        """The sample from memory, disk or a fetch; None when ``done`` was set first."""
         key = (voice, endpoint.demo)
         pcm = self._memory.get(key)
         if pcm is None and not endpoint.demo:
@@ -145,8 +152,13 @@ class VoiceSamples:
             task = asyncio.ensure_future(self._fetch_and_keep(endpoint, settings, voice))
             self._fetching[key] = task
             task.add_done_callback(lambda t: self._fetch_ended(key, t))
-        # Shielded: a cancelled play() leaves the fetch to finish and be cached.
-        return await asyncio.shield(task)
+        # A replaced or cancelled play() stops waiting; the fetch goes on, to be cached.
+        stopped = asyncio.ensure_future(done.wait())
+        try:
+            await asyncio.wait((task, stopped), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        return task.result() if task.done() else None
 
     async def _fetch_and_keep(self, endpoint: Endpoint, settings: Settings, voice: str) -> bytes:
         pcm = await self._fetch(endpoint, settings, voice)

@@ -52,8 +52,6 @@ async def fetch_voice_sample(
     try:
         async with asyncio.timeout(timeout_s):
             chunks = await _one_turn(endpoint, sample)
-    except VoiceSampleError:
-        raise
     except TimeoutError as exc:
         detail = f"no complete sample of {voice} within {timeout_s:g} s"
         log.warning("voice sample failed: %s", detail)

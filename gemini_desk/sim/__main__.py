@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from .catalogue import API_VERSIONS, LIVE_MODEL_IDS, RECOMMENDED_MODEL
 from .config import SimConfig
 from .server import SimServer
 
@@ -18,7 +19,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m gemini_desk.sim",
         description=(
             "Local stand-in for the Gemini Live API (TLS websocket on 127.0.0.1). "
-            "It echoes your speech back and says what it received."
+            "It echoes your speech back and says what it received: no real model, "
+            "voices or reasoning."
+        ),
+        epilog=(
+            f"Live models: {', '.join(LIVE_MODEL_IDS)} (recommended: {RECOMMENDED_MODEL}). "
+            f"API versions: {', '.join(API_VERSIONS)}. Besides the Live websocket it answers "
+            "GET /{version}/models and /{version}/models/{id} like the service's ListModels."
         ),
     )
     parser.add_argument("--port", type=int, default=0, help="TCP port (default: any free port)")

@@ -18,10 +18,16 @@ disagree with this table, the table is wrong):
   preview is deprecated (treated here as no longer served). The 12-2025 native-audio
   preview and its ``-latest`` alias (v1beta only) take ``thinking_budget``, optional
   proactive audio and affective dialog.
-* google-genai 3.6.1 types: ``Model.supported_actions`` (``supportedGenerationMethods``
-  on the wire), ``Model.thinking``, ``ThinkingLevel``, ``Behavior``.
+* google-genai 3.6.1 (``types.py``, ``models.py``): ``models.list`` is ``GET
+  /{version}/models?pageSize=N&pageToken=T`` (``x-goog-api-key`` header; 50 a page by
+  default, ``nextPageToken`` left out on the last page); ``Model.supported_actions`` is
+  ``supportedGenerationMethods`` on the wire, ``Model.thinking``; ``ThinkingLevel``,
+  ``Behavior``. The SDK 3.x defaults to API version v1.
 
-Versions, descriptions and token limits of the listing are the sim's own labels.
+Inferred, not stated by a source: each model takes one kind of thinking setting, so
+``thinking_budget`` is refused where only ``thinking_level`` (or nothing) is accepted.
+Versions, descriptions and token limits of the listing are the sim's own labels, and
+the non-Live entries are there for clients to filter out.
 Dead or unknown ids are refused with 1008 "not found"; a setup field a model does not
 accept is refused with 1007 and a reason naming the field in snake_case.
 """

@@ -14,8 +14,9 @@ DEADLINE_REASON = "Deadline expired"
 
 @dataclass(frozen=True)
 class Fault:
-    """Do ``kind`` once ``after_turns`` answers have ended (0: right after setup),
-    waiting ``delay_s`` more. ``time_left_s`` is for ``go_away``.
+    """Do ``kind`` once ``after_turns`` user turns have been dealt with (answered,
+    blocked or held with waitingForInput; 0: right after setup), waiting ``delay_s``
+    more. ``time_left_s`` is for ``go_away``.
 
     Kinds: ``drop`` (abort the TCP connection, no close frame), ``internal_error``
     (close 1011 "Internal error encountered."), ``deadline`` (close 1011 "Deadline

@@ -47,6 +47,11 @@ def _catalogue() -> list[tuple[str, str]]:
         translate("Messages", "The Live service refused a setting (%1). Change it in "
                   "Settings."),
         translate("Messages", "The connection reached the service's time limit."),
+        # live/voice_sample.py
+        translate("Messages", "The voice sample did not arrive in time. Check your network "
+                  "connection and try again."),
+        translate("Messages", "The Live service answered without audio, so there is no sample "
+                  "to play."),
         # live/supervisor.py
         translate("Messages", "The conversation could not be resumed, so a new session was "
                   "started. It was given the recent transcript as context; the model may "

@@ -12,6 +12,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from google.genai import types
 
 from gemini_desk.core.events import (
     LiveEvent,
@@ -20,7 +21,6 @@ from gemini_desk.core.events import (
     SessionError,
     SessionState,
     StateChanged,
-    TurnComplete,
 )
 from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.models import (
@@ -30,11 +30,13 @@ from gemini_desk.core.models import (
     capabilities,
 )
 from gemini_desk.core.settings import Settings
-from gemini_desk.live.config import Endpoint
+from gemini_desk.live.config import Endpoint, build_connect_config, make_client
+from gemini_desk.live.messages import events_from_message
 from gemini_desk.live.models import ModelCatalog, list_live_models
 from gemini_desk.live.session import LiveSession
 from gemini_desk.sim import Fault, SimThread
 from gemini_desk.sim import catalogue as sim_catalogue
+from gemini_desk.sim.protocol import get_key
 from tests.integration.test_conversation import Rig, run
 from tests.support.sim_fixtures import sim
 
@@ -49,7 +51,7 @@ def endpoint(sim: SimThread, key: str = "demo-key") -> Endpoint:
 
 def sim_live_ids() -> set[str]:
     """What the local server serves for bidiGenerateContent (its own catalogue)."""
-    return {m.id for m in sim_catalogue.LIVE_MODELS}
+    return set(sim_catalogue.LIVE_MODEL_IDS)
 
 
 def test_listing_keeps_only_live_models_newest_first(sim: SimThread) -> None:
@@ -59,7 +61,8 @@ def test_listing_keeps_only_live_models_newest_first(sim: SimThread) -> None:
     assert set(ids) == sim_live_ids()
     assert ids[0] == DEFAULT_MODEL
     assert all(m.display_name for m in models)
-    assert not any(m.id in ids for m in sim_catalogue.OTHER_MODELS)
+    others = [m.id for m in sim_catalogue.CATALOGUE if not m.is_live]
+    assert others and not set(others) & set(ids)  # the service lists them; the app does not
 
 
 def test_catalog_caches_the_list_and_retires_an_unlisted_model(
@@ -122,7 +125,8 @@ def test_the_app_config_is_accepted_by_every_model(
     else:
         assert sent_thinking is None
     assert "proactivity" not in setup and "enableAffectiveDialog" not in generation
-    assert generation["speechConfig"]["languageCode"] == "de-DE"
+    speech = get_key(generation, "speech_config")  # the SDK sends inner keys as given
+    assert get_key(speech, "language_code") == "de-DE"
 
 
 def test_retired_model_is_refused_as_unknown(sim: SimThread) -> None:
@@ -135,31 +139,29 @@ def test_retired_model_is_refused_as_unknown(sim: SimThread) -> None:
 def test_audio_and_its_transcription_in_one_message_both_land_in_order(
     sim: SimThread,
 ) -> None:
-    events: list[LiveEvent] = []
+    messages: list[types.LiveServerMessage] = []
 
     async def main() -> None:
-        session = LiveSession(endpoint(sim), Settings(), events.append)
-        task = asyncio.create_task(session.run())
-        while not any(isinstance(e, StateChanged) and e.state is SessionState.CONNECTED
-                      for e in events):  # fmt: skip
-            await asyncio.sleep(0.01)
-        session.send_text("several parts please")
-        while not any(isinstance(e, TurnComplete) for e in events):
-            await asyncio.sleep(0.01)
-        await session.close()
-        await task
+        client = make_client(endpoint(sim))
+        config = build_connect_config(Settings())
+        async with client.aio.live.connect(model=DEFAULT_MODEL, config=config) as session:
+            await session.send_realtime_input(text="several parts please")
+            async for message in session.receive():  # ends after turnComplete
+                messages.append(message)
 
     run(main())
-    kinds = [
-        "audio" if isinstance(e, ModelAudio) else "text"
-        for e in events
-        if isinstance(e, ModelAudio | OutputTranscript)
-    ]
-    # Each message carries a chunk and its piece of text: audio, text, audio, text...
-    assert kinds[:4] == ["audio", "text", "audio", "text"]
-    record = sim.server.sessions[-1]
-    assert any("outputTranscription" in kind for kind in record.sent_kinds)
-    text = "".join(e.text for e in events if isinstance(e, OutputTranscript))
+    both = [
+        m for m in messages
+        if m.server_content is not None and m.server_content.model_turn is not None
+        and m.server_content.output_transcription is not None
+    ]  # fmt: skip
+    assert both, "the server sends each chunk with its piece of text"
+    for message in both:
+        events = events_from_message(message)
+        assert [type(e) for e in events] == [ModelAudio, OutputTranscript]
+    text = "".join(
+        e.text for m in messages for e in events_from_message(m) if isinstance(e, OutputTranscript)
+    )
     assert "several parts please" in text
 
 

@@ -81,6 +81,8 @@ def test_latest_alias_is_not_found_on_v1(sim: SimThread) -> None:
     model = "gemini-2.5-flash-native-audio-latest"
 
     async def main() -> None:
+        async with live(sim, api_version="v1"):  # the SDK's default version is served
+            pass
         async with live(sim, model=model, api_version="v1"):
             pass
 
@@ -88,6 +90,8 @@ def test_latest_alias_is_not_found_on_v1(sim: SimThread) -> None:
         asyncio.run(main())
     assert info.value.code == 1008
     assert f"models/{model} is not found for API version v1" in str(info.value)
+    sim.wait_until(lambda: all(r.closed for r in sim.server.sessions))
+    assert [r.close_code for r in sim.server.sessions] == [1000, 1008]
 
 
 def _config(field: str, value: Any) -> dict[str, Any]:

@@ -52,9 +52,7 @@ def voice_in_setup(setup: dict[str, Any] | None) -> str | None:
     gen = setup.get("generationConfig") or setup.get("generation_config") or {}
     speech = gen.get("speechConfig") or gen.get("speech_config") or {}
     voice_config = speech.get("voiceConfig") or speech.get("voice_config") or {}
-    prebuilt = voice_config.get("prebuiltVoiceConfig") or voice_config.get(
-        "prebuilt_voice_config"
-    )
+    prebuilt = voice_config.get("prebuiltVoiceConfig") or voice_config.get("prebuilt_voice_config")
     return (prebuilt or {}).get("voiceName") or (prebuilt or {}).get("voice_name")
 
 
@@ -184,9 +182,7 @@ def test_a_turn_that_does_not_end_in_time_raises_and_closes(sim: SimThread) -> N
 # -- VoiceSamples ----------------------------------------------------------------------
 
 
-def test_samples_are_played_and_cached_demo_in_memory_only(
-    sim: SimThread, tmp_path: Path
-) -> None:
+def test_samples_are_played_and_cached_demo_in_memory_only(sim: SimThread, tmp_path: Path) -> None:
     cache = tmp_path / "voices"
     demo, real = endpoint(sim, demo=True), endpoint(sim, demo=False)
     settings = Settings(model=MODEL, output_device="Speaker 7")
@@ -255,6 +251,28 @@ def test_a_new_play_stops_the_one_playing(sim: SimThread, tmp_path: Path) -> Non
     # Kore was stopped before Puck's speaker started, and only once.
     assert speakers.log.index(("stop", id(kore))) < speakers.log.index(("start", id(puck)))
     assert kore.stops == 1 and puck.stops == 1
+
+
+def test_a_play_replaced_while_fetching_returns_and_its_sample_is_kept(
+    sim: SimThread, tmp_path: Path
+) -> None:
+    demo = endpoint(sim, demo=True)
+    settings = Settings(model=MODEL)
+    speakers = Speakers()
+    samples = VoiceSamples(tmp_path, make_speaker=speakers)
+    sim.script_next_connection(Fault("slow"))  # Kore's answer takes a while
+
+    async def main() -> None:
+        first = asyncio.create_task(samples.play(demo, settings, "Kore"))
+        await until(lambda: len(sim.server.sessions) == 1)
+        await samples.play(demo, settings, "Puck")
+        assert first.done()  # returned when replaced, without playing
+        await first
+        await until(lambda: samples.cached("Kore", demo))  # Kore's fetch went on, and was kept
+
+    run(main())
+    assert len(speakers.made) == 1  # only Puck was played
+    assert [voice_in_setup(s.setup) for s in sim.server.sessions] == ["Kore", "Puck"]
 
 
 def test_a_failed_fetch_raises_and_plays_nothing(sim: SimThread, tmp_path: Path) -> None:
