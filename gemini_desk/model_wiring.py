@@ -59,6 +59,7 @@ class ModelWiring:
         self._replace = replace
         self._pinned = pinned
         self._listing: asyncio.Task[None] | None = None
+        self._notice: tuple[str, str] | None = None  # shown again once connecting clears it
         self.list_view: ModelListView | None = None  # the open settings dialog, if any
 
     def use_endpoint(self, endpoint: Endpoint) -> None:
@@ -92,7 +93,8 @@ class ModelWiring:
             return
         log.info("model %s is no longer listed; using %s", old, new)
         self.use_model(new)
-        self._view.show_model_retired(old, display_name(new, self.catalog.models))
+        self._notice = (old, display_name(new, self.catalog.models))
+        self._view.show_model_retired(*self._notice)
 
     def use_model(self, model: str) -> None:
         """Switch to ``model``, dropping a thinking level it does not take."""
@@ -117,14 +119,20 @@ class ModelWiring:
         """Run ``connect`` once a listing under way has answered (or LISTING_WAIT_S)."""
         listing = self._listing
         if listing is None or listing.done():
-            connect()
+            self._connect(connect)
             return
 
         async def after_listing() -> None:
             await asyncio.wait({listing}, timeout=LISTING_WAIT_S)
-            connect()
+            self._connect(connect)
 
         asyncio.get_running_loop().create_task(after_listing(), name="connect")
+
+    def _connect(self, connect: Callable[[], None]) -> None:
+        connect()  # clears the banner of the last connection's errors...
+        if self._notice is not None:  # ...but the user has not read this one yet
+            self._view.show_model_retired(*self._notice)
+            self._notice = None
 
     def stop(self) -> None:
         if self._listing is not None:

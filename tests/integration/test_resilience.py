@@ -115,8 +115,10 @@ def answers(sim: SimThread) -> int:
 
 async def reconnected(rig: Rig, sim: SimThread, sessions: int) -> None:
     await rig.until(
-        lambda: len([s for s in sim.server.sessions if s.setup]) >= sessions
-        and rig.conv.state is SessionState.CONNECTED
+        lambda: (
+            len([s for s in sim.server.sessions if s.setup]) >= sessions
+            and rig.conv.state is SessionState.CONNECTED
+        )
     )
 
 
@@ -299,7 +301,7 @@ def test_go_away_during_a_user_turn_keeps_the_whole_utterance(
 
 
 @pytest.mark.parametrize("model", ["gemini-0.1-retired-live"])
-def test_unknown_model_points_to_settings_and_does_not_retry(
+def test_unknown_model_offers_the_default_and_does_not_retry(
     sim: SimThread, tmp_path: Path, model: str
 ) -> None:
     rig = Rig(sim, tmp_path)
@@ -311,7 +313,7 @@ def test_unknown_model_points_to_settings_and_does_not_retry(
         await asyncio.sleep(0.5)  # no retry follows
 
     run(main())
-    assert [a for _, a in rig.view.errors] == ["settings"]
+    assert [a for _, a in rig.view.errors] == ["use_default_model"]
     assert model in rig.view.errors[0][0]
     assert len(sim.server.sessions) == 1
     assert SessionState.RECONNECTING not in rig.view.states

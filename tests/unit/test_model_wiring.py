@@ -70,7 +70,8 @@ def test_connect_waits_for_the_listing_and_the_retired_model_is_replaced_first(
 
     asyncio.run(asyncio.wait_for(main(), 5))
     assert connected_with == [DEFAULT_MODEL]
-    assert rig.view.retired == [("gemini-retired-live", "Gemini 3.8 Live")]
+    # Shown, and shown again after connecting (which clears the banner): the last word.
+    assert rig.view.retired == [("gemini-retired-live", "Gemini 3.8 Live")] * 2
     # Stored, and the thinking level the new model does not take is dropped.
     assert rig.saved[-1].model == DEFAULT_MODEL and rig.saved[-1].thinking_level == ""
     assert rig.view.models[-1] == (DEFAULT_MODEL, "Gemini 3.8 Live")
