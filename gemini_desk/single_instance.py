@@ -48,10 +48,8 @@ def forward_actions(args: argparse.Namespace, paths: AppPaths) -> bool:
             continue
         if action != "show" or not result.ok:
             print(f"gemini-desk: {result.message}", file=sys.stdout if result.ok else sys.stderr)
-    log.info(
-        "gemini-desk is already running: brought it forward and handed it %s",
-        forwarded_actions(args),
-    )
+    log.info("gemini-desk is already running: brought it forward and handed it %s",
+             forwarded_actions(args))
     return True
 
 

@@ -79,7 +79,9 @@ class WindowHotkeys(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and isinstance(event, QKeyEvent):
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and isinstance(
+            event, QKeyEvent
+        ):
             if event.isAutoRepeat() or _capturing_keys():
                 return False
             name = key_name(event.key())
@@ -239,7 +241,8 @@ class TalkWiring(QObject):
             return
         name = self.tr("push-to-talk") if mode == "push_to_talk" else self.tr("hands-free")
         message = self.tr(
-            "Switched to %1: reconnected, because voice detection is part of the session's setup."
+            "Switched to %1: reconnected, because voice detection is part of the session's "
+            "setup."
         ).replace("%1", name)
 
         async def reconnect() -> None:
@@ -270,9 +273,8 @@ class TalkWiring(QObject):
     def _on_lost(self, reason: str) -> None:
         self._conv.talk.listener_lost()
         self._window.show_error(
-            self.tr(
-                "The global talk key stopped working (%1). The talk button still works."
-            ).replace("%1", reason)
+            self.tr("The global talk key stopped working (%1). The talk button still works.")
+            .replace("%1", reason)
         )
 
     # --- commands from ``gemini-desk --ptt`` ---------------------------------------------

@@ -138,7 +138,7 @@ def newest_first(model: str) -> tuple[object, ...]:
     dated previews first, then the shorter (base) id, then by name."""
     version = _VERSION.search(model)
     parts = [int(n) for n in version.group(1).split(".")] if version else []
-    numbers = tuple(-n for n in (parts + [0, 0, 0])[:3])  # "3" is "3.0.0", older than "3.1"
+    numbers = tuple(-n for n in [*parts, 0, 0, 0][:3])  # "3" is "3.0.0", older than "3.1"
     date = _DATE.search(model)
     dated = -(int(date.group(2)) * 100 + int(date.group(1))) if date else 0
     preview = "preview" in model or "latest" in model

@@ -28,9 +28,8 @@ def need(tool: str) -> str:
 
 def test_desktop_file_validates() -> None:
     tool = need("desktop-file-validate")
-    done = subprocess.run(
-        [tool, str(resource_path(f"desktop/{APP_ID}.desktop"))], capture_output=True, text=True
-    )
+    done = subprocess.run([tool, str(resource_path(f"desktop/{APP_ID}.desktop"))],
+                          capture_output=True, text=True)
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
 
 

@@ -42,8 +42,7 @@ def call(name: str, action: str, arg: str = "") -> dict[str, object]:
 
 
 def test_commands_reach_the_handler_and_a_second_instance_is_refused(
-    qapp,
-    tmp_path: Path,  # noqa: F811
+    qapp, tmp_path: Path  # noqa: F811
 ) -> None:
     name = socket_name(tmp_path)
     assert name != socket_name(tmp_path / "other"), "each config folder has its own"

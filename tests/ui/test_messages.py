@@ -19,7 +19,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "gemini_desk"
 
 def _code_text() -> str:
     """All of the package's source with string literals' line breaks joined up."""
-    text = "\n".join(p.read_text("utf-8") for p in PACKAGE.rglob("*.py") if p.name != "messages.py")
+    text = "\n".join(
+        p.read_text("utf-8") for p in PACKAGE.rglob("*.py") if p.name != "messages.py"
+    )
     # Adjacent literals ("abc " "def") and f-string fields ({x}) become plain text.
     text = re.sub(r"\"\s*\n\s*f?\"", "", text)
     return text
@@ -58,7 +60,8 @@ def test_messages_translate_with_values_and_nesting(chinese: None) -> None:
         "No microphone (input) devices were found. Check that a device is connected and "
         "that the sound server (e.g. PulseAudio/PipeWire) is running."
     )
-    nested = translate_message(f"The microphone could not be opened: {device} You can still type.")
+    nested = translate_message(f"The microphone could not be opened: {device} You can still "
+                               "type.")
     assert "麦克风（输入）" in nested and "仍可以输入文字" in nested  # noqa: RUF001
     rest = nested.replace("PulseAudio", "").replace("PipeWire", "")
     assert not re.search(r"[A-Za-z]{3,}", rest)

@@ -52,9 +52,7 @@ async def until(predicate: Callable[[], bool], timeout: float = 20) -> None:
 
 
 def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
-    sim: SimThread,
-    tmp_path: Path,
-    qapp,  # noqa: F811
+    sim: SimThread, tmp_path: Path, qapp  # noqa: F811
 ) -> None:
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
     settings = Settings(share_fps=10.0)

@@ -208,9 +208,8 @@ def test_shortcuts_dialog_lists_every_action_shortcut(wired) -> None:
         assert any(k.endswith(plain(action.text())) for k in rows), action.text()
     assert rows["Talk (push-to-talk; hold, also in other apps)"] == "Ctrl+Alt+Space"
     assert "Alt+T" in shown_keys, "label mnemonics are listed too (Talk: Alt+T)"
-    assert collect_shortcuts(window) == [
-        r for r in dialog.rows() if r[0] in dict(collect_shortcuts(window))
-    ]
+    assert collect_shortcuts(window) == [r for r in dialog.rows() if r[0] in dict(
+        collect_shortcuts(window))]
     dialog.close()
 
 
