@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from gemini_desk import __version__
-from gemini_desk.core.settings import DEFAULT_MODEL
+from gemini_desk.core.models import DEFAULT_MODEL
 from gemini_desk.vision.geometry import Rect, parse_region
 
 EPILOG = """\
@@ -33,7 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="talk to this Live server (https://host:port) instead of Google's",
     )
-    parser.add_argument("--model", metavar="NAME", help=f"model to use (default {DEFAULT_MODEL})")
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help=f"model for this run, kept even if the service no longer lists it "
+        f"(default: the one chosen in Settings, first {DEFAULT_MODEL})",
+    )
     parser.add_argument("--connect", action="store_true", help="connect as soon as the app starts")
     parser.add_argument(
         "--share-region",
