@@ -19,6 +19,7 @@ from gemini_desk.core.events import (
     ErrorKind,
     GoAway,
     InputTranscript,
+    InterimInputTranscript,
     LiveEvent,
     ModelAudio,
     ModelText,
@@ -72,7 +73,15 @@ _SETUP_ERRORS_NEEDING_USER = (
     ErrorKind.REJECTED_SETTING,
 )
 _TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA, ErrorKind.SESSION_LIMIT)
-_CONTENT = (ModelAudio, ModelText, OutputTranscript, InputTranscript, ToolCall)
+_CONTENT = (
+    ModelAudio,
+    ModelText,
+    OutputTranscript,
+    InputTranscript,
+    InterimInputTranscript,
+    ToolCall,
+)
+_HEARD = (InputTranscript, InterimInputTranscript)  # what the user said, not an answer
 
 SessionFactory = Callable[[Endpoint, Settings, EventSink, "str | None"], LiveSession]
 
@@ -359,7 +368,7 @@ class SessionSupervisor:
             self._signals.put_nowait(_Signal("go_away", conn))
         elif isinstance(event, _CONTENT):
             conn.busy = True
-            if not isinstance(event, InputTranscript):
+            if not isinstance(event, _HEARD):
                 conn.since_answer.clear()  # the model is answering what it heard
         elif isinstance(event, TurnComplete):
             conn.busy = False

@@ -659,6 +659,16 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+2"/>
+        <source>The voice sample did not arrive in time. Check your network connection and try again.</source>
+        <translation>语音试听没有及时送达。请检查网络连接后重试。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The Live service answered without audio, so there is no sample to play.</source>
+        <translation>Live 服务的回答没有音频，因此没有可播放的试听。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The conversation could not be resumed, so a new session was started. It was given the recent transcript as context; the model may not remember everything.</source>
         <translation>无法恢复之前的对话，因此已开始新的会话。最近的文字记录已作为上下文提供给模型；它可能不会记得所有内容。</translation>
     </message>
