@@ -322,7 +322,7 @@ class Desk:
         dialog.voiceSampleRequested.connect(
             lambda voice, device: self._play_voice_sample(dialog, voice, device)
         )
-        dialog.finished.connect(lambda _result: self.voice_samples.stop())
+        dialog.finished.connect(lambda _result: self._stop_voice_sample())
         _delete_on_close(dialog)
         wiring = self.model_wiring
         wiring.list_view = dialog
@@ -342,9 +342,9 @@ class Desk:
 
         async def play() -> None:
             try:
-                if self.voice_samples.cached(voice, endpoint):
-                    dialog.set_sample_state(voice, "playing")
-                await self.voice_samples.play(endpoint, settings, voice)
+                await self.voice_samples.play(
+                    endpoint, settings, voice, lambda: dialog.set_sample_state(voice, "playing")
+                )
             except VoiceSampleError as exc:
                 log.info("voice sample failed: %s", exc.error.detail)
                 dialog.set_sample_state(voice, "failed", exc.error.message)
@@ -357,6 +357,13 @@ class Desk:
         if self._sample_task is not None:
             self._sample_task.cancel()
         self._sample_task = asyncio.get_running_loop().create_task(play(), name="voice-sample")
+
+    def _stop_voice_sample(self) -> None:
+        """The dialog closed: no more progress to show, and the sample stops."""
+        if self._sample_task is not None:
+            self._sample_task.cancel()
+            self._sample_task = None
+        self.voice_samples.stop()
 
     def _on_refresh_models(self) -> None:
         assert self.conversation is not None

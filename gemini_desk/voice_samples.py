@@ -90,9 +90,16 @@ class VoiceSamples:
         if speaker is not None:
             speaker.stop()
 
-    async def play(self, endpoint: Endpoint, settings: Settings, voice: str) -> None:
+    async def play(
+        self,
+        endpoint: Endpoint,
+        settings: Settings,
+        voice: str,
+        on_playing: Callable[[], None] | None = None,
+    ) -> None:
         """Play ``voice``'s sample on ``settings.output_device``; return once it has
-        played, or early when another ``play()``/``stop()`` replaced it.
+        played, or early when another ``play()``/``stop()`` replaced it. ``on_playing``
+        is called once the sample is at hand and goes to the speaker.
 
         Raises VoiceSampleError when the sample cannot be fetched, ValueError for a
         voice that is not one of VOICES; a speaker that cannot be opened raises what
@@ -108,6 +115,8 @@ class VoiceSamples:
         speaker = self._make_speaker(settings.output_device)
         speaker.start()
         self._speaker = speaker
+        if on_playing is not None:
+            on_playing()
         try:
             speaker.feed(pcm, SAMPLE_RATE)
             speaker.end_turn()

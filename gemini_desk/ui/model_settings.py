@@ -80,7 +80,7 @@ class ModelSettings(QWidget):
 
     def add_rows(self, form: QFormLayout) -> None:
         form.addRow(self.tr("&Model:"), self)
-        form.addRow(self.tr("&Thinking:"), self.thinking_combo)
+        form.addRow(self.tr("Thinking &depth:"), self.thinking_combo)
         self._form = form
         self._update_thinking()
 

@@ -37,7 +37,7 @@ class VoicePicker(QWidget):
         self.voice_combo.setCurrentIndex(max(0, self.voice_combo.findText(settings.voice)))
         self.voice_combo.setAccessibleName(self.tr("Voice"))
         self.voice_combo.currentTextChanged.connect(self._on_voice_changed)
-        self.play_button = QPushButton(self.tr("&Play sample"))
+        self.play_button = QPushButton(self.tr("Pla&y sample"))
         self.play_button.setObjectName("playSample")
         self.play_button.setAccessibleName(self.tr("Play a sample of this voice"))
         self.play_button.clicked.connect(self._on_play_clicked)
@@ -61,7 +61,7 @@ class VoicePicker(QWidget):
 
     def add_rows(self, form: QFormLayout) -> None:
         form.addRow(self.tr("&Voice:"), self)
-        form.addRow(self.tr("Spoken &language:"), self.language_combo)
+        form.addRow(self.tr("&Spoken language:"), self.language_combo)
 
     def values(self) -> dict[str, Any]:
         return {

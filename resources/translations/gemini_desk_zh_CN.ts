@@ -958,8 +958,8 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+1"/>
-        <source>&amp;Thinking:</source>
-        <translation>思考(&amp;T)：</translation>
+        <source>Thinking &amp;depth:</source>
+        <translation>思考深度(&amp;D)：</translation>
     </message>
     <message>
         <location line="+30"/>
@@ -1559,8 +1559,8 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
     <message>
         <location line="+2"/>
-        <source>&amp;Play sample</source>
-        <translation>试听(&amp;P)</translation>
+        <source>Pla&amp;y sample</source>
+        <translation>试听(&amp;Y)</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1584,8 +1584,8 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>Spoken &amp;language:</source>
-        <translation>口语语言(&amp;L)：</translation>
+        <source>&amp;Spoken language:</source>
+        <translation>口语语言(&amp;S)：</translation>
     </message>
     <message>
         <location line="+16"/>

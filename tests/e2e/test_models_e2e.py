@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gemini_desk.sim import SimConfig, SimThread
@@ -75,7 +76,21 @@ def test_first_launch_lists_the_services_models_and_shows_live_captions(
     app.wait_for(lambda: bool(app.windows("Settings")), 20, "the settings dialog")
     app.keys("Settings", "alt+Down")  # open the model list (the field has the focus)
     app.display.screenshot(artifacts / "e2e-settings-models.png")
-    app.keys("Settings", "Escape", "Return")  # close the list, then OK
+    app.keys("Settings", "Escape")  # close the list
+
+    # Play sample: one Live turn in the voice, played on the speaker and cached.
+    recording = app.pulse.start_recording(rate=48000)
+    app.wait_for(lambda: recording.path.stat().st_size > 9600, 20, "the speaker recording")
+    app.keys("Settings", "alt+y")
+    sample = app.home / "data" / "voice-samples" / "Puck.pcm"
+    app.wait_for(sample.exists, 30, "the voice sample to be fetched and cached")
+    app.wait_for(lambda: float(np.abs(recording.so_far()).max(initial=0)) > 0.05, 20,
+                 "the sample to be heard on the speaker")  # fmt: skip
+    recording.stop()
+    asked = [s for s in sim.server.sessions if "Say hello in one sentence." in s.texts]
+    assert len(asked) == 1 and asked[0].closed is not None
+    app.display.screenshot(artifacts / "e2e-settings-sample.png")
+    app.keys("Settings", "alt+m", "Return")  # back to the model field, then OK
     app.wait_for(lambda: not app.windows("Settings"), 20, "the dialog to close")
     settings = json.loads((app.home / "config" / "settings.json").read_text())
     assert settings["model"] == "gemini-3.8-live"
