@@ -26,6 +26,7 @@ from tests.support.sim_fixtures import (
     flags,
     live,
     live_config,
+    manual_vad_config,
     receive_until_error,
     say_hello,
     sdk_client,
@@ -192,11 +193,7 @@ def test_answer_sent_in_burst_stays_interruptible_until_real_time_end(sim: SimTh
 
 def test_manual_activity_signals(sim: SimThread) -> None:
     speech = espeak_pcm16k("One two three.")
-    cfg = live_config(
-        realtime_input_config=types.RealtimeInputConfig(
-            automatic_activity_detection=types.AutomaticActivityDetection(disabled=True)
-        )
-    )
+    cfg = manual_vad_config()
 
     async def main() -> list[Msg]:
         async with live(sim, cfg) as session:

@@ -21,6 +21,7 @@ from tests.support.sim_fixtures import (
     flags,
     live,
     live_config,
+    manual_vad_config,
     receive_until_error,
     say_hello,
     sim,
@@ -94,11 +95,7 @@ def test_spoken_turn_has_voice_activity_and_interim_text_before_the_final(sim: S
 
 def test_manual_activity_gets_interim_text_and_no_voice_activity(sim: SimThread) -> None:
     speech = espeak_pcm16k("One two three four.")
-    cfg = live_config(
-        realtime_input_config=types.RealtimeInputConfig(
-            automatic_activity_detection=types.AutomaticActivityDetection(disabled=True)
-        )
-    )
+    cfg = manual_vad_config()
 
     async def main() -> list[Msg]:
         async with live(sim, cfg) as session:

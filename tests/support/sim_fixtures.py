@@ -90,6 +90,15 @@ def live_config(**kw: Any) -> types.LiveConnectConfig:
     )
 
 
+def manual_vad_config() -> types.LiveConnectConfig:
+    """Push-to-talk style: the client sends activityStart/End, no server detection."""
+    return live_config(
+        realtime_input_config=types.RealtimeInputConfig(
+            automatic_activity_detection=types.AutomaticActivityDetection(disabled=True)
+        )
+    )
+
+
 @asynccontextmanager
 async def live(
     sim: SimThread,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
@@ -28,25 +26,15 @@ from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from gemini_desk.ui.transcript_view import TranscriptView
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+from tests.ui.test_transcript_view import view  # noqa: F401  (the fixture)
 
 
 def _silence() -> tuple[float, float, bool]:
     return (-90.0, -90.0, False)
 
 
-@pytest.fixture
-def view(qapp) -> Iterator[TranscriptView]:  # noqa: F811
-    widget = TranscriptView()
-    widget.resize(480, 320)
-    widget.show()
-    process_events()
-    yield widget
-    widget.close()
-    widget.deleteLater()
-
-
 def test_live_caption_shows_while_speaking_and_gives_way_to_the_final_text(
-    view: TranscriptView,
+    view: TranscriptView,  # noqa: F811
 ) -> None:
     transcript = Transcript(on_change=view.show_turn)
     transcript.apply(InterimInputTranscript("what is the"))
@@ -60,7 +48,7 @@ def test_live_caption_shows_while_speaking_and_gives_way_to_the_final_text(
     assert view.turn_text(turn_id) == "What is the weather?"
 
 
-def test_a_blocked_answer_says_so_in_words(view: TranscriptView) -> None:
+def test_a_blocked_answer_says_so_in_words(view: TranscriptView) -> None:  # noqa: F811
     transcript = Transcript(on_change=view.show_turn)
     transcript.apply(InputTranscript("something"))
     transcript.apply(TurnComplete(reason="PROHIBITED_INPUT_CONTENT"))
@@ -72,7 +60,7 @@ def test_a_blocked_answer_says_so_in_words(view: TranscriptView) -> None:
     assert notice in view.all_text()
 
 
-def test_an_ordinary_end_has_no_notice(view: TranscriptView) -> None:
+def test_an_ordinary_end_has_no_notice(view: TranscriptView) -> None:  # noqa: F811
     transcript = Transcript(on_change=view.show_turn)
     transcript.apply(OutputTranscript("Hello."))
     transcript.apply(TurnComplete(reason="NEED_MORE_INPUT"))
