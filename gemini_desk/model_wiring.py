@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -19,6 +20,8 @@ log = logging.getLogger("gemini_desk.models")
 # Connecting waits this long for a model listing under way (a retired model is replaced
 # before the first connect); past it, the connect goes ahead with what is known.
 LISTING_WAIT_S = 3.0
+# A connect lists the models again when the last list is older than this.
+STALE_AFTER_S = 60 * 60
 
 
 class ModelView(Protocol):
@@ -52,12 +55,15 @@ class ModelWiring:
         settings: Callable[[], Settings],
         replace: Callable[[Settings], None],
         pinned: bool = False,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.catalog = catalog
         self._view = view
         self._settings = settings
         self._replace = replace
         self._pinned = pinned
+        self._clock = clock
+        self._endpoint: Endpoint | None = None
         self._listing: asyncio.Task[None] | None = None
         self._notice: tuple[str, str] | None = None  # shown again once connecting clears it
         self.list_view: ModelListView | None = None  # the open settings dialog, if any
@@ -70,6 +76,7 @@ class ModelWiring:
 
     def refresh(self, endpoint: Endpoint) -> None:
         """Ask the service which Live models the key can use (in the background)."""
+        self._endpoint = endpoint
 
         async def listing() -> None:
             listed = await self.catalog.refresh(endpoint)
@@ -116,7 +123,13 @@ class ModelWiring:
         self._view.set_model(model, display_name(model, self.catalog.models))
 
     def connect_when_listed(self, connect: Callable[[], None]) -> None:
-        """Run ``connect`` once a listing under way has answered (or LISTING_WAIT_S)."""
+        """Run ``connect`` once a listing under way has answered (or LISTING_WAIT_S);
+        a list older than STALE_AFTER_S is asked for again first."""
+        fetched = self.catalog.fetched_at
+        stale = fetched is None or self._clock() - fetched > STALE_AFTER_S
+        idle = self._listing is None or self._listing.done()
+        if stale and idle and self._endpoint is not None:
+            self.refresh(self._endpoint)
         listing = self._listing
         if listing is None or listing.done():
             self._connect(connect)

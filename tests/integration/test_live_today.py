@@ -21,6 +21,7 @@ from gemini_desk.core.events import (
     SessionError,
     SessionState,
     StateChanged,
+    WaitingForInput,
 )
 from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.models import (
@@ -215,3 +216,33 @@ def test_deadline_expired_resumes_without_an_error(sim: SimThread, tmp_path: Pat
     assert sim.server.sessions[1].resumed_from in first.handles_issued
     assert rig.view.errors == []
     assert rig.saved_turns()[1]["role"] == "model"
+
+
+def test_waiting_for_input_holds_no_answer_and_the_next_turn_is_answered(
+    sim: SimThread, tmp_path: Path
+) -> None:
+    rig = Rig(sim, tmp_path)
+    sim.queue_reply("", waiting_for_input=True)
+    seen: list[LiveEvent] = []
+    apply = rig.conv.transcript.apply
+
+    def spy(event: LiveEvent) -> None:
+        seen.append(event)
+        apply(event)
+
+    rig.conv.transcript.apply = spy  # type: ignore[method-assign]
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED)
+        rig.conv.send_text("and then")
+        await rig.until(lambda: any(isinstance(e, WaitingForInput) for e in seen))
+        assert not rig.conv.talk.answering  # nothing to barge in on
+        rig.conv.send_text("that is all")
+        await rig.until(lambda: len(rig.saved_turns()) >= 3)
+        await rig.conv.shutdown()
+
+    run(main())
+    roles = [t["role"] for t in rig.saved_turns()]
+    assert roles == ["user", "user", "model"]
+    assert "that is all" in str(rig.saved_turns()[2]["text"])

@@ -116,3 +116,26 @@ def test_use_default_after_an_unknown_model(tmp_path: Path) -> None:
     rig = Rig(tmp_path, Settings(model="typo-model"), pinned=True)
     rig.wiring.use_default()
     assert rig.settings.model == DEFAULT_MODEL and rig.view.cleared == 1
+
+
+def test_a_connect_lists_again_when_the_list_is_stale(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, Settings())
+    rig.listing.set()
+    now = [1000.0]
+    rig.wiring._clock = lambda: now[0]  # the catalogue stamps lists at 1000.0
+    connects: list[int] = []
+
+    async def main() -> None:
+        rig.wiring.use_endpoint(ENDPOINT)
+        await rig.wiring.catalog.refresh(ENDPOINT)
+        rig.wiring.connect_when_listed(lambda: connects.append(rig.calls))
+        while not connects:
+            await asyncio.sleep(0.001)
+        assert connects == [1]  # fresh: no second listing
+        now[0] += 2 * 60 * 60
+        rig.wiring.connect_when_listed(lambda: connects.append(rig.calls))
+        while len(connects) < 2:
+            await asyncio.sleep(0.001)
+
+    asyncio.run(asyncio.wait_for(main(), 5))
+    assert connects == [1, 2]  # the stale list was asked for again before connecting
