@@ -176,12 +176,21 @@ class Engine:
     def on_interrupted(self, t: float) -> None: ...
     def on_generation_complete(self) -> None: ...
     def on_turn_complete(self) -> None: ...
-    def underruns(self) -> int: return 0
-    def device_underflows(self) -> int: return 0
+    def underruns(self) -> int:
+        return 0
+
+    def device_underflows(self) -> int:
+        return 0
+
     def measuring_done(self) -> None: ...
-    def measure_interrupt(self, t_int: float) -> float | None: return None
-    def measure_first_chunk(self, t_recv: float) -> float | None: return None
-    def playing(self) -> bool: return False
+    def measure_interrupt(self, t_int: float) -> float | None:
+        return None
+
+    def measure_first_chunk(self, t_recv: float) -> float | None:
+        return None
+
+    def playing(self) -> bool:
+        return False
 
 
 class DeskEngine(Engine):
@@ -190,8 +199,13 @@ class DeskEngine(Engine):
 
     name = "gemini-desk"
 
-    def __init__(self, out_block_ms: int | None = None, in_block_ms: int | None = None,
-                 out_latency_ms: float | None = None, in_latency_ms: float | None = None) -> None:
+    def __init__(
+        self,
+        out_block_ms: int | None = None,
+        in_block_ms: int | None = None,
+        out_latency_ms: float | None = None,
+        in_latency_ms: float | None = None,
+    ) -> None:
         self.figures = Figures()
         self.out_block_ms = out_block_ms
         self.in_block_ms = in_block_ms
@@ -346,10 +360,17 @@ class BaselineEngine(Engine):
         sd = self.sd
         # PyAudio (which the quickstart uses) opens every stream at the device's default
         # *low* latency and leaves the output's buffer size to PortAudio.
-        self.out = sd.RawOutputStream(device=DEVICE, samplerate=RECEIVE_RATE, channels=1,
-                                      dtype="int16", latency="low")
-        self.inp = sd.RawInputStream(device=DEVICE, samplerate=SEND_RATE, channels=1,
-                                     dtype="int16", blocksize=BASELINE_READ, latency="low")
+        self.out = sd.RawOutputStream(
+            device=DEVICE, samplerate=RECEIVE_RATE, channels=1, dtype="int16", latency="low"
+        )
+        self.inp = sd.RawInputStream(
+            device=DEVICE,
+            samplerate=SEND_RATE,
+            channels=1,
+            dtype="int16",
+            blocksize=BASELINE_READ,
+            latency="low",
+        )
         self.out.start()
         self.inp.start()
         self.figures.output_latency_ms = float(self.out.latency) * 1000
@@ -487,11 +508,13 @@ class Driver:
     async def _connected(self) -> AsyncIterator[Any]:
         """A session to the sim with the engine started and its streams flowing."""
         sim = self.sim
-        client = make_client(Endpoint(api_key="demo-key", base_url=sim.base_url,
-                                      ca_file=sim.ca_file))
+        client = make_client(
+            Endpoint(api_key="demo-key", base_url=sim.base_url, ca_file=sim.ca_file)
+        )
         settings = Settings()
-        async with client.aio.live.connect(model=settings.model,
-                                           config=build_connect_config(settings)) as session:
+        async with client.aio.live.connect(
+            model=settings.model, config=build_connect_config(settings)
+        ) as session:
             self.session = session
             tasks = [asyncio.create_task(self._sender()), asyncio.create_task(self._receiver())]
             try:
@@ -545,9 +568,11 @@ class Driver:
             self.engine.measuring_done()
             # (5): a long answer in bursts, full duplex (the mic streams too).
             f.burst_underruns, f.burst_gaps, f.burst_gap_s, _ = await self._long_answer(
-                answer_s, bursty=True)
+                answer_s, bursty=True
+            )
             f.slow_underruns, f.slow_gaps, f.slow_gap_s, _ = await self._long_answer(
-                slow_s, bursty=False)
+                slow_s, bursty=False
+            )
         return f
 
     async def cpu_segment(self, seconds: float) -> tuple[float, float]:
@@ -657,48 +682,90 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--answer-seconds", type=float, default=60.0,
-                    help="length of the long answer delivered in bursts (default 60)")
-    ap.add_argument("--slow-seconds", type=float, default=4.0,
-                    help="length of the answer paced at half real time (default 4)")
-    ap.add_argument("--interrupts", type=int, default=10,
-                    help="answers interrupted after ~1 s of playback (default 10)")
-    ap.add_argument("--out-block-ms", type=int, default=None,
-                    help="gemini-desk's output block (default: SpeakerPlayback's)")
-    ap.add_argument("--in-block-ms", type=int, default=None,
-                    help="gemini-desk's input block (default: MicCapture's)")
-    ap.add_argument("--out-latency-ms", type=float, default=None,
-                    help="gemini-desk's output buffer (default: SpeakerPlayback's)")
-    ap.add_argument("--in-latency-ms", type=float, default=None,
-                    help="gemini-desk's input buffer (default: MicCapture's)")
-    ap.add_argument("--cpu-rounds", type=int, default=4,
-                    help="CPU segments per engine, alternating engines (default 4)")
-    ap.add_argument("--cpu-seconds", type=float, default=15.0,
-                    help="length of each CPU segment's answer (default 15)")
-    ap.add_argument("--only", choices=("gemini-desk", "baseline"), default=None,
-                    help="run one engine alone (for profiling; prints no ratios)")
+    ap.add_argument(
+        "--answer-seconds",
+        type=float,
+        default=60.0,
+        help="length of the long answer delivered in bursts (default 60)",
+    )
+    ap.add_argument(
+        "--slow-seconds",
+        type=float,
+        default=4.0,
+        help="length of the answer paced at half real time (default 4)",
+    )
+    ap.add_argument(
+        "--interrupts",
+        type=int,
+        default=10,
+        help="answers interrupted after ~1 s of playback (default 10)",
+    )
+    ap.add_argument(
+        "--out-block-ms",
+        type=int,
+        default=None,
+        help="gemini-desk's output block (default: SpeakerPlayback's)",
+    )
+    ap.add_argument(
+        "--in-block-ms",
+        type=int,
+        default=None,
+        help="gemini-desk's input block (default: MicCapture's)",
+    )
+    ap.add_argument(
+        "--out-latency-ms",
+        type=float,
+        default=None,
+        help="gemini-desk's output buffer (default: SpeakerPlayback's)",
+    )
+    ap.add_argument(
+        "--in-latency-ms",
+        type=float,
+        default=None,
+        help="gemini-desk's input buffer (default: MicCapture's)",
+    )
+    ap.add_argument(
+        "--cpu-rounds",
+        type=int,
+        default=4,
+        help="CPU segments per engine, alternating engines (default 4)",
+    )
+    ap.add_argument(
+        "--cpu-seconds",
+        type=float,
+        default=15.0,
+        help="length of each CPU segment's answer (default 15)",
+    )
+    ap.add_argument(
+        "--only",
+        choices=("gemini-desk", "baseline"),
+        default=None,
+        help="run one engine alone (for profiling; prints no ratios)",
+    )
     args = ap.parse_args(argv)
 
     def make(name: str) -> Engine:
         if name == "baseline":
             return BaselineEngine()
-        return DeskEngine(args.out_block_ms, args.in_block_ms,
-                          args.out_latency_ms, args.in_latency_ms)
+        return DeskEngine(
+            args.out_block_ms, args.in_block_ms, args.out_latency_ms, args.in_latency_ms
+        )
 
     names = [args.only] if args.only else ["gemini-desk", "baseline"]
     figures: dict[str, Figures] = {}
     with pulse_server() as pulse, SimProcess() as sim:
         for name in names:
             print(f"running {name} ...", file=sys.stderr, flush=True)
-            figures[name] = asyncio.run(Driver(make(name), sim, pulse).run(
-                args.answer_seconds, args.interrupts, args.slow_seconds))
+            figures[name] = asyncio.run(
+                Driver(make(name), sim, pulse).run(
+                    args.answer_seconds, args.interrupts, args.slow_seconds
+                )
+            )
         # CPU in alternating segments (ABBA...; see alternating()).
         cpu = {name: [0.0, 0.0] for name in names}
         for r, name in alternating(names, args.cpu_rounds):
-            print(f"cpu segment {r + 1}/{args.cpu_rounds}: {name} ...", file=sys.stderr,
-                  flush=True)
-            own, server = asyncio.run(Driver(make(name), sim, pulse).cpu_segment(
-                args.cpu_seconds))
+            print(f"cpu segment {r + 1}/{args.cpu_rounds}: {name} ...", file=sys.stderr, flush=True)
+            own, server = asyncio.run(Driver(make(name), sim, pulse).cpu_segment(args.cpu_seconds))
             cpu[name][0] += own
             cpu[name][1] += server
         for name in names:
@@ -726,8 +793,9 @@ def main(argv: list[str] | None = None) -> int:
         "mic_p99_within_block_plus_5ms": ours["mic_to_wire_p99_ms"] <= 10.0 + 5.0,
         "no_underruns_in_bursts": ours["burst_underruns"] == 0 and ours["burst_gaps"] == 0,
         "cpu_not_higher": ours["cpu_s_per_min"] <= base["cpu_s_per_min"] * 1.05,
-        "cpu_with_server_not_higher": (ours["cpu_with_server_s_per_min"]
-                                       <= base["cpu_with_server_s_per_min"] * 1.05),
+        "cpu_with_server_not_higher": (
+            ours["cpu_with_server_s_per_min"] <= base["cpu_with_server_s_per_min"] * 1.05
+        ),
     }
     print(f"{'metric':38s} {'gemini-desk':>12s} {'baseline':>12s} {'ratio':>8s}")
     for key in ours:
@@ -735,8 +803,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:38s} {ours[key]:12.2f} {base[key]:12.2f} {'' if r is None else f'{r:8.3f}'}")
     for goal, ok in goals.items():
         print(f"goal {goal:33s} {'met' if ok else 'NOT met'}")
-    print(json.dumps(_clean({"gemini_desk": ours, "baseline": base, "ratios": ratios,
-                             "goals": goals})))
+    print(
+        json.dumps(
+            _clean({"gemini_desk": ours, "baseline": base, "ratios": ratios, "goals": goals})
+        )
+    )
     return 0
 
 

@@ -67,8 +67,9 @@ class NoSendDriver(TimedDriver):
         pass
 
 
-def run_segment(name: str, sends: bool, sim: SimProcess, pulse: PulseServer,
-                seconds: float) -> tuple[float, float, int, float]:
+def run_segment(
+    name: str, sends: bool, sim: SimProcess, pulse: PulseServer, seconds: float
+) -> tuple[float, float, int, float]:
     """CPU seconds of this process, CPU seconds in send calls, sends, and the seconds
     they took, for one segment."""
     engine: Engine = BaselineEngine() if name == "baseline" else DeskEngine()
@@ -79,19 +80,28 @@ def run_segment(name: str, sends: bool, sim: SimProcess, pulse: PulseServer,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=4,
-                    help="segments per configuration, alternating (default 4)")
-    ap.add_argument("--seconds", type=float, default=10.0,
-                    help="length of each segment's answer (default 10)")
+    ap.add_argument(
+        "--rounds", type=int, default=4, help="segments per configuration, alternating (default 4)"
+    )
+    ap.add_argument(
+        "--seconds", type=float, default=10.0, help="length of each segment's answer (default 10)"
+    )
     args = ap.parse_args(argv)
 
-    configs = [("gemini-desk", True), ("baseline", True), ("gemini-desk", False),
-               ("baseline", False)]
+    configs = [
+        ("gemini-desk", True),
+        ("baseline", True),
+        ("gemini-desk", False),
+        ("baseline", False),
+    ]
     totals: dict[tuple[str, bool], list[float]] = {c: [0.0, 0.0, 0.0, 0.0] for c in configs}
     with pulse_server() as pulse, SimProcess() as sim:
         for r, (name, sends) in alternating(configs, args.rounds):
-            print(f"round {r + 1}/{args.rounds}: {name}, "
-                  f"{'with' if sends else 'without'} sends ...", file=sys.stderr, flush=True)
+            print(
+                f"round {r + 1}/{args.rounds}: {name}, {'with' if sends else 'without'} sends ...",
+                file=sys.stderr,
+                flush=True,
+            )
             for i, value in enumerate(run_segment(name, sends, sim, pulse, args.seconds)):
                 totals[(name, sends)][i] += value
     per_min = 60 / (args.rounds * args.seconds)  # per minute of answer, as audio_latency
@@ -100,25 +110,44 @@ def main(argv: list[str] | None = None) -> int:
         key = f"{name}_{'with' if sends else 'without'}_sends"
         figures[key] = {"cpu_s_per_min": own * per_min}
         if sends:
-            figures[key].update(send_cpu_s_per_min=send_cpu * per_min,
-                                sends_per_s=n / elapsed,
-                                cpu_us_per_send=send_cpu / max(1.0, n) * 1e6)
-    ratio_with = (figures["gemini-desk_with_sends"]["cpu_s_per_min"]
-                  / figures["baseline_with_sends"]["cpu_s_per_min"])
-    ratio_without = (figures["gemini-desk_without_sends"]["cpu_s_per_min"]
-                     / figures["baseline_without_sends"]["cpu_s_per_min"])
+            figures[key].update(
+                send_cpu_s_per_min=send_cpu * per_min,
+                sends_per_s=n / elapsed,
+                cpu_us_per_send=send_cpu / max(1.0, n) * 1e6,
+            )
+    ratio_with = (
+        figures["gemini-desk_with_sends"]["cpu_s_per_min"]
+        / figures["baseline_with_sends"]["cpu_s_per_min"]
+    )
+    ratio_without = (
+        figures["gemini-desk_without_sends"]["cpu_s_per_min"]
+        / figures["baseline_without_sends"]["cpu_s_per_min"]
+    )
     figures["ratio_with_sends"] = ratio_with
     figures["ratio_without_sends"] = ratio_without
 
-    print(f"{'configuration':34s} {'CPU s/min':>10s} {'in sends':>9s} {'sends/s':>8s} "
-          f"{'us/send':>8s}")
+    print(
+        f"{'configuration':34s} {'CPU s/min':>10s} {'in sends':>9s} {'sends/s':>8s} {'us/send':>8s}"
+    )
     for key, f in figures.items():
         if isinstance(f, dict):
-            print(f"{key:34s} {f['cpu_s_per_min']:10.2f} {f.get('send_cpu_s_per_min', 0):9.2f} "
-                  f"{f.get('sends_per_s', 0):8.1f} {f.get('cpu_us_per_send', 0):8.0f}")
+            print(
+                f"{key:34s} {f['cpu_s_per_min']:10.2f} {f.get('send_cpu_s_per_min', 0):9.2f} "
+                f"{f.get('sends_per_s', 0):8.1f} {f.get('cpu_us_per_send', 0):8.0f}"
+            )
     print(f"gemini-desk/baseline: {ratio_with:.3f} with sends, {ratio_without:.3f} without")
-    print(json.dumps({k: ({kk: round(vv, 3) for kk, vv in v.items()} if isinstance(v, dict)
-                          else round(v, 3)) for k, v in figures.items()}))
+    print(
+        json.dumps(
+            {
+                k: (
+                    {kk: round(vv, 3) for kk, vv in v.items()}
+                    if isinstance(v, dict)
+                    else round(v, 3)
+                )
+                for k, v in figures.items()
+            }
+        )
+    )
     return 0
 
 

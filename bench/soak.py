@@ -63,13 +63,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gemini_desk.conversation import Conversation
 from gemini_desk.core.events import LiveEvent, SessionState, StateChanged
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.session import LiveSession
+from gemini_desk.session.conversation import Conversation
 
 CHUNK = 320  # 20 ms at 16 kHz
 GO_AWAY_EVERY_S = 20.0
@@ -587,9 +587,7 @@ def main() -> int:
                 "gemini_desk": ours,
                 "baseline": base,
                 "ratios": {
-                    "mic_audio_lost_per_min_ours_over_baseline": _ratio(
-                        per_min_ours, per_min_base
-                    ),
+                    "mic_audio_lost_per_min_ours_over_baseline": _ratio(per_min_ours, per_min_base),
                 },
                 "goals_met": goals,
             }

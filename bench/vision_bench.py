@@ -196,6 +196,7 @@ def run() -> int:
         pump_task: asyncio.Task[None] | None = None
         pump: FramePump | None = None
         if mode == "loop":
+
             async def naive_pump() -> None:
                 while True:
                     image = source.grab()

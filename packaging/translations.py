@@ -39,7 +39,8 @@ def tool(name: str) -> str:
 
 def sources() -> list[Path]:
     return sorted(
-        p for p in PACKAGE.rglob("*.py")
+        p
+        for p in PACKAGE.rglob("*.py")
         if p.relative_to(PACKAGE).parts[0] not in SKIP and "tr(" in p.read_text("utf-8")
     )  # fmt: skip  ("tr(" also matches "translate(")
 

@@ -120,7 +120,7 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
         )
     if spec is None or spec == "":
         for d in candidates:
-            if (d.is_default_input if kind == "input" else d.is_default_output):
+            if d.is_default_input if kind == "input" else d.is_default_output:
                 return d
         raise DeviceNotFound(
             f"There is no default {what} device. Choose one of: {_describe(candidates)}."
@@ -130,8 +130,7 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
             if d.index == spec:
                 return d
         raise DeviceNotFound(
-            f"There is no {what} device with index {spec}. "
-            f"Available: {_describe(candidates)}."
+            f"There is no {what} device with index {spec}. Available: {_describe(candidates)}."
         )
     for d in candidates:
         if d.name == spec:
@@ -143,9 +142,7 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
     for d in candidates:
         if wanted in d.name.casefold():
             return d
-    raise DeviceNotFound(
-        f"No {what} device is named {spec!r}. Available: {_describe(candidates)}."
-    )
+    raise DeviceNotFound(f"No {what} device is named {spec!r}. Available: {_describe(candidates)}.")
 
 
 # ALSA devices that are a sound server's (libasound2-plugins / pipewire-alsa): they take

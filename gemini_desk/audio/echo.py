@@ -462,7 +462,11 @@ class MicProcessor:
             far_lead = ec.far_head_time - capture_time if ec.far_queued else float("nan")
             log.debug(
                 "echo: %.0f us/frame, far queued %d (head %+.0f ms), late %d, dropped %d",
-                ec.cpu_us_per_frame, ec.far_queued, far_lead * 1000, ec.far_late, ec.far_dropped,
+                ec.cpu_us_per_frame,
+                ec.far_queued,
+                far_lead * 1000,
+                ec.far_late,
+                ec.far_dropped,
             )
         return out
 
@@ -473,8 +477,7 @@ class MicProcessor:
 class NearEndProcessor(Protocol):
     """What ``MicCapture`` runs its 16 kHz signal through (in the pump, on the loop)."""
 
-    def process(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]:
-        ...
+    def process(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]: ...
 
     def stats(self) -> dict[str, Any]: ...
 

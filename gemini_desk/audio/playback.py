@@ -154,7 +154,7 @@ class SpeakerPlayback:
 
     @property
     def backend(self) -> str:
-        """"pulse" (libpulse, PulseWriter), "portaudio" (callback), "" when stopped."""
+        """ "pulse" (libpulse, PulseWriter), "portaudio" (callback), "" when stopped."""
         return "pulse" if self._writer else "portaudio" if self._stream else ""
 
     @property
@@ -231,7 +231,9 @@ class SpeakerPlayback:
         self.output_latency = float(stream.latency)
         log.info(
             "playback started on %r at %d Hz (latency %.1f ms)",
-            dev.name, rate, self.output_latency * 1000,
+            dev.name,
+            rate,
+            self.output_latency * 1000,
         )
 
     def _start_pulse(self) -> bool:
@@ -265,7 +267,9 @@ class SpeakerPlayback:
         self._writer.start()
         log.info(
             "playback started on %r through libpulse at %d Hz (buffer %.1f ms)",
-            dev.name, rate, self.output_latency * 1000,
+            dev.name,
+            rate,
+            self.output_latency * 1000,
         )
         return True
 
@@ -358,9 +362,7 @@ class SpeakerPlayback:
         self._resamplers = {}
         n = max(1, int(rate * _FADE_S))
         # Raised-cosine ramp 1 -> 0 over n samples.
-        self._fade = (0.5 * (1.0 + np.cos(np.pi * (np.arange(n) + 1) / (n + 1)))).astype(
-            np.float32
-        )
+        self._fade = (0.5 * (1.0 + np.cos(np.pi * (np.arange(n) + 1) / (n + 1)))).astype(np.float32)
         self._turn_open = False
         self._active = False
         self._starved = False

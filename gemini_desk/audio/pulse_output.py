@@ -46,8 +46,9 @@ class _SampleSpec(ctypes.Structure):
 
 
 class _BufferAttr(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_uint32)
-                for name in ("maxlength", "tlength", "prebuf", "minreq", "fragsize")]
+    _fields_ = [
+        (name, ctypes.c_uint32) for name in ("maxlength", "tlength", "prebuf", "minreq", "fragsize")
+    ]
 
 
 class _TimeVal(ctypes.Structure):
@@ -99,15 +100,16 @@ def _load() -> Any:
         "pa_context_unref": (None, [p]),
         "pa_strerror": (ctypes.c_char_p, [i]),
         "pa_stream_new": (p, [p, ctypes.c_char_p, ctypes.POINTER(_SampleSpec), p]),
-        "pa_stream_connect_playback": (i, [p, ctypes.c_char_p, ctypes.POINTER(_BufferAttr),
-                                          i, p, p]),
+        "pa_stream_connect_playback": (
+            i,
+            [p, ctypes.c_char_p, ctypes.POINTER(_BufferAttr), i, p, p],
+        ),
         "pa_stream_get_state": (i, [p]),
         "pa_stream_writable_size": (sz, [p]),
         "pa_stream_write": (i, [p, p, sz, p, ctypes.c_int64, i]),
         "pa_stream_update_timing_info": (p, [p, p, p]),
         "pa_stream_get_timing_info": (ctypes.POINTER(_TimingInfo), [p]),
-        "pa_stream_get_latency": (i, [p, ctypes.POINTER(ctypes.c_uint64),
-                                      ctypes.POINTER(i)]),
+        "pa_stream_get_latency": (i, [p, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(i)]),
         "pa_stream_get_buffer_attr": (ctypes.POINTER(_BufferAttr), [p]),
         "pa_stream_disconnect": (i, [p]),
         "pa_stream_unref": (None, [p]),
@@ -140,9 +142,15 @@ class PulseOutput:
     ``overwrite_tail`` never block on the server.
     """
 
-    def __init__(self, rate: int, buffer_ms: float, request_ms: float,
-                 name: str = "gemini-desk", sink: str | None = None,
-                 timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        rate: int,
+        buffer_ms: float,
+        request_ms: float,
+        name: str = "gemini-desk",
+        sink: str | None = None,
+        timeout: float = 5.0,
+    ) -> None:
         lib = self._lib = _load()
         self.rate = int(rate)
         self._ml = lib.pa_threaded_mainloop_new()
@@ -152,31 +160,51 @@ class PulseOutput:
         self._stream: Any = None
         self.written = 0  # frames written (stream index of the next frame we write)
         try:
-            self._ctx = lib.pa_context_new(lib.pa_threaded_mainloop_get_api(self._ml),
-                                           name.encode())
+            self._ctx = lib.pa_context_new(
+                lib.pa_threaded_mainloop_get_api(self._ml), name.encode()
+            )
             if lib.pa_context_connect(self._ctx, None, 0, None) < 0:
                 raise PulseError(self._message("connect to the sound server"))
             if lib.pa_threaded_mainloop_start(self._ml) < 0:
                 raise PulseError("The sound server client thread could not start.")
-            self._wait_for(lambda: lib.pa_context_get_state(self._ctx), _CONTEXT_READY,
-                           (_CONTEXT_FAILED, _CONTEXT_TERMINATED), timeout,
-                           "connect to the sound server")
+            self._wait_for(
+                lambda: lib.pa_context_get_state(self._ctx),
+                _CONTEXT_READY,
+                (_CONTEXT_FAILED, _CONTEXT_TERMINATED),
+                timeout,
+                "connect to the sound server",
+            )
             spec = _SampleSpec(_FLOAT32LE, self.rate, 1)
             frame = 4
-            attr = _BufferAttr(_DEFAULT, round(self.rate * buffer_ms / 1000) * frame,
-                               frame, round(self.rate * request_ms / 1000) * frame, _DEFAULT)
+            attr = _BufferAttr(
+                _DEFAULT,
+                round(self.rate * buffer_ms / 1000) * frame,
+                frame,
+                round(self.rate * request_ms / 1000) * frame,
+                _DEFAULT,
+            )
             with self.locked():
-                self._stream = lib.pa_stream_new(self._ctx, b"Gemini speech",
-                                                 ctypes.byref(spec), None)
+                self._stream = lib.pa_stream_new(
+                    self._ctx, b"Gemini speech", ctypes.byref(spec), None
+                )
                 if not self._stream:
                     raise PulseError(self._message("create a playback stream"))
                 flags = _INTERPOLATE_TIMING | _AUTO_TIMING_UPDATE | _ADJUST_LATENCY
                 dev = sink.encode() if sink else None
-                if lib.pa_stream_connect_playback(self._stream, dev, ctypes.byref(attr),
-                                                  flags, None, None) < 0:
+                if (
+                    lib.pa_stream_connect_playback(
+                        self._stream, dev, ctypes.byref(attr), flags, None, None
+                    )
+                    < 0
+                ):
                     raise PulseError(self._message("open the speaker"))
-            self._wait_for(lambda: lib.pa_stream_get_state(self._stream), _STREAM_READY,
-                           (_STREAM_FAILED, _STREAM_TERMINATED), timeout, "open the speaker")
+            self._wait_for(
+                lambda: lib.pa_stream_get_state(self._stream),
+                _STREAM_READY,
+                (_STREAM_FAILED, _STREAM_TERMINATED),
+                timeout,
+                "open the speaker",
+            )
         except BaseException:
             self.close()
             raise
@@ -205,8 +233,7 @@ class PulseOutput:
         interpolated timing (no round trip; call with ``locked()``). None while unknown
         (before the server's first timing update)."""
         usec, neg = ctypes.c_uint64(), ctypes.c_int()
-        if self._lib.pa_stream_get_latency(self._stream, ctypes.byref(usec),
-                                           ctypes.byref(neg)) < 0:
+        if self._lib.pa_stream_get_latency(self._stream, ctypes.byref(usec), ctypes.byref(neg)) < 0:
             return None
         return 0.0 if neg.value else usec.value / 1e6
 
@@ -260,8 +287,12 @@ class PulseOutput:
         if block.shape[0] == 0:
             return
         data = np.ascontiguousarray(block, dtype=np.float32)
-        if self._lib.pa_stream_write(self._stream, data.ctypes.data, data.nbytes, None,
-                                     offset, seek) < 0:
+        if (
+            self._lib.pa_stream_write(
+                self._stream, data.ctypes.data, data.nbytes, None, offset, seek
+            )
+            < 0
+        ):
             raise PulseError(self._message("play audio"))
 
     def queued_frames(self, timeout: float = 0.05) -> int | None:
@@ -321,8 +352,9 @@ class PulseOutput:
         text = self._lib.pa_strerror(err).decode(errors="replace") if err else "unknown error"
         return f"Could not {what}: {text}."
 
-    def _wait_for(self, state: Any, ready: int, failed: tuple[int, ...], timeout: float,
-                  what: str) -> None:
+    def _wait_for(
+        self, state: Any, ready: int, failed: tuple[int, ...], timeout: float, what: str
+    ) -> None:
         deadline = time.monotonic() + timeout
         while True:
             with self.locked():

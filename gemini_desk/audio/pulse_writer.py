@@ -126,8 +126,10 @@ class PulseWriter:
             queued = self._queued(now)
             jitter = player.jitter
             available = ring.available
-            starting = jitter.state != JitterState.PLAYING and available > 0 and (
-                available >= jitter.threshold or not player._turn_open
+            starting = (
+                jitter.state != JitterState.PLAYING
+                and available > 0
+                and (available >= jitter.threshold or not player._turn_open)
             )
             playing = jitter.state == JitterState.PLAYING or starting
             room = max(0, (self.buffer if playing else self.idle_frames) - queued)

@@ -38,9 +38,7 @@ class ReferenceTap:
         self.blocks = 0  # stamps written (index = blocks % max_blocks)
         self.emitted = 0  # samples emitted since creation
 
-    def push(
-        self, block: npt.NDArray[Any], t: float, dac_time: float, queue_pos: int
-    ) -> None:
+    def push(self, block: npt.NDArray[Any], t: float, dac_time: float, queue_pos: int) -> None:
         """Callback side: record one emitted block (copies; allocates no arrays)."""
         i = self.blocks % self._n
         self.t[i] = t

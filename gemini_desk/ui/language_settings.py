@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
 
 from gemini_desk.core.settings import Settings
-from gemini_desk.i18n import LANGUAGES
+from gemini_desk.ui.i18n import LANGUAGES
 
 
 class LanguageSettings(QComboBox):

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from gemini_desk.assets import APP_ICON, resource_path
+from gemini_desk.platform.assets import APP_ICON, resource_path
 
 __all__ = [
     "TrayIcon",
@@ -55,7 +55,7 @@ _BADGE: dict[TrayState, str | None] = {
 def tray_state(talk: str, sharing: bool) -> TrayState:
     """The one state the icon shows, from the talk display state and sharing.
 
-    ``talk`` is what :meth:`gemini_desk.talk.TalkControl.display` says (``offline``,
+    ``talk`` is what :meth:`gemini_desk.session.talk.TalkControl.display` says (``offline``,
     ``muted``, ``listening``, ``speaking``, ``hands_free``, ``idle``). Muted wins
     (the user must see why nothing is heard), then the model speaking, then sharing
     (the model sees the screen), then listening (hands-free always listens).

@@ -31,8 +31,7 @@ def list_cameras() -> list[CameraChoice]:
         return []
     default = QMediaDevices.defaultVideoInput()
     return [
-        CameraChoice(bytes(d.id().data()), d.description(), d.id() == default.id())
-        for d in devices
+        CameraChoice(bytes(d.id().data()), d.description(), d.id() == default.id()) for d in devices
     ]
 
 

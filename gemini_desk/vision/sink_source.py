@@ -20,8 +20,9 @@ class SinkSource:
 
     kind = "sink"
 
-    def __init__(self, sink: QVideoSink | None = None, crop: Rect | None = None,
-                 description: str = "") -> None:
+    def __init__(
+        self, sink: QVideoSink | None = None, crop: Rect | None = None, description: str = ""
+    ) -> None:
         self.sink = sink or QVideoSink()
         self.crop = crop
         self.description = description

@@ -57,7 +57,7 @@
 <context>
     <name>DesktopWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop_wiring.py" line="+127"/>
+        <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+127"/>
         <source>Gemini Desk is still running</source>
         <translation>Gemini Desk 仍在运行</translation>
     </message>
@@ -998,12 +998,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ScreenSharing</name>
     <message>
-        <location filename="../../gemini_desk/sharing.py" line="+98"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+98"/>
         <source>the screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>That region is not on any screen. Pick it again.</source>
         <translation>该区域不在任何屏幕上。请重新选择。</translation>
     </message>
@@ -1013,7 +1013,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>%1 × %2 的区域</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>No screen to capture.</source>
         <translation>没有可捕获的屏幕。</translation>
     </message>
@@ -1361,7 +1361,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkWiring</name>
     <message>
-        <location filename="../../gemini_desk/talk_wiring.py" line="+190"/>
+        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+188"/>
         <source>The talk key only works in other apps with Accessibility permission. </source>
         <translation>只有获得“辅助功能”权限后，说话键才能在其他应用中使用。</translation>
     </message>

@@ -43,8 +43,10 @@ class RunningApp:
         deadline = time.monotonic() + timeout
         while not predicate():
             if self.proc.poll() is not None:
-                pytest.fail(f"the app exited ({self.proc.returncode}) while waiting for {what}:\n"
-                            + self.output.read_text(errors="replace")[-3000:])
+                pytest.fail(
+                    f"the app exited ({self.proc.returncode}) while waiting for {what}:\n"
+                    + self.output.read_text(errors="replace")[-3000:]
+                )
             if time.monotonic() > deadline:
                 pytest.fail(f"timed out waiting for {what}; log tail:\n{self.log_text()[-3000:]}")
             time.sleep(0.05)

@@ -34,8 +34,9 @@ def voice_processed(x: np.ndarray) -> np.ndarray:
 
     ec = EchoCanceller(16000, 16000)
     x = np.concatenate((x, np.zeros(320, np.float32)))
-    return np.concatenate([ec.process_near(x[i : i + 320], i / 16000)
-                           for i in range(0, x.size, 320)])
+    return np.concatenate(
+        [ec.process_near(x[i : i + 320], i / 16000) for i in range(0, x.size, 320)]
+    )
 
 
 def read_turns(app: RunningApp) -> list[dict[str, object]]:
@@ -54,7 +55,9 @@ def assert_clean_log(app: RunningApp, secret: str) -> None:
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key="e2e-secret-key")], indirect=True)
 def test_spoken_turn_end_to_end(
-    sim: SimThread, launch_app, artifacts: Path  # type: ignore[no-untyped-def]
+    sim: SimThread,
+    launch_app,
+    artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     speech16 = espeak_pcm16k(UTTERANCE)
     app = launch_app(
@@ -132,7 +135,8 @@ def test_demo_mode_typed_turn(launch_app, artifacts: Path) -> None:  # type: ign
 
 
 def test_first_run_offers_the_demo_and_remembers_the_choice(
-    launch_app, artifacts: Path  # type: ignore[no-untyped-def]
+    launch_app,
+    artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     app = launch_app()  # no key anywhere, no options: a person's very first launch
     app.wait_for(lambda: bool(app.windows("Gemini API key")), 40, "the API key dialog")

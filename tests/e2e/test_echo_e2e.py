@@ -90,17 +90,17 @@ def vad_starts(session: SimSession) -> int:
 
 
 def wait_turn(app: RunningApp, session: SimSession, index: int, what: str) -> None:
-    app.wait_for(
-        lambda: len(session.turns) > index and session.turns[index].completed, 30, what
-    )
+    app.wait_for(lambda: len(session.turns) > index and session.turns[index].completed, 30, what)
 
 
 def timeline(session: SimSession) -> str:
     """Turns and voice-activity events in order, for failure messages."""
     t0 = session.started_at
     rows = [f"{a.at - t0:7.2f} {a.source} {a.kind}" for a in session.activity]
-    rows += [f"turn {t.index}: {t.source} {t.output_text!r} interrupted={t.interrupted}"
-             for t in session.turns]
+    rows += [
+        f"turn {t.index}: {t.source} {t.output_text!r} interrupted={t.interrupted}"
+        for t in session.turns
+    ]
     return "\n".join(rows)
 
 
@@ -113,7 +113,10 @@ def home_with(tmp_path: Path, name: str, **settings: object) -> Path:
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
 def test_echo_cancellation_keeps_the_model_from_hearing_itself(
-    sim: SimThread, launch_app, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+    sim: SimThread,
+    launch_app,
+    tmp_path: Path,
+    artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     answer = speech24k(ANSWER)
     short = speech24k(SHORT)
@@ -155,7 +158,9 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
 def test_without_echo_cancellation_the_model_interrupts_itself(
-    sim: SimThread, launch_app, tmp_path: Path  # type: ignore[no-untyped-def]
+    sim: SimThread,
+    launch_app,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     """The rig is real: with "I use headphones" the echo alone barges in."""
     answer = speech24k(ANSWER)

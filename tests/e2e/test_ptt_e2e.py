@@ -105,7 +105,11 @@ def heard_answer(heard48: np.ndarray, speech: np.ndarray) -> float:
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
 def test_hotkey_held_in_another_app(
-    sim: SimThread, launch_app, other_app: str, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+    sim: SimThread,
+    launch_app,
+    other_app: str,
+    tmp_path: Path,
+    artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     speech = espeak_pcm16k(FIRST)
     app = launch_ptt(launch_app, sim, tmp_path / "home")
@@ -142,7 +146,11 @@ def test_hotkey_held_in_another_app(
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
 def test_ptt_command_and_mute_hotkey(
-    sim: SimThread, launch_app, other_app: str, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+    sim: SimThread,
+    launch_app,
+    other_app: str,
+    tmp_path: Path,
+    artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     speech = espeak_pcm16k(SECOND)
     # "I use headphones": echo cancellation (tested in test_echo_e2e.py) reshapes the
@@ -199,7 +207,11 @@ def test_ptt_command_and_mute_hotkey(
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
 def test_wayland_fallback_mode_switch_and_focus_loss(
-    sim: SimThread, launch_app, other_app: str, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+    sim: SimThread,
+    launch_app,
+    other_app: str,
+    tmp_path: Path,
+    artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     """As on Wayland: the key works in our window; leaving the window ends the turn."""
     app: RunningApp = launch_app(

@@ -54,7 +54,10 @@ def count_during(sim: SimThread, app: RunningApp, seconds: float) -> int:
 
 
 def test_share_region_sends_sharp_private_frames(
-    sim: SimThread, launch_app, tmp_path: Path, artifacts: Path  # type: ignore[no-untyped-def]
+    sim: SimThread,
+    launch_app,
+    tmp_path: Path,
+    artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)

@@ -78,7 +78,9 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, int, P
     path = tmp_path_factory.mktemp("speech") / "speech.wav"
     subprocess.run(
         ["espeak-ng", "-w", str(path), "Hello Gemini, what is the weather like in Zurich?"],
-        check=True, capture_output=True, timeout=30,
+        check=True,
+        capture_output=True,
+        timeout=30,
     )
     samples, rate = read_wav(path)
     return samples, rate, path
@@ -143,8 +145,12 @@ def test_speech_into_the_mic_arrives_as_16k_int16_20ms_chunks(
     chunks: list[bytes] = []
 
     async def main() -> MicCapture:
-        mic = MicCapture(asyncio.get_running_loop(), chunks.append, device=DEVICE,
-                         server_resampling=server_resampling)
+        mic = MicCapture(
+            asyncio.get_running_loop(),
+            chunks.append,
+            device=DEVICE,
+            server_resampling=server_resampling,
+        )
         mic.start()
         try:
             await _flowing(mic)
@@ -297,7 +303,8 @@ def test_clear_mid_playback_drops_everything_queued(pulse: PulseServer, backend:
             # Heard, not just rendered: a PortAudio stream on ALSA's pulse device can
             # stall for ~1 s after its first blocks (tests/support/pulse.py).
             await _wait_until(
-                lambda: (tone_presence(rec.so_far(), rate, 440) > 0.1).sum() >= 10, timeout=10)
+                lambda: (tone_presence(rec.so_far(), rate, 440) > 0.1).sum() >= 10, timeout=10
+            )
             pb.clear()
             pb.feed(to_pcm16(new))
             pb.end_turn()
@@ -343,8 +350,13 @@ def _restore_devices(pulse: PulseServer) -> None:
     if "virtmic" not in sinks:
         pulse.pactl("load-module", "module-null-sink", "sink_name=virtmic", "channels=1")
     if "mic\t" not in pulse.pactl("list", "short", "sources"):
-        pulse.pactl("load-module", "module-remap-source", "master=virtmic.monitor",
-                    "source_name=mic", "channels=1")
+        pulse.pactl(
+            "load-module",
+            "module-remap-source",
+            "master=virtmic.monitor",
+            "source_name=mic",
+            "channels=1",
+        )
     pulse.pactl("set-default-sink", "speaker")
     pulse.pactl("set-default-source", "mic")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gemini_desk.conversation import Conversation
 from gemini_desk.core.events import LiveEvent, SessionState, TurnComplete
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Turn
 from gemini_desk.live.config import Endpoint
+from gemini_desk.session.conversation import Conversation
 from gemini_desk.sim import SimConfig, SimThread
 from tests.support.sim_fixtures import espeak_pcm16k, sim
 
@@ -134,9 +134,7 @@ class Rig:
 
         async def main() -> None:
             self.conv.connect()
-            await self.until(
-                lambda: self.conv.state is SessionState.CONNECTED and bool(self.mics)
-            )
+            await self.until(lambda: self.conv.state is SessionState.CONNECTED and bool(self.mics))
             await self.speak(espeak_pcm16k(text))
             await self.until(lambda: len(self.saved_turns()) >= 2)
             await self.conv.shutdown()
@@ -255,8 +253,9 @@ def test_lost_device_stops_both_streams_and_reopens_when_it_returns(
 
     run(main())
     lost = [m for m, _ in rig.view.errors if "stopped working" in m]
-    assert lost == ["The speaker 'USB' stopped working. Reconnect it or choose another "
-                    "device in Settings."]
+    assert lost == [
+        "The speaker 'USB' stopped working. Reconnect it or choose another device in Settings."
+    ]
     assert len(rig.view.errors) == 1, "failed retries stay out of the window"
     assert len(speakers) == 2
 

@@ -15,9 +15,14 @@ from gemini_desk.audio.devices import (
 )
 
 HW = DeviceInfo(
-    index=0, name="HDA Intel PCH: ALC3246 Analog (hw:0,0)", hostapi="ALSA",
-    max_input_channels=2, max_output_channels=2, default_samplerate=48000.0,
-    is_default_input=False, is_default_output=False,
+    index=0,
+    name="HDA Intel PCH: ALC3246 Analog (hw:0,0)",
+    hostapi="ALSA",
+    max_input_channels=2,
+    max_output_channels=2,
+    default_samplerate=48000.0,
+    is_default_input=False,
+    is_default_output=False,
 )
 PULSE = replace(HW, index=5, name="pulse", default_samplerate=44100.0)
 PIPEWIRE = replace(HW, index=6, name="pipewire", default_samplerate=44100.0)

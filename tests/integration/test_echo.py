@@ -60,12 +60,20 @@ def _energy_db(x: np.ndarray) -> float:
 
 def test_apm_rate_for_picks_a_native_rate() -> None:
     assert [apm_rate_for(r) for r in (8000, 11025, 16000, 22050, 24000, 44100, 48000, 96000)] == [
-        8000, 16000, 16000, 32000, 32000, 48000, 48000, 48000,
+        8000,
+        16000,
+        16000,
+        32000,
+        32000,
+        48000,
+        48000,
+        48000,
     ]
 
 
-@pytest.mark.parametrize(("far_rate", "near_rate", "apm_rate"), [(48000, 16000, 16000),
-                                                                 (44100, 44100, 48000)])
+@pytest.mark.parametrize(
+    ("far_rate", "near_rate", "apm_rate"), [(48000, 16000, 16000), (44100, 44100, 48000)]
+)
 def test_cancels_echo_after_convergence(far_rate: int, near_rate: int, apm_rate: int) -> None:
     far = _speech(FAR, far_rate, 8.0)
     echo = _echo(far, far_rate, delay_ms=50.0)

@@ -186,9 +186,7 @@ def test_mute_ends_the_activity_and_refuses_talk_until_unmuted(
     run(main())
 
 
-def test_max_hold_and_disconnect_always_send_activity_end(
-    sim: SimThread, tmp_path: Path
-) -> None:
+def test_max_hold_and_disconnect_always_send_activity_end(sim: SimThread, tmp_path: Path) -> None:
     rig = ptt_rig(sim, tmp_path)
 
     async def main() -> None:

@@ -68,9 +68,9 @@ def test_the_pulse_backend_is_chosen_for_the_sound_servers_device(pulse: PulseSe
 Scenario = Callable[[SpeakerPlayback], Awaitable[None]]
 
 
-def _play(pulse: PulseServer, rate: int, scenario: Scenario, **speaker: Any) -> tuple[
-    np.ndarray, float
-]:
+def _play(
+    pulse: PulseServer, rate: int, scenario: Scenario, **speaker: Any
+) -> tuple[np.ndarray, float]:
     """Run ``scenario`` on a started, flowing SpeakerPlayback while the speaker is
     recorded at ``rate``; returns the recording and the monotonic time it started."""
     rec = pulse.start_recording(rate=rate)

@@ -115,8 +115,10 @@ def answers(sim: SimThread) -> int:
 
 async def reconnected(rig: Rig, sim: SimThread, sessions: int) -> None:
     await rig.until(
-        lambda: len([s for s in sim.server.sessions if s.setup]) >= sessions
-        and rig.conv.state is SessionState.CONNECTED
+        lambda: (
+            len([s for s in sim.server.sessions if s.setup]) >= sessions
+            and rig.conv.state is SessionState.CONNECTED
+        )
     )
 
 

@@ -21,8 +21,8 @@ from gemini_desk.live.voice_sample import (
     _to_24k,
     fetch_voice_sample,
 )
+from gemini_desk.session.voice_samples import VoiceSamples
 from gemini_desk.sim import Fault, SimThread
-from gemini_desk.voice_samples import VoiceSamples
 from tests.support.pulse import PulseServer, pulse
 from tests.support.signals import correlation
 from tests.support.sim_fixtures import sim

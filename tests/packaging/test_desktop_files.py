@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gemini_desk.assets import resource_path
-from gemini_desk.desktop_install import APP_ID, ICON_SIZES
+from gemini_desk.platform.assets import resource_path
+from gemini_desk.platform.desktop_install import APP_ID, ICON_SIZES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,8 +28,9 @@ def need(tool: str) -> str:
 
 def test_desktop_file_validates() -> None:
     tool = need("desktop-file-validate")
-    done = subprocess.run([tool, str(resource_path(f"desktop/{APP_ID}.desktop"))],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [tool, str(resource_path(f"desktop/{APP_ID}.desktop"))], capture_output=True, text=True
+    )
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
 
 

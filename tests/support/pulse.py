@@ -91,8 +91,9 @@ def _warm_up_portaudio(timeout: float = 10.0) -> None:
 
     for cls, callback in ((sd.InputStream, on_input), (sd.OutputStream, on_output)):
         count[0] = 0
-        stream = cls(device=PORTAUDIO_DEVICE, channels=1, dtype="float32",
-                     latency="low", callback=callback)
+        stream = cls(
+            device=PORTAUDIO_DEVICE, channels=1, dtype="float32", latency="low", callback=callback
+        )
         with stream:
             deadline = time.monotonic() + timeout
             while count[0] < 20 and time.monotonic() < deadline:
@@ -148,13 +149,18 @@ class PulseServer:
 
     def pactl(self, *args: str) -> str:
         return subprocess.run(
-            ["pactl", *args], env=self.env, check=True, capture_output=True, text=True,
+            ["pactl", *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
             timeout=10,
         ).stdout
 
     def _count_source_outputs(self) -> int:
-        return len([ln for ln in self.pactl("list", "short", "source-outputs").splitlines()
-                    if ln.strip()])
+        return len(
+            [ln for ln in self.pactl("list", "short", "source-outputs").splitlines() if ln.strip()]
+        )
 
     def play_into_mic(
         self,
@@ -173,8 +179,10 @@ class PulseServer:
         else:
             path = Path(source)
         proc = subprocess.Popen(
-            ["paplay", "-d", MIC_SINK, str(path)], env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if wait else subprocess.DEVNULL,
+            ["paplay", "-d", MIC_SINK, str(path)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE if wait else subprocess.DEVNULL,
         )
         if wait:
             _, err = proc.communicate(timeout=120)
@@ -182,17 +190,28 @@ class PulseServer:
                 raise RuntimeError(f"paplay failed: {err.decode(errors='replace')}")
         return proc
 
-    def start_recording(self, rate: int = 48000, device: str = f"{SPEAKER_SINK}.monitor"
-                        ) -> Recording:
+    def start_recording(
+        self, rate: int = 48000, device: str = f"{SPEAKER_SINK}.monitor"
+    ) -> Recording:
         """Start ``parecord`` (raw s16le mono) of ``device``; returns once it is
         connected to the server, so nothing played afterwards is missed."""
         path = self._tmp(".raw")
         before = self._count_source_outputs()
         f = open(path, "wb")  # noqa: SIM115 - closed by Recording.stop()
         proc = subprocess.Popen(
-            ["parecord", "-d", device, "--raw", "--format=s16le", f"--rate={rate}",
-             "--channels=1", "--latency-msec=10"],
-            env=self.env, stdout=f, stderr=subprocess.DEVNULL,
+            [
+                "parecord",
+                "-d",
+                device,
+                "--raw",
+                "--format=s16le",
+                f"--rate={rate}",
+                "--channels=1",
+                "--latency-msec=10",
+            ],
+            env=self.env,
+            stdout=f,
+            stderr=subprocess.DEVNULL,
         )
         rec = Recording(proc, path, rate, f)
         deadline = time.monotonic() + 10
@@ -260,15 +279,24 @@ def pulse_server() -> Iterator[PulseServer]:
     log = open(log_path, "wb")  # noqa: SIM115 - closed in teardown
     proc = subprocess.Popen(
         [
-            "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
+            "pulseaudio",
+            "-n",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
             "--use-pid-file=no",
-            "-L", "module-native-protocol-unix auth-anonymous=1",
-            "-L", f"module-null-sink sink_name={SPEAKER_SINK}",
-            "-L", f"module-null-sink sink_name={MIC_SINK} channels=1",
-            "-L", f"module-remap-source master={MIC_SINK}.monitor source_name={MIC_SOURCE}"
-                  " channels=1",
+            "-L",
+            "module-native-protocol-unix auth-anonymous=1",
+            "-L",
+            f"module-null-sink sink_name={SPEAKER_SINK}",
+            "-L",
+            f"module-null-sink sink_name={MIC_SINK} channels=1",
+            "-L",
+            f"module-remap-source master={MIC_SINK}.monitor source_name={MIC_SOURCE} channels=1",
         ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     server = PulseServer(runtime, env)
     server.pid = proc.pid

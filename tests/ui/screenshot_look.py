@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Role, Turn
-from gemini_desk.desktop_wiring import DesktopWiring
-from gemini_desk.i18n import install_translators
+from gemini_desk.desktop.tray_wiring import DesktopWiring
+from gemini_desk.ui.i18n import install_translators
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from gemini_desk.vision.encode import make_frame
@@ -54,8 +54,14 @@ def chinese_turns(now: float) -> list[Turn]:
     """What a Chinese-speaking user's conversation looks like (the user's own words)."""
     return [
         Turn(1, Role.USER, "这张图表说了什么？", now - 30, True),
-        Turn(2, Role.MODEL, "图上有五根彩色条，下方标题是“季度报告”。上面没有数字，"
-             "所以我无法告诉你具体数值。", now - 28, True, latency_ms=412),
+        Turn(
+            2,
+            Role.MODEL,
+            "图上有五根彩色条，下方标题是“季度报告”。上面没有数字，所以我无法告诉你具体数值。",
+            now - 28,
+            True,
+            latency_ms=412,
+        ),
         Turn(3, Role.USER, "谢谢！", now - 12, True, typed=True),
     ]
 
@@ -67,16 +73,27 @@ def build(window: MainWindow, chinese: bool = False) -> None:
     window.set_latency(412, 230)
     window.talk_bar.set_state("hands_free")
     hint = QCoreApplication.translate(
-        "TalkWiring", "Hands-free: just speak; Gemini answers when you pause. Mute: %1.")
+        "TalkWiring", "Hands-free: just speak; Gemini answers when you pause. Mute: %1."
+    )
     window.talk_bar.set_hint(hint.replace("%1", "Ctrl+Alt+M"))
     now = time.time()
-    turns = chinese_turns(now) if chinese else [
-        Turn(1, Role.USER, "What does this chart say?", now - 30, True),
-        Turn(2, Role.MODEL, "It shows five colour bars above the title “Quarterly report”. "
-             "There are no numbers on it, so I cannot tell you the values.", now - 28, True,
-             latency_ms=412),
-        Turn(3, Role.USER, "Thanks!", now - 12, True, typed=True),
-    ]
+    turns = (
+        chinese_turns(now)
+        if chinese
+        else [
+            Turn(1, Role.USER, "What does this chart say?", now - 30, True),
+            Turn(
+                2,
+                Role.MODEL,
+                "It shows five colour bars above the title “Quarterly report”. "
+                "There are no numbers on it, so I cannot tell you the values.",
+                now - 28,
+                True,
+                latency_ms=412,
+            ),
+            Turn(3, Role.USER, "Thanks!", now - 12, True, typed=True),
+        ]
+    )
     for turn in turns:
         window.show_turn(turn)
     region = QCoreApplication.translate("ScreenSharing", "a %1 \u00d7 %2 region")

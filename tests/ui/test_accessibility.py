@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Role, Turn
-from gemini_desk.desktop_wiring import DesktopWiring
+from gemini_desk.desktop.tray_wiring import DesktopWiring
 from gemini_desk.ui.api_key_dialog import ApiKeyDialog
 from gemini_desk.ui.history_dialog import HistoryDialog
 from gemini_desk.ui.main_window import MainWindow

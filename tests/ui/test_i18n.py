@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Role, Turn
-from gemini_desk.i18n import choose_language, install_translators, translation_file
+from gemini_desk.ui.i18n import choose_language, install_translators, translation_file
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
 
@@ -109,9 +109,13 @@ def _english(text: str) -> bool:
     """True if ``text`` still has English words once allowed names are taken out."""
     text = re.sub(r"<[^>]+>|https?://\S+?(?=['\"<\s]|$)", " ", text)  # markup and links
     for line in text.replace("&", "").splitlines():
-        line = re.sub(r"gemini-[\w.-]+|Gemini Desk|Gemini|API|JSON|Markdown|KB|dBFS|p50|p99|"
-                      r"Ctrl\+[\w+]+|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
-                      r"PulseAudio|PipeWire", "", line)
+        line = re.sub(
+            r"gemini-[\w.-]+|Gemini Desk|Gemini|API|JSON|Markdown|KB|dBFS|p50|p99|"
+            r"Ctrl\+[\w+]+|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
+            r"PulseAudio|PipeWire",
+            "",
+            line,
+        )
         if re.search(r"[A-Za-z]{2,}", line) and not _ALLOWED.match(line.strip()):
             return True
     return False
@@ -136,7 +140,7 @@ def _floor() -> tuple[float, float, bool]:
 def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
     from pathlib import Path
 
-    from gemini_desk.desktop_wiring import DesktopWiring
+    from gemini_desk.desktop.tray_wiring import DesktopWiring
     from gemini_desk.ui.api_key_dialog import ApiKeyDialog
     from gemini_desk.ui.history_dialog import HistoryDialog
     from gemini_desk.ui.main_window import MainWindow
@@ -154,17 +158,23 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
     now = time.time()
     window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
     window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
-    window.show_error("The microphone could not be opened: No microphone (input) devices were "
-                      "found. Check that a device is connected and that the sound server (e.g. "
-                      "PulseAudio/PipeWire) is running. You can still type.", action="settings")
+    window.show_error(
+        "The microphone could not be opened: No microphone (input) devices were "
+        "found. Check that a device is connected and that the sound server (e.g. "
+        "PulseAudio/PipeWire) is running. You can still type.",
+        action="settings",
+    )
     window.share_bar.set_sharing(QCoreApplication.translate("ScreenSharing", "the screen"))
     window.show()
     desk.refresh()
-    settings = SettingsDialog(Settings(), ["USB"], ["USB"],
-                              "Your key is stored in the system keyring.")
+    settings = SettingsDialog(
+        Settings(), ["USB"], ["USB"], "Your key is stored in the system keyring."
+    )
     key = ApiKeyDialog(window)
-    key.set_storage_note("No system keyring is available: the key is kept in memory until you "
-                         "quit. Set GEMINI_API_KEY to avoid typing it again.")
+    key.set_storage_note(
+        "No system keyring is available: the key is kept in memory until you "
+        "quit. Set GEMINI_API_KEY to avoid typing it again."
+    )
     history = HistoryDialog(tmp_path, window)
     shortcuts = desk.open_shortcuts()
     for dialog in (settings, key, history):

@@ -7,20 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gemini_desk.ipc import CommandServer, Request, send_command, socket_name
+from gemini_desk.platform.ipc import CommandServer, Request, send_command, socket_name
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = """
 import json, sys
-from gemini_desk.ipc import send_command
+from gemini_desk.platform.ipc import send_command
 r = send_command(sys.argv[1], sys.argv[2], sys.argv[3])
 print(json.dumps({"ok": r.ok, "message": r.message, "reached": r.reached}))
 """
 SECOND = """
 import sys
 from PySide6.QtCore import QCoreApplication
-from gemini_desk.ipc import CommandServer
+from gemini_desk.platform.ipc import CommandServer
 app = QCoreApplication([])
 print(CommandServer(sys.argv[1]).listen())
 """
@@ -42,7 +42,8 @@ def call(name: str, action: str, arg: str = "") -> dict[str, object]:
 
 
 def test_commands_reach_the_handler_and_a_second_instance_is_refused(
-    qapp, tmp_path: Path  # noqa: F811
+    qapp,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     name = socket_name(tmp_path)
     assert name != socket_name(tmp_path / "other"), "each config folder has its own"

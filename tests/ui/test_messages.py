@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from gemini_desk.i18n import install_translators
 from gemini_desk.ui import messages
+from gemini_desk.ui.i18n import install_translators
 from gemini_desk.ui.messages import TEMPLATES, translate_message
 from tests.support.qt import qapp, qt_warnings_fatal  # noqa: F401
 
@@ -19,9 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "gemini_desk"
 
 def _code_text() -> str:
     """All of the package's source with string literals' line breaks joined up."""
-    text = "\n".join(
-        p.read_text("utf-8") for p in PACKAGE.rglob("*.py") if p.name != "messages.py"
-    )
+    text = "\n".join(p.read_text("utf-8") for p in PACKAGE.rglob("*.py") if p.name != "messages.py")
     # Adjacent literals ("abc " "def") and f-string fields ({x}) become plain text.
     text = re.sub(r"\"\s*\n\s*f?\"", "", text)
     return text
@@ -60,8 +58,7 @@ def test_messages_translate_with_values_and_nesting(chinese: None) -> None:
         "No microphone (input) devices were found. Check that a device is connected and "
         "that the sound server (e.g. PulseAudio/PipeWire) is running."
     )
-    nested = translate_message(f"The microphone could not be opened: {device} You can still "
-                               "type.")
+    nested = translate_message(f"The microphone could not be opened: {device} You can still type.")
     assert "麦克风（输入）" in nested and "仍可以输入文字" in nested  # noqa: RUF001
     rest = nested.replace("PulseAudio", "").replace("PipeWire", "")
     assert not re.search(r"[A-Za-z]{3,}", rest)

@@ -11,11 +11,11 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtGui import QColor, QImage
 
-from gemini_desk.conversation import Conversation
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
+from gemini_desk.desktop.sharing import ScreenSharing
 from gemini_desk.live.config import Endpoint
-from gemini_desk.sharing import ScreenSharing
+from gemini_desk.session.conversation import Conversation
 from gemini_desk.sim import SimThread
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.vision.geometry import Rect
@@ -52,7 +52,9 @@ async def until(predicate: Callable[[], bool], timeout: float = 20) -> None:
 
 
 def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
-    sim: SimThread, tmp_path: Path, qapp  # noqa: F811
+    sim: SimThread,
+    tmp_path: Path,
+    qapp,  # noqa: F811
 ) -> None:
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
     settings = Settings(share_fps=10.0)

@@ -130,7 +130,7 @@ class _Still:
 
 
 def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
-    from gemini_desk.sharing import ScreenSharing
+    from gemini_desk.desktop.sharing import ScreenSharing
 
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
     window.show()
@@ -196,7 +196,7 @@ def test_camera_frames_through_the_video_sink(qapp, quiet_multimedia) -> None:  
 
 
 def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  # noqa: F811
-    from gemini_desk.sharing import ScreenSharing
+    from gemini_desk.desktop.sharing import ScreenSharing
     from gemini_desk.vision.camera import NO_CAMERA, CameraSource, list_cameras
 
     if list_cameras():

@@ -8,8 +8,8 @@ from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 
 from gemini_desk.core.settings import Settings
+from gemini_desk.desktop.talk_wiring import WindowHotkeys
 from gemini_desk.hotkeys.combo import KeyCombo
-from gemini_desk.talk_wiring import WindowHotkeys
 from gemini_desk.ui.hotkey_edit import HotkeyEdit
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from gemini_desk.ui.talk_bar import TalkBar

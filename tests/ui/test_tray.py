@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QSignalSpy
 
 from gemini_desk.core.events import SessionState
-from gemini_desk.desktop_wiring import DesktopWiring
+from gemini_desk.desktop.tray_wiring import DesktopWiring
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.shortcuts_dialog import collect_shortcuts, plain
 from gemini_desk.ui.tray import (
@@ -208,8 +208,9 @@ def test_shortcuts_dialog_lists_every_action_shortcut(wired) -> None:
         assert any(k.endswith(plain(action.text())) for k in rows), action.text()
     assert rows["Talk (push-to-talk; hold, also in other apps)"] == "Ctrl+Alt+Space"
     assert "Alt+T" in shown_keys, "label mnemonics are listed too (Talk: Alt+T)"
-    assert collect_shortcuts(window) == [r for r in dialog.rows() if r[0] in dict(
-        collect_shortcuts(window))]
+    assert collect_shortcuts(window) == [
+        r for r in dialog.rows() if r[0] in dict(collect_shortcuts(window))
+    ]
     dialog.close()
 
 

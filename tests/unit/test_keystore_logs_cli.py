@@ -8,9 +8,9 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from gemini_desk.cli import build_parser
-from gemini_desk.keystore import KeyStore
-from gemini_desk.logs import RedactingFilter, setup_logging
+from gemini_desk.app.cli import build_parser
+from gemini_desk.platform.keystore import KeyStore
+from gemini_desk.platform.logs import RedactingFilter, setup_logging
 
 FAKE_KEY = "AIza" + "x" * 35
 
@@ -148,7 +148,7 @@ def test_cli_options() -> None:
 
 
 def test_app_icon_resource_is_found() -> None:
-    from gemini_desk.assets import APP_ICON, resource_path
+    from gemini_desk.platform.assets import APP_ICON, resource_path
 
     assert resource_path(APP_ICON).read_text().startswith("<svg")
     with pytest.raises(FileNotFoundError):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gemini_desk.core.loop_lag import LoopLag
-from gemini_desk.loop_probe import probe_loop
+from gemini_desk.platform.loop_probe import probe_loop
 
 
 def test_percentiles_match_numpy_and_early_wakeups_count_as_zero() -> None:

@@ -10,7 +10,7 @@ from gemini_desk.core.models import DEFAULT_MODEL, ModelInfo
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.models import ModelCatalog
-from gemini_desk.model_wiring import ModelWiring
+from gemini_desk.session.model_wiring import ModelWiring
 
 LISTED = [ModelInfo(DEFAULT_MODEL, "Gemini 3.8 Live"), ModelInfo("gemini-other-live", "Other")]
 ENDPOINT = Endpoint(api_key="k", base_url="https://127.0.0.1:1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gemini_desk.cli import parse_args
+from gemini_desk.app.cli import parse_args
 from gemini_desk.vision.geometry import Rect
 from gemini_desk.vision.platform import detect
 

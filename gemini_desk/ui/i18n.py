@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from gemini_desk.assets import resource_path
+from gemini_desk.platform.assets import resource_path
 
 __all__ = ["LANGUAGES", "choose_language", "install_translators", "translation_file"]
 

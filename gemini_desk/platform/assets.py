@@ -11,7 +11,7 @@ def resource_path(relative: str) -> Path:
     packaged = resources.files("gemini_desk") / "resources" / relative
     if packaged.is_file():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "resources" / relative
+    checkout = Path(__file__).resolve().parents[2] / "resources" / relative
     if checkout.is_file():
         return checkout
     raise FileNotFoundError(f"resource {relative!r} is missing from this installation")

@@ -28,8 +28,7 @@ _NOTICES = {
     EndReason.MAX_HOLD: "The talk key was held for {max} s, so your turn was ended. "
     "Press it again to go on.",
     EndReason.LISTENER_LOST: "The global talk key stopped working, so your turn was ended.",
-    EndReason.FOCUS_LOST: "The window lost focus while you held the talk key; "
-    "your turn was sent.",
+    EndReason.FOCUS_LOST: "The window lost focus while you held the talk key; your turn was sent.",
 }
 
 
@@ -173,8 +172,10 @@ class TalkController:
                 for chunk in chunks:
                     sender.send_audio(chunk)
             self._arm_timer()
-            log.info("push-to-talk: activity started with %d ms of pre-roll",
-                     sum(len(c) for c in chunks) // 32)
+            log.info(
+                "push-to-talk: activity started with %d ms of pre-roll",
+                sum(len(c) for c in chunks) // 32,
+            )
         if out.end is not None:
             self.activities_ended.append(out.end)
             self._disarm_timer()

@@ -34,7 +34,7 @@ from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.supervisor import SessionSupervisor
-from gemini_desk.talk import TalkController
+from gemini_desk.session.talk import TalkController
 
 log = logging.getLogger("gemini_desk.conversation")
 

@@ -103,14 +103,16 @@ class ScreenSharing:
         screens = all_screens()
         physical = to_physical(region, screens)
         if physical is None:
-            self._view.show_error(translate(
-                "ScreenSharing", "That region is not on any screen. Pick it again."))
+            self._view.show_error(
+                translate("ScreenSharing", "That region is not on any screen. Pick it again.")
+            )
             return
         settings = self._settings()
         settings.share_last_region = region.as_text()
         self._save()
         what = what or translate("ScreenSharing", "a %1 \u00d7 %2 region").replace(
-            "%1", str(physical.w)).replace("%2", str(physical.h))
+            "%1", str(physical.w)
+        ).replace("%2", str(physical.h))
         source: Any
         if self.support.direct_grab:
             from gemini_desk.vision.screen_source import ScreenRegionSource

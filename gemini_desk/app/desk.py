@@ -1,4 +1,4 @@
-"""The composition root: QApplication, qasync loop, settings, wiring, shutdown."""
+"""The composition root: builds the app in order, runs it, takes it down in reverse."""
 
 from __future__ import annotations
 
@@ -7,36 +7,31 @@ import asyncio
 import dataclasses
 import logging
 import os
-import signal
-import sys
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from gemini_desk.assets import APP_ICON, resource_path
-from gemini_desk.cli import parse_args
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.loop_lag import LoopLag
 from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.settings import Settings, SettingsStore
-from gemini_desk.keystore import KeyStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.models import ModelCatalog
-from gemini_desk.logs import REDACTOR, setup_logging
-from gemini_desk.loop_probe import probe_loop
-from gemini_desk.model_wiring import ModelWiring
-from gemini_desk.paths import AppPaths
+from gemini_desk.platform.keystore import KeyStore
+from gemini_desk.platform.logs import REDACTOR
+from gemini_desk.platform.loop_probe import probe_loop
+from gemini_desk.platform.paths import AppPaths
+from gemini_desk.session.model_wiring import ModelWiring
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
-    from gemini_desk.conversation import Conversation
-    from gemini_desk.desktop_wiring import DesktopWiring
-    from gemini_desk.sharing import ScreenSharing
+    from gemini_desk.desktop.sharing import ScreenSharing
+    from gemini_desk.desktop.talk_wiring import TalkWiring
+    from gemini_desk.desktop.tray_wiring import DesktopWiring
+    from gemini_desk.session.conversation import Conversation
+    from gemini_desk.session.voice_samples import VoiceSamples
     from gemini_desk.sim import SimThread
-    from gemini_desk.talk_wiring import TalkWiring
     from gemini_desk.ui.main_window import MainWindow
     from gemini_desk.ui.settings_dialog import SettingsDialog
-    from gemini_desk.voice_samples import VoiceSamples
 
 log = logging.getLogger("gemini_desk.app")
 
@@ -126,7 +121,7 @@ class Desk:
         from gemini_desk.audio.capture import MicCapture
         from gemini_desk.audio.echo import make_processor
         from gemini_desk.audio.playback import SpeakerPlayback
-        from gemini_desk.conversation import Conversation
+        from gemini_desk.session.conversation import Conversation
         from gemini_desk.ui.main_window import MainWindow
 
         loop = asyncio.get_running_loop()
@@ -163,7 +158,7 @@ class Desk:
             catalog, window, lambda: self.settings, self._replace_settings, bool(self.args.model)
         )
         self.model_wiring.show_model()
-        from gemini_desk.voice_samples import VoiceSamples
+        from gemini_desk.session.voice_samples import VoiceSamples
 
         def sample_speaker(device: str) -> SpeakerPlayback:
             return SpeakerPlayback(
@@ -185,12 +180,12 @@ class Desk:
         window.settingsRequested.connect(self._open_settings)
         window.historyRequested.connect(self._open_history)
         window.diagnosticsRequested.connect(self._open_diagnostics)
-        from gemini_desk.talk_wiring import TalkWiring
+        from gemini_desk.desktop.talk_wiring import TalkWiring
 
         self.talk_wiring = TalkWiring(
             window, conv, self.paths, lambda: self.settings, self._save_talk_settings
         )
-        from gemini_desk.sharing import ScreenSharing
+        from gemini_desk.desktop.sharing import ScreenSharing
 
         self.sharing = ScreenSharing(
             window, window, lambda: self.settings, lambda: self.store.save(self.settings),
@@ -206,8 +201,8 @@ class Desk:
 
     def _build_desktop(self) -> None:
         """The tray icon, closing to the tray, Help > Keyboard shortcuts / Open log folder."""
-        from gemini_desk.desktop_wiring import DesktopWiring
-        from gemini_desk.talk_wiring import MUTE, TALK, bindings
+        from gemini_desk.desktop.talk_wiring import MUTE, TALK, bindings
+        from gemini_desk.desktop.tray_wiring import DesktopWiring
 
         assert self.window is not None and self.conversation is not None
         conv = self.conversation
@@ -225,8 +220,8 @@ class Desk:
             lambda: self.settings.tray_notice_shown, remember_notice, global_keys,
         )  # fmt: skip
         if self.talk_wiring is not None:  # later launches: --connect, --share-region
-            from gemini_desk.desktop_wiring import bring_forward
-            from gemini_desk.single_instance import register_commands
+            from gemini_desk.desktop.tray_wiring import bring_forward
+            from gemini_desk.platform.single_instance import register_commands
 
             window = self.window
             register_commands(self.talk_wiring.server, lambda: conv.state, self._connect,
@@ -423,7 +418,7 @@ class Desk:
         )
         assert self.talk_wiring is not None
         if not self.talk_wiring.start():  # one instance per user and config folder
-            from gemini_desk.single_instance import forward_actions
+            from gemini_desk.platform.single_instance import forward_actions
 
             forward_actions(self.args, self.paths)  # show, and --connect etc.
             log.info("gemini-desk is already running: brought its window forward")
@@ -493,96 +488,3 @@ class _LevelTaps:
 
     def speaker(self) -> tuple[float, float, bool]:
         return self._read(self.speaker_meter)
-
-
-def install_qt_message_handler() -> None:
-    """Route Qt's own messages into our log (``gemini_desk.qt``) instead of stderr."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    qt_log = logging.getLogger("gemini_desk.qt")
-    levels = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }
-
-    def handler(kind: QtMsgType, context: object, message: str) -> None:
-        category = getattr(context, "category", "") or "qt"
-        qt_log.log(levels.get(kind, logging.WARNING), "[%s] %s", category, message)
-
-    qInstallMessageHandler(handler)
-
-
-def install_quit_signals(request_quit: Callable[[], None]) -> None:
-    """SIGINT/SIGTERM quit cleanly (same order as the Quit action)."""
-    from PySide6.QtCore import QTimer
-
-    def on_signal(signum: int, frame: object) -> None:
-        log.info("signal %d: quitting", signum)
-        request_quit()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, on_signal)
-    # Python runs signal handlers only between bytecodes: wake up now and then while
-    # Qt sits in C++ waiting for events.
-    timer = QTimer()
-    timer.setInterval(250)
-    timer.timeout.connect(lambda: None)
-    timer.start()
-    _KEEP.append(timer)
-
-
-_KEEP: list[object] = []
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``gemini-desk`` and ``python -m gemini_desk``."""
-    args = parse_args(argv)
-    if args.install_desktop:
-        from gemini_desk.desktop_install import main as install_desktop
-
-        return install_desktop()
-    if args.ptt:  # hand push-to-talk to the running instance, without starting a GUI
-        from gemini_desk.talk_wiring import run_ptt_command
-
-        return run_ptt_command(args.ptt, AppPaths.from_env())
-    if args.self_test:
-        from gemini_desk.selftest import run_self_test
-
-        return run_self_test()
-    paths = AppPaths.from_env()
-    log_file = setup_logging(paths.log_dir, args.log_level)
-    log.info("gemini-desk starting; log file %s", log_file)
-
-    # Qt is imported only now so that --help and --version answer at once.
-    import qasync
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    install_qt_message_handler()
-    app = QApplication.instance() or QApplication(list(sys.argv[:1]))
-    app.setApplicationName("gemini-desk")
-    app.setApplicationDisplayName("Gemini Desk")
-    app.setQuitOnLastWindowClosed(False)
-    app.setWindowIcon(QIcon(str(resource_path(APP_ICON))))
-    from gemini_desk.single_instance import forward_actions
-
-    if forward_actions(args, paths):  # one instance: hand our options to the running one
-        return 0
-    desk = Desk(args, paths)
-    from gemini_desk.i18n import install_translators
-
-    install_translators(app, desk.settings.language)  # before any window is built
-    install_quit_signals(desk.request_quit)
-    # asyncio.Runner rather than qasync.run: no process-wide loop policy, so threads that
-    # make their own loop (the demo server) get an ordinary one.
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        try:
-            return runner.run(desk.run())
-        except KeyboardInterrupt:
-            return 130
-
-
-__all__ = ["Desk", "main"]

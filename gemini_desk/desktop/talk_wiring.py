@@ -22,14 +22,14 @@ from gemini_desk.hotkeys.combo import (
     KeyCombo,
 )
 from gemini_desk.hotkeys.platform import HotkeySupport, detect_support, explain
-from gemini_desk.ipc import CommandServer, Request, send_command, socket_name
-from gemini_desk.paths import AppPaths
+from gemini_desk.platform.ipc import CommandServer, Request, send_command, socket_name
+from gemini_desk.platform.paths import AppPaths
 from gemini_desk.ui.messages import translate_message
 from gemini_desk.ui.qt_keys import key_name
 
 if TYPE_CHECKING:
-    from gemini_desk.conversation import Conversation
     from gemini_desk.hotkeys.pynput_backend import GlobalHotkeys
+    from gemini_desk.session.conversation import Conversation
     from gemini_desk.ui.main_window import MainWindow
 
 __all__ = ["TalkWiring", "WindowHotkeys", "run_ptt_command"]
@@ -79,9 +79,7 @@ class WindowHotkeys(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and isinstance(
-            event, QKeyEvent
-        ):
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and isinstance(event, QKeyEvent):
             if event.isAutoRepeat() or _capturing_keys():
                 return False
             name = key_name(event.key())
@@ -241,8 +239,7 @@ class TalkWiring(QObject):
             return
         name = self.tr("push-to-talk") if mode == "push_to_talk" else self.tr("hands-free")
         message = self.tr(
-            "Switched to %1: reconnected, because voice detection is part of the session's "
-            "setup."
+            "Switched to %1: reconnected, because voice detection is part of the session's setup."
         ).replace("%1", name)
 
         async def reconnect() -> None:
@@ -273,8 +270,9 @@ class TalkWiring(QObject):
     def _on_lost(self, reason: str) -> None:
         self._conv.talk.listener_lost()
         self._window.show_error(
-            self.tr("The global talk key stopped working (%1). The talk button still works.")
-            .replace("%1", reason)
+            self.tr(
+                "The global talk key stopped working (%1). The talk button still works."
+            ).replace("%1", reason)
         )
 
     # --- commands from ``gemini-desk --ptt`` ---------------------------------------------

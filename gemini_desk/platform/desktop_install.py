@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gemini_desk.assets import resource_path
+from gemini_desk.platform.assets import resource_path
 
 APP_ID = "io.github.geminidesk.GeminiDesk"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)

@@ -23,10 +23,10 @@ async def _until(predicate: Callable[[], bool], timeout: float, what: str) -> No
 
 async def _text_turn(base_url: str, ca_file: Path, conversations: Path) -> str:
     """One typed turn through the real window class, SDK and local server; returns the answer."""
-    from gemini_desk.conversation import Conversation
     from gemini_desk.core.events import SessionState
     from gemini_desk.core.settings import Settings
     from gemini_desk.live.config import Endpoint
+    from gemini_desk.session.conversation import Conversation
     from gemini_desk.ui.main_window import MainWindow
 
     def floor() -> tuple[float, float, bool]:
@@ -52,7 +52,7 @@ def run_self_test() -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from gemini_desk.assets import APP_ICON, resource_path
+    from gemini_desk.platform.assets import APP_ICON, resource_path
     from gemini_desk.sim import SimThread
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -104,7 +104,5 @@ def _keyring_available() -> bool:
     except Exception:
         return False
     backends = getattr(backend, "backends", None) or [backend]  # a ChainerBackend
-    secure = [
-        b for b in backends if not type(b).__module__.startswith(_INSECURE_MODULES)
-    ]
+    secure = [b for b in backends if not type(b).__module__.startswith(_INSECURE_MODULES)]
     return bool(secure) and getattr(backend, "priority", 0) > 0 and len(secure) == len(backends)

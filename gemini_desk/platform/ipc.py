@@ -35,7 +35,6 @@ __all__ = [
 log = logging.getLogger("gemini_desk.ipc")
 
 
-
 @dataclass(frozen=True, slots=True)
 class Request:
     """One command. ``age_s``: how long ago the sending process started, i.e. how late

@@ -1,6 +1,6 @@
 """Single instance: a second launch hands its command-line actions to the running app.
 
-The running app listens on the command socket of :mod:`gemini_desk.ipc`; a second
+The running app listens on the command socket of :mod:`gemini_desk.platform.ipc`; a second
 ``gemini-desk [--connect] [--share-region X,Y,W,H]`` asks it to come forward and to do
 what those options ask, then exits at once.
 """
@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable
 
 from gemini_desk.core.events import SessionState
-from gemini_desk.ipc import CommandServer, Request, send_command, socket_name
-from gemini_desk.paths import AppPaths
+from gemini_desk.platform.ipc import CommandServer, Request, send_command, socket_name
+from gemini_desk.platform.paths import AppPaths
 from gemini_desk.vision.geometry import Rect, parse_region
 
 __all__ = ["forward_actions", "forwarded_actions", "register_commands"]
@@ -48,8 +48,10 @@ def forward_actions(args: argparse.Namespace, paths: AppPaths) -> bool:
             continue
         if action != "show" or not result.ok:
             print(f"gemini-desk: {result.message}", file=sys.stdout if result.ok else sys.stderr)
-    log.info("gemini-desk is already running: brought it forward and handed it %s",
-             forwarded_actions(args))
+    log.info(
+        "gemini-desk is already running: brought it forward and handed it %s",
+        forwarded_actions(args),
+    )
     return True
 
 

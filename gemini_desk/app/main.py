@@ -1,0 +1,111 @@
+"""Process entry: arguments, the Qt application and its event loop, then the Desk."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from gemini_desk.app.cli import parse_args
+from gemini_desk.platform.assets import APP_ICON, resource_path
+from gemini_desk.platform.logs import setup_logging
+from gemini_desk.platform.paths import AppPaths
+
+log = logging.getLogger("gemini_desk.app")
+
+
+def install_qt_message_handler() -> None:
+    """Route Qt's own messages into our log (``gemini_desk.qt``) instead of stderr."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("gemini_desk.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, context: object, message: str) -> None:
+        category = getattr(context, "category", "") or "qt"
+        qt_log.log(levels.get(kind, logging.WARNING), "[%s] %s", category, message)
+
+    qInstallMessageHandler(handler)
+
+
+def install_quit_signals(request_quit: Callable[[], None]) -> None:
+    """SIGINT/SIGTERM quit cleanly (same order as the Quit action)."""
+    from PySide6.QtCore import QTimer
+
+    def on_signal(signum: int, frame: object) -> None:
+        log.info("signal %d: quitting", signum)
+        request_quit()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+    # Python runs signal handlers only between bytecodes: wake up now and then while
+    # Qt sits in C++ waiting for events.
+    timer = QTimer()
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    _KEEP.append(timer)
+
+
+_KEEP: list[object] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``gemini-desk`` and ``python -m gemini_desk``."""
+    args = parse_args(argv)
+    if args.install_desktop:
+        from gemini_desk.platform.desktop_install import main as install_desktop
+
+        return install_desktop()
+    if args.ptt:  # hand push-to-talk to the running instance, without starting a GUI
+        from gemini_desk.desktop.talk_wiring import run_ptt_command
+
+        return run_ptt_command(args.ptt, AppPaths.from_env())
+    if args.self_test:
+        from gemini_desk.app.selftest import run_self_test
+
+        return run_self_test()
+    paths = AppPaths.from_env()
+    log_file = setup_logging(paths.log_dir, args.log_level)
+    log.info("gemini-desk starting; log file %s", log_file)
+
+    # Qt is imported only now so that --help and --version answer at once.
+    import qasync
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    install_qt_message_handler()
+    app = QApplication.instance() or QApplication(list(sys.argv[:1]))
+    app.setApplicationName("gemini-desk")
+    app.setApplicationDisplayName("Gemini Desk")
+    app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(QIcon(str(resource_path(APP_ICON))))
+    from gemini_desk.platform.single_instance import forward_actions
+
+    if forward_actions(args, paths):  # one instance: hand our options to the running one
+        return 0
+    from gemini_desk.app.desk import Desk
+
+    desk = Desk(args, paths)
+    from gemini_desk.ui.i18n import install_translators
+
+    install_translators(app, desk.settings.language)  # before any window is built
+    install_quit_signals(desk.request_quit)
+    # asyncio.Runner rather than qasync.run: no process-wide loop policy, so threads that
+    # make their own loop (the demo server) get an ordinary one.
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        try:
+            return runner.run(desk.run())
+        except KeyboardInterrupt:
+            return 130
+
+
+__all__ = ["main"]

@@ -1,0 +1,1 @@
+"""Qt glue between the services and the widgets: talk keys, sharing, tray."""

@@ -1,0 +1,1 @@
+"""Platform plumbing: paths, logs, assets, key store, single instance, IPC, install."""
