@@ -83,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     install_qt_message_handler()
-    app = QApplication.instance() or QApplication(list(sys.argv[:1]))
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(sys.argv[:1]))
     app.setApplicationName("gemini-desk")
     app.setApplicationDisplayName("Gemini Desk")
     app.setQuitOnLastWindowClosed(False)

@@ -38,11 +38,14 @@ async def _text_turn(base_url: str, ca_file: Path, conversations: Path) -> str:
     conv.connect()
     await _until(lambda: conv.state is SessionState.CONNECTED, 30, "the connection")
     conv.send_text(PROMPT)
-    answers = lambda: [t for t in conv.transcript.finished_turns if t.role.value == "model"]  # noqa: E731
+
+    def answers() -> list[str]:
+        return [t.text for t in conv.transcript.finished_turns if t.role.value == "model"]
+
     await _until(lambda: bool(answers()), 30, "the answer")
     await conv.shutdown()
     window.close_now()
-    return answers()[0].text
+    return answers()[0]
 
 
 def run_self_test() -> int:

@@ -49,12 +49,12 @@ class KeyStore:
         if not _keyring_available():
             return None
         try:
-            value = keyring.get_password(SERVICE, ACCOUNT)
+            stored = keyring.get_password(SERVICE, ACCOUNT)
         except (NoKeyringError, KeyringError, RuntimeError) as exc:
             self._keyring_ok = False
             log.info("no usable keyring: %s", type(exc).__name__)
             return None
-        return StoredKey(value, "keyring") if value else None
+        return StoredKey(stored, "keyring") if stored else None
 
     def set(self, key: str) -> str:
         """Keep ``key``; returns where it went ("keyring" or "memory")."""

@@ -83,7 +83,8 @@ def _page_size(raw: str | None) -> int | None:
 
 
 def _list(version: str, query: dict[str, list[str]], live_ids: Sequence[str]) -> RestReply:
-    size = _page_size((query.get("pageSize") or query.get("page_size") or [None])[0])
+    sizes = query.get("pageSize") or query.get("page_size") or []
+    size = _page_size(sizes[0] if sizes else None)
     if size is None:
         return google_error(HTTPStatus.BAD_REQUEST, "Invalid value at 'page_size' (TYPE_INT32).")
     token = (query.get("pageToken") or query.get("page_token") or [""])[0]

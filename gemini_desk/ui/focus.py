@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLayout, QLayoutItem, QWidget
 
 __all__ = ["chain", "form_fields"]
 
@@ -26,12 +26,18 @@ def _focusable(widget: QWidget) -> list[QWidget]:
 def _layout_widgets(layout: QLayout) -> list[QWidget]:
     out: list[QWidget] = []
     for i in range(layout.count()):
-        item = layout.itemAt(i)
-        if item.widget() is not None:
-            out += _focusable(item.widget())
-        elif item.layout() is not None:
-            out += _layout_widgets(item.layout())
+        out += _item_widgets(layout.itemAt(i))
     return out
+
+
+def _item_widgets(item: QLayoutItem | None) -> list[QWidget]:
+    """The focusable widgets of one layout item (a widget or a nested layout)."""
+    if item is None:
+        return []
+    widget, inner = item.widget(), item.layout()
+    if widget is not None:
+        return _focusable(widget)
+    return _layout_widgets(inner) if inner is not None else []
 
 
 def form_fields(form: QFormLayout) -> list[QWidget]:
@@ -39,13 +45,7 @@ def form_fields(form: QFormLayout) -> list[QWidget]:
     out: list[QWidget] = []
     for row in range(form.rowCount()):
         for role in (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
-            item = form.itemAt(row, role)
-            if item is None:
-                continue
-            if item.widget() is not None:
-                out += _focusable(item.widget())
-            elif item.layout() is not None:
-                out += _layout_widgets(item.layout())
+            out += _item_widgets(form.itemAt(row, role))
     return out
 
 

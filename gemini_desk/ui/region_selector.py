@@ -325,7 +325,7 @@ class _Overlay(QWidget):
             self.owner.cancel()
         elif key in _ARROWS:
             step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
-            dx, dy = _ARROWS[key]
+            dx, dy = _ARROWS[Qt.Key(key)]
             resize = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
             self.owner.nudge(dx * step, dy * step, resize)
         else:

@@ -80,6 +80,7 @@ def collect_shortcuts(
             continue
         labelled = isinstance(widget, QLabel) and widget.buddy() is not None
         if labelled or isinstance(widget, QAbstractButton):
+            assert isinstance(widget, QLabel | QAbstractButton)
             letter = _mnemonic(widget.text())
             buddy = widget.buddy() if isinstance(widget, QLabel) else None
             what = (buddy.accessibleName() if buddy is not None else "") or plain(widget.text())
@@ -120,7 +121,8 @@ class ShortcutsDialog(QDialog):
         self.resize(560, 460)
 
     def rows(self) -> list[tuple[str, str]]:
-        return [
-            (self.table.item(r, 0).text(), self.table.item(r, 1).text())
-            for r in range(self.table.rowCount())
-        ]
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1)) for r in range(self.table.rowCount())]

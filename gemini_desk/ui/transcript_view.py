@@ -137,8 +137,9 @@ class _Bubble(QFrame):
         if max_width is not None:
             self._max_width = max_width
             self.setMaximumWidth(max_width)
-        margins = self.layout().contentsMargins()
-        extra = margins.left() + margins.right() + 4
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        extra = (margins.left() + margins.right() if margins is not None else 0) + 4
         natural = max(
             [self.header.fontMetrics().horizontalAdvance(self.header.text())]
             + [
@@ -241,10 +242,11 @@ class TranscriptView(QWidget):
         """Remove every turn and show the placeholder again."""
         while self._column_layout.count() > 1:
             item = self._column_layout.takeAt(1)
-            row = item.layout()
+            row = item.layout() if item is not None else None
             if row is not None:
                 while row.count():
-                    child = row.takeAt(0).widget()
+                    taken = row.takeAt(0)
+                    child = taken.widget() if taken is not None else None
                     if child is not None:
                         child.hide()
                         child.deleteLater()

@@ -71,9 +71,9 @@ def encode_jpeg(image: Image.Image, quality: int, full_chroma: bool = False) -> 
 
 def preview_of(jpeg: bytes, side: int = PREVIEW_SIDE) -> Image.Image:
     """Decode the sent JPEG at reduced size (libjpeg's draft mode is nearly free)."""
-    image = Image.open(io.BytesIO(jpeg))
-    image.draft("RGB", (side, side))
-    image = image.convert("RGB")
+    source = Image.open(io.BytesIO(jpeg))
+    source.draft("RGB", (side, side))
+    image = source.convert("RGB")
     image.thumbnail((side, side), Image.Resampling.BILINEAR)
     return image
 
