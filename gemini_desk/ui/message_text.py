@@ -1,0 +1,236 @@
+"""Puts a :class:`~gemini_desk.core.messages.Message` into words, in the UI language.
+
+The only place where messages from the Qt-free layers become text. Each template is
+written as ``translate("Messages", "...")`` so that pyside6-lupdate extracts it; ``%1``,
+``%2``... take the message's arguments in order (a nested message is put into words
+first; other values as they are).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import QCoreApplication
+
+from gemini_desk.core.messages import Message
+from gemini_desk.core.messages import MessageId as M
+
+__all__ = ["message_text", "templates"]
+
+translate = QCoreApplication.translate
+
+
+def templates() -> dict[M, str]:
+    """Every message id's template, translated into the current UI language."""
+    return {
+        M.BAD_KEY: translate(
+            "Messages",
+            "The API key was not accepted. Check it under File > API key, or get one at "
+            "https://aistudio.google.com/apikey.",
+        ),
+        M.UNKNOWN_MODEL: translate(
+            "Messages",
+            "The model “%1” is not available for live conversations. Pick another model in "
+            "Settings.",
+        ),
+        M.QUOTA: translate(
+            "Messages",
+            "The service says you have reached your quota or rate limit. Wait a minute and "
+            "connect again.",
+        ),
+        M.SERVER_ERROR: translate(
+            "Messages",
+            "The Live service had an internal error and closed the conversation. Connect again.",
+        ),
+        M.NETWORK_UNREACHABLE: translate(
+            "Messages",
+            "Cannot reach the Live service. Check your network connection, then connect again.",
+        ),
+        M.TLS_UNVERIFIED: translate(
+            "Messages",
+            "The secure connection to the Live service could not be verified (%1).",
+        ),
+        M.CONNECTION_LOST: translate(
+            "Messages",
+            "The connection to the Live service was lost. Connect again.",
+        ),
+        M.SERVICE_ENDED: translate(
+            "Messages",
+            "The Live service ended the conversation (%1). Connect again.",
+        ),
+        M.UNEXPECTED: translate(
+            "Messages",
+            "Something unexpected went wrong in the conversation. Details are in the log file.",
+        ),
+        M.REJECTED_SETTING: translate(
+            "Messages",
+            "The Live service refused a setting (%1). Change it in Settings.",
+        ),
+        M.SESSION_LIMIT: translate("Messages", "The connection reached the service's time limit."),
+        M.VOICE_SAMPLE_TIMEOUT: translate(
+            "Messages",
+            "The voice sample did not arrive in time. Check your network connection and try again.",
+        ),
+        M.VOICE_SAMPLE_NO_AUDIO: translate(
+            "Messages",
+            "The Live service answered without audio, so there is no sample to play.",
+        ),
+        M.FRESH_SESSION: translate(
+            "Messages",
+            "The conversation could not be resumed, so a new session was started. It was "
+            "given the recent transcript as context; the model may not remember everything.",
+        ),
+        M.RETRY_NETWORK: translate("Messages", "Waiting for the network; retrying in %1 s"),
+        M.RETRY_SERVER: translate("Messages", "The service had an error; retrying in %1 s"),
+        M.RETRY_QUOTA: translate("Messages", "Quota or rate limit reached; retrying in %1 s"),
+        M.RETRY_LOST: translate("Messages", "The connection was lost; retrying in %1 s"),
+        M.NO_KEY_YET: translate("Messages", "No API key yet: enter one, or try the demo."),
+        M.SPEAKER_UNAVAILABLE: translate("Messages", "The speaker could not be opened: %1"),
+        M.MIC_UNAVAILABLE: translate(
+            "Messages",
+            "The microphone could not be opened: %1 You can still type.",
+        ),
+        M.DEVICE_LOST: translate(
+            "Messages",
+            "%1 Reconnect it or choose another device in Settings.",
+        ),
+        M.TRANSCRIPT_NOT_SAVED: translate("Messages", "The transcript could not be saved: %1"),
+        M.APPLY_NEXT_CONNECT: translate(
+            "Messages",
+            "Model, voice and instruction apply when you next connect.",
+        ),
+        M.NO_DEVICES: translate(
+            "Messages",
+            "No %1 devices were found. Check that a device is connected and that the sound "
+            "server (e.g. PulseAudio/PipeWire) is running.",
+        ),
+        M.DEVICE_KIND_INPUT: translate("Messages", "microphone (input)"),
+        M.DEVICE_KIND_OUTPUT: translate("Messages", "speaker (output)"),
+        M.NO_DEFAULT_DEVICE: translate(
+            "Messages",
+            "There is no default %1 device. Choose one of: %2.",
+        ),
+        M.NO_DEVICE_INDEX: translate(
+            "Messages",
+            "There is no %1 device with index %2. Available: %3.",
+        ),
+        M.NO_DEVICE_NAMED: translate("Messages", "No %1 device is named %2. Available: %3."),
+        M.DEVICE_OPEN_FAILED: translate(
+            "Messages",
+            "Could not open the %1 %2 at %3 Hz: %4. It may be in use by another program or "
+            "unplugged.",
+        ),
+        M.DEVICE_MICROPHONE: translate("Messages", "microphone"),
+        M.DEVICE_SPEAKER: translate("Messages", "speaker"),
+        M.MIC_STOPPED: translate(
+            "Messages",
+            "The microphone %1 stopped working (unplugged or taken by another program).",
+        ),
+        M.SPEAKER_STOPPED: translate(
+            "Messages",
+            "The speaker %1 stopped working (unplugged or taken by another program).",
+        ),
+        M.MUTED_CANNOT_TALK: translate(
+            "Messages",
+            "The microphone is muted: unmute it (Ctrl+M) to talk.",
+        ),
+        M.NOT_CONNECTED_CANNOT_TALK: translate(
+            "Messages",
+            "Not connected: connect first (Ctrl+Enter), then talk.",
+        ),
+        M.KEY_HELD_TOO_LONG: translate(
+            "Messages",
+            "The talk key was held for %1 s, so your turn was ended. Press it again to go on.",
+        ),
+        M.GLOBAL_KEY_FAILED: translate(
+            "Messages",
+            "The global talk key stopped working, so your turn was ended.",
+        ),
+        M.FOCUS_LOST_TURN_SENT: translate(
+            "Messages",
+            "The window lost focus while you held the talk key; your turn was sent.",
+        ),
+        M.HOLD_KEY_ANYWHERE: translate("Messages", "Hold %1 in any application to talk."),
+        M.PRESS_KEY_ANYWHERE: translate(
+            "Messages",
+            "Press %1 in any application to start and stop talking.",
+        ),
+        M.KEY_IN_WINDOW_ONLY: translate("Messages", "%1 works while this window is in front."),
+        M.KEY_MACOS_ACCESSIBILITY: translate(
+            "Messages",
+            "Hold %1 in any application to talk. macOS asks once for Accessibility "
+            "permission (System Settings > Privacy & Security > Accessibility): allow "
+            "Gemini Desk there so it can see this key while other apps are in front; it "
+            "never reads what you type.",
+        ),
+        M.KEY_WAYLAND: translate(
+            "Messages",
+            "Wayland does not let apps see keys pressed in other windows, so %1 works while"
+            " this window is in front. For a key that works everywhere, add a keyboard "
+            "shortcut in your desktop's settings that runs 'gemini-desk --ptt toggle' (or "
+            "'--ptt press' and '--ptt release').",
+        ),
+        M.NO_CAMERA: translate(
+            "Messages",
+            "No camera found. Plug one in (or allow camera access) and try again.",
+        ),
+        M.CAMERA_STOPPED: translate("Messages", "The camera stopped working: %1."),
+        M.CAPTURE_UNAVAILABLE: translate("Messages", "Screen capture is not available here: %1."),
+        M.WINDOW_NOT_CAPTURABLE: translate("Messages", "That window cannot be captured: %1."),
+        M.NO_SCREEN: translate(
+            "Messages",
+            "This display has no screen to capture; the camera may still work.",
+        ),
+        M.MACOS_SCREEN_PERMISSION: translate(
+            "Messages",
+            "macOS asks for Screen Recording permission the first time you share.",
+        ),
+        M.WAYLAND_PORTAL: translate(
+            "Messages",
+            "On Wayland, apps may not read the screen directly: your desktop asks you which"
+            " screen or window to share, and the region is cut from that. The sharing frame"
+            " cannot be placed precisely, and picking a window needs the desktop's own "
+            "dialog.",
+        ),
+        M.XWAYLAND_LIMITS: translate(
+            "Messages",
+            "Running through XWayland: only other X11 apps' windows can be captured; start "
+            "with QT_QPA_PLATFORM=wayland to share through the desktop portal.",
+        ),
+        M.UNKNOWN_ERROR: translate("Messages", "unknown error"),
+        M.KEY_FROM_ENV: translate("Messages", "Using the key from the %1 environment variable."),
+        M.KEY_IN_KEYRING: translate("Messages", "Your key is stored in the system keyring."),
+        M.KEY_IN_MEMORY: translate(
+            "Messages",
+            "No system keyring is available: the key is kept in memory until you quit. Set "
+            "GEMINI_API_KEY to avoid typing it again.",
+        ),
+        M.NO_KEY_DEMO: translate("Messages", "No API key set (demo mode)."),
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(language_probe: str) -> dict[M, str]:
+    return templates()
+
+
+def message_text(message: Message | str) -> str:
+    """``message`` in words (a plain string, e.g. an OS error's own text, passes as is)."""
+    if isinstance(message, str):
+        return message
+    probe = translate("Messages", "unknown error")  # one cache per UI language
+    text = _cached(probe)[message.id]
+    values = [message_text(a) if isinstance(a, Message | str) else _number(a) for a in message.args]
+    # Highest index first, so that %1 does not eat the start of %10.
+    for index in range(len(values), 0, -1):
+        text = text.replace(f"%{index}", values[index - 1])
+    return text
+
+
+def _number(value: int | float) -> str:
+    return str(round(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def reset() -> None:
+    """Forget cached translations (after the language changed)."""
+    _cached.cache_clear()
