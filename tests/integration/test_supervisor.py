@@ -23,7 +23,7 @@ from gemini_desk.core.events import (
 )
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import KEEPALIVE_INTERVAL_S, KEEPALIVE_TIMEOUT_S, Endpoint
-from gemini_desk.live.supervisor import SessionSupervisor
+from gemini_desk.live.supervisor import MAX_BUFFERED_AUDIO, SessionSupervisor
 from gemini_desk.sim import SimConfig, SimThread
 from tests.support.sim_fixtures import espeak_pcm16k, sim
 
@@ -166,7 +166,7 @@ def test_keepalive_tolerates_slow_pongs(sim: SimThread) -> None:
     async def main() -> None:
         h.start()
         await h.connected()
-        conn = h.sup._current
+        conn = h.sup._ready()
         assert conn is not None
         ws = conn.session._session._ws  # type: ignore[union-attr]
         assert ws.ping_interval == KEEPALIVE_INTERVAL_S
@@ -221,32 +221,34 @@ def test_key_revoked_mid_conversation_ends_with_the_key_error(sim: SimThread) ->
     assert [s for s, _ in h.states()][-1] is SessionState.DISCONNECTED
 
 
-def test_audio_waiting_for_a_connection_is_capped_oldest_first() -> None:
-    from gemini_desk.live.supervisor import MAX_BUFFERED_AUDIO
-
+def test_what_is_sent_without_a_connection_waits_capped_oldest_first() -> None:
+    """The outbox's caps (tests/unit/test_outbox.py) as the supervisor applies them."""
     sup = SessionSupervisor(Endpoint(api_key="k"), Settings(), lambda e: None)
     for i in range(MAX_BUFFERED_AUDIO + 100):
         sup.send_audio(i.to_bytes(4, "little"))
     sup.send_video(b"old frame")
     sup.send_video(b"new frame")
+    sup.send_text("typed")
     assert sup.dropped_chunks == 100 and sup.audio_chunks_in == MAX_BUFFERED_AUDIO + 100
+    assert sup.state is SessionState.DISCONNECTED
 
     class Recorder:
         def __init__(self) -> None:
-            self.audio: list[int] = []
-            self.video: list[bytes] = []
+            self.sent: list[object] = []
 
         def send_audio(self, pcm: bytes) -> None:
-            self.audio.append(int.from_bytes(pcm, "little"))
+            self.sent.append(int.from_bytes(pcm, "little"))
 
         def send_video(self, jpeg: bytes) -> None:
-            self.video.append(jpeg)
+            self.sent.append(jpeg)
+
+        def send_text(self, text: str) -> None:
+            self.sent.append(text)
 
     rec = Recorder()
-    for _, action, _ in sup._buffer:
-        action(rec)  # type: ignore[arg-type]
-    assert rec.audio == list(range(100, MAX_BUFFERED_AUDIO + 100)), "newest kept, in order"
-    assert rec.video == [b"new frame"]
+    for item in sup._outbox.drain():
+        item.send(rec)  # type: ignore[arg-type]
+    assert rec.sent == [*range(100, MAX_BUFFERED_AUDIO + 100), b"new frame", "typed"]
 
 
 def test_push_to_talk_utterance_cut_by_go_away_reaches_the_new_connection_whole(
@@ -267,7 +269,9 @@ def test_push_to_talk_utterance_cut_by_go_away_reaches_the_new_connection_whole(
             h.sup.send_audio(chunk)
             await asyncio.sleep(max(0.0, start + (i + 1) * 0.02 - time.monotonic()))
         h.sup.send_activity_end()  # the key comes up
-        await h.until(lambda: len(sim.server.sessions) > 1 and sim.server.sessions[1].answered)
+        await h.until(
+            lambda: len(sim.server.sessions) > 1 and bool(sim.server.sessions[1].answered)
+        )
         await h.close()
 
     run(main())
