@@ -32,7 +32,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gemini_desk.audio.echo import EchoCanceller, EchoOptions
+from gemini_desk.audio.echo_canceller import EchoCanceller, EchoOptions
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
 
 FAR_RATE = 24000

@@ -227,7 +227,7 @@ class DeskEngine(Engine):
             arrival = self.mic.last_chunk_arrival
             now = time.monotonic()
             self.figures.mic_arrival_ms.append((now - arrival) * 1000)
-            self.figures.mic_age_ms.append((now - arrival) * 1000 + self.mic._block_ms)
+            self.figures.mic_age_ms.append((now - arrival) * 1000 + self.mic.block_ms)
             send(pcm, now)
 
         out_kw: dict[str, Any] = {}
@@ -244,10 +244,9 @@ class DeskEngine(Engine):
         self.speaker.start()
         self.mic = MicCapture(loop, on_chunk, device=DEVICE, **in_kw)
         self.mic.start()
-        self.figures.output_latency_ms = self.speaker.output_latency * 1000
-        writer = self.speaker._writer
-        if writer is not None:  # libpulse: an answer starts behind the idle queue only
-            self.figures.output_latency_ms = writer.idle_frames / writer.rate * 1000
+        # An answer starts behind what is queued while idle (libpulse) or the stream's
+        # output latency (PortAudio).
+        self.figures.output_latency_ms = self.speaker.idle_latency * 1000
         self.figures.input_latency_ms = self.mic.input_latency * 1000
         self._drainer = asyncio.create_task(self._drain())
 

@@ -74,7 +74,7 @@ class MicCapture:
         self._server_resampling = server_resampling
         self._stopping = False
         self._chunk_bytes = SEND_RATE * chunk_ms // 1000 * 2
-        self._wake_at = 1  # ring samples that make a whole chunk (set in _prepare)
+        self._wake_at = 1  # ring samples that make a whole chunk (set in prepare)
         self._pending_samples = 0  # 16 kHz samples waiting in _pending (loop-owned)
         self._emitted = 0  # 16 kHz samples handed to on_chunk since start
         # Echo cancellation etc. (issue 8): runs here in the pump, on the loop thread, on
@@ -149,9 +149,9 @@ class MicCapture:
             self._device_spec,
             self._block_ms,
             self._latency,
-            self._callback,
+            self.callback,
             self._on_finished,
-            self._prepare,
+            self.prepare,
             wanted_rate=SEND_RATE if self._server_resampling else None,
         )
         self._device = dev
@@ -170,8 +170,9 @@ class MicCapture:
 
     # -- internals -----------------------------------------------------------------
 
-    def _prepare(self, rate: int) -> None:
-        """Allocate everything the callback and the pump use (no stream needed)."""
+    def prepare(self, rate: int) -> None:
+        """Allocate everything the callback and the pump use for a stream at ``rate``
+        (``start()`` calls it; without a stream, ``callback`` can then be driven by hand)."""
         self._samplerate = rate
         self._ring = RingBuffer(int(rate * _RING_SECONDS), dtype=np.float32)
         self._resampler = StreamResampler(rate, SEND_RATE, self._quality)
@@ -219,8 +220,9 @@ class MicCapture:
                 return float(self._stamp_t[(k + 1) % _STAMPS]) if k + 1 < newest else 0.0
         return float(self._stamp_t[max(0, newest - _STAMPS) % _STAMPS])
 
-    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
-        # PortAudio thread: copy, meter, maybe wake. No logging, no allocation of buffers.
+    def callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
+        """The input stream's callback (PortAudio thread): copy, meter, maybe wake the
+        loop. No logging, no allocation of buffers."""
         ring = self._ring
         if ring is None:
             return
@@ -246,6 +248,11 @@ class MicCapture:
                 self._loop.call_soon_threadsafe(self._pump)
             except RuntimeError:  # loop closed during shutdown
                 self._wake_pending = False
+
+    @property
+    def block_ms(self) -> int:
+        """The callback's block length in milliseconds."""
+        return self._block_ms
 
     def _pump(self) -> None:
         """Loop thread: drain the ring, resample, emit whole chunks."""

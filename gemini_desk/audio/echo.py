@@ -1,20 +1,27 @@
-"""Acoustic echo cancellation: WebRTC's audio processing module (via livekit) on 10 ms frames."""
+"""The microphone's voice processing: echo cancellation (and noise suppression, gain
+control) against the speaker's output, as the capture pump runs it.
+
+The parts live in audio/echo_canceller.py (``EchoCanceller``, ``EchoOptions``) and
+audio/echo_reference.py (``ReferenceReader``, ``speaker_reference``); their names are
+importable from here too.
+"""
 
 from __future__ import annotations
 
 import logging
-import math
-import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from gemini_desk.audio.reference import ReferenceTap
-from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
+from gemini_desk.audio.echo_canceller import APM_RATES, EchoCanceller, EchoOptions, apm_rate_for
+from gemini_desk.audio.echo_reference import (
+    ReferenceReader,
+    ReferenceSource,
+    ReferenceSpeaker,
+    speaker_reference,
+)
 from gemini_desk.core.settings import Settings
 
 __all__ = [
@@ -32,396 +39,7 @@ __all__ = [
 
 log = logging.getLogger("gemini_desk.audio")
 
-# WebRTC APM's native processing rates. livekit's FFI accepted every rate tried here
-# (8k..96k, incl. 22.05k/44.1k) and resamples internally, but at a native rate the
-# module does no hidden work and a 10 ms frame is a whole number of samples.
-APM_RATES = (8000, 16000, 32000, 48000)
-_INT16 = 32768.0
-# A stream's own sample count keeps its timeline; a stamp further off than this (a stall,
-# a restart, a clock that drifted) moves the timeline to the stamp.
-_REANCHOR_S = 0.05
-# Far-end frames this much older than the near end are stale (e.g. queued while muted):
-# dropped rather than fed in a burst. AEC3's delay search reaches ~0.4 s (bench/aec_bench.py).
-_STALE_S = 0.5
-# Residual echo gate (EchoCanceller._gate).
-_TAIL_S = 0.3  # acoustic delay + reverberation after the far end stops
-_SILENT_DB = -120.0
-_FAR_ACTIVE_DB = -50.0
-_GATE_MARGIN_DB = 10.0
-_GATE_GAIN = np.float32(10 ** (-30 / 20))
 _LOG_EVERY = 500  # near-end frames between debug log lines (5 s)
-
-
-def apm_rate_for(rate: int) -> int:
-    """The smallest native APM rate >= ``rate`` (capped at 48 kHz)."""
-    for r in APM_RATES:
-        if rate <= r:
-            return r
-    return APM_RATES[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class EchoOptions:
-    """What the module does to the microphone signal.
-
-    ``lead_ms``: the far-end reference is handed to the canceller this long before the
-    near-end frame captured at the same moment, so small errors in the latency figures
-    the devices report do not make the echo arrive before its reference (AEC3 finds the
-    remaining delay, up to ~0.4 s, with its own estimator: bench/aec_bench.py). Replaying
-    audio recorded in the PulseAudio rig, 10-20 ms left no echo through, while feeding
-    each far-end frame as soon as it was emitted (call order, ~30-50 ms ahead there)
-    let the tail of answers through after double talk. If the reference is not that far
-    ahead (the speaker's latency is tiny), frames go in as soon as they exist.
-
-    ``echo_gate``: a residual echo gate after AEC3 (``EchoCanceller._gate``).
-    """
-
-    echo_cancellation: bool = True
-    noise_suppression: bool = False
-    high_pass_filter: bool = True
-    auto_gain_control: bool = False
-    lead_ms: float = 20.0
-    max_far_ms: float = 2000.0  # far-end frames kept waiting for their near-end
-    echo_gate: bool = True  # silence residual echo AEC3 lets through (see _gate)
-
-    @property
-    def any(self) -> bool:
-        return (
-            self.echo_cancellation
-            or self.noise_suppression
-            or self.high_pass_filter
-            or self.auto_gain_control
-        )
-
-
-def _level_db(x: npt.NDArray[np.float32]) -> float:
-    """RMS level of a float block in dBFS (floor -120)."""
-    ms = float(np.dot(x, x)) / max(1, x.shape[0])
-    return 10.0 * math.log10(ms) if ms > 1e-12 else _SILENT_DB
-
-
-class _Framer:
-    """Cuts a float32 stream into 10 ms int16 frames in a reused bytearray for the FFI."""
-
-    def __init__(self, rate: int) -> None:
-        from livekit import rtc  # imported lazily: a native library, ~150 ms to load
-
-        self.n = rate // 100
-        self.buf = bytearray(self.n * 2)
-        self.pcm = np.frombuffer(self.buf, dtype=np.int16)  # a view, writes go to buf
-        # AudioFrame keeps a bytearray as is (livekit/rtc/_utils.py
-        # _ensure_compatible_buffer), and process_stream / process_reverse_stream pass
-        # its address to the native module, which writes the result in place.
-        self.frame = rtc.AudioFrame(self.buf, rate, 1, self.n)
-        self._scaled = np.zeros(self.n, dtype=np.float32)
-
-    def load(self, x: npt.NDArray[np.float32]) -> None:
-        np.multiply(x, _INT16, out=self._scaled)
-        np.clip(self._scaled, -_INT16, _INT16 - 1.0, out=self._scaled)
-        np.copyto(self.pcm, self._scaled, casting="unsafe")
-
-    def result(self, out: npt.NDArray[np.float32]) -> None:
-        np.multiply(self.pcm, np.float32(1.0 / _INT16), out=out)
-
-
-class EchoCanceller:
-    """Removes the speaker's echo (and optionally noise) from the microphone signal.
-
-    Two time-stamped inputs, both on one thread (the event loop's capture pump):
-
-    - ``push_far(block, play_time)``: float32 mono at ``far_rate``, exactly what the
-      speaker emitted; ``play_time`` is the ``time.monotonic()`` at which its first
-      sample reaches the speaker.
-    - ``process_near(block, capture_time)``: float32 mono at ``near_rate`` from the
-      microphone; ``capture_time`` is when its first sample was captured. Returns the
-      cleaned signal at ``rate`` (whole 10 ms frames only; the remainder waits).
-
-    Both are resampled to ``rate`` (a native APM rate) and cut into 10 ms frames. Before
-    each near-end frame captured at ``tc``, every far-end frame played before
-    ``tc + lead_ms`` goes to ``process_reverse_stream``; that lead is reported to the
-    module with ``set_stream_delay_ms`` (its docstring: the delay between
-    ``process_reverse_stream()`` receiving a far-end frame and ``process_stream()``
-    receiving the near-end frame with its echo). Alignment therefore follows the clocks,
-    not call order, and does not drift when the two devices' clocks differ.
-
-    ``stats()`` reports the CPU time spent in the module per near-end frame.
-    """
-
-    def __init__(
-        self,
-        near_rate: int,
-        far_rate: int,
-        options: EchoOptions | None = None,
-        *,
-        rate: int | None = None,
-    ) -> None:
-        from livekit import rtc
-
-        self.options = options or EchoOptions()
-        self.rate = rate or apm_rate_for(near_rate)
-        if self.rate % 100:
-            raise ValueError(f"processing rate must be a multiple of 100 Hz, got {self.rate}")
-        self.near_rate = near_rate
-        self.far_rate = far_rate
-        self.frame_samples = self.rate // 100
-        opts = self.options
-        # livekit/rtc/apm.py: AudioProcessingModule(*, echo_cancellation,
-        # noise_suppression, high_pass_filter, auto_gain_control), frames exactly 10 ms.
-        self._apm = rtc.AudioProcessingModule(
-            echo_cancellation=opts.echo_cancellation,
-            noise_suppression=opts.noise_suppression,
-            high_pass_filter=opts.high_pass_filter,
-            auto_gain_control=opts.auto_gain_control,
-        )
-        self._near_rs = StreamResampler(near_rate, self.rate, LOW_LATENCY)
-        self._far_rs = StreamResampler(far_rate, self.rate, LOW_LATENCY)
-        self._near_framer = _Framer(self.rate)
-        self._far_framer = _Framer(self.rate)
-        n = self.frame_samples
-        self._near_buf = np.zeros(0, dtype=np.float32)
-        self._near_t = 0.0  # capture time of _near_buf[0]
-        self._far_buf = np.zeros(0, dtype=np.float32)
-        self._far_t = 0.0  # play time of _far_buf[0]
-        self._far: deque[tuple[float, npt.NDArray[np.float32]]] = deque()
-        self._max_far = max(1, int(opts.max_far_ms / 10))
-        self._frame_s = n / self.rate
-        self._lead_s = opts.lead_ms / 1000.0
-        self._delay_ms = -1
-        # Diagnostics.
-        self.near_frames = 0
-        self.far_frames = 0
-        self.far_dropped = 0  # far-end frames discarded because no near-end came for them
-        self.far_late = 0  # near-end frames processed while the reference lagged behind
-        self.cpu_total_s = 0.0
-        self.cpu_max_s = 0.0
-        self.gated_frames = 0  # near-end frames the residual echo gate attenuated
-        self._far_levels: deque[tuple[float, float]] = deque()  # (play time, dBFS) fed
-        self._coupling_db = 0.0  # echo level at the mic relative to the far end (learned)
-        self._cpu_recent = 0.0  # exponential average, seconds per near-end frame
-
-    # -- far end ---------------------------------------------------------------------
-
-    def push_far(self, block: npt.NDArray[Any], play_time: float) -> None:
-        """Queue what the speaker emitted; ``play_time`` is when ``block[0]`` is heard."""
-        x = self._far_rs.process(block)
-        if x.shape[0] == 0:
-            return
-        if self._far_buf.shape[0] == 0:
-            self._far_t = play_time
-        else:
-            # Keep the stream's own timeline unless the clocks disagree badly (a stream
-            # restart, a stall): then trust the new stamp.
-            expected = self._far_t + self._far_buf.shape[0] / self.rate
-            if abs(expected - play_time) > _REANCHOR_S:
-                self._far_t = play_time - self._far_buf.shape[0] / self.rate
-        buf = np.concatenate((self._far_buf, x)) if self._far_buf.shape[0] else x
-        n = self.frame_samples
-        whole = buf.shape[0] // n * n
-        for i in range(0, whole, n):
-            self._far.append((self._far_t, buf[i : i + n].copy()))
-            self._far_t += self._frame_s
-        self._far_buf = buf[whole:].copy()
-        while len(self._far) > self._max_far:
-            self._far.popleft()
-            self.far_dropped += 1
-
-    # -- near end --------------------------------------------------------------------
-
-    def process_near(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]:
-        """Clean microphone audio; returns float32 at ``rate`` (possibly empty)."""
-        x = self._near_rs.process(block)
-        if x.shape[0] == 0:
-            return x
-        held = self._near_buf.shape[0] / self.rate
-        if held == 0.0 or abs(self._near_t + held - capture_time) > _REANCHOR_S:
-            self._near_t = capture_time - held
-        buf = np.concatenate((self._near_buf, x)) if self._near_buf.shape[0] else x
-        n = self.frame_samples
-        whole = buf.shape[0] // n * n
-        out = np.empty(whole, dtype=np.float32)
-        for i in range(0, whole, n):
-            self._process_frame(buf[i : i + n], out[i : i + n], self._near_t)
-            self._near_t += self._frame_s
-        self._near_buf = buf[whole:].copy()
-        return out
-
-    def _process_frame(
-        self, near: npt.NDArray[np.float32], out: npt.NDArray[np.float32], tc: float
-    ) -> None:
-        t0 = time.perf_counter()
-        apm = self._apm
-        opts = self.options
-        if opts.echo_cancellation:
-            horizon = tc + self._lead_s
-            far, framer = self._far, self._far_framer
-            while far and far[0][0] < tc - _STALE_S:
-                far.popleft()
-                self.far_dropped += 1
-            while far and far[0][0] <= horizon:
-                t_play, frame = far.popleft()
-                framer.load(frame)
-                if opts.echo_gate:
-                    self._far_levels.append((t_play, _level_db(frame)))
-                apm.process_reverse_stream(framer.frame)
-                self.far_frames += 1
-            if self.far_frames and not far:
-                self.far_late += 1
-            delay = round(opts.lead_ms)
-            if delay != self._delay_ms:
-                # apm.py: "must be called if and only if echo processing is enabled".
-                apm.set_stream_delay_ms(delay)
-                self._delay_ms = delay
-        nf = self._near_framer
-        nf.load(near)
-        in_db = _level_db(near)
-        apm.process_stream(nf.frame)
-        nf.result(out)
-        if opts.echo_cancellation and opts.echo_gate:
-            self._gate(out, in_db, tc)
-        dt = time.perf_counter() - t0
-        self.near_frames += 1
-        self.cpu_total_s += dt
-        if dt > self.cpu_max_s:
-            self.cpu_max_s = dt
-        self._cpu_recent = dt if self.near_frames == 1 else 0.98 * self._cpu_recent + 0.02 * dt
-
-    def _gate(self, out: npt.NDArray[np.float32], in_db: float, tc: float) -> None:
-        """Residual echo gate: silence output quieter than the echo the mic must be hearing.
-
-        AEC3 sometimes lets the tail of an answer through for a few frames (measured in
-        the end-to-end rig: -36..-41 dBFS right after the far end stops, once the filter
-        was disturbed by double talk). While the speaker played within the last
-        ``_TAIL_S``, the echo at the microphone is about ``far level + coupling``; output
-        more than ``_GATE_MARGIN_DB`` below that is taken for residual echo and
-        attenuated. A user talking over the answer is louder than that and passes.
-        """
-        levels = self._far_levels
-        while levels and levels[0][0] < tc - _TAIL_S:
-            levels.popleft()
-        far_db = max((lv for _, lv in levels), default=_SILENT_DB)
-        if far_db <= _FAR_ACTIVE_DB:
-            return
-        out_db = _level_db(out)
-        if out_db < in_db - 20.0:
-            # The canceller removed most of it: echo alone. Learn the coupling (mic level
-            # relative to the far end), tracking its peaks and forgetting slowly.
-            self._coupling_db = max(self._coupling_db - 0.02, in_db - far_db)
-        self._coupling_db = min(max(self._coupling_db, -40.0), 10.0)
-        if out_db < far_db + self._coupling_db - _GATE_MARGIN_DB:
-            out *= _GATE_GAIN
-            self.gated_frames += 1
-
-    # -- lifecycle and diagnostics ---------------------------------------------------
-
-    def set_far_rate(self, far_rate: int) -> None:
-        """The speaker was reopened at another rate: resample its reference from there."""
-        if far_rate != self.far_rate:
-            self.far_rate = far_rate
-            self._far_rs = StreamResampler(far_rate, self.rate, LOW_LATENCY)
-        self.reset_timeline()
-
-    def reset_timeline(self) -> None:
-        """Forget queued audio (after a stream restart); the adaptive filter is kept."""
-        self._far.clear()
-        self._far_levels.clear()
-        self._far_buf = np.zeros(0, dtype=np.float32)
-        self._near_buf = np.zeros(0, dtype=np.float32)
-        self._near_rs.reset()
-        self._far_rs.reset()
-
-    @property
-    def far_queued(self) -> int:
-        """Far-end frames waiting for their near-end time."""
-        return len(self._far)
-
-    @property
-    def far_head_time(self) -> float:
-        """Play time of the newest queued far-end frame (0 when none)."""
-        return self._far[-1][0] if self._far else 0.0
-
-    @property
-    def cpu_us_per_frame(self) -> float:
-        """Mean CPU time per 10 ms near-end frame (incl. its far-end frames), in µs."""
-        return self.cpu_total_s / self.near_frames * 1e6 if self.near_frames else 0.0
-
-    def stats(self) -> dict[str, Any]:
-        o = self.options
-        return {
-            "rate": self.rate,
-            "echo_cancellation": o.echo_cancellation,
-            "noise_suppression": o.noise_suppression,
-            "high_pass_filter": o.high_pass_filter,
-            "auto_gain_control": o.auto_gain_control,
-            "near_frames": self.near_frames,
-            "far_frames": self.far_frames,
-            "far_queued": len(self._far),
-            "far_dropped": self.far_dropped,
-            "far_late": self.far_late,
-            "gated_frames": self.gated_frames,
-            "coupling_db": self._coupling_db,
-            "delay_ms": max(self._delay_ms, 0),
-            "cpu_us_mean": self.cpu_us_per_frame,
-            "cpu_us_recent": self._cpu_recent * 1e6,
-            "cpu_us_max": self.cpu_max_s * 1e6,
-            "cpu_percent": self._cpu_recent / 0.01 * 100.0,  # of real time
-        }
-
-
-class ReferenceReader:
-    """Drains a playback ``ReferenceTap`` into an ``EchoCanceller`` with play times.
-
-    A block's play time is its callback's ``time.monotonic()`` plus the output
-    latency PortAudio reported for the stream (the samples already queued ahead of it).
-    Call ``drain()`` on the consumer thread right before processing near-end audio.
-    """
-
-    def __init__(self, tap: ReferenceTap, canceller: EchoCanceller, output_latency: float) -> None:
-        self.tap = tap
-        self.canceller = canceller
-        self.output_latency = output_latency
-        self._scratch = np.zeros(max(1, tap.rate // 10), dtype=np.float32)
-        self._overflows = -1
-        self._read = 0  # emitted-stream index of the next sample to read
-        self._resync()
-
-    def _resync(self) -> None:
-        """Skip whatever is queued (at start, or after the ring overflowed)."""
-        ring = self.tap.samples
-        while ring.read_into(self._scratch):
-            pass
-        # Emitted index = ring index + samples the ring dropped (RingBuffer counts them).
-        self._read = ring._read_idx + ring.dropped_samples
-        self._overflows = ring.overflows
-        self.canceller.reset_timeline()
-
-    def drain(self) -> int:
-        """Move every emitted sample to the canceller; returns samples moved."""
-        tap = self.tap
-        if tap.samples.overflows != self._overflows:
-            self._resync()
-        moved = 0
-        while True:
-            blocks = tap.blocks
-            if blocks == 0:
-                return moved
-            i = (blocks - 1) % tap.t.shape[0]
-            # Stamps of the newest complete block, read before its samples.
-            t_last, start_last, frames_last = tap.t[i], int(tap.start[i]), int(tap.frames[i])
-            end = start_last + frames_last
-            if end <= self._read:
-                return moved
-            want = min(end - self._read, self._scratch.shape[0])
-            got = tap.samples.read_into(self._scratch[:want])
-            if got == 0:
-                return moved
-            play = t_last + self.output_latency - (start_last - self._read) / tap.rate
-            self.canceller.push_far(self._scratch[:got], float(play))
-            self._read += got
-            moved += got
-
-
-ReferenceSource = Callable[[], "tuple[ReferenceTap, float] | None"]
-"""Returns the running speaker's tap and its output latency (s), or None."""
 
 
 class MicProcessor:
@@ -482,38 +100,6 @@ class NearEndProcessor(Protocol):
     def stats(self) -> dict[str, Any]: ...
 
 
-class _Speaker(Protocol):
-    output_latency: float
-    reference: ReferenceTap | None
-
-    @property
-    def running(self) -> bool: ...
-
-    @property
-    def samplerate(self) -> int: ...
-
-
-def speaker_reference(speaker: Callable[[], _Speaker | None]) -> ReferenceSource:
-    """A ``ReferenceSource`` for whatever speaker ``speaker()`` returns now.
-
-    The first time it sees a running speaker (or one reopened at another rate) it gives
-    it a ``ReferenceTap``: the playback callback records each block it emits into
-    ``speaker.reference`` from then on (one attribute, read by the callback per block).
-    """
-
-    def source() -> tuple[ReferenceTap, float] | None:
-        sp = speaker()
-        if sp is None or not sp.running or sp.samplerate <= 0:
-            return None
-        tap = sp.reference
-        if tap is None or tap.rate != sp.samplerate:
-            tap = ReferenceTap(sp.samplerate)
-            sp.reference = tap
-        return tap, sp.output_latency
-
-    return source
-
-
 def options_from_settings(settings: Settings) -> EchoOptions | None:
     """Echo cancellation unless the user wears headphones; None: no processing at all."""
     options = EchoOptions(
@@ -528,7 +114,7 @@ def options_from_settings(settings: Settings) -> EchoOptions | None:
 
 
 def make_processor(
-    settings: Settings, speaker: Callable[[], _Speaker | None]
+    settings: Settings, speaker: Callable[[], ReferenceSpeaker | None]
 ) -> MicProcessor | None:
     """The microphone's processor for these settings (None: send the signal untouched)."""
     options = options_from_settings(settings)

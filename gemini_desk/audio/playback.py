@@ -1,16 +1,13 @@
-"""Speaker playback: 24 kHz PCM from the loop -> ring buffer -> PortAudio callback."""
+"""Speaker playback: 24 kHz PCM from the loop -> BlockRenderer -> PortAudio or libpulse."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-import numpy as np
 import sounddevice as sd
 
 from gemini_desk.audio.devices import (
@@ -26,17 +23,14 @@ from gemini_desk.audio.pulse_output import PulseError, PulseOutput, libpulse_ava
 from gemini_desk.audio.pulse_writer import PulseWriter
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.audio.reference import ReferenceTap
-from gemini_desk.core.jitter import JitterConfig, JitterPolicy, JitterState
+from gemini_desk.audio.render import RECEIVE_RATE, BlockRenderer
+from gemini_desk.core.jitter import JitterConfig, JitterPolicy
 from gemini_desk.core.level_meter import LevelMeter
-from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, int16_to_float32
-from gemini_desk.core.ring_buffer import RingBuffer
+from gemini_desk.core.resampler import LOW_LATENCY
 
 __all__ = ["RECEIVE_RATE", "SpeakerPlayback"]
 
 log = logging.getLogger("gemini_desk.audio")
-
-RECEIVE_RATE = 24000  # what the Live API sends: audio/pcm;rate=24000
-_FADE_S = 0.003
 
 
 class SpeakerPlayback:
@@ -50,17 +44,15 @@ class SpeakerPlayback:
     otherwise ("portaudio", other devices, no libpulse) by a PortAudio callback.
 
     ``feed()`` / ``end_turn()`` / ``clear()`` are called on the loop thread (the single
-    producer). The PortAudio callback is the single consumer: an adaptive jitter policy
-    (``core.jitter``) decides when a turn starts playing and re-buffers after an
-    underrun; the callback reads the ring, pads with silence, meters what it played and,
-    if a ``ReferenceTap`` was given, records exactly what it emitted (the far-end
-    reference for echo cancellation). The ring holds minutes, so bursts are never dropped.
+    producer) and go to a ``BlockRenderer`` (audio/render.py: the jitter buffer, the
+    barge-in fade, the meter and the reference tap); the PortAudio callback or the
+    ``PulseWriter`` is its single consumer.
 
     If the device disappears or the stream fails, ``on_lost(message)`` is called on
     ``loop`` (plain words); the owner should ``stop()`` and reopen later.
 
-    ``clear()`` drops everything queued: the callback plays at most ``_FADE_S`` (3 ms)
-    more of the old signal, faded to zero so there is no click, then skips the rest.
+    ``clear()`` drops everything queued: the callback plays at most 3 ms more of the old
+    signal, faded to zero so there is no click, then skips the rest.
     How soon that happens is the time to the next callback. Through PulseAudio a stream
     is woken every floor(buffer / 2 / block) blocks (at least one), so the default 6 ms
     blocks in an 18 ms buffer are asked for every 6 ms (measured here: 3.0 ms mean wait)
@@ -91,13 +83,14 @@ class SpeakerPlayback:
     ) -> None:
         self._device_spec = device
         self._block_ms = block_ms
-        self._ring_seconds = ring_seconds
-        self._jitter_config = jitter
-        self.jitter = JitterPolicy(48000, jitter)  # replaced in _prepare at the device rate
-        self.reference = reference
+        self._renderer = BlockRenderer(
+            ring_seconds=ring_seconds,
+            jitter=jitter,
+            resample_quality=resample_quality,
+            reference=reference,
+        )
         self._loop = loop
         self._on_lost = on_lost
-        self._quality = resample_quality
         self._latency = latency
         # True: on a sound server's device open at 24 kHz and let the server convert
         # (audio.devices.stream_rate). Off by default: through PortAudio, the echo
@@ -114,27 +107,11 @@ class SpeakerPlayback:
         self._pulse_tick_ms = pulse_tick_ms
         self._pulse: PulseOutput | None = None
         self._writer: PulseWriter | None = None
-        self._tap_lead = 0.0  # added to the reference tap's stamps (PulseWriter sets it)
         self._stopping = False
         self.output_latency = 0.0  # seconds, as PortAudio reports it for the open stream
-        self._turn_base = 0  # ring index where the current turn's first sample goes
-        self._turn_in = 0  # input samples fed in the current turn
-        self.level = LevelMeter()
         self._stream: sd.OutputStream | None = None
         self._device: DeviceInfo | None = None
-        self._samplerate = 0
-        self._ring: RingBuffer | None = None
-        self._resamplers: dict[int, StreamResampler] = {}
-        self._odd_byte = b""
-        self._fade = np.zeros(0, dtype=np.float32)
-        # Loop-thread state.
-        self._turn_open = False
-        # Callback-thread state.
-        self._active = False  # emitting a turn (from first sample after idle)
-        self._starved = False  # ran dry during the open turn; counted once per episode
-        self._first_sample_time: float | None = None
-        self.underruns = 0
-        self.callbacks = 0  # grows while the device consumes audio: a liveness signal
+        # Callback-thread counters (PortAudio's status flags).
         self.status_events = 0
         self.output_underflows = 0  # PortAudio's own underflow flag
 
@@ -146,7 +123,7 @@ class SpeakerPlayback:
 
     @property
     def samplerate(self) -> int:
-        return self._samplerate
+        return self._renderer.samplerate
 
     @property
     def running(self) -> bool:
@@ -158,6 +135,25 @@ class SpeakerPlayback:
         return "pulse" if self._writer else "portaudio" if self._stream else ""
 
     @property
+    def jitter(self) -> JitterPolicy:
+        """The jitter policy of the stream (replaced when a stream opens)."""
+        return self._renderer.jitter
+
+    @property
+    def level(self) -> LevelMeter:
+        """The meter of what was played (the same object for the player's lifetime)."""
+        return self._renderer.level
+
+    @property
+    def reference(self) -> ReferenceTap | None:
+        """Where each emitted block is recorded (for echo cancellation), or None."""
+        return self._renderer.reference
+
+    @reference.setter
+    def reference(self, tap: ReferenceTap | None) -> None:
+        self._renderer.reference = tap
+
+    @property
     def last_clear_handled(self) -> float | None:
         """monotonic() when the last barge-in's fade was handed to the sound server
         (pulse backend; the PortAudio callback hands it in its next block instead)."""
@@ -166,43 +162,62 @@ class SpeakerPlayback:
     @property
     def is_playing(self) -> bool:
         """True while queued audio remains or a turn is being emitted."""
-        ring = self._ring
-        return ring is not None and (ring.available > 0 or self._active)
+        return self._renderer.is_playing
 
     @property
     def queued_seconds(self) -> float:
-        ring = self._ring
-        return ring.available / self._samplerate if ring is not None else 0.0
+        return self._renderer.queued_seconds
 
     @property
     def last_first_sample_time(self) -> float | None:
         """time.monotonic() when the first sample after idle was handed to the device."""
-        return self._first_sample_time
+        return self._renderer.last_first_sample_time
+
+    @property
+    def last_feed_pos(self) -> int:
+        """Ring index of the first sample of the last chunk fed (-1 before any)."""
+        return self._renderer.last_feed_pos
 
     @property
     def dropped_samples(self) -> int:
-        return self._ring.dropped_samples if self._ring else 0
+        return self._renderer.dropped_samples
+
+    @property
+    def underruns(self) -> int:
+        return self._renderer.underruns
 
     @property
     def underruns_total(self) -> int:
         return self.jitter.underruns
 
+    @property
+    def callbacks(self) -> int:
+        """Blocks rendered: grows while the device consumes audio (a liveness signal)."""
+        return self._renderer.blocks
+
+    @property
+    def idle_latency(self) -> float:
+        """Seconds an answer starting while idle waits behind: on libpulse what the writer
+        keeps queued while idle, otherwise the stream's output latency."""
+        writer = self._writer
+        return writer.idle_frames / writer.rate if writer else self.output_latency
+
     def stats(self) -> dict[str, Any]:
         """Figures for the diagnostics view (read from the loop thread)."""
-        ring = self._ring
+        r = self._renderer
         return {
             "device": self.device_name,
             "backend": self.backend,
             "path": {"pulse": "libpulse", "portaudio": "PortAudio"}.get(self.backend),
-            "rate": self._samplerate,
+            "rate": r.samplerate,
             "block_ms": self._pulse_tick_ms if self._writer else self._block_ms,
             "latency_ms": self.output_latency * 1000.0,
             "queued_ms": self.queued_seconds * 1000.0,
             "threshold_ms": self.jitter.threshold_ms,
             "underruns": self.jitter.underruns,
-            "overruns": ring.overflows if ring else 0,
-            "dropped_samples": self.dropped_samples,
-            "cleared_samples": ring.cleared_samples if ring else 0,
+            "overruns": r.overflows,
+            "dropped_samples": r.dropped_samples,
+            "cleared_samples": r.cleared_samples,
             # PortAudio's flag: the libpulse path does not read the server's (None: "-").
             "device_underflows": None if self._writer else self.output_underflows,
             "callbacks": self.callbacks,
@@ -215,7 +230,6 @@ class SpeakerPlayback:
         if self._backend != "portaudio" and self._start_pulse():
             return
         favour_audio_callbacks()
-        self._tap_lead = 0.0
         stream, dev, rate = open_stream(
             "output",
             self._device_spec,
@@ -223,7 +237,7 @@ class SpeakerPlayback:
             self._latency,
             self._callback,
             self._on_finished,
-            self._prepare,
+            self._renderer.prepare,
             wanted_rate=RECEIVE_RATE if self._server_resampling else None,
         )
         self._device = dev
@@ -249,7 +263,7 @@ class SpeakerPlayback:
                 )
             return False
         rate = stream_rate(dev, RECEIVE_RATE if self._server_resampling else None)
-        self._prepare(rate)
+        self._renderer.prepare(rate)
         try:
             out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms)
         except PulseError as exc:
@@ -262,9 +276,10 @@ class SpeakerPlayback:
             ) from exc
         self._device = dev
         self._pulse = out
-        self.output_latency = out.buffer_frames / rate
-        self._writer = PulseWriter(self, out, self._pulse_tick_ms)
-        self._writer.start()
+        writer = PulseWriter(self._renderer, out, self._pulse_tick_ms, self._on_finished)
+        self.output_latency = writer.buffer_latency
+        self._writer = writer
+        writer.start()
         log.info(
             "playback started on %r through libpulse at %d Hz (buffer %.1f ms)",
             dev.name,
@@ -286,100 +301,33 @@ class SpeakerPlayback:
                 pulse.close()
         if stream is not None:
             close_stream(stream, "playback")
-        if self._ring is not None:
-            self._ring.clear()
-        self.jitter.reset()
-        self._turn_open = False
-        self._active = False
-        self.level.reset()
+        self._renderer.reset()
         log.info("playback stopped (underruns=%d)", self.underruns)
 
     def feed(self, pcm: bytes, rate: int = RECEIVE_RATE) -> None:
         """Queue int16 little-endian mono PCM at ``rate``. Never blocks, never drops
         (the ring holds minutes); a full ring is counted in ``dropped_samples``."""
-        ring = self._ring
-        if ring is None:
+        renderer = self._renderer
+        if not renderer.prepared:
             raise RuntimeError("SpeakerPlayback.feed() called before start()")
-        if self._odd_byte:
-            pcm = self._odd_byte + pcm
-            self._odd_byte = b""
-        if len(pcm) % 2:
-            self._odd_byte = pcm[-1:]
-            pcm = pcm[:-1]
-        if not pcm:
+        if not renderer.feed(pcm, rate):
             return
-        samples = int16_to_float32(np.frombuffer(pcm, dtype="<i2"))
-        if not self._turn_open:
-            self._turn_base = ring._write_idx
-            self._turn_in = 0
-        pos = self._turn_base + self._turn_in * self._samplerate // rate
-        self._turn_in += samples.shape[0]
-        self.last_feed_pos = pos
-        out = self._resampler_for(rate).process(samples)
-        self._turn_open = True
-        ring.write(out)
         writer = self._writer
-        if writer is not None and (writer.starving or not self._active):
+        if writer is not None and (writer.starving or not renderer.active):
             writer.wake()  # an answer starts, or one ran dry: play it now
 
     def end_turn(self) -> None:
         """The turn's audio is complete: flush the resampler tail, so running dry from
         here on is the end of the turn, not an underrun."""
-        ring = self._ring
-        if ring is not None:
-            for r in self._resamplers.values():
-                tail = r.flush()
-                if tail.size:
-                    ring.write(tail)
-        self._odd_byte = b""
-        self._turn_open = False
+        self._renderer.end_turn()
 
     def clear(self) -> None:
         """Drop all queued audio now (on ``interrupted``)."""
-        self._turn_open = False
-        self._odd_byte = b""
-        for r in self._resamplers.values():
-            r.reset()
-        if self._ring is not None:
-            self._ring.clear()
+        self._renderer.clear()
         if self._writer is not None:
             self._writer.wake()
 
     # -- internals -----------------------------------------------------------------
-
-    def _resampler_for(self, rate: int) -> StreamResampler:
-        r = self._resamplers.get(rate)
-        if r is None:
-            r = StreamResampler(rate, self._samplerate, self._quality)
-            self._resamplers[rate] = r
-        return r
-
-    def _prepare(self, rate: int) -> None:
-        """Allocate everything the callback and feed() use (no stream needed)."""
-        self._samplerate = rate
-        # np.zeros is lazily backed by the OS: minutes of capacity cost little until used.
-        self._ring = RingBuffer(int(rate * self._ring_seconds), dtype=np.float32)
-        self._resamplers = {}
-        n = max(1, int(rate * _FADE_S))
-        # Raised-cosine ramp 1 -> 0 over n samples.
-        self._fade = (0.5 * (1.0 + np.cos(np.pi * (np.arange(n) + 1) / (n + 1)))).astype(np.float32)
-        self._turn_open = False
-        self._active = False
-        self._starved = False
-        self.jitter = JitterPolicy(rate, self._start_on_first_chunk(rate))
-        self._turns_seen = 0
-        self.last_feed_pos = -1
-
-    def _start_on_first_chunk(self, rate: int) -> JitterConfig:
-        """The jitter config with its start threshold lowered by what the resampler to
-        ``rate`` holds back, so a first chunk of ``start_ms`` starts playback by itself."""
-        cfg = self._jitter_config or JitterConfig()
-        probe = np.zeros(RECEIVE_RATE * int(cfg.start_ms) // 1000, dtype=np.float32)
-        out = StreamResampler(RECEIVE_RATE, rate, self._quality).process(probe)
-        held_ms = cfg.start_ms - out.shape[0] * 1000.0 / rate
-        if held_ms <= 0:
-            return cfg
-        return replace(cfg, start_ms=max(cfg.min_ms, cfg.start_ms - held_ms - 0.5))
 
     def _on_finished(self) -> None:
         # PortAudio thread: the stream ended. Unless stop() asked for it, the device failed.
@@ -391,52 +339,13 @@ class SpeakerPlayback:
             self._loop.call_soon_threadsafe(self._on_lost, msg)
 
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
-        # PortAudio thread: copy out of the ring, pad, meter. No logging, no buffers.
-        out = outdata[:, 0]
-        ring = self._ring
-        if ring is None:
-            out.fill(0.0)
-            return
-        self.callbacks += 1
-        if status:
+        # PortAudio thread: count the device's flags, render. No logging, no buffers.
+        renderer = self._renderer
+        if status and renderer.prepared:
             self.status_events += 1
             if status.output_underflow:
                 self.output_underflows += 1
-        jitter = self.jitter
-        filled = 0
-        if ring.clear_pending:
-            if jitter.state == JitterState.PLAYING:
-                # Fade out what was playing rather than cutting it mid-waveform.
-                fade = self._fade
-                n = ring.read_before_clear_into(out[: fade.shape[0]])
-                out[:n] *= fade[:n]
-                filled = n
-            jitter.reset()
-            self._active = False
-        turn_open = self._turn_open
-        queue_pos = -1
-        want = jitter.pull(ring.available, frames - filled, turn_open)
-        if want > 0:
-            queue_pos = max(ring._read_idx, ring._clear_mark)
-            got = ring.read_into(out[filled : filled + want])
-            jitter.played(got, frames - filled, turn_open)
-            if got > 0:
-                self._active = True
-                if jitter.turns_started != self._turns_seen:
-                    self._turns_seen = jitter.turns_started
-                    self._first_sample_time = time.monotonic()
-            filled += got
-        else:
-            jitter.played(0, frames - filled, turn_open)
-        if filled < frames:
-            out[filled:] = 0.0
-        if jitter.state == JitterState.IDLE:
-            self._active = False
-        self.underruns = jitter.underruns
-        tap = self.reference
-        if tap is not None:
-            tap.push(out, time.monotonic() + self._tap_lead, _dac_time(time_info), queue_pos)
-        self.level.update(out)
+        renderer.render(outdata[:, 0], 0.0, _dac_time(time_info))
 
 
 def _dac_time(time_info: Any) -> float:

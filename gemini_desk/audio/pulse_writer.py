@@ -1,10 +1,10 @@
-"""Feeds a ``SpeakerPlayback`` into a ``PulseOutput`` from a thread of its own.
+"""Feeds a ``BlockRenderer``'s blocks into a ``PulseOutput`` from a thread of its own.
 
 While an answer plays the server keeps the stream's buffer of our audio queued (60 ms
 asked, 50 ms granted by the test server: it keeps part of a latency request in the
 sink); this thread wakes every ``tick_ms`` (or at once when playback is cleared or an
 answer arrives while idle), renders what the server has room for through the player's
-own block logic (jitter policy, meter, reference tap) and writes it. That is ~50 Python
+``BlockRenderer`` (jitter policy, meter, reference tap) and writes it. That is ~50 Python
 wake-ups a second instead of one every 6 ms, with 30 ms of slack on a busy machine, and
 the queued audio is still never in the way (measured: asking 100 ms gave 70 ms and more
 slack, but the sink's share grew too, which a rewrite cannot reach: the barge-in heard on
@@ -23,20 +23,20 @@ the recording went from 12-22 ms to 32 ms):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
-from gemini_desk.audio.pulse_output import PulseError, PulseOutput
-from gemini_desk.core.jitter import JitterState
+from gemini_desk.audio.pulse_output import PulseError
+from gemini_desk.audio.render import BlockRenderer
 
-if TYPE_CHECKING:
-    from gemini_desk.audio.playback import SpeakerPlayback
-
-__all__ = ["PulseWriter"]
+__all__ = ["PulseSink", "PulseWriter"]
 
 log = logging.getLogger("gemini_desk.audio")
 
@@ -45,19 +45,56 @@ _NO_TIMING_MARGIN_S = 0.02  # more when the position is only our own estimate
 _HISTORY_S = 1.0
 
 
-class _TimeInfo:
-    """What the player's block logic reads from PortAudio's time info."""
+class PulseSink(Protocol):
+    """What the writer uses of a ``PulseOutput`` (see audio/pulse_output.py)."""
 
-    __slots__ = ("outputBufferDacTime",)
+    rate: int
+    written: int
 
-    def __init__(self) -> None:
-        self.outputBufferDacTime = 0.0
+    @property
+    def buffer_frames(self) -> int: ...
+
+    def locked(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def alive_locked(self) -> bool: ...
+
+    def writable_frames(self) -> int: ...
+
+    def latency(self) -> float | None: ...
+
+    def sink_latency(self) -> float: ...
+
+    def sink_block(self) -> float: ...
+
+    def write(self, block: npt.NDArray[np.float32]) -> None: ...
+
+    def overwrite_tail(self, block: npt.NDArray[np.float32]) -> None: ...
+
+    def queued_frames(self, timeout: float = 0.05) -> int | None: ...
 
 
 class PulseWriter:
-    def __init__(self, player: SpeakerPlayback, output: PulseOutput, tick_ms: float) -> None:
-        self.player = player
+    """Keeps ``output`` filled from ``renderer`` (see the module docstring); calls
+    ``on_failed()`` from its thread when the stream or the server is gone.
+
+    ``service()`` is one refill, what the thread does at each wake-up; ``clock`` is the
+    monotonic clock the queue estimate runs on (both public so the arithmetic can be
+    driven without a thread or a server).
+    """
+
+    def __init__(
+        self,
+        renderer: BlockRenderer,
+        output: PulseSink,
+        tick_ms: float,
+        on_failed: Callable[[], None],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.renderer = renderer
         self.output = output
+        self.on_failed = on_failed
+        self.clock = clock
         self.rate = output.rate
         self.tick = tick_ms / 1000.0
         self.buffer = output.buffer_frames
@@ -69,10 +106,9 @@ class PulseWriter:
         self.last_call = int(self.rate * 0.008)
         self.starving = False  # waiting for audio mid-turn: feed() should wake us
         self._timeout = self.tick
-        self._scratch = np.zeros((max(self.buffer, self.rate // 5), 1), dtype=np.float32)
+        self._scratch = np.zeros(max(self.buffer, self.rate // 5), dtype=np.float32)
         self._history = np.zeros(int(self.rate * _HISTORY_S), dtype=np.float32)
         self._audio_end = 0  # stream index after the last non-silent frame written
-        self._time_info = _TimeInfo()
         # (monotonic time, frames written) when the server's queue was last known to be
         # empty: the first write or a detected run-dry. The queue is then "written since
         # minus played since" (the server plays at the stream's rate), no round trip.
@@ -81,6 +117,16 @@ class PulseWriter:
         self._stop = threading.Event()
         self.last_clear_handled: float | None = None  # monotonic, the fade was written
         self._thread = threading.Thread(target=self._run, name="gd-speaker", daemon=True)
+
+    @property
+    def buffer_latency(self) -> float:
+        """Seconds of audio the server's buffer holds when full (the stream's latency)."""
+        return self.buffer / self.rate
+
+    @property
+    def wait_s(self) -> float:
+        """Seconds the thread sleeps before the next refill unless woken."""
+        return self._timeout
 
     def start(self) -> None:
         self._thread.start()
@@ -103,40 +149,33 @@ class PulseWriter:
                 self._wake.clear()
                 if self._stop.is_set():
                     return
-                if not self._service():
-                    self.player._on_finished()
+                if not self.service():
+                    self.on_failed()
                     return
         except PulseError as exc:
             log.info("speaker stream failed: %s", exc)
-            self.player._on_finished()
+            self.on_failed()
 
-    def _service(self) -> bool:
+    def service(self) -> bool:
         """One refill; False when the stream or the server is gone."""
-        player = self.player
-        ring = player._ring
-        if ring is None:
+        renderer = self.renderer
+        if not renderer.prepared:
             return True
-        if ring.clear_pending:
+        if renderer.clear_pending:
             self._barge_in()
         out = self.output
         with out.locked():
             if not out.alive_locked():
                 return False
-            now = time.monotonic()
+            now = self.clock()
             queued = self._queued(now)
-            jitter = player.jitter
-            available = ring.available
-            starting = (
-                jitter.state != JitterState.PLAYING
-                and available > 0
-                and (available >= jitter.threshold or not player._turn_open)
-            )
-            playing = jitter.state == JitterState.PLAYING or starting
+            available = renderer.available
+            playing = renderer.will_play(available)
             room = max(0, (self.buffer if playing else self.idle_frames) - queued)
             frames = room
             self.starving = False
             self._timeout = self.tick
-            if playing and player._turn_open:
+            if playing and renderer.turn_open:
                 # Write only the audio there is while the server still has enough queued;
                 # pad with silence (an underrun) only when it is about to run dry.
                 if queued + available >= self.low_water:
@@ -155,15 +194,12 @@ class PulseWriter:
             ahead = out.latency()
             if ahead is None:  # no timing from the server yet
                 ahead = queued / self.rate + out.sink_latency()
-            player._tap_lead = ahead - player.output_latency
-            self._time_info.outputBufferDacTime = now + ahead
-            player._callback(block, frames, self._time_info, None)
-            mono = block[:, 0]
+            renderer.render(block, ahead - self.buffer_latency, now + ahead)
             start = out.written
             if self._anchor is None:
                 self._anchor = (now, start)
-            out.write(mono)
-            self._remember(start, mono)
+            out.write(block)
+            self._remember(start, block)
         return True
 
     def _queued(self, now: float) -> int:
@@ -196,15 +232,8 @@ class PulseWriter:
 
     def _barge_in(self) -> None:
         """Overwrite what the server has queued with a fade of what is due, then silence."""
-        player = self.player
-        ring = player._ring
-        assert ring is not None
         out = self.output
-        was_playing = player.jitter.state == JitterState.PLAYING or player._active
-        ring.read_into(self._scratch[:0, 0])  # honour the clear: skip what it dropped
-        player.jitter.reset()
-        player._active = False
-        if not was_playing:
+        if not self.renderer.drop_cleared():  # nothing was playing: nothing to fade
             return
         queued = out.queued_frames(timeout=0.02)
         with out.locked():
@@ -215,11 +244,11 @@ class PulseWriter:
             # the sink's momentary lead cut the tone hard in about 1 of 12 barge-ins.
             margin = _MARGIN_S + out.sink_block()
             if queued is None:
-                queued = self._queued(time.monotonic())
+                queued = self._queued(self.clock())
                 margin += _NO_TIMING_MARGIN_S
             first = end - queued + int(self.rate * margin)
             if first < end and end - first < self._history.shape[0] and first < self._audio_end:
-                fade = player._fade
+                fade = self.renderer.fade
                 n = min(fade.shape[0], end - first)
                 idx = (first + np.arange(n)) % self._history.shape[0]
                 tail = np.zeros(end - first, dtype=np.float32)
@@ -227,4 +256,4 @@ class PulseWriter:
                 out.overwrite_tail(tail)
                 self._remember(first, tail)
                 self._audio_end = first + n
-        self.last_clear_handled = time.monotonic()
+        self.last_clear_handled = self.clock()

@@ -68,6 +68,16 @@ class RingBuffer:
         """True if a clear() has been requested that the consumer has not honoured yet."""
         return self._read_idx < self._clear_mark
 
+    @property
+    def write_index(self) -> int:
+        """Stream index of the next sample ``write`` stores (samples written so far)."""
+        return self._write_idx
+
+    @property
+    def read_index(self) -> int:
+        """Stream index of the next sample ``read_into`` returns (past a pending clear)."""
+        return max(self._read_idx, self._clear_mark)
+
     # -- producer side -------------------------------------------------------------
 
     def write(self, block: npt.NDArray[Any]) -> int:
@@ -118,6 +128,16 @@ class RingBuffer:
             self._copy_out(r, n, out)
         self._read_idx = r + n
         return n
+
+    def drop_cleared(self) -> int:
+        """Honour a pending clear() now without reading; return the samples it skipped."""
+        r = self._read_idx
+        mark = self._clear_mark
+        if mark <= r:
+            return 0
+        self.cleared_samples += mark - r
+        self._read_idx = mark
+        return mark - r
 
     def read_before_clear_into(self, out: npt.NDArray[Any]) -> int:
         """Read up to ``len(out)`` samples queued *before* a pending clear() without

@@ -1,4 +1,5 @@
-"""MicCapture/SpeakerPlayback callback and pump logic driven directly, with no device."""
+"""MicCapture's callback and pump, and the speaker's BlockRenderer, driven directly with no
+device."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 import sounddevice as sd
 
 from gemini_desk.audio import MicCapture, SpeakerPlayback
+from gemini_desk.audio.reference import ReferenceTap
+from gemini_desk.audio.render import BlockRenderer
 
 RATE = 48000
 BLOCK = 480  # 10 ms
@@ -37,7 +40,7 @@ def _flags() -> Any:
 def _mic(chunks: list[bytes]) -> tuple[MicCapture, FakeLoop]:
     loop = FakeLoop()
     mic = MicCapture(loop, chunks.append)  # type: ignore[arg-type]
-    mic._prepare(RATE)
+    mic.prepare(RATE)
     return mic, loop
 
 
@@ -46,10 +49,10 @@ def test_capture_wakes_the_loop_at_most_once_per_pending_pump() -> None:
     mic, loop = _mic(chunks)
     block = np.full((BLOCK, 1), 0.25, np.float32)
     for _ in range(5):
-        mic._callback(block, BLOCK, None, _flags())
+        mic.callback(block, BLOCK, None, _flags())
     assert len(loop.calls) == 1  # one wake-up while the first is still pending
     loop.run_pending()
-    mic._callback(block, BLOCK, None, _flags())
+    mic.callback(block, BLOCK, None, _flags())
     assert len(loop.calls) == 1
 
 
@@ -59,7 +62,7 @@ def test_capture_emits_exact_20ms_16k_int16_chunks() -> None:
     t = np.arange(RATE) / RATE
     sig = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
     for i in range(0, RATE, BLOCK):
-        mic._callback(sig[i : i + BLOCK, None], BLOCK, None, _flags())
+        mic.callback(sig[i : i + BLOCK, None], BLOCK, None, _flags())
         loop.run_pending()
     assert all(len(c) == 640 for c in chunks)
     out = np.frombuffer(b"".join(chunks), "<i2")
@@ -75,27 +78,27 @@ def test_capture_muted_forwards_nothing_and_overflow_is_counted() -> None:
     mic.muted = True
     block = np.full((BLOCK, 1), 0.5, np.float32)
     for _ in range(10):
-        mic._callback(block, BLOCK, None, _flags())
+        mic.callback(block, BLOCK, None, _flags())
         loop.run_pending()
     assert chunks == [] and mic.level.rms_db == -90.0
     mic.muted = False
     for _ in range(300):  # 3 s without the loop draining: the 2 s ring overflows
-        mic._callback(block, BLOCK, None, _flags())
+        mic.callback(block, BLOCK, None, _flags())
     assert mic.overflows > 0 and mic.dropped_samples > 0
 
 
-def _pb() -> SpeakerPlayback:
-    pb = SpeakerPlayback()
-    pb._prepare(RATE)
+def _pb() -> BlockRenderer:
+    pb = BlockRenderer()
+    pb.prepare(RATE)
     return pb
 
 
-def _pull(pb: SpeakerPlayback, blocks: int) -> np.ndarray:
+def _pull(pb: BlockRenderer, blocks: int) -> np.ndarray:
     out = []
     for _ in range(blocks):
-        buf = np.full((BLOCK, 1), np.nan, np.float32)  # must be fully overwritten
-        pb._callback(buf, BLOCK, None, _flags())
-        out.append(buf[:, 0].copy())
+        buf = np.full(BLOCK, np.nan, np.float32)  # must be fully overwritten
+        pb.render(buf)
+        out.append(buf.copy())
     return np.concatenate(out)
 
 
@@ -181,23 +184,21 @@ def test_callbacks_allocate_nothing_in_steady_state() -> None:
     ~1 KiB of small Python objects (views, scalars) any Python callback creates."""
     import tracemalloc
 
-    from gemini_desk.audio.reference import ReferenceTap
-
     frames = 4096
     block_bytes = frames * 4
     chunks: list[bytes] = []
     mic, _loop = _mic(chunks)  # nobody drains: the ring fills, then counts overflows
-    pb = SpeakerPlayback(reference=ReferenceTap(RATE, seconds=1.0))
-    pb._prepare(RATE)
+    pb = BlockRenderer(reference=ReferenceTap(RATE, seconds=1.0))
+    pb.prepare(RATE)
     pb.feed(_pcm(np.full(RATE * 60, 0.2, np.float32)), rate=RATE)  # a long open turn
     indata = np.full((frames, 1), 0.1, np.float32)
-    outdata = np.zeros((frames, 1), np.float32)
+    outdata = np.zeros(frames, np.float32)
     flags = _flags()
 
     def run(n: int) -> None:
         for _ in range(n):
-            mic._callback(indata, frames, None, flags)
-            pb._callback(outdata, frames, None, flags)
+            mic.callback(indata, frames, None, flags)
+            pb.render(outdata)
 
     run(50)  # warm up: caches, first-use paths, the mic ring reaching its steady state
     tracemalloc.start()
@@ -208,7 +209,7 @@ def test_callbacks_allocate_nothing_in_steady_state() -> None:
         after, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert outdata[0, 0] == pytest.approx(0.2, abs=1e-3)  # really playing the turn
+    assert outdata[0] == pytest.approx(0.2, abs=1e-3)  # really playing the turn
     assert pb.reference is not None and pb.reference.blocks == 550
     assert mic.overflows > 0  # the steady state includes the overflow path
     assert after - before < 512, f"grew by {after - before} bytes"
@@ -219,12 +220,12 @@ def test_callbacks_allocate_nothing_in_steady_state() -> None:
 def test_the_services_first_40ms_chunk_starts_playback_at_once(device_rate: int) -> None:
     """The jitter buffer's start threshold is one 40 ms chunk as received: the resampler
     to the device rate holding back a few samples must not make it wait for a second."""
-    pb = SpeakerPlayback()
-    pb._prepare(device_rate)
+    pb = BlockRenderer()
+    pb.prepare(device_rate)
     chunk = (0.2 * np.sin(2 * np.pi * 300 * np.arange(960) / 24000)).astype(np.float32)
     pb.feed(_pcm(chunk), rate=24000)  # the turn stays open: more may follow
     block = device_rate // 100
-    buf = np.zeros((block, 1), np.float32)
-    pb._callback(buf, block, None, _flags())
+    buf = np.zeros(block, np.float32)
+    pb.render(buf)
     assert np.abs(buf).max() > 0.05, "the first chunk waited for more audio"
     assert pb.last_first_sample_time is not None

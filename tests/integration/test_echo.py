@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gemini_desk.audio.echo import (
-    EchoCanceller,
-    EchoOptions,
-    MicProcessor,
-    ReferenceReader,
-    apm_rate_for,
-)
+from gemini_desk.audio.echo import MicProcessor
+from gemini_desk.audio.echo_canceller import EchoCanceller, EchoOptions, apm_rate_for
+from gemini_desk.audio.echo_reference import ReferenceReader
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.resampler import StreamResampler
 from tests.support.sim_fixtures import espeak_pcm16k
@@ -144,7 +140,7 @@ def test_reference_reader_stamps_play_times_from_the_tap() -> None:
         tap.push(blk, 100.0 + k * 0.01, 0.0, -1)
     assert reader.drain() == 4800
     assert reader.drain() == 0
-    times = [t for t, _ in ec._far]
+    times = ec.queued_far_times()
     assert len(times) == 10  # 10 ms at 16 kHz each
     assert times[0] == pytest.approx(100.05, abs=1e-6)
     assert times[-1] == pytest.approx(100.14, abs=1e-6)
@@ -154,7 +150,7 @@ def test_reference_reader_stamps_play_times_from_the_tap() -> None:
     reader.drain()
     tap.push(blk, 300.0, 0.0, -1)
     assert reader.drain() == 480
-    assert [t for t, _ in ec._far][-1] == pytest.approx(300.05, abs=0.011)
+    assert ec.queued_far_times()[-1] == pytest.approx(300.05, abs=0.011)
 
 
 def test_mic_processor_follows_the_speaker_tap() -> None:

@@ -54,6 +54,8 @@ def test_the_pulse_backend_is_chosen_for_the_sound_servers_device(pulse: PulseSe
         stats = pb.stats()
         # ADJUST_LATENCY: the server sizes the buffer near the 60 ms asked for.
         assert stats["backend"] == "pulse" and 30 <= stats["latency_ms"] <= 90
+        # An answer starting while idle waits behind tick + 10 ms of silence only.
+        assert pb.idle_latency == pytest.approx(0.030, abs=0.001)
     finally:
         pb.stop()
     assert pb.backend == "" and not pb.running
@@ -61,6 +63,7 @@ def test_the_pulse_backend_is_chosen_for_the_sound_servers_device(pulse: PulseSe
     forced.start()
     try:
         assert forced.backend == "portaudio"
+        assert forced.idle_latency == forced.output_latency > 0
     finally:
         forced.stop()
 

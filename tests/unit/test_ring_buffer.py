@@ -78,6 +78,40 @@ def test_read_before_clear_gives_the_old_tail_for_a_fade() -> None:
     assert out[:2].tolist() == [9, 9]
 
 
+def test_stream_indexes_follow_writes_reads_and_clears() -> None:
+    rb = RingBuffer(8)
+    assert (rb.write_index, rb.read_index) == (0, 0)
+    rb.write(np.arange(6, dtype=np.float32))
+    rb.read_into(np.zeros(2, np.float32))
+    assert (rb.write_index, rb.read_index) == (6, 2)
+    rb.write(np.arange(5, dtype=np.float32))  # 4 fit, 1 dropped: not in the write index
+    assert rb.write_index == 10
+    rb.clear()
+    # The next read starts past the clear before the consumer has honoured it.
+    assert rb.clear_pending and rb.read_index == 10
+    rb.read_into(np.zeros(0, np.float32))  # honours it
+    rb.write(np.full(3, 7, np.float32))
+    assert rb.write_index == 13 and rb.read_index == 10
+    rb.read_into(np.zeros(2, np.float32))
+    assert rb.read_index == 12
+
+
+def test_drop_cleared_honours_a_clear_without_reading() -> None:
+    rb = RingBuffer(16)
+    assert rb.drop_cleared() == 0  # nothing pending
+    rb.write(np.arange(6, dtype=np.float32))
+    rb.read_into(np.zeros(2, np.float32))
+    rb.clear()
+    rb.write(np.full(3, 9, np.float32))
+    assert rb.drop_cleared() == 4
+    assert not rb.clear_pending and rb.cleared_samples == 4
+    assert rb.drop_cleared() == 0 and rb.cleared_samples == 4
+    # What was written after the clear is still there, and nothing before it.
+    assert rb.read_before_clear_into(np.zeros(4, np.float32)) == 0
+    out = np.zeros(8, np.float32)
+    assert rb.read_into(out) == 3 and out[:3].tolist() == [9, 9, 9]
+
+
 def test_clear_from_another_thread_while_consumer_runs() -> None:
     """Producer writes a counter sequence; another thread clears at random moments.
 

@@ -1,0 +1,308 @@
+"""PulseWriter's queue and barge-in arithmetic against a fake sound server (no server).
+
+The fake holds the stream by index, as the server does: the writer appends to it and
+rewrites its tail; the test moves the server's read position and the writer's clock
+together. Clock steps are 1/128 s (375 frames at 48 kHz, exact in floating point), so
+every expected frame count below is exact.
+
+Numbers used throughout: a 2400-frame (50 ms) server buffer and 20 ms ticks give an
+idle queue and a low-water mark of 1440 frames (tick + 10 ms) and a last call of 384
+(8 ms); the jitter policy starts an open turn at 1892 queued frames; a barge-in
+rewrites from 672 frames (4 ms + the sink's 10 ms block) past the read position, 1632
+(+ 20 ms) when the server gives no timing; the fade is 144 frames (3 ms).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from gemini_desk.audio.pulse_writer import PulseWriter
+from gemini_desk.audio.reference import ReferenceTap
+from gemini_desk.audio.render import BlockRenderer
+
+RATE = 48000
+BUFFER = 2400
+TICK_MS = 20.0
+STEP = 375  # frames per clock step of 1/128 s
+SINK_S = 0.01
+
+
+class FakeServer:
+    """A ``PulseOutput`` stand-in: a stream of frames the sink takes when told to."""
+
+    def __init__(self, *, timing: bool = True) -> None:
+        self.rate = RATE
+        self.written = 0
+        self.read = 0  # frames the sink has taken
+        self.stream = np.full(RATE * 2, np.nan, np.float32)  # by stream index
+        self.writes: list[tuple[int, int]] = []  # (stream index, frames)
+        self.rewrites: list[tuple[int, int]] = []
+        self.timing = timing  # False: no fresh timing, no interpolated latency
+        self.latency_s: float | None = None
+        self.alive = True
+
+    @property
+    def buffer_frames(self) -> int:
+        return BUFFER
+
+    def locked(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    def alive_locked(self) -> bool:
+        return self.alive
+
+    def writable_frames(self) -> int:
+        return max(0, BUFFER - (self.written - self.read))
+
+    def latency(self) -> float | None:
+        return self.latency_s if self.timing else None
+
+    def sink_latency(self) -> float:
+        return SINK_S
+
+    def sink_block(self) -> float:
+        return SINK_S
+
+    def write(self, block: npt.NDArray[np.float32]) -> None:
+        n = block.shape[0]
+        self.stream[self.written : self.written + n] = block
+        self.writes.append((self.written, n))
+        self.written += n
+
+    def overwrite_tail(self, block: npt.NDArray[np.float32]) -> None:
+        n = block.shape[0]
+        start = self.written - n
+        assert start >= self.read, "rewrote frames the sink had already taken"
+        self.stream[start : self.written] = block
+        self.rewrites.append((start, n))
+
+    def queued_frames(self, timeout: float = 0.05) -> int | None:
+        return self.written - self.read if self.timing else None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Rig:
+    """A prepared renderer, the fake server and a writer between them."""
+
+    def __init__(self, *, timing: bool = True) -> None:
+        self.renderer = BlockRenderer()
+        self.renderer.prepare(RATE)
+        self.server = FakeServer(timing=timing)
+        self.clock = Clock()
+        self.failed = threading.Event()
+        self.writer = PulseWriter(
+            self.renderer, self.server, TICK_MS, self.failed.set, clock=self.clock
+        )
+
+    def play(self, steps: int) -> None:
+        """Time passes: the sink takes ``steps * STEP`` frames (at most what it has)."""
+        self.clock.now += steps / 128
+        self.server.read = min(self.server.written, self.server.read + steps * STEP)
+
+    def refill(self) -> list[tuple[int, int]]:
+        """One service(); the writes it made."""
+        before = len(self.server.writes)
+        assert self.writer.service()
+        return self.server.writes[before:]
+
+    def feed(self, samples: npt.NDArray[np.float32]) -> None:
+        self.renderer.feed(_pcm(samples), RATE)
+
+
+def _pcm(x: npt.NDArray[np.float32]) -> bytes:
+    return np.round(x * 32768).astype("<i2").tobytes()
+
+
+def _ramp(n: int) -> npt.NDArray[np.float32]:
+    """Distinct non-zero samples, exact in int16, so every frame can be traced."""
+    return (np.arange(1, n + 1) % 8000 + 1000).astype(np.float32) / 32768
+
+
+def test_the_writers_figures() -> None:
+    rig = Rig()
+    w = rig.writer
+    assert (w.buffer, w.idle_frames, w.low_water, w.last_call) == (2400, 1440, 1440, 384)
+    assert w.buffer_latency == 0.05 and w.wait_s == 0.02
+    assert rig.renderer.jitter.threshold == 1892 and rig.renderer.fade.shape == (144,)
+
+
+def test_idle_keeps_only_the_short_queue_of_silence() -> None:
+    rig = Rig()
+    assert rig.refill() == [(0, 1440)]  # empty server: the idle queue
+    rig.play(1)
+    assert rig.refill() == [(1440, 375)]  # topped up by what was played
+    rig.play(2)
+    assert rig.refill() == [(1815, 750)]
+    assert rig.refill() == []  # 1440 queued: nothing to do
+    assert np.all(rig.server.stream[:2565] == 0.0)
+    assert rig.renderer.blocks == 3 and not rig.writer.starving
+
+
+def test_an_answer_arriving_while_idle_is_written_right_behind_the_idle_queue() -> None:
+    rig = Rig()
+    rig.refill()
+    answer = _ramp(4800)  # 100 ms, complete
+    rig.feed(answer)
+    rig.renderer.end_turn()
+    # The full buffer now: 2400 - 1440 queued = 960 frames of the answer at once.
+    assert rig.refill() == [(1440, 960)]
+    assert rig.renderer.last_first_sample_time is not None
+    writes = []
+    for _ in range(11):
+        rig.play(1)
+        writes += rig.refill()
+    assert writes == [(2400 + k * STEP, STEP) for k in range(11)]
+    stream = rig.server.stream
+    assert np.array_equal(stream[1440 : 1440 + 4800], answer)  # whole, in order
+    assert np.all(stream[6240:6525] == 0.0)  # then silence in the same block
+    # The answer is over: back to the idle queue (2400 queued, more than 1440).
+    rig.play(1)
+    assert rig.refill() == []
+    assert not rig.renderer.is_playing and rig.renderer.underruns == 0
+
+
+def test_an_open_turn_writes_only_what_there_is_then_waits_then_underruns() -> None:
+    rig = Rig()
+    w = rig.writer
+    rig.refill()
+    answer = _ramp(2372)
+    rig.feed(answer[:1892])  # the start threshold: plays although the turn is open
+    assert rig.refill() == [(1440, 960)]
+    rig.play(2)
+    assert rig.refill() == [(2400, 750)]  # 1650 queued: room for 750
+    rig.play(2)
+    assert rig.refill() == [(3150, 182)]  # only the 182 frames there are, no padding
+    assert not w.starving
+    rig.play(2)
+    # 1082 queued + nothing available is below low water: wait for audio until the
+    # queue reaches the last call (1082 - 384 frames from now), writing nothing.
+    assert rig.refill() == []
+    assert w.starving and w.wait_s == (1082 - 384) / RATE
+    rig.feed(answer[1892:])  # 480 more (SpeakerPlayback.feed wakes the writer)
+    assert rig.refill() == [(3332, 480)]
+    assert not w.starving and w.wait_s == 0.02
+    rig.play(3)
+    assert rig.refill() == [] and w.starving  # 437 queued: still above the last call
+    rig.play(1)
+    # 62 queued: below the last call, so the writer fills the buffer with silence.
+    assert rig.refill() == [(3812, 2338)]
+    assert rig.renderer.underruns == 1
+    stream = rig.server.stream
+    assert np.array_equal(stream[1440:3812], answer)
+    assert np.all(stream[3812:6150] == 0.0)
+
+
+def _playing_a_long_answer(rig: Rig) -> npt.NDArray[np.float32]:
+    """The buffer full of an open turn's audio (stream 1440..3150), 750 frames played."""
+    rig.refill()
+    answer = _ramp(RATE)
+    rig.feed(answer)
+    assert rig.refill() == [(1440, 960)]
+    rig.play(2)
+    assert rig.refill() == [(2400, 750)]
+    assert (rig.server.written, rig.server.read) == (3150, 750)
+    return rig.server.stream[:3150].copy()
+
+
+@pytest.mark.parametrize(
+    ("timing", "steps", "first", "idle_fill"),
+    [
+        # read 1125: rewrite from 1125 + 672, 1353 frames; 2025 stay queued, no idle fill.
+        (True, 1, 1797, []),
+        # read 2250: rewrite from 2922 (228 frames); 900 queued, topped up to 1440.
+        (True, 4, 2922, [(3150, 540)]),
+        # read 1125, no timing from the server: our clock's 2025 queued, margin 1632.
+        (False, 1, 2757, []),
+    ],
+)
+def test_a_barge_in_rewrites_the_queued_tail_with_a_fade_then_silence(
+    timing: bool, steps: int, first: int, idle_fill: list[tuple[int, int]]
+) -> None:
+    rig = Rig(timing=timing)
+    before = _playing_a_long_answer(rig)
+    rig.play(steps)
+    rig.renderer.clear()  # on `interrupted` (SpeakerPlayback.clear wakes the writer)
+    assert rig.refill() == idle_fill
+    end = 3150
+    assert rig.server.rewrites == [(first, end - first)]
+    stream = rig.server.stream
+    fade = rig.renderer.fade
+    assert np.array_equal(stream[first : first + 144], before[first : first + 144] * fade)
+    assert np.all(stream[first + 144 : end] == 0.0)
+    assert np.array_equal(stream[:first], before[:first])  # what came before is untouched
+    for start, n in idle_fill:
+        assert np.all(stream[start : start + n] == 0.0)
+    assert rig.writer.last_clear_handled == rig.clock.now
+    r = rig.renderer
+    assert r.available == 0 and not r.active and not r.is_playing and r.cleared_samples > 0
+
+
+def test_a_barge_in_too_close_to_the_end_of_the_queue_rewrites_nothing() -> None:
+    rig = Rig()
+    before = _playing_a_long_answer(rig)
+    rig.play(5)  # read 2625: 525 queued, less than the 672-frame margin
+    rig.renderer.clear()
+    assert rig.refill() == [(3150, 915)]  # silence after the old tail plays out
+    assert rig.server.rewrites == []
+    assert np.array_equal(rig.server.stream[:3150], before)
+    assert rig.writer.last_clear_handled == rig.clock.now
+
+
+def test_a_clear_before_the_answer_started_playing_rewrites_nothing() -> None:
+    rig = Rig()
+    rig.refill()
+    rig.feed(_ramp(1000))  # an open turn below the start threshold: buffering
+    assert rig.refill() == []
+    rig.renderer.clear()
+    rig.play(1)
+    assert rig.refill() == [(1440, 375)]  # idle silence, as before
+    assert rig.server.rewrites == [] and rig.writer.last_clear_handled is None
+    assert np.all(rig.server.stream[:1815] == 0.0)
+    assert rig.renderer.cleared_samples == 1000
+
+
+def test_blocks_are_stamped_with_when_they_will_be_heard() -> None:
+    rig = Rig()
+    tap = ReferenceTap(RATE)
+    rig.renderer.reference = tap
+    rig.server.timing = False  # no interpolated latency yet: queue estimate + sink
+    rig.refill()
+    rig.play(1)
+    rig.refill()
+    rig.server.timing = True
+    rig.server.latency_s = 0.042  # libpulse's own figure
+    rig.play(1)
+    rig.refill()
+    st = tap.stamps()
+    assert st["dac"].tolist() == [
+        100.0 + SINK_S,
+        (100.0 + 1 / 128) + (1065 / RATE + SINK_S),
+        100.0 + 2 / 128 + 0.042,
+    ]
+    assert st["start"].tolist() == [0, 1440, 1815] and st["frames"].tolist() == [1440, 375, 375]
+    assert st["queue_pos"].tolist() == [-1, -1, -1]  # silence
+
+
+def test_a_dead_stream_stops_the_thread_and_says_so() -> None:
+    rig = Rig()
+    rig.server.alive = False
+    assert rig.writer.service() is False
+    rig.writer.start()
+    rig.writer.wake()
+    try:
+        assert rig.failed.wait(5.0)
+    finally:
+        rig.writer.stop()
+    assert rig.server.writes == []
