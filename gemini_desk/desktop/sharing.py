@@ -11,7 +11,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from gemini_desk.core.observable import Observable
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.ui.region_selector import RegionSelector
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.share_frame import ShareFrame
@@ -24,6 +26,10 @@ from gemini_desk.vision.screens import all_screens, qscreen_for
 log = logging.getLogger("gemini_desk.vision")
 # Called as translate("ScreenSharing", "...") so that pyside6-lupdate finds the strings.
 translate = QCoreApplication.translate
+# The settings the frame pump works with.
+PUMP_FIELDS = (
+    "share_fps", "share_keepalive_s", "share_max_side", "share_sharp_text", "share_jpeg_quality"
+)  # fmt: skip
 
 
 class ShareView(Protocol):
@@ -36,22 +42,23 @@ class ScreenSharing:
     """Owns what is shared now (at most one source) and the pump that sends it.
 
     Nothing is grabbed before the user starts sharing, and nothing while disconnected;
-    ``stop()`` ends capture, hides the frame and the badge.
+    ``stop()`` ends capture, hides the frame and the badge. :attr:`shared` says what is
+    shared now (None: nothing); the badge and the tray follow it. The remembered region
+    and camera and "Sharp text" are written through ``settings``, and the pump follows
+    its settings there whoever changes them.
     """
 
     def __init__(
         self,
         view: ShareView,
         parent: QWidget | None,
-        settings: Callable[[], Settings],
-        save_settings: Callable[[], None],
+        settings: SettingsModel,
         send_video: Callable[[bytes], bool],
         is_connected: Callable[[], bool],
     ) -> None:
         self._view = view
         self._parent = parent
         self._settings = settings
-        self._save = save_settings
         self._send_video = send_video
         self._is_connected = is_connected
         self.bar = view.share_bar
@@ -62,7 +69,8 @@ class ScreenSharing:
         self.frame = ShareFrame()
         self.pump: FramePump | None = None
         self.source: FrameSource | None = None
-        self.what: str | None = None
+        self.shared: Observable[str | None] = Observable(None)
+        self.shared.subscribe(lambda _old, what: self.bar.set_sharing(what))
         self._dialog: QInputDialog | None = None
         self.bar.regionRequested.connect(self.pick_region)
         self.bar.screenRequested.connect(self.share_screen)
@@ -70,16 +78,22 @@ class ScreenSharing:
         self.bar.cameraRequested.connect(self.pick_camera)
         self.bar.stopRequested.connect(self.stop)
         self.bar.sharpToggled.connect(self.set_sharp)
-        self.bar.set_sharp(settings().share_sharp_text)
+        self.bar.set_sharp(settings.current.share_sharp_text)
+        self._unsubscribe = settings.subscribe(PUMP_FIELDS, self._on_pump_settings)
 
     @property
     def sharing(self) -> bool:
         return self.pump is not None
 
+    @property
+    def what(self) -> str | None:
+        """What is shared now ("a 1200 x 600 region"), None when nothing is."""
+        return self.shared.value
+
     # --- choosing what to share -----------------------------------------------------
     def last_region(self) -> Rect | None:
         try:
-            return parse_region(self._settings().share_last_region)
+            return parse_region(self._settings.current.share_last_region)
         except ValueError:
             return None
 
@@ -107,9 +121,7 @@ class ScreenSharing:
                 translate("ScreenSharing", "That region is not on any screen. Pick it again.")
             )
             return
-        settings = self._settings()
-        settings.share_last_region = region.as_text()
-        self._save()
+        self._settings.update(share_last_region=region.as_text())
         what = what or translate("ScreenSharing", "a %1 \u00d7 %2 region").replace(
             "%1", str(physical.w)
         ).replace("%2", str(physical.h))
@@ -168,7 +180,7 @@ class ScreenSharing:
         if not cameras:
             self._view.show_error(NO_CAMERA)
             return
-        remembered = self._settings().share_camera
+        remembered = self._settings.current.share_camera
         names = [c.name for c in cameras]
         ids = [c.id.hex() for c in cameras]
         if len(cameras) == 1:
@@ -188,8 +200,7 @@ class ScreenSharing:
             self._view.show_error(str(exc))
             return False
         if camera_id:
-            self._settings().share_camera = camera_id.hex()
-            self._save()
+            self._settings.update(share_camera=camera_id.hex())
         source.failed.connect(self._on_source_failed)
         source.start()
         what = translate("ScreenSharing", "the camera (%1)").replace("%1", source.description)
@@ -211,7 +222,7 @@ class ScreenSharing:
 
     # --- running ----------------------------------------------------------------------
     def pump_settings(self) -> PumpSettings:
-        s = self._settings()
+        s = self._settings.current
         return PumpSettings(
             fps=s.share_fps,
             keepalive_s=s.share_keepalive_s,
@@ -222,7 +233,7 @@ class ScreenSharing:
 
     def _start(self, source: FrameSource, what: str, frame_region: Rect | None) -> None:
         self._stop_now()
-        self.source, self.what = source, what
+        self.source = source
         self.pump = FramePump(
             source, self.pump_settings(), self._send, self._on_sent, self._is_connected
         )
@@ -232,7 +243,8 @@ class ScreenSharing:
         note = "" if self._is_connected() else "Nothing is captured until you connect."
         if self.support.note:
             note = (note + " " + self.support.note).strip()
-        self.bar.set_sharing(what, note)
+        self.shared.set(what)  # the badge and the tray follow
+        self.bar.set_note(note)
         log.info("sharing %s", what)
 
     def _send(self, jpeg: bytes) -> bool:
@@ -244,11 +256,14 @@ class ScreenSharing:
             self.bar.set_note(self.support.note)
 
     def set_sharp(self, sharp: bool) -> None:
-        self._settings().share_sharp_text = sharp
-        self._save()
+        self._settings.update(share_sharp_text=sharp)
+
+    def _on_pump_settings(self, old: Settings, new: Settings) -> None:
+        self.bar.set_sharp(new.share_sharp_text)
         if self.pump is not None:
-            self.pump.settings.sharp = sharp
-            self.pump.force_next()
+            self.pump.settings = self.pump_settings()
+            if old.share_sharp_text != new.share_sharp_text:
+                self.pump.force_next()  # the next frame shows the new size at once
 
     def _on_source_failed(self, message: str) -> None:
         self._view.show_error(message)
@@ -263,18 +278,18 @@ class ScreenSharing:
     def _stop_now(self) -> FramePump | None:
         pump, source = self.pump, self.source
         self.pump = self.source = None
-        self.what = None
         stop = getattr(source, "stop", None)
         if callable(stop):
             stop()  # cameras and portal captures are switched off on the GUI thread
         self.frame.hide()
-        self.bar.set_sharing(None)
+        self.shared.set(None)  # the badge and the tray follow
         if pump is not None:
             pump.cancel()
             log.info("sharing stopped (%d frames sent)", pump.frames_sent)
         return pump
 
     async def shutdown(self) -> None:
+        self._unsubscribe()
         pump = self._stop_now()
         if pump is not None:
             await pump.stop()

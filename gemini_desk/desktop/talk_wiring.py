@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from gemini_desk.core.desk_state import TalkState
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.ptt import KeySource
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.hotkeys.combo import (
     DEFAULT_MUTE_COMBO,
     DEFAULT_TALK_COMBO,
@@ -37,10 +38,8 @@ __all__ = ["TalkWiring", "WindowHotkeys", "run_ptt_command"]
 log = logging.getLogger("gemini_desk.hotkeys")
 
 TALK, MUTE = "talk", "mute"
-DISPLAY_POLL_MS = 100
-_TALK_KEYS = (
-    "ptt_hotkey", "mute_hotkey", "talk_mode", "ptt_behaviour", "ptt_max_hold_s", "preroll_ms"
-)  # fmt: skip
+# What the keys, the talk bar and its hint show.
+TALK_UI_FIELDS = ("talk_mode", "ptt_behaviour", "ptt_hotkey", "mute_hotkey")
 
 
 def bindings(settings: Settings) -> dict[str, KeyCombo]:
@@ -108,21 +107,24 @@ def _capturing_keys() -> bool:
 
 
 class TalkWiring(QObject):
-    """Owns the hotkey listener and the command server; keeps the talk UI current."""
+    """Owns the hotkey listener and the command server; keeps the talk UI current.
+
+    The talk bar follows the conversation's talk state and the talk settings as they
+    change; a mode picked on the bar is written to ``settings``, and any change of the
+    talk mode while connected reconnects (voice detection is part of the setup).
+    """
 
     def __init__(
         self,
         window: MainWindow,
         conversation: Conversation,
         paths: AppPaths,
-        settings: Callable[[], Settings],
-        save: Callable[[Settings], None],
+        settings: SettingsModel,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._conv = conversation
         self._settings = settings
-        self._save = save
         self._loop = asyncio.get_running_loop()
         self.support = detect_support()
         self.global_keys: GlobalHotkeys | None = None
@@ -130,9 +132,13 @@ class TalkWiring(QObject):
         self.server = CommandServer(socket_name(paths.config_dir), self)
         self.server.register("ptt", self._on_command)
         self.server.register("show", self._on_show)
-        self._timer = QTimer(self)
-        self._timer.setInterval(DISPLAY_POLL_MS)
-        self._timer.timeout.connect(self.refresh)
+        bar = window.talk_bar
+        bar.talkModeChanged.connect(self._on_mode_picked)
+        self._unsubscribe = [
+            conversation.talk.state.subscribe(lambda _old, state: bar.set_state(state), now=True),
+            settings.subscribe(TALK_UI_FIELDS, self._on_talk_settings),
+        ]
+        self._show_talk_settings(settings.current)
 
     # --- start / stop -------------------------------------------------------------
     def start(self) -> bool:
@@ -142,23 +148,26 @@ class TalkWiring(QObject):
         bar = self._window.talk_bar
         bar.button.talkPressed.connect(lambda: self._conv.talk.press(KeySource.BUTTON))
         bar.button.talkReleased.connect(lambda: self._conv.talk.release(KeySource.BUTTON))
-        bar.talkModeChanged.connect(self._on_mode_picked)
-        self._conv.talk.on_change = self.refresh
         self._start_keys()
-        self.apply_settings()
-        self._timer.start()
         return True
 
     def stop(self) -> None:
-        self._timer.stop()
-        self._conv.talk.on_change = None
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
         if self.global_keys is not None:
             self.global_keys.stop()
             self.global_keys = None
+        if self.window_keys is not None:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self.window_keys)
+            self.window_keys.deleteLater()
+            self.window_keys = None
         self.server.close()
 
     def _start_keys(self) -> None:
-        combos = bindings(self._settings())
+        combos = bindings(self._settings.current)
         if self.support in (HotkeySupport.GLOBAL, HotkeySupport.GLOBAL_NEEDS_PERMISSION):
             try:
                 from gemini_desk.hotkeys.pynput_backend import GlobalHotkeys
@@ -183,34 +192,30 @@ class TalkWiring(QObject):
     def _check_permission(self) -> None:
         """macOS: say plainly why the key does nothing in other apps, and how to fix it."""
         if self.global_keys is not None and self.global_keys.permission_missing:
-            label = bindings(self._settings())[TALK].label()
+            label = bindings(self._settings.current)[TALK].label()
             self._window.show_error(
                 self.tr("The talk key only works in other apps with Accessibility permission. ")
                 + translate_message(explain(self.support, label))
             )
 
     # --- settings ---------------------------------------------------------------------
-    def apply_settings(self, previous: Settings | None = None) -> None:
-        """Take new talk settings; reconnect if the talk mode changed while connected."""
-        settings = self._settings()
+    def _on_talk_settings(self, old: Settings, new: Settings) -> None:
+        """New keys or talk mode (from Settings, the talk bar or the tray)."""
+        self._show_talk_settings(new)
+        if old.talk_mode != new.talk_mode:
+            self._reconnect_for_mode(new.talk_mode)
+
+    def _show_talk_settings(self, settings: Settings) -> None:
         combos = bindings(settings)
         if self.global_keys is not None:
             self.global_keys.set_bindings(combos)
         if self.window_keys is not None:
             self.window_keys.set_bindings(combos)
-        self._conv.settings = settings
-        self._conv.talk.configure(settings)
         bar = self._window.talk_bar
         bar.set_mode(settings.talk_mode)
         talk = combos[TALK].label()
         bar.button.set_key_label(talk, settings.ptt_behaviour == "toggle")
         bar.set_hint(self._hint(settings, talk, combos[MUTE].label()))
-        if previous is not None and previous.talk_mode != settings.talk_mode:
-            self._reconnect_for_mode(settings.talk_mode)
-        self.refresh()
-
-    def changed(self, old: Settings, new: Settings) -> bool:
-        return any(getattr(old, k) != getattr(new, k) for k in _TALK_KEYS)
 
     def _hint(self, settings: Settings, talk: str, mute: str) -> str:
         if settings.talk_mode != "push_to_talk":
@@ -224,14 +229,7 @@ class TalkWiring(QObject):
         return text + " " + self.tr("Mute: %1.").replace("%1", mute)
 
     def _on_mode_picked(self, mode: str) -> None:
-        old = self._settings()
-        if mode == old.talk_mode:
-            return
-        import dataclasses
-
-        new = dataclasses.replace(old, talk_mode=mode)
-        self._save(new)
-        self.apply_settings(previous=old)
+        self._settings.update(talk_mode=mode)
 
     def _reconnect_for_mode(self, mode: str) -> None:
         conv = self._conv
@@ -265,7 +263,8 @@ class TalkWiring(QObject):
             else:
                 self._conv.talk.release(source)
         elif combo == MUTE and down:
-            self._window.mute_action.toggle()  # the same path as the menu and Ctrl+M
+            # The same path as the menu and Ctrl+M.
+            self._window.mute_action.setChecked(not self._conv.muted)
 
     def _on_lost(self, reason: str) -> None:
         self._conv.talk.listener_lost()
@@ -291,22 +290,19 @@ class TalkWiring(QObject):
         else:
             raise ValueError(f"unknown push-to-talk action {request.arg!r}")
         state = talk.display()
-        if request.arg != "release" and state in ("muted", "offline"):
+        if request.arg != "release" and state in (TalkState.MUTED, TalkState.OFFLINE):
             raise ValueError(
                 "The microphone is muted: unmute it to talk."
-                if state == "muted"
+                if state is TalkState.MUTED
                 else "Not connected: connect first, then talk."
             )
-        return state
+        return state.value
 
     def _on_show(self, request: Request) -> str:
         self._window.showNormal()
         self._window.raise_()
         self._window.activateWindow()
         return "shown"
-
-    def refresh(self) -> None:
-        self._window.talk_bar.set_state(self._conv.talk.display())
 
 
 def run_ptt_command(action: str, paths: AppPaths) -> int:

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from gemini_desk.core.events import SessionState
+from gemini_desk.core.desk_state import DeskState
+from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.desktop.talk_wiring import MUTE, TALK, bindings
 from gemini_desk.ui.shortcuts_dialog import ShortcutsDialog, collect_shortcuts
 from gemini_desk.ui.tray import TrayIcon, TrayView, close_hides_to_tray
+
+if TYPE_CHECKING:
+    from gemini_desk.ui.main_window import MainWindow
 
 __all__ = ["DesktopWiring", "bring_forward"]
 
 log = logging.getLogger("gemini_desk.ui")
 
-REFRESH_MS = 200
-_LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
-_BUSY = (SessionState.CONNECTING, SessionState.CLOSING)
+_VISIBILITY_EVENTS = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)
 
 
 def bring_forward(window: QWidget) -> None:
@@ -33,42 +36,31 @@ def bring_forward(window: QWidget) -> None:
 
 
 class DesktopWiring(QObject):
-    """Owns the tray icon; keeps it in step with the window and acts on its menu.
+    """Owns the tray icon: it follows the app's state and acts through the window.
 
-    ``talk`` returns the talk display state (``TalkControl.display()``), ``sharing``
-    whether the screen or camera is shared, ``global_keys`` the talk and mute keys
-    (labels such as ``Ctrl+Alt+Space``) to list in Help > Keyboard shortcuts.
-    ``notice_shown``/``remember_notice`` keep the "still running in the tray" note to
-    once per user.
+    The icon, its tooltip and menu follow ``state`` (session, mute, talk, sharing) and
+    the talk mode in ``settings`` when they change, and the window's visibility when
+    it is shown, hidden or minimised: nothing polls, and no widget stands in for the
+    app's state. The tray acts through the window's own actions (Connect, Mute, Quit,
+    Stop sharing), so every path does exactly what the menus and keys do; a talk mode
+    picked in the tray is written to the settings, as the window's switch does.
 
-    The tray acts through the window's own actions (Connect, Mute, Quit, Stop sharing,
-    the talk mode switch), so every path does exactly what the menus and keys do.
+    Help > Keyboard shortcuts lists the window's actions and the global talk and mute
+    keys; the "still running in the tray" note is shown once per user.
     """
 
     def __init__(
-        self,
-        window: object,
-        talk: Callable[[], str],
-        sharing: Callable[[], bool],
-        log_dir: Path,
-        notice_shown: Callable[[], bool],
-        remember_notice: Callable[[], None],
-        global_keys: Callable[[], tuple[str, str]] | None = None,
+        self, window: MainWindow, state: DeskState, settings: SettingsModel, log_dir: Path
     ) -> None:
-        from gemini_desk.ui.main_window import MainWindow
-
-        assert isinstance(window, MainWindow)
         super().__init__(window)
         self.window = window
-        self._talk = talk
-        self._sharing = sharing
+        self._state = state
+        self._settings = settings
         self._log_dir = log_dir
-        self._notice_shown = notice_shown
-        self._remember_notice = remember_notice
-        self._global_keys = global_keys
         self.quitting = False
         self.tray_shown = False  # the desktop has a tray and our icon is in it
         self.shortcuts_dialog: ShortcutsDialog | None = None
+        self._window_visible = window.isVisible() and not window.isMinimized()
         self.tray = TrayIcon(self)
         tray = self.tray
         tray.showHideRequested.connect(self.toggle_window)
@@ -82,39 +74,65 @@ class DesktopWiring(QObject):
         window.close_to_tray = self.on_window_close
         window.shortcutsRequested.connect(self.open_shortcuts)
         window.logFolderRequested.connect(self.open_log_folder)
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        window.installEventFilter(self)
+        self._unsubscribe = [
+            state.session.subscribe(self._on_state_changed),
+            state.muted.subscribe(self._on_state_changed),
+            state.talk.subscribe(self._on_state_changed),
+            state.sharing.subscribe(self._on_state_changed),
+            settings.subscribe(("talk_mode",), self._on_state_changed),
+        ]
+        self.refresh()
 
     def start(self) -> bool:
         """Show the tray icon where the desktop has a tray; True if it is shown."""
-        self.refresh()
-        self._timer.start()
         self.tray_shown = self.tray.show()
         log.info("tray icon %s", "shown" if self.tray_shown else
                  "unavailable (closing the window quits)")  # fmt: skip
         return self.tray_shown
 
     def stop(self) -> None:
-        self._timer.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        self.window.removeEventFilter(self)
         self.tray.hide()
         self.tray_shown = False
 
     # --- state --------------------------------------------------------------------
     def current_view(self) -> TrayView:
-        w = self.window
+        session = self._state.session.value
         return TrayView(
-            talk=self._talk(),
-            sharing=self._sharing(),
-            connected=w.session_state in _LIVE,
-            busy=w.session_state in _BUSY,
-            muted=w.mute_action.isChecked(),
-            talk_mode=w.talk_bar.mode,
-            window_visible=w.isVisible() and not w.isMinimized(),
+            talk=self._state.talk.value,
+            sharing=self._state.sharing.value is not None,
+            connected=session.live,
+            busy=session.busy,
+            muted=self._state.muted.value,
+            talk_mode=self._settings.current.talk_mode,
+            window_visible=self._window_visible,
         )
 
     def refresh(self) -> None:
+        """Make the tray show the state as it is now."""
         self.tray.set_view(self.current_view())
+
+    def _on_state_changed(self, _old: object, _new: object) -> None:
+        self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The window was shown, hidden or minimised: the Show/Hide item follows."""
+        kind = event.type()
+        if watched is self.window and kind in _VISIBILITY_EVENTS:
+            if kind == QEvent.Type.Hide:
+                visible = False
+            elif kind == QEvent.Type.Show:
+                visible = not self.window.isMinimized()
+            else:
+                visible = self.window.isVisible() and not self.window.isMinimized()
+            if visible != self._window_visible:
+                self._window_visible = visible
+                self.refresh()
+        return False
 
     # --- close to tray -------------------------------------------------------------
     def on_window_close(self) -> bool:
@@ -122,14 +140,13 @@ class DesktopWiring(QObject):
         if not close_hides_to_tray(self.tray_shown, self.quitting):
             return False
         self.window.hide()
-        if not self._notice_shown():
+        if not self._settings.current.tray_notice_shown:
             self.tray.notify(
                 self.tr("Gemini Desk is still running"),
                 self.tr("It keeps running in the system tray. To quit, use Quit in the tray "
                         "menu or press Ctrl+Q in the window."),
             )  # fmt: skip
-            self._remember_notice()
-        self.refresh()
+            self._settings.update(tray_notice_shown=True)
         return True
 
     def toggle_window(self) -> None:
@@ -138,23 +155,18 @@ class DesktopWiring(QObject):
             w.hide()
         else:
             bring_forward(w)
-        self.refresh()
 
     # --- tray menu -----------------------------------------------------------------
     def _on_connect_requested(self) -> None:
         self.window.connect_action.trigger()  # connects or disconnects, like Ctrl+Return
-        self.refresh()
 
     def _on_mute(self, muted: bool) -> None:
-        if self.window.mute_action.isChecked() != muted:
+        if self._state.muted.value != muted:
             self.window.mute_action.setChecked(muted)  # emits muteToggled like Ctrl+M
-        self.refresh()
+        self.refresh()  # the tick shows the state, whatever came of the click
 
     def _on_talk_mode(self, mode: str) -> None:
-        combo = self.window.talk_bar.mode_combo
-        index = combo.findData(mode)
-        if index >= 0:
-            combo.setCurrentIndex(index)  # the window's switch tells the app
+        self._settings.update(talk_mode=mode)  # as the window's switch does
         self.refresh()
 
     def _on_quit(self) -> None:
@@ -181,12 +193,10 @@ class DesktopWiring(QObject):
         self.shortcuts_dialog = None
 
     def global_shortcuts(self) -> list[tuple[str, str]]:
-        if self._global_keys is None:
-            return []
-        talk, mute = self._global_keys()
+        keys = bindings(self._settings.current)
         return [
-            (self.tr("Talk (push-to-talk; hold, also in other apps)"), talk),
-            (self.tr("Mute or unmute the microphone (also in other apps)"), mute),
+            (self.tr("Talk (push-to-talk; hold, also in other apps)"), keys[TALK].label()),
+            (self.tr("Mute or unmute the microphone (also in other apps)"), keys[MUTE].label()),
             (self.tr("Send the typed message"), self.tr("Enter")),
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -94,6 +95,14 @@ class ModelCatalog:
             task = asyncio.get_running_loop().create_task(self._refresh(endpoint))
             self._refreshing, self._refreshing_for = task, endpoint
         return await asyncio.shield(task)
+
+    async def close(self) -> None:
+        """Cancel a listing under way and wait for it to end (before the loop closes)."""
+        task, self._refreshing = self._refreshing, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def wait_refreshed(self, timeout: float) -> None:
         """Wait (up to ``timeout``) for a listing in progress, if any."""

@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from gemini_desk.core.context import recent_context
+from gemini_desk.core.desk_state import SessionStatus
 from gemini_desk.core.events import (
     ErrorKind,
     GenerationComplete,
@@ -29,12 +30,14 @@ from gemini_desk.core.events import (
 )
 from gemini_desk.core.latency import LatencyTracker
 from gemini_desk.core.level_meter import FLOOR_DB, to_db
+from gemini_desk.core.observable import Observable
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.supervisor import SessionSupervisor
-from gemini_desk.session.talk import TalkController
+from gemini_desk.session.talk import TALK_FIELDS, TalkController
 
 log = logging.getLogger("gemini_desk.conversation")
 
@@ -47,10 +50,13 @@ _ERROR_ACTIONS = {
 }
 # Speech and typing go on while a dropped connection is being replaced (they wait).
 _LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
+# Settings that are part of the session's setup: they apply at the next connect.
+SESSION_FIELDS = ("model", "voice", "system_instruction", "thinking_level", "language_code")
 
 
 class ConversationView(Protocol):
-    """What the conversation tells the window (MainWindow implements it)."""
+    """What the conversation tells the window (MainWindow implements it); the session
+    state and mute follow :attr:`Conversation.status` and :attr:`Conversation.mute`."""
 
     def set_session_state(self, state: SessionState, detail: str = "") -> None: ...
     def show_turn(self, turn: Turn) -> None: ...
@@ -95,20 +101,25 @@ class Conversation:
 
     All methods run on the event loop's thread. Audio devices that fail to open are
     reported in plain words and the conversation goes on without them (typing works).
-    """
+
+    ``settings``: the app's :class:`SettingsModel` (plain Settings get one of their own);
+    talk settings reconfigure :attr:`talk`, session settings apply at the next connect.
+    It writes the :attr:`status` and :attr:`mute` models."""
 
     reopen_interval = 2.0  # seconds between attempts to reopen a lost audio device
 
     def __init__(
         self,
         view: ConversationView,
-        settings: Settings,
+        settings: Settings | SettingsModel,
         conversations_dir: Path,
         mic_factory: MicFactory | None,
         speaker_factory: SpeakerFactory | None,
     ) -> None:
         self._view = view
-        self.settings = settings
+        if isinstance(settings, Settings):
+            settings = SettingsModel(settings)
+        self.settings_model = settings
         self._conversations_dir = conversations_dir
         self._mic_factory = mic_factory
         self._speaker_factory = speaker_factory
@@ -118,25 +129,49 @@ class Conversation:
         self._task: asyncio.Task[None] | None = None
         self.mic: Microphone | None = None
         self.speaker: Speaker | None = None
-        self.muted = False
-        self.state = SessionState.DISCONNECTED
+        self.status: Observable[SessionStatus] = Observable(SessionStatus())
+        self.mute: Observable[bool] = Observable(False)
+        self.status.subscribe(lambda _old, new: view.set_session_state(new.state, new.detail))
+        self.mute.subscribe(lambda _old, muted: view.set_muted(muted))
         self.latency = LatencyTracker()
         self._store: TranscriptStore | None = None
         self.transcript = Transcript(on_change=view.show_turn, on_finished=self._on_turn_finished)
         self._last_speech: float | None = None
         self._last_typed: float | None = None
         self._answering = False
-        self.on_state: Callable[[SessionState], None] | None = None
         self._reopen_task: asyncio.Task[None] | None = None
         # Talk modes (issue 5): decides which mic chunks are sent, and activityStart/End.
         self.talk = TalkController(
-            settings,
+            settings.current,
             lambda: self.session,
             lambda: self.speaker,
             lambda message: self._view.show_error(message),
         )
         # Called when the conversation ends (screen sharing stops with it).
         self.on_disconnected: list[Callable[[], None]] = []
+        settings.subscribe(TALK_FIELDS, lambda _old, new: self.talk.configure(new))
+        settings.subscribe(SESSION_FIELDS, self._on_session_settings)
+
+    @property
+    def settings(self) -> Settings:
+        return self.settings_model.current
+
+    @settings.setter
+    def settings(self, new: Settings) -> None:
+        """Standalone use (tests): the app changes settings through its SettingsModel."""
+        self.settings_model.replace(new)
+
+    @property
+    def state(self) -> SessionState:
+        return self.status.value.state
+
+    @property
+    def muted(self) -> bool:
+        return self.mute.value
+
+    def _on_session_settings(self, old: Settings, new: Settings) -> None:
+        if self.state is SessionState.CONNECTED:
+            self._view.show_error("Model, voice and instruction apply when you next connect.")
 
     # --- commands from the window -------------------------------------------------
     def connect(self) -> None:
@@ -186,13 +221,12 @@ class Conversation:
         return self.session is not None and self.state is SessionState.CONNECTED
 
     def set_muted(self, muted: bool) -> None:
-        self.muted = muted
+        self.mute.set(muted)
         self.talk.set_muted(muted)  # activityEnd (if talking) goes before audioStreamEnd
         if self.mic is not None:
             self.mic.muted = muted
         if muted and self.session is not None and self.state in _LIVE:
             self.session.send_audio_end()
-        self._view.set_muted(muted)
 
     async def shutdown(self) -> None:
         """Stop streams, then leave the connection."""
@@ -312,11 +346,11 @@ class Conversation:
         self.transcript.apply(event)
 
     def _on_state(self, event: StateChanged) -> None:
-        self.state = event.state
+        status = SessionStatus(event.state, event.detail)
+        self.status.set(status)  # the window and the tray follow
         # A hand-over or reconnect keeps the key's turn: the supervisor buffers what is
         # said meanwhile and sends it on the new connection.
-        self.talk.set_connected(event.state in (SessionState.CONNECTED, SessionState.RECONNECTING))
-        self._view.set_session_state(event.state, event.detail)
+        self.talk.set_connected(status.live)
         if event.state is SessionState.CONNECTED:
             self._start_audio()
         elif event.state is SessionState.DISCONNECTED:
@@ -327,8 +361,6 @@ class Conversation:
             self._answering = False
             for callback in self.on_disconnected:
                 callback()
-        if self.on_state is not None:
-            self.on_state(event.state)
 
     def _on_model_audio(self, event: ModelAudio) -> None:
         self.talk.model_answering(True)

@@ -4,14 +4,14 @@ and connects only once a listing under way has answered."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
 
 from gemini_desk.core.models import DEFAULT_MODEL, ModelInfo, capabilities, display_name
-from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.models import ModelCatalog
 
@@ -43,30 +43,29 @@ class ModelListView(Protocol):
 class ModelWiring:
     """Owns the model catalogue's listings and the switch to another model.
 
-    ``settings()`` reads the current settings; ``replace(new)`` stores new ones (the app
-    passes them on to the conversation and saves them). ``pinned`` is a model chosen on
-    the command line for this run: it is never replaced.
+    It writes the model (and a thinking level the model does not take) through
+    ``settings``, and shows the model's name whenever it changes, whoever changed it.
+    ``pinned`` is a model chosen on the command line for this run: it is never replaced.
     """
 
     def __init__(
         self,
         catalog: ModelCatalog,
         view: ModelView,
-        settings: Callable[[], Settings],
-        replace: Callable[[Settings], None],
+        settings: SettingsModel,
         pinned: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.catalog = catalog
         self._view = view
         self._settings = settings
-        self._replace = replace
         self._pinned = pinned
         self._clock = clock
         self._endpoint: Endpoint | None = None
         self._listing: asyncio.Task[None] | None = None
         self._notice: tuple[str, str] | None = None  # shown again once connecting clears it
         self.list_view: ModelListView | None = None  # the open settings dialog, if any
+        self._unsubscribe = settings.subscribe(("model",), lambda _old, _new: self.show_model())
 
     def use_endpoint(self, endpoint: Endpoint) -> None:
         """Show this endpoint's cached list now, and list its models afresh."""
@@ -94,7 +93,7 @@ class ModelWiring:
         """A stored model the service no longer lists gives way to the default."""
         if self._pinned:
             return
-        old = self._settings().model
+        old = self._settings.current.model
         new = self.catalog.replacement_for(old)
         if new is None:
             return
@@ -105,12 +104,10 @@ class ModelWiring:
 
     def use_model(self, model: str) -> None:
         """Switch to ``model``, dropping a thinking level it does not take."""
-        current = self._settings()
-        thinking = current.thinking_level
+        thinking = self._settings.current.thinking_level
         if thinking not in capabilities(model).thinking_levels:
             thinking = ""
-        self._replace(dataclasses.replace(current, model=model, thinking_level=thinking))
-        self.show_model()
+        self._settings.update(model=model, thinking_level=thinking)
 
     def use_default(self) -> None:
         """One click after an unknown-model error: the default model."""
@@ -119,7 +116,7 @@ class ModelWiring:
         self._view.clear_error()
 
     def show_model(self) -> None:
-        model = self._settings().model
+        model = self._settings.current.model
         self._view.set_model(model, display_name(model, self.catalog.models))
 
     def connect_when_listed(self, connect: Callable[[], None]) -> None:
@@ -147,6 +144,12 @@ class ModelWiring:
             self._view.show_model_retired(*self._notice)
             self._notice = None
 
-    def stop(self) -> None:
-        if self._listing is not None:
-            self._listing.cancel()
+    async def stop(self) -> None:
+        """Stop listening to settings; cancel a listing under way and wait for it."""
+        self._unsubscribe()
+        listing, self._listing = self._listing, None
+        if listing is not None and not listing.done():
+            listing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listing
+        await self.catalog.close()

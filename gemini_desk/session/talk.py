@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from gemini_desk.core.desk_state import TalkState
+from gemini_desk.core.observable import Observable
 from gemini_desk.core.preroll import PreRoll
 from gemini_desk.core.ptt import EndReason, KeySource, PttMode, PttOutput, PushToTalk, Refusal
 from gemini_desk.core.settings import Settings
 
-__all__ = ["TalkController", "TalkSender"]
+__all__ = ["TALK_FIELDS", "TalkController", "TalkSender"]
 
 log = logging.getLogger("gemini_desk.talk")
 
@@ -20,6 +22,11 @@ PUSH_TO_TALK = "push_to_talk"
 # A press that reports it is late (``gemini-desk --ptt press`` needs a moment to start)
 # gets this much more pre-roll at most; the buffer always holds it.
 MAX_LATE_MS = 1500
+# The settings configure() reads.
+TALK_FIELDS = ("talk_mode", "ptt_behaviour", "ptt_max_hold_s", "preroll_ms")
+# The answer is complete but the speaker still plays it: look again this long after its
+# queue should have run dry (the device takes a block or two to go idle).
+DRAIN_MARGIN_S = 0.05
 _REFUSALS = {
     Refusal.MUTED: "The microphone is muted: unmute it (Ctrl+M) to talk.",
     Refusal.NOT_CONNECTED: "Not connected: connect first (Ctrl+Enter), then talk.",
@@ -48,6 +55,9 @@ class TalkController:
     (the first syllable) and live chunks follow until activityEnd. Runs on the loop
     thread; the :class:`~gemini_desk.core.ptt.PushToTalk` machine decides, this class
     does the I/O (sending, clearing the speaker, the max-hold timer).
+
+    :attr:`state` is what talking looks like now (:meth:`display`), kept current after
+    every input; the talk bar and the tray observe it.
     """
 
     def __init__(
@@ -72,35 +82,36 @@ class TalkController:
         self.last_activity_end: float | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._mic_flowing = False
-        self.on_change: Callable[[], None] | None = None
+        self._drain: asyncio.TimerHandle | None = None
+        self.state: Observable[TalkState] = Observable(TalkState.OFFLINE)
         self.configure(settings)
 
     def configure(self, settings: Settings) -> None:
         """Apply talk settings now (a mode change ends any talking first)."""
-        ptt = settings.talk_mode == PUSH_TO_TALK
-        if ptt != self.push_to_talk:
-            self._apply(self.ptt.cancel(EndReason.MODE_CHANGED))
+        ptt, was = settings.talk_mode == PUSH_TO_TALK, self.push_to_talk
         self.push_to_talk = ptt
+        if ptt != was:
+            self._apply(self.ptt.cancel(EndReason.MODE_CHANGED))
         self._apply(self.ptt.set_mode(PttMode(settings.ptt_behaviour)))
         self.ptt.max_hold_s = float(settings.ptt_max_hold_s)
         self.preroll_ms = settings.preroll_ms
         if self.preroll.capacity_bytes != 32 * (settings.preroll_ms + MAX_LATE_MS):
             self.preroll = PreRoll(settings.preroll_ms + MAX_LATE_MS)
-        self._changed()
+        self._publish()
 
     # --- display ------------------------------------------------------------------
-    def display(self) -> str:
-        """``offline``, ``muted``, ``listening``, ``speaking``, ``hands_free`` or ``idle``."""
+    def display(self) -> TalkState:
+        """How talking works right now (muted wins, then the key held, then the answer)."""
         if not self.ptt.connected:
-            return "offline"
+            return TalkState.OFFLINE
         if self.ptt.muted:
-            return "muted"
+            return TalkState.MUTED
         if self.ptt.talking:
-            return "listening"
+            return TalkState.LISTENING
         speaker = self._speaker()
         if self.answering or bool(getattr(speaker, "is_playing", False)):
-            return "speaking"
-        return "idle" if self.push_to_talk else "hands_free"
+            return TalkState.SPEAKING
+        return TalkState.IDLE if self.push_to_talk else TalkState.HANDS_FREE
 
     # --- inputs -------------------------------------------------------------------
     def press(self, source: KeySource, late_s: float = 0.0) -> None:
@@ -145,7 +156,7 @@ class TalkController:
     def model_answering(self, answering: bool) -> None:
         if answering != self.answering:
             self.answering = answering
-            self._changed()
+            self._publish()
 
     def mic_chunk(self, pcm: bytes) -> bool:
         """True when this chunk goes to the service now; otherwise it is kept as pre-roll."""
@@ -189,8 +200,7 @@ class TalkController:
                 self._notify(notice.format(max=round(self.ptt.max_hold_s)))
         if out.refused is not None:
             self._notify(_REFUSALS[out.refused])
-        if out.start or out.end is not None or out.refused is not None:
-            self._changed()
+        self._publish()
 
     def _arm_timer(self) -> None:
         self._disarm_timer()
@@ -207,9 +217,22 @@ class TalkController:
         self._timer = None
         self._apply(self.ptt.tick(_now()))
 
-    def _changed(self) -> None:
-        if self.on_change is not None:
-            self.on_change()
+    def _publish(self) -> None:
+        """Make :attr:`state` current. While the speaker plays the rest of a complete
+        answer, one timer looks again when its queue should have run dry."""
+        if self._drain is not None:
+            self._drain.cancel()
+            self._drain = None
+        state = self.display()
+        self.state.set(state)
+        if state is TalkState.SPEAKING and not self.answering:
+            queued = float(getattr(self._speaker(), "queued_seconds", 0.0))
+            loop = asyncio.get_running_loop()
+            self._drain = loop.call_later(queued + DRAIN_MARGIN_S, self._on_drained)
+
+    def _on_drained(self) -> None:
+        self._drain = None
+        self._publish()
 
 
 def _now() -> float:

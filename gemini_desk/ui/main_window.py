@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -19,14 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gemini_desk import __version__
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.models import DEFAULT_MODEL, display_name
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.error_banner import ErrorBanner
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
+from gemini_desk.ui.main_menus import build_menus
 from gemini_desk.ui.messages import translate_message
 from gemini_desk.ui.share_bar import ShareBar
+from gemini_desk.ui.status_bar import StatusBar
 from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.theme import follow_palette, pick
 from gemini_desk.ui.transcript_view import TranscriptView
@@ -85,7 +85,22 @@ class MainWindow(QMainWindow):
     ignores the event, so the app can shut down in order (stop audio, leave the
     session) before it calls :meth:`close_now` or quits Qt. When the app sets
     :attr:`close_to_tray` (a tray icon exists), closing hides the window instead.
+
+    The window shows what it is told (the app's state models drive it); its menus are
+    made by :mod:`gemini_desk.ui.main_menus`, its status bar is :class:`StatusBar`.
     """
+
+    # Menu actions (made by build_menus).
+    settings_action: QAction
+    api_key_action: QAction
+    quit_action: QAction
+    history_action: QAction
+    connect_action: QAction
+    mute_action: QAction
+    about_action: QAction
+    diagnostics_action: QAction
+    shortcuts_action: QAction
+    log_folder_action: QAction
 
     connectRequested = Signal()
     disconnectRequested = Signal()
@@ -109,7 +124,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._state = SessionState.DISCONNECTED
         self._close_allowed = False
-        self._about: QMessageBox | None = None
+        self.about_box: QMessageBox | None = None  # Help > About, made when first asked for
         # Set by the app when a tray icon can bring the window back: closing then hides it
         # (the callable returns True) instead of quitting.
         self.close_to_tray: Callable[[], bool] | None = None
@@ -179,35 +194,17 @@ class MainWindow(QMainWindow):
         layout.addLayout(bottom)
         self.setCentralWidget(central)
 
-        # --- status bar -----------------------------------------------------------
-        self.state_label = QLabel()
-        self.state_label.setObjectName("stateLabel")
-        self.model_label = QLabel()
-        self.model_label.setObjectName("modelLabel")
-        self.model_label.setToolTip(self.tr("Model"))
-        self.demo_label = QLabel(self.tr("Demo mode (local server)"))
-        self.demo_label.setObjectName("demoLabel")
-        self.demo_label.setToolTip(
-            self.tr("Talking to a local server on this computer; nothing leaves the machine.")
-        )
-        self.demo_label.hide()
-        self.latency_label = QLabel()
-        self.latency_label.setObjectName("latencyLabel")
-        self.latency_label.hide()
-        # "Heard you": the service's voice detection says the user is speaking.
-        self.heard_label = QLabel(self.tr("● Hearing you"))
-        self.heard_label.setObjectName("heardLabel")
-        self.heard_label.setToolTip(self.tr("Gemini hears you speaking."))
-        self.heard_label.setAccessibleName(self.tr("Gemini hears you speaking"))
-        self.heard_label.hide()
-        status = self.statusBar()
-        status.addWidget(self.state_label, 1)
-        status.addPermanentWidget(self.heard_label)
-        status.addPermanentWidget(self.demo_label)
-        status.addPermanentWidget(self.latency_label)
-        status.addPermanentWidget(self.model_label)
+        self.status_bar = StatusBar()
+        self.setStatusBar(self.status_bar)
+        self.state_label = self.status_bar.state_label
+        self.model_label = self.status_bar.model_label
+        self.demo_label = self.status_bar.demo_label
+        self.latency_label = self.status_bar.latency_label
+        self.heard_label = self.status_bar.heard_label
 
-        self._build_menus()
+        build_menus(self)
+        self.connect_action.triggered.connect(self._on_connect_clicked)
+        self.mute_action.toggled.connect(self._on_mute_action_toggled)
         self.setTabOrder(self.connect_button, self.mute_button)
         self.setTabOrder(self.mute_button, self.talk_bar.mode_combo)
         self.setTabOrder(self.talk_bar.mode_combo, self.talk_bar.button)
@@ -222,77 +219,14 @@ class MainWindow(QMainWindow):
         self.set_session_state(SessionState.DISCONNECTED)
         self.connect_button.setFocus()
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        self.settings_action = QAction(self.tr("&Settings…"), self)
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.triggered.connect(self.settingsRequested)
-        self.api_key_action = QAction(self.tr("&API key…"), self)
-        self.api_key_action.triggered.connect(self.apiKeyRequested)
-        self.quit_action = QAction(self.tr("&Quit"), self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.quitRequested)
-        self.history_action = QAction(self.tr("Conversation &history…"), self)
-        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.history_action.triggered.connect(self.historyRequested)
-        file_menu.addAction(self.history_action)
-        file_menu.addAction(self.settings_action)
-        file_menu.addAction(self.api_key_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        session_menu = bar.addMenu(self.tr("&Session"))
-        self.connect_action = QAction(self.tr("&Connect"), self)
-        self.connect_action.setShortcut(QKeySequence("Ctrl+Return"))
-        self.connect_action.triggered.connect(self._on_connect_clicked)
-        # The shortcut lives on the action only: a second Ctrl+M on the button would be
-        # an ambiguous shortcut and neither would fire.
-        self.mute_action = QAction(self.tr("&Mute microphone"), self)
-        self.mute_action.setCheckable(True)
-        self.mute_action.setShortcut(QKeySequence("Ctrl+M"))
-        self.mute_action.toggled.connect(self._on_mute_action_toggled)
-        session_menu.addAction(self.connect_action)
-        session_menu.addAction(self.mute_action)
-
-        bar.addMenu(self.share_bar.menu)
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        self.about_action = QAction(self.tr("&About Gemini Desk"), self)
-        self.about_action.triggered.connect(self._on_about)
-        self.diagnostics_action = QAction(self.tr("Audio &diagnostics…"), self)
-        self.diagnostics_action.triggered.connect(self.diagnosticsRequested)
-        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
-        self.shortcuts_action.setShortcut(QKeySequence("F1"))
-        self.shortcuts_action.triggered.connect(self.shortcutsRequested)
-        self.log_folder_action = QAction(self.tr("Open &log folder"), self)
-        self.log_folder_action.triggered.connect(self.logFolderRequested)
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.diagnostics_action)
-        help_menu.addAction(self.log_folder_action)
-        help_menu.addSeparator()
-        help_menu.addAction(self.about_action)
-
     # --- public -------------------------------------------------------------------
     @property
     def transcript(self) -> TranscriptView:
         return self._transcript
 
-    @property
-    def session_state(self) -> SessionState:
-        return self._state
-
     def set_session_state(self, state: SessionState, detail: str = "") -> None:
         """Make the connect button, text box and status bar follow ``state``."""
         self._state = state
-        names = {
-            SessionState.DISCONNECTED: self.tr("Disconnected"),
-            SessionState.CONNECTING: self.tr("Connecting…"),
-            SessionState.CONNECTED: self.tr("Connected"),
-            SessionState.CLOSING: self.tr("Closing…"),
-            SessionState.RECONNECTING: self.tr("Reconnecting…"),
-        }
         buttons = {
             SessionState.DISCONNECTED: self.tr("Connect"),
             SessionState.CONNECTING: self.tr("Connecting…"),
@@ -314,8 +248,7 @@ class MainWindow(QMainWindow):
             self.tr("&Disconnect") if state in _LIVE_STATES else self.tr("&Connect")
         )
         self.connect_action.setEnabled(not busy)
-        detail = translate_message(detail)
-        self.state_label.setText(f"{names[state]} — {detail}" if detail else names[state])
+        self.status_bar.show_state(state, detail)
 
         # While reconnecting, typed messages and speech wait and are sent afterwards.
         connected = state in _LIVE_STATES
@@ -339,12 +272,11 @@ class MainWindow(QMainWindow):
 
     def set_model(self, model: str, label: str = "") -> None:
         """Show the model's name (``label``, else the known name, else the id)."""
-        self.model_label.setText(label or display_name(model))
-        self.model_label.setToolTip(self.tr("Model: %1").replace("%1", model))
+        self.status_bar.set_model(model, label)
 
     def set_voice_activity(self, active: bool) -> None:
         """Show or hide the "Hearing you" mark (the service heard speech start or stop)."""
-        self.heard_label.setVisible(active)
+        self.status_bar.set_voice_activity(active)
 
     def show_model_retired(self, old: str, new_label: str) -> None:
         """One line: the stored model is gone and which one is used instead."""
@@ -352,29 +284,11 @@ class MainWindow(QMainWindow):
         self.error_banner.show_message(text)
 
     def set_demo_mode(self, demo: bool) -> None:
-        self.demo_label.setVisible(demo)
+        self.status_bar.set_demo_mode(demo)
 
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
         """Show the latency of the last response (and the server's share); ``None`` hides it."""
-        if ms is None:
-            self.latency_label.hide()
-            return
-        if server_ms is None:
-            text = self.tr("Last response: %1 ms").replace("%1", f"{ms:.0f}")
-        else:
-            text = (
-                self.tr("Last response: %1 ms (server %2 ms)")
-                .replace("%1", f"{ms:.0f}")
-                .replace("%2", f"{server_ms:.0f}")
-            )
-        self.latency_label.setText(text)
-        self.latency_label.setToolTip(
-            self.tr(
-                "From the end of your speech to the first sound of the answer; the server's "
-                "share is until its first audio arrived."
-            )
-        )
-        self.latency_label.show()
+        self.status_bar.set_latency(ms, server_ms)
 
     def show_error(self, message: str, action: str | None = None) -> None:
         """Show ``message`` in the banner; ``action`` adds a button for the fix.
@@ -452,22 +366,6 @@ class MainWindow(QMainWindow):
             self.settingsRequested.emit()
         elif action == "use_default_model":
             self.useDefaultModelRequested.emit()
-
-    def _on_about(self) -> None:
-        # open(), never exec(): exec() would nest an event loop under qasync.
-        if self._about is None:
-            self._about = QMessageBox(self)
-            self._about.setIcon(QMessageBox.Icon.Information)
-            self._about.setWindowTitle(self.tr("About Gemini Desk"))
-            self._about.setTextFormat(Qt.TextFormat.PlainText)
-            self._about.setText(
-                self.tr(
-                    "Gemini Desk %1\n\nA desktop voice assistant for the Gemini Live API: "
-                    "talk to Gemini, hear it answer, and read a live transcript."
-                ).replace("%1", __version__)
-            )
-            self._about.setStandardButtons(QMessageBox.StandardButton.Close)
-        self._about.open()
 
     # --- internals --------------------------------------------------------------------
     def _sync_mute(self, other: QAction | QPushButton, muted: bool) -> None:

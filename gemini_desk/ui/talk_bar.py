@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gemini_desk.ui.talk_button import TalkButton, TalkState
+from gemini_desk.core.desk_state import TalkState
+from gemini_desk.ui.talk_button import TalkButton
 from gemini_desk.ui.theme import follow_palette
 
 _STYLE = """
@@ -76,8 +77,8 @@ class TalkBar(QWidget):
         self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(mode)))
         self.mode_combo.blockSignals(blocked)
 
-    def set_state(self, state: str) -> None:
-        """``offline``, ``hands_free``, ``idle``, ``listening``, ``speaking`` or ``muted``."""
+    def set_state(self, state: TalkState | str) -> None:
+        """Show the talk state (a :class:`TalkState` or its value, ``"idle"``)."""
         self.button.set_state(TalkState(state))
 
     def set_muted(self, muted: bool) -> None:

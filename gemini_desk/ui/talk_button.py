@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import enum
-
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
+from gemini_desk.core.desk_state import TalkState
 from gemini_desk.ui.theme import follow_palette
 
-
-class TalkState(enum.Enum):
-    OFFLINE = "offline"  # not connected
-    HANDS_FREE = "hands_free"  # server voice detection: nothing to press
-    IDLE = "idle"  # push-to-talk, ready
-    LISTENING = "listening"  # key or button down: the model hears you
-    SPEAKING = "speaking"  # the model is answering (press to interrupt)
-    MUTED = "muted"  # the microphone is muted: pressing does nothing
-
+__all__ = ["TalkButton"]
 
 _STYLE = """
 QPushButton#talkButton {

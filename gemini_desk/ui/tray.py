@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from gemini_desk.core.desk_state import TalkState
 from gemini_desk.platform.assets import APP_ICON, resource_path
 
 __all__ = [
@@ -52,23 +53,21 @@ _BADGE: dict[TrayState, str | None] = {
 }
 
 
-def tray_state(talk: str, sharing: bool) -> TrayState:
-    """The one state the icon shows, from the talk display state and sharing.
+def tray_state(talk: TalkState, sharing: bool) -> TrayState:
+    """The one state the icon shows, from the talk state and sharing.
 
-    ``talk`` is what :meth:`gemini_desk.session.talk.TalkControl.display` says (``offline``,
-    ``muted``, ``listening``, ``speaking``, ``hands_free``, ``idle``). Muted wins
-    (the user must see why nothing is heard), then the model speaking, then sharing
-    (the model sees the screen), then listening (hands-free always listens).
+    Muted wins (the user must see why nothing is heard), then the model speaking, then
+    sharing (the model sees the screen), then listening (hands-free always listens).
     """
-    if talk == "offline":
+    if talk is TalkState.OFFLINE:
         return TrayState.DISCONNECTED
-    if talk == "muted":
+    if talk is TalkState.MUTED:
         return TrayState.MUTED
-    if talk == "speaking":
+    if talk is TalkState.SPEAKING:
         return TrayState.SPEAKING
     if sharing:
         return TrayState.SHARING
-    if talk in ("listening", "hands_free"):
+    if talk in (TalkState.LISTENING, TalkState.HANDS_FREE):
         return TrayState.LISTENING
     return TrayState.IDLE
 
@@ -80,9 +79,9 @@ def close_hides_to_tray(tray_available: bool, quitting: bool = False) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class TrayView:
-    """Everything the tray shows; built by the app from the window and conversation."""
+    """Everything the tray shows; built from the app's state models."""
 
-    talk: str = "offline"
+    talk: TalkState = TalkState.OFFLINE
     sharing: bool = False
     connected: bool = False
     busy: bool = False  # connecting or closing: Connect/Disconnect is unavailable

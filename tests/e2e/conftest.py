@@ -1,13 +1,19 @@
-"""End-to-end fixtures: the real gemini-desk process on Xvfb with PulseAudio devices."""
+"""End-to-end fixtures: the real gemini-desk process on Xvfb with PulseAudio devices.
+
+Every app a test launches has its log checked when the test ends (:func:`assert_clean_log`:
+no key, no traceback, no warning or error from the app's own loggers); tests call it
+themselves too, where the log is complete.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -16,9 +22,35 @@ from tests.support.pulse import PulseServer, pulse
 from tests.support.sim_fixtures import sim
 from tests.support.xvfb import XDisplay, xvfb
 
-__all__ = ["pulse", "sim", "xvfb"]
+__all__ = ["RunningApp", "assert_clean_log", "pulse", "sim", "xvfb"]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+DEMO_KEY = "demo-key"  # gemini_desk.app.endpoints.DEMO_KEY: kept out of the log like any key
+
+# A record of the log file (gemini_desk.platform.logs: "date time LEVEL name: message")
+# at WARNING or above from the app's own loggers: gemini_desk and its children, including
+# gemini_desk.qt (Qt's own warnings).
+_APP_PROBLEM = re.compile(
+    r"^\S+ \S+ (?:WARNING|ERROR|CRITICAL) +gemini_desk(?:\.[\w.]+)?: .*$", re.MULTILINE
+)
+
+
+def assert_clean_log(app: RunningApp | Path, *secrets: str) -> None:
+    """The app's log holds no key, no traceback, and no WARNING, ERROR or CRITICAL record
+    from its own loggers. ``app`` is a launched app (its console output is checked too,
+    and the key it was launched with) or the path of a log file. The demo key always is."""
+    secrets = (*secrets, DEMO_KEY)
+    if isinstance(app, RunningApp):
+        texts = {"log file": app.log_text(), "console output": app.output_text()}
+        secrets = (*secrets, *app.secrets)
+    else:
+        texts = {"log file": app.read_text(errors="replace") if app.exists() else ""}
+    for where, text in texts.items():
+        for secret in secrets:
+            assert secret not in text, f"an API key reached the {where}"
+        assert "Traceback" not in text, f"a traceback in the {where}:\n{text[-3000:]}"
+    problems = _APP_PROBLEM.findall(texts["log file"])
+    assert not problems, "the app logged warnings or errors:\n" + "\n".join(problems)
 
 
 @dataclass
@@ -28,6 +60,11 @@ class RunningApp:
     display: XDisplay
     pulse: PulseServer
     output: Path
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # keys it was launched with
+
+    def output_text(self) -> str:
+        """What the process wrote to stdout and stderr."""
+        return self.output.read_text(errors="replace") if self.output.exists() else ""
 
     @property
     def log_file(self) -> Path:
@@ -39,17 +76,24 @@ class RunningApp:
     def conversations(self) -> list[Path]:
         return sorted((self.home / "data" / "conversations").glob("*.jsonl"))
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    def wait_for(
+        self, predicate: Callable[[], bool], timeout: float, what: str, poll: float = 0.05
+    ) -> None:
         deadline = time.monotonic() + timeout
         while not predicate():
             if self.proc.poll() is not None:
                 pytest.fail(
                     f"the app exited ({self.proc.returncode}) while waiting for {what}:\n"
-                    + self.output.read_text(errors="replace")[-3000:]
+                    + self.output_text()[-3000:]
                 )
             if time.monotonic() > deadline:
                 pytest.fail(f"timed out waiting for {what}; log tail:\n{self.log_text()[-3000:]}")
-            time.sleep(0.05)
+            time.sleep(poll)
+
+    def started(self) -> bool:
+        """Start-up is over: the log's last start-up line (the tray, after the key dialog
+        was or was not opened and the window shown) is written, and the window is mapped."""
+        return "tray icon " in self.log_text() and bool(self.windows("^Gemini Desk$"))
 
     def streams_open(self) -> bool:
         """The app's capture and playback streams are connected to PulseAudio."""
@@ -81,10 +125,21 @@ class RunningApp:
             pytest.fail("the app did not quit within 20 s of Ctrl+Q")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test, for fixtures to see how the test went."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
 def launch_app(
-    xvfb: XDisplay, pulse: PulseServer, tmp_path: Path
+    request: pytest.FixtureRequest, xvfb: XDisplay, pulse: PulseServer, tmp_path: Path
 ) -> Iterator[Callable[..., RunningApp]]:
+    """Launches the app; when the test ends, kills what still runs and checks each log."""
     apps: list[RunningApp] = []
 
     def launch(
@@ -110,7 +165,8 @@ def launch_app(
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        app = RunningApp(proc, home, xvfb, pulse, output)
+        keys = tuple(full_env[v] for v in ("GEMINI_API_KEY", "GOOGLE_API_KEY") if v in full_env)
+        app = RunningApp(proc, home, xvfb, pulse, output, keys)
         apps.append(app)
         return app
 
@@ -119,6 +175,10 @@ def launch_app(
         if app.proc.poll() is None:
             app.proc.kill()
             app.proc.wait()
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.passed:  # a failed test has said what went wrong
+        for app in apps:
+            assert_clean_log(app)
 
 
 @pytest.fixture

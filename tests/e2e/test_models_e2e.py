@@ -4,7 +4,6 @@ default model, a retired stored model replaced before the first connect, live ca
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +11,8 @@ import pytest
 
 from gemini_desk.sim import SimConfig, SimThread
 from gemini_desk.sim import catalogue as sim_catalogue
-from tests.e2e.conftest import RunningApp
-from tests.e2e.test_app_e2e import assert_clean_log, read_turns_or_empty
+from tests.e2e.conftest import RunningApp, assert_clean_log
+from tests.e2e.test_app_e2e import read_turns_or_empty
 from tests.support.sim_fixtures import espeak_pcm16k
 
 pytestmark = pytest.mark.e2e
@@ -36,11 +35,6 @@ def cached_ids(app: RunningApp) -> list[str]:
         return []
     entries = json.loads(path.read_text())
     return [m["id"] for entry in entries.values() for m in entry["models"]]
-
-
-def assert_no_app_warnings(app: RunningApp) -> None:
-    warnings = re.findall(r"(?:WARNING|ERROR) gemini_desk[.\w]*: .*", app.log_text())
-    assert not warnings, warnings
 
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
@@ -88,15 +82,15 @@ def test_first_launch_lists_the_services_models_and_shows_live_captions(
                  "the sample to be heard on the speaker")  # fmt: skip
     recording.stop()
     asked = [s for s in sim.server.sessions if "Say hello in one sentence." in s.texts]
-    assert len(asked) == 1 and asked[0].closed is not None
+    assert len(asked) == 1
+    app.wait_for(lambda: asked[0].closed, 20, "the sample's connection to be closed")
     app.display.screenshot(artifacts / "e2e-settings-sample.png")
     app.keys("Settings", "alt+m", "Return")  # back to the model field, then OK
     app.wait_for(lambda: not app.windows("Settings"), 20, "the dialog to close")
     settings = json.loads((app.home / "config" / "settings.json").read_text())
     assert settings["model"] == "gemini-3.8-live"
     assert app.quit_with_keyboard() == 0
-    assert_clean_log(app, KEY)
-    assert_no_app_warnings(app)
+    assert_clean_log(app)
 
 
 @pytest.mark.parametrize("sim", [SimConfig(api_key=KEY)], indirect=True)
@@ -122,5 +116,4 @@ def test_an_old_settings_file_connects_on_the_first_try(
     assert app.quit_with_keyboard() == 0
     saved = json.loads((home / "config" / "settings.json").read_text())
     assert saved["model"] == "gemini-3.8-live"
-    assert_clean_log(app, KEY)
-    assert_no_app_warnings(app)
+    assert_clean_log(app)

@@ -13,13 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import assert_clean_log
+from tests.support.pulse import PulseServer
+
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env(home: Path) -> dict[str, str]:
+def _env(home: Path, pulse: PulseServer) -> dict[str, str]:
+    """Offscreen, no key, and the private sound server (the app's devices open there)."""
     runtime = tempfile.mkdtemp(prefix="gd-xdg-")
     os.chmod(runtime, 0o700)
     env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
+    env.update({k: pulse.env[k] for k in ("PULSE_SERVER", "PULSE_STATE_PATH")})
     env.update(
         GEMINI_DESK_HOME=str(home), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=runtime,
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
@@ -38,8 +45,8 @@ def _wait(predicate: Callable[[], bool], what: str, proc: subprocess.Popen[bytes
         time.sleep(0.05)
 
 
-def test_second_launch_raises_and_forwards_connect(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+def test_second_launch_raises_and_forwards_connect(tmp_path: Path, pulse: PulseServer) -> None:
+    env = _env(tmp_path, pulse)
     log = tmp_path / "logs" / "gemini-desk.log"
     first = subprocess.Popen(
         [sys.executable, "-m", "gemini_desk", "--demo"], cwd=ROOT, env=env,
@@ -74,3 +81,4 @@ def test_second_launch_raises_and_forwards_connect(tmp_path: Path) -> None:
             first.kill()
             pytest.fail("the first instance did not quit on SIGTERM")
     assert code == 0
+    assert_clean_log(log)

@@ -6,7 +6,6 @@ Every assertion is on content (correlation, spectra, levels), never on timing.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from gemini_desk.audio import (
     list_output_devices,
     resolve_device,
 )
+from tests.support.needs import need_tool
 from tests.support.pulse import PulseServer, pulse, read_wav
 
 __all__ = ["pulse"]  # the fixture, re-exported so pytest finds it here
@@ -73,11 +73,10 @@ def tone_presence(x: np.ndarray, rate: int, freq: float, frame_s: float = 0.02) 
 
 @pytest.fixture(scope="module")
 def speech(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, int, Path]:
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
+    espeak = need_tool("espeak-ng", "espeak-ng")
     path = tmp_path_factory.mktemp("speech") / "speech.wav"
     subprocess.run(
-        ["espeak-ng", "-w", str(path), "Hello Gemini, what is the weather like in Zurich?"],
+        [espeak, "-w", str(path), "Hello Gemini, what is the weather like in Zurich?"],
         check=True,
         capture_output=True,
         timeout=30,

@@ -11,13 +11,14 @@ import numpy as np
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.ptt import EndReason, KeySource
 from gemini_desk.core.settings import Settings
-from gemini_desk.sim import SimThread
+from gemini_desk.sim import SimConfig, SimThread
 from tests.integration.test_conversation import Rig, run
 from tests.support.sim_fixtures import espeak_pcm16k, sim
 
 __all__ = ["sim"]
 
 CHUNK = 320  # 20 ms at 16 kHz
+SILENCE_MS = SimConfig().vad_silence_ms + 100
 
 
 def ptt_rig(sim: SimThread, tmp: Path, **changes: object) -> Rig:
@@ -99,7 +100,13 @@ def test_key_down_sends_activity_with_preroll_and_the_answer_follows_release(
         await feed(rig, speech[:before_key])
         rig.conv.talk.press(KeySource.GLOBAL)
         await feed(rig, speech[before_key:])
-        await asyncio.sleep(0.3)
+        # More trailing silence than the server's own detection needs to end a turn
+        # (SimConfig.vad_silence_ms): with it off, only activityEnd may end this one.
+        await feed(rig, np.zeros(16 * SILENCE_MS, np.int16))
+        sent = rig.conv.talk.preroll_ms // 20 + (len(speech) - before_key) // CHUNK
+        sent += 16 * SILENCE_MS // CHUNK
+        await rig.until(lambda: len(session.audio_chunk_sizes) >= sent)  # all of it arrived
+        assert [a.source for a in session.activity] == ["client"], "the server detected speech"
         assert not session.turns and not rig.speaker.fed, "no answer before activityEnd"
         released = time.monotonic()
         rig.conv.talk.release(KeySource.GLOBAL)
@@ -119,7 +126,8 @@ def test_key_down_sends_activity_with_preroll_and_the_answer_follows_release(
         received = np.frombuffer(session.audio_bytes, "<i2")
         assert local_match(onset(speech, 100), received) > 0.95, "the first 100 ms arrived"
         assert onset_received(speech, received) > 0.95
-        assert len(received) <= len(speech) - before_key + 16 * 320, "only ~300 ms of pre-roll"
+        most = len(speech) - before_key + 16 * (SILENCE_MS + 320)
+        assert len(received) <= most, "only ~300 ms of pre-roll"
         assert session.answered and rig.speaker.fed
 
     run(main())

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from gemini_desk.platform.assets import resource_path
 from gemini_desk.platform.desktop_install import APP_ID, ICON_SIZES
+from tests.support.needs import need_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing; scripts/setup-env installs it")
-        pytest.skip(f"{tool} is not installed")
-    return path
+    package = "appstream" if tool.startswith("appstream") else "desktop-file-utils"
+    return need_tool(tool, package)
 
 
 def test_desktop_file_validates() -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.needs import need_tool
+
 __all__ = ["XDisplay", "xvfb"]
 
 
@@ -54,10 +56,12 @@ def _free_display() -> int:
 
 @pytest.fixture
 def xvfb() -> Iterator[XDisplay]:
+    xvfb_bin = need_tool("Xvfb", "xvfb")
+    need_tool("xdotool", "xdotool")  # every test on this display drives it with xdotool
     n = _free_display()
     width, height = 1280, 800
     proc = subprocess.Popen(
-        ["Xvfb", f":{n}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        [xvfb_bin, f":{n}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -10,9 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
+from gemini_desk.core.desk_state import DeskState, TalkState
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.core.transcript import Role, Turn
 from gemini_desk.desktop.tray_wiring import DesktopWiring
 from gemini_desk.ui.api_key_dialog import ApiKeyDialog
@@ -58,10 +61,11 @@ def _tab_walk(top: QWidget) -> list[QWidget]:
 
 
 @pytest.fixture
-def windows(qapp: QApplication, tmp_path: Path):  # noqa: F811
+def windows(qapp: QApplication, qtbot: QtBot, tmp_path: Path):  # noqa: F811
     window = MainWindow(_floor, _floor)
-    desk = DesktopWiring(window, lambda: "idle", lambda: False, tmp_path, lambda: True,
-                         lambda: None)  # fmt: skip
+    state = DeskState()
+    state.talk.set(TalkState.IDLE)
+    desk = DesktopWiring(window, state, SettingsModel(Settings(tray_notice_shown=True)), tmp_path)
     window.set_session_state(SessionState.CONNECTED)
     window.talk_bar.set_state("idle")
     window.show_turn(Turn(1, Role.USER, "hello", finished=True))
@@ -75,7 +79,8 @@ def windows(qapp: QApplication, tmp_path: Path):  # noqa: F811
     ]
     for dialog in dialogs:
         dialog.show()
-    process_events(20)
+    for shown in (window, *dialogs):
+        qtbot.waitExposed(shown)
     yield window, dialogs
     # Delete the windows here, not whenever the garbage collector gets to them.
     for dialog in dialogs:
@@ -98,11 +103,11 @@ def test_every_control_has_a_spoken_name(windows) -> None:
     assert not nameless, nameless
 
 
-def test_every_dialog_control_is_reachable_by_tab(windows) -> None:
+def test_every_dialog_control_is_reachable_by_tab(windows, qtbot: QtBot) -> None:
     _, dialogs = windows
     for dialog in dialogs:
         dialog.activateWindow()
-        process_events(10)
+        qtbot.waitUntil(dialog.isActiveWindow)
         chain = _tab_walk(dialog)
         missing = set(_interactive(dialog)) - set(chain)
         assert not missing, (dialog.objectName(), [m.objectName() or type(m).__name__
@@ -111,16 +116,16 @@ def test_every_dialog_control_is_reachable_by_tab(windows) -> None:
             assert chain[-2:] == dialog.buttons.buttons(), [w.objectName() for w in chain]
 
 
-def test_focus_is_visible_on_custom_styled_buttons(windows) -> None:
+def test_focus_is_visible_on_custom_styled_buttons(windows, qtbot: QtBot) -> None:
     """The custom-styled buttons draw a different frame when they have the focus."""
     window, _ = windows
     window.activateWindow()
-    process_events(10)
+    qtbot.waitUntil(window.isActiveWindow)
     for button in (window.connect_button, window.talk_bar.button):
         window.text_box.setFocus()
-        process_events(10)
+        qtbot.waitUntil(window.text_box.hasFocus)
         before = button.grab().toImage()
         button.setFocus(Qt.FocusReason.TabFocusReason)
-        process_events(10)
+        qtbot.waitUntil(button.hasFocus)
         after = button.grab().toImage()
         assert before != after, button.objectName()

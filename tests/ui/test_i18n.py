@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
@@ -137,9 +138,11 @@ def _floor() -> tuple[float, float, bool]:
     return (-90.0, -90.0, False)
 
 
-def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
+def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBot) -> None:
     from pathlib import Path
 
+    from gemini_desk.core.desk_state import DeskState, TalkState
+    from gemini_desk.core.settings_model import SettingsModel
     from gemini_desk.desktop.tray_wiring import DesktopWiring
     from gemini_desk.ui.api_key_dialog import ApiKeyDialog
     from gemini_desk.ui.history_dialog import HistoryDialog
@@ -147,9 +150,11 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
     from gemini_desk.ui.settings_dialog import SettingsDialog
 
     window = MainWindow(_floor, _floor)
-    keys = ("Ctrl+Alt+Space", "Ctrl+Alt+M")
-    desk = DesktopWiring(window, lambda: "hands_free", lambda: True, Path(tmp_path),
-                         lambda: True, lambda: None, lambda: keys)  # fmt: skip
+    state = DeskState()
+    state.talk.set(TalkState.HANDS_FREE)
+    state.sharing.set(QCoreApplication.translate("ScreenSharing", "the screen"))
+    desk = DesktopWiring(window, state, SettingsModel(Settings(tray_notice_shown=True)),
+                         Path(tmp_path))  # fmt: skip
     # Messages from the Qt-free layers arrive in English (status detail, error banner).
     window.set_session_state(SessionState.RECONNECTING, "The connection was lost; retrying in 8 s")
     window.set_model("gemini-2.5-flash-native-audio-preview-09-2025")
@@ -179,7 +184,8 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path) -> None:
     shortcuts = desk.open_shortcuts()
     for dialog in (settings, key, history):
         dialog.show()
-    process_events(30)
+    for shown in (window, settings, key, history, shortcuts):
+        qtbot.waitExposed(shown)
     menus = [a.menu() for a in window.menuBar().actions()] + [desk.tray.menu,
                                                                desk.tray.talk_menu]  # fmt: skip
     tray_tip = [] if not _english(desk.tray.icon.toolTip()) else [desk.tray.icon.toolTip()]

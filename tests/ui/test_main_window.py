@@ -224,7 +224,7 @@ def test_show_turn_and_clear_transcript(window: MainWindow) -> None:
 def test_about_opens_without_exec(window: MainWindow) -> None:
     window.about_action.trigger()
     process_events()
-    about = window._about
+    about = window.about_box
     assert about is not None and about.isVisible()
     about.close()
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.desktop.sharing import ScreenSharing
 from gemini_desk.live.config import Endpoint
 from gemini_desk.session.conversation import Conversation
@@ -57,17 +58,24 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
     qapp,  # noqa: F811
 ) -> None:
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
-    settings = Settings(share_fps=10.0)
+    settings = SettingsModel(Settings(share_fps=10.0))
     conv = Conversation(window, settings, tmp_path / "conversations", None, None)
     conv.endpoint = Endpoint(api_key="demo-key", base_url=sim.base_url, ca_file=sim.ca_file)
-    sharing = ScreenSharing(window, window, lambda: settings, lambda: None,
-                            conv.send_video, conv.video_ready)  # fmt: skip
+    asked: list[bool] = []  # every answer to the pump's "may I send?", once per tick
+
+    def video_ready() -> bool:
+        asked.append(conv.video_ready())
+        return asked[-1]
+
+    sharing = ScreenSharing(window, window, settings, conv.send_video, video_ready)
     conv.on_disconnected.append(sharing.stop)
+    screen = Changing()
 
     async def main() -> None:
-        sharing._start(Changing(), "a test screen", Rect(10, 10, 100, 100))
-        await asyncio.sleep(0.3)
-        assert sharing.pump is not None and sharing.pump.frames_sent == 0  # not connected
+        sharing._start(screen, "a test screen", Rect(10, 10, 100, 100))
+        await until(lambda: len(asked) >= 3)  # three ticks while not connected...
+        assert not any(asked) and screen.n == 0, "grabbed while not connected"
+        assert sharing.pump is not None and sharing.pump.frames_sent == 0
         conv.connect()
         await until(lambda: conv.state is SessionState.CONNECTED)
         session = sim.server.sessions[0]
@@ -84,9 +92,10 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
         await conv.disconnect()
         await until(lambda: conv.state is SessionState.DISCONNECTED)
         assert not sharing.sharing and window.share_bar.isHidden()
-        sent = len(session.video_frames)
-        await asyncio.sleep(0.4)
-        assert len(session.video_frames) == sent
+        assert sharing.pump is None or not sharing.pump.running, "the pump outlived the session"
+        grabs = screen.n
+        await until(lambda: session.closed)  # the server is done: nothing more can arrive
+        assert screen.n == grabs, "grabbing went on after the disconnect"
         await sharing.shutdown()
 
     asyncio.run(asyncio.wait_for(main(), 60))

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtTest import QSignalSpy, QTest
 
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.region_selector import RegionSelector
 from gemini_desk.ui.share_frame import ShareFrame
@@ -134,15 +135,17 @@ def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
 
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
     window.show()
-    settings = Settings()
     sent: list[bytes] = []
-    sharing = ScreenSharing(window, window, lambda: settings, lambda: None,
+    sharing = ScreenSharing(window, window, SettingsModel(Settings()),
                             lambda j: sent.append(j) or True, lambda: True)  # fmt: skip
     bar = window.share_bar
     assert not bar.isVisible() and not bar.stop_action.isEnabled()
+    shared: list[str | None] = []
+    sharing.shared.subscribe(lambda _old, what: shared.append(what))
 
     async def scenario() -> None:
         sharing._start(_Still(), "a test pattern", Rect(50, 50, 200, 100))
+        assert shared == ["a test pattern"]
         assert bar.isVisible() and "Sharing a test pattern" in bar.badge.text()
         assert sharing.frame.visible
         for _ in range(100):
@@ -153,6 +156,7 @@ def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
         assert sent and bar.preview.frame is not None and bar.preview.frame.jpeg == sent[-1]
         QTest.mouseClick(bar.stop_button, Qt.MouseButton.LeftButton)
         assert not sharing.sharing and not bar.isVisible() and not sharing.frame.visible
+        assert shared == ["a test pattern", None]
         count = len(sent)
         await asyncio.sleep(0.3)
         assert len(sent) == count, "frames went out after Stop"
@@ -205,7 +209,7 @@ def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  #
         CameraSource()
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
     window.show()
-    sharing = ScreenSharing(window, window, Settings, lambda: None, lambda j: True, lambda: True)
+    sharing = ScreenSharing(window, window, SettingsModel(Settings()), lambda j: True, lambda: True)
     for _ in range(3):  # asking again does not stack up dialogs
         window.share_bar.camera_action.trigger()
     process_events()
@@ -213,5 +217,38 @@ def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  #
     assert window.error_banner.message == NO_CAMERA
     assert sharing._dialog is None and not sharing.sharing
     assert not [w for w in QGuiApplication.topLevelWindows() if w.isVisible() and w.isModal()]
+    window.close_now()
+    window.deleteLater()
+
+
+def test_sharing_settings_go_through_the_settings_owner(qapp) -> None:  # noqa: F811
+    """Sharp text, the remembered region: written through the owner (and saved); the
+    Share menu's tick and the running pump follow the settings whoever changes them."""
+    from gemini_desk.desktop.sharing import ScreenSharing
+
+    window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
+    saved: list[Settings] = []
+    model = SettingsModel(Settings(), save=saved.append)
+    sharing = ScreenSharing(window, window, model, lambda j: True, lambda: False)
+    bar = window.share_bar
+
+    async def scenario() -> None:
+        bar.sharp_action.trigger()  # the user ticks "Sharp text"
+        assert model.current.share_sharp_text and [s.share_sharp_text for s in saved] == [True]
+        g = screen_rect()
+        sharing.share_region(Rect(g.x() + 10, g.y() + 20, 300, 200))  # (no grabs offscreen)
+        assert model.current.share_last_region == f"{g.x() + 10},{g.y() + 20},300,200"
+        assert sharing.last_region() == Rect(g.x() + 10, g.y() + 20, 300, 200)
+        sharing._start(_Still(), "a test pattern", None)
+        assert sharing.pump is not None and sharing.pump.settings.sharp
+        model.update(share_sharp_text=False, share_max_side=512)  # e.g. the settings file
+        assert not bar.sharp_action.isChecked()
+        assert not sharing.pump.settings.sharp and sharing.pump.settings.max_side == 512
+        assert len(saved) == 3
+        await sharing.shutdown()
+        model.update(share_sharp_text=True)
+        assert not bar.sharp_action.isChecked(), "shut down: no longer follows"
+
+    asyncio.run(scenario())
     window.close_now()
     window.deleteLater()

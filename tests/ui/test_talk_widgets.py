@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 
+from gemini_desk.core.desk_state import TalkState
 from gemini_desk.core.settings import Settings
-from gemini_desk.desktop.talk_wiring import WindowHotkeys
+from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.desktop.talk_wiring import TalkWiring, WindowHotkeys
 from gemini_desk.hotkeys.combo import KeyCombo
+from gemini_desk.platform.paths import AppPaths
+from gemini_desk.session.conversation import Conversation
 from gemini_desk.ui.hotkey_edit import HotkeyEdit
+from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from gemini_desk.ui.talk_bar import TalkBar
-from gemini_desk.ui.talk_button import TalkButton, TalkState
+from gemini_desk.ui.talk_button import TalkButton
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
@@ -63,9 +71,53 @@ def test_talk_bar_mode_switch_and_muted_flag(qapp) -> None:  # noqa: F811
     assert bar.muted_flag.isHidden()
     bar.set_muted(True)
     assert bar.muted_flag.isVisible()
-    bar.set_state("speaking")
+    bar.set_state(TalkState.SPEAKING)
     assert bar.button.state is TalkState.SPEAKING
     bar.close()
+
+
+def _floor() -> tuple[float, float, bool]:
+    return (-90.0, -90.0, False)
+
+
+def test_talk_bar_follows_the_talk_state_and_the_settings(qapp, tmp_path: Path) -> None:  # noqa: F811
+    """The talk bar shows the conversation's talk state and the talk settings as they
+    change (nothing polls); its mode switch writes the settings, and the conversation
+    follows them."""
+    window = MainWindow(_floor, _floor)
+    saved: list[Settings] = []
+    model = SettingsModel(Settings(), save=saved.append)
+    conv = Conversation(window, model, tmp_path / "conversations", None, None)
+    paths = AppPaths(tmp_path / "config", tmp_path / "data", tmp_path / "log")
+    bar = window.talk_bar
+
+    async def scenario() -> None:
+        wiring = TalkWiring(window, conv, paths, model)
+        assert not [t for t in wiring.findChildren(QTimer) if t.isActive()], "nothing polls"
+        assert bar.button.state is TalkState.OFFLINE and bar.mode == "hands_free"
+        conv.talk.set_connected(True)
+        assert bar.button.state is TalkState.HANDS_FREE
+        assert bar.hint.text().startswith("Hands-free") and "Ctrl+Alt+M" in bar.hint.text()
+
+        bar.mode_combo.setCurrentIndex(bar.mode_combo.findData("push_to_talk"))  # the user
+        assert [s.talk_mode for s in saved] == ["push_to_talk"]
+        assert conv.talk.push_to_talk and bar.button.state is TalkState.IDLE
+        conv.set_muted(True)
+        assert bar.button.state is TalkState.MUTED and not bar.muted_flag.isHidden()
+        conv.set_muted(False)
+        assert bar.button.state is TalkState.IDLE
+
+        model.update(talk_mode="hands_free", ptt_hotkey="f8")  # e.g. the Settings dialog
+        assert bar.mode == "hands_free" and bar.button.state is TalkState.HANDS_FREE
+        model.update(talk_mode="push_to_talk")
+        assert bar.button.text() == "Hold to talk, or hold F8"
+        wiring.stop()
+        conv.talk.set_connected(False)
+        assert bar.button.state is TalkState.IDLE, "stopped: no longer follows"
+
+    asyncio.run(scenario())
+    window.close_now()
+    window.deleteLater()
 
 
 def test_hotkey_edit_captures_a_combination(qapp) -> None:  # noqa: F811

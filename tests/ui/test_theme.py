@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.transcript import Role, Turn
@@ -36,7 +37,7 @@ def palettes(qapp: QApplication) -> Iterator[tuple[QPalette, QPalette]]:  # noqa
     process_events()
 
 
-def test_window_follows_light_and_dark(qapp: QApplication, palettes) -> None:  # noqa: F811
+def test_window_follows_light_and_dark(qapp: QApplication, palettes, qtbot: QtBot) -> None:  # noqa: F811
     light, dark = palettes
     qapp.setPalette(light)
     window = MainWindow(_floor, _floor)
@@ -47,7 +48,7 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes) -> None:  #
     window.set_demo_mode(True)
     window.resize(900, 640)
     window.show()
-    process_events(50)
+    qtbot.waitExposed(window)
     talk = window.talk_bar.button
     banner = window.error_banner
     assert not is_dark()
@@ -56,10 +57,10 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes) -> None:  #
     light_demo = window.demo_label.palette().color(window.demo_label.foregroundRole())
 
     qapp.setPalette(dark)
-    process_events(50)
     assert is_dark()
     # The talk button (offline/hands-free look) takes the dark window colour.
-    assert _centre(talk).lightness() < 80 < light_talk.lightness()
+    qtbot.waitUntil(lambda: _centre(talk).lightness() < 80)
+    assert light_talk.lightness() > 80
     # The error banner switches to its dark pair: dark background, light text.
     assert _centre(banner).lightness() < 80 < light_banner.lightness()
     text = banner.findChild(QWidget, "errorText")
@@ -80,8 +81,7 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes) -> None:  #
     )
 
     qapp.setPalette(light)  # and back
-    process_events(50)
-    assert _centre(talk).lightness() > 150
+    qtbot.waitUntil(lambda: _centre(talk).lightness() > 150)
     assert _centre(model, dx=4).lightness() > 150
     window.close_now()
     window.deleteLater()

@@ -1,15 +1,19 @@
-"""The tray icon: state mapping, distinct icons, menu actions driving the real window."""
+"""The tray icon: state mapping, distinct icons, following the state models, menu actions
+driving the real window."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QSignalSpy
 
+from gemini_desk.core.desk_state import DeskState, SessionStatus, TalkState
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.desktop.tray_wiring import DesktopWiring
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.shortcuts_dialog import collect_shortcuts, plain
@@ -31,17 +35,17 @@ def _floor() -> tuple[float, float, bool]:
 @pytest.mark.parametrize(
     ("talk", "sharing", "expected"),
     [
-        ("offline", True, TrayState.DISCONNECTED),
-        ("muted", True, TrayState.MUTED),
-        ("speaking", True, TrayState.SPEAKING),
-        ("hands_free", True, TrayState.SHARING),
-        ("idle", True, TrayState.SHARING),
-        ("hands_free", False, TrayState.LISTENING),
-        ("listening", False, TrayState.LISTENING),
-        ("idle", False, TrayState.IDLE),
+        (TalkState.OFFLINE, True, TrayState.DISCONNECTED),
+        (TalkState.MUTED, True, TrayState.MUTED),
+        (TalkState.SPEAKING, True, TrayState.SPEAKING),
+        (TalkState.HANDS_FREE, True, TrayState.SHARING),
+        (TalkState.IDLE, True, TrayState.SHARING),
+        (TalkState.HANDS_FREE, False, TrayState.LISTENING),
+        (TalkState.LISTENING, False, TrayState.LISTENING),
+        (TalkState.IDLE, False, TrayState.IDLE),
     ],
 )
-def test_state_mapping(talk: str, sharing: bool, expected: TrayState) -> None:
+def test_state_mapping(talk: TalkState, sharing: bool, expected: TrayState) -> None:
     assert tray_state(talk, sharing) is expected
 
 
@@ -71,12 +75,12 @@ def test_every_state_has_its_own_icon(qapp) -> None:  # noqa: F811
 
 def test_view_drives_menu_and_tooltip(qapp) -> None:  # noqa: F811
     tray = TrayIcon()
-    tray.set_view(TrayView(talk="offline"))
+    tray.set_view(TrayView(talk=TalkState.OFFLINE))
     assert tray.connect_action.text() == "Connect"
     assert not tray.stop_sharing_action.isEnabled()
     assert "Disconnected" in tray.icon.toolTip()
     tray.set_view(
-        TrayView(talk="hands_free", sharing=True, connected=True, muted=True,
+        TrayView(talk=TalkState.HANDS_FREE, sharing=True, connected=True, muted=True,
                  talk_mode="push_to_talk", window_visible=False)
     )  # fmt: skip
     assert tray.connect_action.text() == "Disconnect"
@@ -86,70 +90,105 @@ def test_view_drives_menu_and_tooltip(qapp) -> None:  # noqa: F811
     assert tray.stop_sharing_action.isEnabled()
     assert tray.show_action.text() == "Show window"
     assert "Sharing" in tray.icon.toolTip()
-    tray.set_view(TrayView(talk="idle", connected=True, busy=True))
+    tray.set_view(TrayView(talk=TalkState.IDLE, connected=True, busy=True))
     assert not tray.connect_action.isEnabled()
+
+
+class Wired:
+    """The window and the tray over one set of state models, bound as the app binds
+    them: the window follows the session, mute and sharing models (the conversation
+    and screen sharing bind it), and muting in the window changes the mute model (as
+    the conversation does)."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.window = MainWindow(_floor, _floor)
+        self.state = DeskState()
+        self.saved: list[Settings] = []
+        self.settings = SettingsModel(Settings(), save=self.saved.append)
+        window = self.window
+        self.state.session.subscribe(lambda _o, new: window.set_session_state(new.state))
+        self.state.muted.subscribe(lambda _o, muted: window.set_muted(muted))
+        self.state.sharing.subscribe(lambda _o, what: window.share_bar.set_sharing(what))
+        window.muteToggled.connect(self.state.muted.set)
+        self.desk = DesktopWiring(window, self.state, self.settings, log_dir)
 
 
 @pytest.fixture
 def wired(qapp, tmp_path: Path):  # noqa: F811
-    window = MainWindow(_floor, _floor)
-    state = {"talk": "offline", "sharing": False, "notice": False}
-    saved: list[bool] = []
-
-    def remember() -> None:
-        state["notice"] = True
-        saved.append(True)
-
-    desk = DesktopWiring(
-        window, lambda: str(state["talk"]), lambda: bool(state["sharing"]), tmp_path / "log",
-        lambda: bool(state["notice"]), remember, lambda: ("Ctrl+Alt+Space", "Ctrl+Alt+M"),
-    )  # fmt: skip
-    window.show()
+    rig = Wired(tmp_path / "log")
+    rig.window.show()
     process_events()
-    yield window, desk, state, saved
+    yield rig
+    rig.desk.stop()
+    rig.window.close_now()
+    rig.window.deleteLater()
+    process_events()
+
+
+def test_tray_follows_the_models_not_the_widgets(wired: Wired) -> None:
+    """Each change of a model reaches the tray by itself: no timer, no refresh call."""
+    desk, state, tray = wired.desk, wired.state, wired.desk.tray
+    assert not [t for t in desk.findChildren(QTimer) if t.isActive()], "nothing polls"
+    assert tray.view.state is TrayState.DISCONNECTED and not tray.view.connected
+    wired.window.set_session_state(SessionState.CONNECTED)  # the widget alone
+    assert not tray.view.connected, "the window's widgets are not the tray's source"
+
+    state.session.set(SessionStatus(SessionState.CONNECTING))
+    assert tray.view.busy and not tray.connect_action.isEnabled()
+    state.session.set(SessionStatus(SessionState.CONNECTED))
+    state.talk.set(TalkState.HANDS_FREE)
+    assert tray.view.connected and tray.connect_action.text() == "Disconnect"
+    assert tray.view.state is TrayState.LISTENING
+    state.talk.set(TalkState.SPEAKING)
+    assert tray.view.state is TrayState.SPEAKING
+    state.sharing.set("a 100 x 100 region")
+    state.talk.set(TalkState.HANDS_FREE)
+    assert tray.view.state is TrayState.SHARING and tray.stop_sharing_action.isEnabled()
+    state.muted.set(True)
+    state.talk.set(TalkState.MUTED)
+    assert tray.view.state is TrayState.MUTED and tray.mute_action.isChecked()
+    wired.settings.update(talk_mode="push_to_talk")
+    assert tray.talk_actions["push_to_talk"].isChecked()
+    assert "Microphone muted" in tray.icon.toolTip() and "Sharing" in tray.icon.toolTip()
+    state.session.set(SessionStatus(SessionState.DISCONNECTED))
+    state.talk.set(TalkState.OFFLINE)
+    state.sharing.set(None)
+    assert tray.view.state is TrayState.DISCONNECTED and tray.connect_action.text() == "Connect"
+    assert not tray.stop_sharing_action.isEnabled()
+
     desk.stop()
-    window.close_now()
-    window.deleteLater()
-    process_events()
+    state.talk.set(TalkState.SPEAKING)
+    assert tray.view.state is TrayState.DISCONNECTED, "stopped: no longer follows"
 
 
-def test_tray_actions_drive_the_window(wired) -> None:
-    window, desk, state, _ = wired
+def test_tray_actions_drive_the_window(wired: Wired) -> None:
+    window, desk, state = wired.window, wired.desk, wired.state
     tray = desk.tray
     connect = QSignalSpy(window.connectRequested)
     disconnect = QSignalSpy(window.disconnectRequested)
     mute = QSignalSpy(window.muteToggled)
     quit_ = QSignalSpy(window.quitRequested)
     stop = QSignalSpy(window.share_bar.stopRequested)
-    modes = QSignalSpy(window.talk_bar.talkModeChanged)
 
-    desk.refresh()
     tray.connect_action.trigger()
     assert connect.count() == 1 and disconnect.count() == 0
-    window.set_session_state(SessionState.CONNECTED)
-    state["talk"] = "hands_free"
-    desk.refresh()
+    state.session.set(SessionStatus(SessionState.CONNECTED))
     assert tray.connect_action.text() == "Disconnect"
-    assert tray.view.state is TrayState.LISTENING
     tray.connect_action.trigger()
     assert disconnect.count() == 1
 
     tray.mute_action.trigger()
     assert mute.count() == 1 and mute.at(0) == [True]
+    assert state.muted.value and tray.mute_action.isChecked()
     assert window.mute_action.isChecked() and window.mute_button.text() == "Unmute"
-    window.mute_action.trigger()  # unmuted in the window: the tray follows
-    desk.refresh()
-    assert not tray.mute_action.isChecked()
+    window.mute_action.trigger()  # unmuted in the window: the tray follows the model
+    assert not state.muted.value and not tray.mute_action.isChecked()
 
     tray.talk_actions["push_to_talk"].trigger()
-    assert modes.count() == 1 and modes.at(0) == ["push_to_talk"]
-    assert window.talk_bar.mode == "push_to_talk"
+    assert wired.settings.current.talk_mode == "push_to_talk"
+    assert [s.talk_mode for s in wired.saved] == ["push_to_talk"], "written once, and saved"
 
-    state["sharing"] = True
-    window.share_bar.set_sharing("a 100 x 100 region")  # as the app does when sharing starts
-    desk.refresh()
-    assert tray.stop_sharing_action.isEnabled()
-    assert tray.view.state is TrayState.SHARING
+    state.sharing.set("a 100 x 100 region")
     tray.stop_sharing_action.trigger()
     assert stop.count() == 1
 
@@ -157,7 +196,11 @@ def test_tray_actions_drive_the_window(wired) -> None:
     assert not window.isVisible()
     assert tray.show_action.text() == "Show window"
     tray.show_action.trigger()
-    assert window.isVisible()
+    assert window.isVisible() and tray.show_action.text() == "Hide window"
+    window.showMinimized()
+    assert tray.show_action.text() == "Show window", "minimised counts as hidden"
+    tray.show_action.trigger()
+    assert tray.show_action.text() == "Hide window"
 
     tray.quit_action.trigger()
     assert quit_.count() == 1
@@ -165,8 +208,16 @@ def test_tray_actions_drive_the_window(wired) -> None:
     assert not desk.on_window_close()
 
 
-def test_close_without_a_tray_quits(wired) -> None:
-    window, desk, _, _ = wired
+def test_a_refused_mute_click_leaves_the_tick_as_the_model_says(wired: Wired) -> None:
+    """The tray's tick shows the mute model, not the click, when nothing came of it."""
+    window, tray = wired.window, wired.desk.tray
+    window.muteToggled.disconnect()  # nothing listens: the click changes no model
+    tray.mute_action.trigger()
+    assert not wired.state.muted.value and not tray.mute_action.isChecked()
+
+
+def test_close_without_a_tray_quits(wired: Wired) -> None:
+    window, desk = wired.window, wired.desk
     quit_ = QSignalSpy(window.quitRequested)
     assert not desk.start(), "offscreen has no tray host"
     assert not window.close()
@@ -174,24 +225,25 @@ def test_close_without_a_tray_quits(wired) -> None:
     assert window.isVisible()
 
 
-def test_close_with_a_tray_hides_and_says_so_once(wired) -> None:
-    window, desk, state, saved = wired
+def test_close_with_a_tray_hides_and_says_so_once(wired: Wired) -> None:
+    window, desk = wired.window, wired.desk
     quit_ = QSignalSpy(window.quitRequested)
     desk.tray_shown = True  # as if start() had found a tray (offscreen has none)
     window.close()
     assert quit_.count() == 0 and not window.isVisible()
-    assert saved == [True] and state["notice"]
+    assert [s.tray_notice_shown for s in wired.saved] == [True]
     assert desk.tray.last_message is not None
     assert "still running" in desk.tray.last_message[0]
+    assert desk.tray.show_action.text() == "Show window"
     desk.toggle_window()
     assert window.isVisible()
     window.close()
-    assert saved == [True], "the note is shown once"
+    assert len(wired.saved) == 1, "the note is shown once"
     assert not window.isVisible() and quit_.count() == 0
 
 
-def test_shortcuts_dialog_lists_every_action_shortcut(wired) -> None:
-    window, desk, _, _ = wired
+def test_shortcuts_dialog_lists_every_action_shortcut(wired: Wired) -> None:
+    window, desk = wired.window, wired.desk
     dialog = desk.open_shortcuts()
     process_events()
     rows = dict(dialog.rows())
@@ -212,10 +264,15 @@ def test_shortcuts_dialog_lists_every_action_shortcut(wired) -> None:
         r for r in dialog.rows() if r[0] in dict(collect_shortcuts(window))
     ]
     dialog.close()
+    wired.settings.update(ptt_hotkey="f8")  # the global keys come from the settings
+    rows = dict(desk.open_shortcuts().rows())
+    assert rows["Talk (push-to-talk; hold, also in other apps)"] == "F8"
+    assert rows["Mute or unmute the microphone (also in other apps)"] == "Ctrl+Alt+M"
+    desk.shortcuts_dialog.close()
 
 
-def test_help_menu_has_shortcuts_and_log_folder(wired) -> None:
-    window, _, _, _ = wired
+def test_help_menu_has_shortcuts_and_log_folder(wired: Wired) -> None:
+    window = wired.window
     texts = [plain(a.text()) for a in window.menuBar().actions()[-1].menu().actions()]
     assert "Keyboard shortcuts" in texts and "Open log folder" in texts
     spy = QSignalSpy(window.shortcutsRequested)
@@ -225,8 +282,8 @@ def test_help_menu_has_shortcuts_and_log_folder(wired) -> None:
     assert window.log_folder_action.isEnabled()
 
 
-def test_clicking_the_icon_toggles_the_window(wired) -> None:
-    window, desk, _, _ = wired
+def test_clicking_the_icon_toggles_the_window(wired: Wired) -> None:
+    window, desk = wired.window, wired.desk
     from PySide6.QtWidgets import QSystemTrayIcon
 
     desk.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)

@@ -8,6 +8,7 @@ from pathlib import Path
 from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.models import DEFAULT_MODEL, ModelInfo
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.models import ModelCatalog
 from gemini_desk.session.model_wiring import ModelWiring
@@ -42,15 +43,15 @@ class Rig:
             await self.listing.wait()
             return LISTED
 
-        self.settings = stored
         self.saved: list[Settings] = []
+        self.model = SettingsModel(stored, save=self.saved.append)
         self.view = View()
         catalog = ModelCatalog(ModelStore(tmp / "models.json"), lister, clock=lambda: 1000.0)
-        self.wiring = ModelWiring(catalog, self.view, lambda: self.settings, self._replace, pinned)
+        self.wiring = ModelWiring(catalog, self.view, self.model, pinned)
 
-    def _replace(self, new: Settings) -> None:
-        self.settings = new
-        self.saved.append(new)
+    @property
+    def settings(self) -> Settings:
+        return self.model.current
 
 
 def test_connect_waits_for_the_listing_and_the_retired_model_is_replaced_first(
@@ -91,7 +92,7 @@ def test_cached_list_replaces_at_start_without_waiting(tmp_path: Path) -> None:
     async def start() -> None:
         later.wiring.use_endpoint(ENDPOINT)  # the service has not answered yet
         assert later.settings.model == DEFAULT_MODEL
-        later.wiring.stop()
+        await later.wiring.stop()  # the listing under way ends with it
 
     asyncio.run(start())
     assert later.view.retired == [("gemini-retired-live", "Gemini 3.8 Live")]
@@ -116,6 +117,20 @@ def test_use_default_after_an_unknown_model(tmp_path: Path) -> None:
     rig = Rig(tmp_path, Settings(model="typo-model"), pinned=True)
     rig.wiring.use_default()
     assert rig.settings.model == DEFAULT_MODEL and rig.view.cleared == 1
+    assert rig.view.models == [(DEFAULT_MODEL, "Gemini 3.8 Live")], "the label follows"
+
+
+def test_the_label_follows_a_model_chosen_anywhere(tmp_path: Path) -> None:
+    """Whoever writes the model (here the settings dialog's result), the label follows;
+    other settings leave it alone."""
+    rig = Rig(tmp_path, Settings())
+    rig.model.update(voice="Kore")
+    assert rig.view.models == []
+    rig.model.replace(Settings(model="gemini-other-live"))
+    assert rig.view.models == [("gemini-other-live", "gemini-other-live")]
+    asyncio.run(rig.wiring.stop())
+    rig.model.update(model=DEFAULT_MODEL)
+    assert len(rig.view.models) == 1, "stopped: no longer follows"
 
 
 def test_a_connect_lists_again_when_the_list_is_stale(tmp_path: Path) -> None:
@@ -139,3 +154,18 @@ def test_a_connect_lists_again_when_the_list_is_stale(tmp_path: Path) -> None:
 
     asyncio.run(asyncio.wait_for(main(), 5))
     assert connects == [1, 2]  # the stale list was asked for again before connecting
+
+
+def test_stop_ends_a_listing_under_way(tmp_path: Path) -> None:
+    """Quitting while the service has not answered leaves no task behind the loop."""
+    rig = Rig(tmp_path, Settings())
+
+    async def main() -> set[asyncio.Task[object]]:
+        rig.wiring.use_endpoint(ENDPOINT)  # the fake service never answers
+        await asyncio.sleep(0)
+        await rig.wiring.stop()
+        current = asyncio.current_task()
+        return {t for t in asyncio.all_tasks() if t is not current}
+
+    assert asyncio.run(main()) == set()
+    assert rig.calls == 1

@@ -1,0 +1,117 @@
+"""Where the conversation connects: a key's endpoint, or the local demo server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+from typing import TYPE_CHECKING, Protocol
+
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.live.config import Endpoint
+from gemini_desk.platform.keystore import KeyStore
+from gemini_desk.platform.logs import REDACTOR
+from gemini_desk.session.model_wiring import ModelWiring
+
+if TYPE_CHECKING:
+    from gemini_desk.session.conversation import Conversation
+    from gemini_desk.sim import SimThread
+
+__all__ = ["DEMO_KEY", "Endpoints"]
+
+log = logging.getLogger("gemini_desk.app")
+
+DEMO_KEY = "demo-key"
+
+
+class DemoView(Protocol):
+    def set_demo_mode(self, demo: bool) -> None: ...
+
+
+class Endpoints:
+    """Chooses the endpoint at start, and switches when a key is entered or the demo
+    is chosen (reconnecting if the conversation was connected). The local server is
+    started the first time the demo is needed."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        keys: KeyStore,
+        settings: SettingsModel,
+        conversation: Conversation,
+        view: DemoView,
+        model_wiring: ModelWiring,
+    ) -> None:
+        self._args = args
+        self._keys = keys
+        self._settings = settings
+        self._conv = conversation
+        self._view = view
+        self._model_wiring = model_wiring
+        self.sim: SimThread | None = None
+
+    def first(self) -> tuple[Endpoint, bool]:
+        """The endpoint to start with, and whether to offer the key dialog (no key, and
+        the demo was never chosen: demo mode now, and the dialog once)."""
+        endpoint = self._chosen()
+        if endpoint is not None:
+            return endpoint, False
+        asked = self._settings.current.demo_chosen or bool(self._args.connect)
+        return self.demo(), not asked
+
+    def _chosen(self) -> Endpoint | None:
+        """--demo, else a key (env or keyring) for --base-url / Google, else None."""
+        if self._args.demo:
+            return self.demo()
+        stored = self._keys.get()
+        base_url = self._args.base_url or os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
+        if stored is None:
+            return None
+        REDACTOR.add_secret(stored.key)
+        return Endpoint(api_key=stored.key, base_url=base_url)
+
+    def demo(self) -> Endpoint:
+        from gemini_desk.sim import SimThread
+
+        if self.sim is None:
+            self.sim = SimThread()
+            self.sim.start()
+            log.info("demo mode: local Live server at %s", self.sim.base_url)
+        return Endpoint(
+            api_key=DEMO_KEY, base_url=self.sim.base_url, ca_file=self.sim.ca_file, demo=True
+        )
+
+    def use(self, endpoint: Endpoint) -> None:
+        """Connect to ``endpoint`` from now on; its models are listed afresh."""
+        self._conv.endpoint = endpoint
+        self._view.set_demo_mode(endpoint.demo)
+        self._model_wiring.use_endpoint(endpoint)  # cached list now, then a fresh one
+
+    def key_entered(self, key: str) -> None:
+        REDACTOR.add_secret(key)
+        where = self._keys.set(key)
+        log.info("API key saved (%s)", where)
+        self._settings.update(demo_chosen=False)
+        self._switch(Endpoint(api_key=key, base_url=self._args.base_url or None))
+
+    def demo_chosen(self) -> None:
+        self._settings.update(demo_chosen=True)
+        self._switch(self.demo())
+
+    def _switch(self, endpoint: Endpoint) -> None:
+        conv = self._conv
+
+        async def switch() -> None:
+            was_connected = conv.state is not SessionState.DISCONNECTED
+            await conv.disconnect()
+            self.use(endpoint)
+            if was_connected:
+                conv.connect()
+
+        asyncio.get_running_loop().create_task(switch())
+
+    def stop(self) -> None:
+        if self.sim is not None:
+            self.sim.stop()

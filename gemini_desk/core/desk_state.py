@@ -1,0 +1,74 @@
+"""What the window, the tray and the talk bar show, as observable state (pure: no Qt)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.observable import Observable
+
+__all__ = ["DeskState", "SessionStatus", "TalkState"]
+
+_LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
+_BUSY = (SessionState.CONNECTING, SessionState.CLOSING)
+
+
+class TalkState(enum.StrEnum):
+    """How talking works right now (what the talk button and the tray icon show)."""
+
+    OFFLINE = "offline"  # not connected
+    HANDS_FREE = "hands_free"  # server voice detection: nothing to press
+    IDLE = "idle"  # push-to-talk, ready
+    LISTENING = "listening"  # key or button down: the model hears you
+    SPEAKING = "speaking"  # the model is answering (press to interrupt)
+    MUTED = "muted"  # the microphone is muted: pressing does nothing
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStatus:
+    """Where the connection stands, and the words that go with it ("retrying in 4 s")."""
+
+    state: SessionState = SessionState.DISCONNECTED
+    detail: str = ""
+
+    @property
+    def live(self) -> bool:
+        """Connected, or reconnecting (speech and typing wait and are sent afterwards)."""
+        return self.state in _LIVE
+
+    @property
+    def busy(self) -> bool:
+        """Connecting or closing: Connect/Disconnect is unavailable."""
+        return self.state in _BUSY
+
+
+def _session() -> Observable[SessionStatus]:
+    return Observable(SessionStatus())
+
+
+def _muted() -> Observable[bool]:
+    return Observable(False)
+
+
+def _talk() -> Observable[TalkState]:
+    return Observable(TalkState.OFFLINE)
+
+
+def _sharing() -> Observable[str | None]:
+    return Observable(None)
+
+
+@dataclass(frozen=True)
+class DeskState:
+    """The app's observable state; each part has one writer.
+
+    ``session`` and ``muted``: the conversation. ``talk``: its talk controller.
+    ``sharing``: what screen sharing sends now ("a 1200 x 600 region"), None when
+    nothing is shared. The window, the tray and the talk bar observe them.
+    """
+
+    session: Observable[SessionStatus] = field(default_factory=_session)
+    muted: Observable[bool] = field(default_factory=_muted)
+    talk: Observable[TalkState] = field(default_factory=_talk)
+    sharing: Observable[str | None] = field(default_factory=_sharing)
