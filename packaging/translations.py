@@ -41,8 +41,9 @@ def sources() -> list[Path]:
     return sorted(
         p
         for p in PACKAGE.rglob("*.py")
-        if p.relative_to(PACKAGE).parts[0] not in SKIP and "tr(" in p.read_text("utf-8")
-    )  # fmt: skip  ("tr(" also matches "translate(")
+        if p.relative_to(PACKAGE).parts[0] not in SKIP
+        and any(call in p.read_text("utf-8") for call in ("tr(", "translate("))
+    )  # fmt: skip
 
 
 def ts_file(language: str) -> Path:

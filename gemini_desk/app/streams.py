@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from gemini_desk.core.messages import Message
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 
@@ -119,6 +120,6 @@ class AudioStreams:
         if mic is not None:
             mic.processor = self._processor(new)  # type: ignore[attr-defined]
 
-    def _on_lost(self, message: str) -> None:
+    def _on_lost(self, message: Message) -> None:
         if self.conversation is not None:
             self.conversation.on_audio_lost(message)

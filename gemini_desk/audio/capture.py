@@ -15,6 +15,8 @@ import sounddevice as sd
 from gemini_desk.audio.devices import DeviceInfo, close_stream, open_stream
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.core.level_meter import LevelMeter
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, float32_to_int16
 from gemini_desk.core.ring_buffer import RingBuffer
 
@@ -56,7 +58,7 @@ class MicCapture:
         block_ms: int = 20,
         chunk_ms: int = 20,
         *,
-        on_lost: Callable[[str], None] | None = None,
+        on_lost: Callable[[Message], None] | None = None,
         resample_quality: str = LOW_LATENCY,
         latency: str | float = "low",
         server_resampling: bool = True,
@@ -205,8 +207,7 @@ class MicCapture:
         # PortAudio thread: the stream ended. Unless stop() asked for it, the device failed.
         if self._stopping or self._on_lost is None:
             return
-        name = self._device.name if self._device else "the microphone"
-        msg = f"The microphone {name!r} stopped working (unplugged or taken by another program)."
+        msg = message(M.MIC_STOPPED, repr(self._device.name) if self._device else "")
         with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
             self._loop.call_soon_threadsafe(self._on_lost, msg)
 

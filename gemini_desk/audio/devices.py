@@ -11,6 +11,9 @@ from typing import Any, Literal
 
 import sounddevice as sd
 
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
+
 __all__ = [
     "AudioDeviceError",
     "DeviceInfo",
@@ -31,7 +34,11 @@ log = logging.getLogger("gemini_desk.audio")
 
 
 class AudioDeviceError(RuntimeError):
-    """An audio device could not be found, opened or used. The message is for people."""
+    """An audio device could not be found, opened or used; ``message`` says so to people."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 class DeviceNotFound(AudioDeviceError, LookupError):
@@ -67,7 +74,7 @@ def list_devices() -> list[DeviceInfo]:
         raw: Any = sd.query_devices()
         hostapis: Any = sd.query_hostapis()
     except sd.PortAudioError as exc:
-        raise AudioDeviceError(f"The audio system could not list devices: {exc}") from exc
+        raise AudioDeviceError(message(M.DEVICE_LIST_FAILED, str(exc))) from exc
     default_in = _default_index("input")
     default_out = _default_index("output")
     devices = []
@@ -112,26 +119,19 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
     if kind not in ("input", "output"):
         raise ValueError(f"kind must be 'input' or 'output', got {kind!r}")
     candidates = list_input_devices() if kind == "input" else list_output_devices()
-    what = "microphone (input)" if kind == "input" else "speaker (output)"
+    what = message(M.DEVICE_KIND_INPUT if kind == "input" else M.DEVICE_KIND_OUTPUT)
     if not candidates:
-        raise DeviceNotFound(
-            f"No {what} devices were found. Check that a device is connected and that "
-            "the sound server (e.g. PulseAudio/PipeWire) is running."
-        )
+        raise DeviceNotFound(message(M.NO_DEVICES, what))
     if spec is None or spec == "":
         for d in candidates:
             if d.is_default_input if kind == "input" else d.is_default_output:
                 return d
-        raise DeviceNotFound(
-            f"There is no default {what} device. Choose one of: {_describe(candidates)}."
-        )
+        raise DeviceNotFound(message(M.NO_DEFAULT_DEVICE, what, _describe(candidates)))
     if isinstance(spec, int):
         for d in candidates:
             if d.index == spec:
                 return d
-        raise DeviceNotFound(
-            f"There is no {what} device with index {spec}. Available: {_describe(candidates)}."
-        )
+        raise DeviceNotFound(message(M.NO_DEVICE_INDEX, what, spec, _describe(candidates)))
     for d in candidates:
         if d.name == spec:
             return d
@@ -142,7 +142,7 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
     for d in candidates:
         if wanted in d.name.casefold():
             return d
-    raise DeviceNotFound(f"No {what} device is named {spec!r}. Available: {_describe(candidates)}.")
+    raise DeviceNotFound(message(M.NO_DEVICE_NAMED, what, repr(spec), _describe(candidates)))
 
 
 # ALSA devices that are a sound server's (libasound2-plugins / pipewire-alsa): they take
@@ -204,7 +204,7 @@ def open_stream(
     rate = stream_rate(dev, wanted_rate)
     prepare(rate)
     stream_class = sd.InputStream if kind == "input" else sd.OutputStream
-    what = "microphone" if kind == "input" else "speaker"
+    what = message(M.DEVICE_MICROPHONE if kind == "input" else M.DEVICE_SPEAKER)
     try:
         stream = stream_class(
             device=dev.index,
@@ -219,8 +219,7 @@ def open_stream(
         stream.start()
     except (sd.PortAudioError, ValueError) as exc:
         raise AudioDeviceError(
-            f"Could not open the {what} {dev.name!r} at {rate} Hz: {exc}. "
-            "It may be in use by another program or unplugged."
+            message(M.DEVICE_OPEN_FAILED, what, repr(dev.name), rate, str(exc))
         ) from exc
     return stream, dev, rate
 

@@ -26,6 +26,8 @@ from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.audio.render import RECEIVE_RATE, BlockRenderer
 from gemini_desk.core.jitter import JitterConfig, JitterPolicy
 from gemini_desk.core.level_meter import LevelMeter
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.resampler import LOW_LATENCY
 
 __all__ = ["RECEIVE_RATE", "SpeakerPlayback"]
@@ -73,7 +75,7 @@ class SpeakerPlayback:
         jitter: JitterConfig | None = None,
         reference: ReferenceTap | None = None,
         loop: asyncio.AbstractEventLoop | None = None,
-        on_lost: Callable[[str], None] | None = None,
+        on_lost: Callable[[Message], None] | None = None,
         resample_quality: str = LOW_LATENCY,
         latency: str | float = 0.018,
         server_resampling: bool = False,
@@ -257,10 +259,7 @@ class SpeakerPlayback:
         usable = resampled_by_sound_server(dev) and libpulse_available()
         if not usable:
             if self._backend == "pulse":
-                raise AudioDeviceError(
-                    f"The speaker {dev.name!r} is not a PulseAudio/PipeWire device, or "
-                    "libpulse is not installed."
-                )
+                raise AudioDeviceError(message(M.SPEAKER_NOT_PULSE, repr(dev.name)))
             return False
         rate = stream_rate(dev, RECEIVE_RATE if self._server_resampling else None)
         self._renderer.prepare(rate)
@@ -271,8 +270,7 @@ class SpeakerPlayback:
                 log.info("libpulse playback unavailable (%s): using PortAudio", exc)
                 return False
             raise AudioDeviceError(
-                f"Could not open the speaker {dev.name!r}: {exc} "
-                "Check that the sound server (PulseAudio/PipeWire) is running."
+                message(M.SPEAKER_PULSE_FAILED, repr(dev.name), str(exc))
             ) from exc
         self._device = dev
         self._pulse = out
@@ -333,8 +331,7 @@ class SpeakerPlayback:
         # PortAudio thread: the stream ended. Unless stop() asked for it, the device failed.
         if self._stopping or self._on_lost is None or self._loop is None:
             return
-        name = self._device.name if self._device else "the speaker"
-        msg = f"The speaker {name!r} stopped working (unplugged or taken by another program)."
+        msg = message(M.SPEAKER_STOPPED, repr(self._device.name) if self._device else "")
         with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
             self._loop.call_soon_threadsafe(self._on_lost, msg)
 

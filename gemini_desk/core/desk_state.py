@@ -6,9 +6,10 @@ import enum
 from dataclasses import dataclass, field
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import Message
 from gemini_desk.core.observable import Observable
 
-__all__ = ["DeskState", "SessionStatus", "TalkState"]
+__all__ = ["DeskState", "SessionStatus", "ShareKind", "Shared", "TalkState"]
 
 _LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
 _BUSY = (SessionState.CONNECTING, SessionState.CLOSING)
@@ -27,10 +28,10 @@ class TalkState(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SessionStatus:
-    """Where the connection stands, and the words that go with it ("retrying in 4 s")."""
+    """Where the connection stands, and what goes with it (e.g. "retrying in 4 s")."""
 
     state: SessionState = SessionState.DISCONNECTED
-    detail: str = ""
+    detail: Message | None = None
 
     @property
     def live(self) -> bool:
@@ -41,6 +42,25 @@ class SessionStatus:
     def busy(self) -> bool:
         """Connecting or closing: Connect/Disconnect is unavailable."""
         return self.state in _BUSY
+
+
+class ShareKind(enum.StrEnum):
+    """What kind of thing is shared."""
+
+    REGION = "region"  # a rectangle of the screen (its size in physical pixels)
+    SCREEN = "screen"  # the whole screen
+    WINDOW = "window"  # one window (its title)
+    CAMERA = "camera"  # a camera (its name)
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What screen sharing sends now; the UI puts it into words (e.g. "a 1200 x 600 region")."""
+
+    kind: ShareKind
+    width: int = 0
+    height: int = 0
+    name: str = ""
 
 
 def _session() -> Observable[SessionStatus]:
@@ -55,7 +75,7 @@ def _talk() -> Observable[TalkState]:
     return Observable(TalkState.OFFLINE)
 
 
-def _sharing() -> Observable[str | None]:
+def _sharing() -> Observable[Shared | None]:
     return Observable(None)
 
 
@@ -64,11 +84,11 @@ class DeskState:
     """The app's observable state; each part has one writer.
 
     ``session`` and ``muted``: the conversation. ``talk``: its talk controller.
-    ``sharing``: what screen sharing sends now ("a 1200 x 600 region"), None when
-    nothing is shared. The window, the tray and the talk bar observe them.
+    ``sharing``: what screen sharing sends now (a :class:`Shared`), None when nothing
+    is shared. The window, the tray and the talk bar observe them.
     """
 
     session: Observable[SessionStatus] = field(default_factory=_session)
     muted: Observable[bool] = field(default_factory=_muted)
     talk: Observable[TalkState] = field(default_factory=_talk)
-    sharing: Observable[str | None] = field(default_factory=_sharing)
+    sharing: Observable[Shared | None] = field(default_factory=_sharing)

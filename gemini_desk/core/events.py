@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from gemini_desk.core.messages import Message
+
 
 class SessionState(enum.Enum):
     """Where the connection to the Live service stands."""
@@ -35,8 +37,10 @@ class ErrorKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class StateChanged:
+    """The connection's new state; ``detail`` says more (e.g. "retrying in 4 s")."""
+
     state: SessionState
-    detail: str = ""
+    detail: Message | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +163,11 @@ class ToolCallCancellation:
 class SessionError:
     """A failure turned into words a person can act on.
 
-    ``message`` is for the UI; ``detail`` is for the log file only.
+    ``message`` is for the UI (worded there); ``detail`` is for the log file only.
     """
 
     kind: ErrorKind
-    message: str
+    message: Message
     detail: str = ""
     retryable: bool = False
 
@@ -172,7 +176,7 @@ class SessionError:
 class Notice:
     """Something the user should know that is not a failure (e.g. a fresh session)."""
 
-    message: str
+    message: Message
 
 
 LiveEvent = (

@@ -54,6 +54,9 @@ class MessageId(enum.Enum):
     NO_DEVICE_INDEX = ("no_device_index", 3)  # kind, index, available
     NO_DEVICE_NAMED = ("no_device_named", 3)  # kind, name, available
     DEVICE_OPEN_FAILED = ("device_open_failed", 4)  # kind, name, rate, reason
+    DEVICE_LIST_FAILED = ("device_list_failed", 1)  # the audio system's reason
+    SPEAKER_NOT_PULSE = ("speaker_not_pulse", 1)  # device name
+    SPEAKER_PULSE_FAILED = ("speaker_pulse_failed", 2)  # device name, reason
     MIC_STOPPED = ("mic_stopped", 1)  # device name
     SPEAKER_STOPPED = ("speaker_stopped", 1)
     # Talking (session/talk.py, hotkeys/platform.py).

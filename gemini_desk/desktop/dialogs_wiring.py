@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog
 
 from gemini_desk.core.loop_lag import LoopLag
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.platform.keystore import KeyStore
@@ -124,7 +126,7 @@ class DialogsWiring:
             log.warning("device list unavailable: %r", exc)
             inputs, outputs = [], []
         stored = self._keys.get()
-        status = self._keys.where() if stored else "No API key set (demo mode)."
+        status = self._keys.where() if stored else message(M.NO_KEY_DEMO)
         catalog = self._model_wiring.catalog
         dialog = SettingsDialog(
             self._settings.current, inputs, outputs, status, self._window,
@@ -158,7 +160,7 @@ class DialogsWiring:
 
         endpoint = self._conv.endpoint
         if endpoint is None:
-            dialog.set_sample_state(voice, "failed", "No API key yet: enter one, or try the demo.")
+            dialog.set_sample_state(voice, "failed", message(M.NO_KEY_YET))
             return
         settings = dataclasses.replace(dialog.edited_settings(), output_device=device)
 
@@ -172,7 +174,10 @@ class DialogsWiring:
                 dialog.set_sample_state(voice, "failed", exc.error.message)
             except Exception as exc:  # the speaker would not open
                 log.warning("voice sample could not be played: %r", exc)
-                dialog.set_sample_state(voice, "failed", str(exc))
+                said = getattr(exc, "message", None)  # an AudioDeviceError says why
+                dialog.set_sample_state(
+                    voice, "failed", said if isinstance(said, Message) else str(exc)
+                )
             else:
                 dialog.set_sample_state(voice, "done")
 

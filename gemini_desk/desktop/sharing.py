@@ -11,9 +11,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from gemini_desk.core.desk_state import Shared, ShareKind
+from gemini_desk.core.messages import Message
 from gemini_desk.core.observable import Observable
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.region_selector import RegionSelector
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.share_frame import ShareFrame
@@ -35,7 +38,7 @@ PUMP_FIELDS = (
 class ShareView(Protocol):
     share_bar: ShareBar
 
-    def show_error(self, message: str, action: str | None = None) -> None: ...
+    def show_error(self, message: Message | str, action: str | None = None) -> None: ...
 
 
 class ScreenSharing:
@@ -69,9 +72,10 @@ class ScreenSharing:
         self.frame = ShareFrame()
         self.pump: FramePump | None = None
         self.source: FrameSource | None = None
-        self.shared: Observable[str | None] = Observable(None)
+        self.shared: Observable[Shared | None] = Observable(None)
         self.shared.subscribe(lambda _old, what: self.bar.set_sharing(what))
         self._dialog: QInputDialog | None = None
+        self._waiting_note = False  # "Nothing is captured until you connect." is shown
         self.bar.regionRequested.connect(self.pick_region)
         self.bar.screenRequested.connect(self.share_screen)
         self.bar.windowRequested.connect(self.pick_window)
@@ -86,8 +90,8 @@ class ScreenSharing:
         return self.pump is not None
 
     @property
-    def what(self) -> str | None:
-        """What is shared now ("a 1200 x 600 region"), None when nothing is."""
+    def what(self) -> Shared | None:
+        """What is shared now, None when nothing is."""
         return self.shared.value
 
     # --- choosing what to share -----------------------------------------------------
@@ -99,7 +103,7 @@ class ScreenSharing:
 
     def pick_region(self) -> None:
         if not self.support.direct_grab and not self.support.portal:
-            self._view.show_error(self.support.note)
+            self._view.show_error(self.support.note or "")
             return
         self.selector.start(self.last_region())
 
@@ -109,10 +113,9 @@ class ScreenSharing:
             QGuiApplication.primaryScreen()
         )
         g = screen.geometry()
-        what = translate("ScreenSharing", "the screen")
-        self.share_region(Rect(g.x(), g.y(), g.width(), g.height()), what)
+        self.share_region(Rect(g.x(), g.y(), g.width(), g.height()), ShareKind.SCREEN)
 
-    def share_region(self, region: Rect, what: str = "") -> None:
+    def share_region(self, region: Rect, kind: ShareKind = ShareKind.REGION) -> None:
         """Share ``region`` (logical pixels): mss where it works, else the desktop portal."""
         screens = all_screens()
         physical = to_physical(region, screens)
@@ -122,14 +125,12 @@ class ScreenSharing:
             )
             return
         self._settings.update(share_last_region=region.as_text())
-        what = what or translate("ScreenSharing", "a %1 \u00d7 %2 region").replace(
-            "%1", str(physical.w)
-        ).replace("%2", str(physical.h))
+        what = Shared(kind, physical.w, physical.h)
         source: Any
         if self.support.direct_grab:
             from gemini_desk.vision.screen_source import ScreenRegionSource
 
-            source = ScreenRegionSource(physical, what)
+            source = ScreenRegionSource(physical)
         elif self.support.portal:
             from gemini_desk.vision.qt_capture import ScreenCaptureSource
 
@@ -139,11 +140,11 @@ class ScreenSharing:
                 return
             g = screen.geometry()
             crop = Rect(physical.x - g.x(), physical.y - g.y(), physical.w, physical.h)
-            source = ScreenCaptureSource(screen, crop, what)
+            source = ScreenCaptureSource(screen, crop, region.as_text())
             source.failed.connect(self._on_source_failed)
             source.start()
         else:
-            self._view.show_error(self.support.note)
+            self._view.show_error(self.support.note or "")
             return
         # On Wayland apps cannot place windows: no frame there (the note says so).
         self._start(source, what, region if self.support.direct_grab else None)
@@ -164,8 +165,8 @@ class ScreenSharing:
             source = WindowCaptureSource(windows[index])
             source.failed.connect(self._on_source_failed)
             source.start()
-            what = translate("ScreenSharing", "the window “%1”")
-            self._start(source, what.replace("%1", windows[index].description()), None)
+            what = Shared(ShareKind.WINDOW, name=windows[index].description())
+            self._start(source, what, None)
 
         untitled = translate("ScreenSharing", "(untitled)")
         self._choose(
@@ -192,19 +193,18 @@ class ScreenSharing:
                      lambda i: self.share_camera(cameras[i].id), first)  # fmt: skip
 
     def share_camera(self, camera_id: bytes | None = None) -> bool:
-        from gemini_desk.vision.camera import CameraSource
+        from gemini_desk.vision.camera import NO_CAMERA, CameraSource
 
         try:
             source = CameraSource(camera_id)
-        except LookupError as exc:
-            self._view.show_error(str(exc))
+        except LookupError:
+            self._view.show_error(NO_CAMERA)
             return False
         if camera_id:
             self._settings.update(share_camera=camera_id.hex())
         source.failed.connect(self._on_source_failed)
         source.start()
-        what = translate("ScreenSharing", "the camera (%1)").replace("%1", source.description)
-        self._start(source, what, None)
+        self._start(source, Shared(ShareKind.CAMERA, name=source.description), None)
         return True
 
     def _choose(self, title: str, label: str, items: list[str],
@@ -231,7 +231,7 @@ class ScreenSharing:
             quality=s.share_jpeg_quality,
         )
 
-    def _start(self, source: FrameSource, what: str, frame_region: Rect | None) -> None:
+    def _start(self, source: FrameSource, what: Shared, frame_region: Rect | None) -> None:
         self._stop_now()
         self.source = source
         self.pump = FramePump(
@@ -240,11 +240,9 @@ class ScreenSharing:
         self.pump.start()
         if frame_region is not None:
             self.frame.show_around(frame_region)
-        note = "" if self._is_connected() else "Nothing is captured until you connect."
-        if self.support.note:
-            note = (note + " " + self.support.note).strip()
+        self._waiting_note = not self._is_connected()
         self.shared.set(what)  # the badge and the tray follow
-        self.bar.set_note(note)
+        self.bar.set_note(self._note())
         log.info("sharing %s", what)
 
     def _send(self, jpeg: bytes) -> bool:
@@ -252,8 +250,18 @@ class ScreenSharing:
 
     def _on_sent(self, frame: EncodedFrame) -> None:
         self.bar.preview.show_frame(frame)
-        if self.bar.note.text().startswith("Nothing is captured"):
-            self.bar.set_note(self.support.note)
+        if self._waiting_note:
+            self._waiting_note = False
+            self.bar.set_note(self._note())
+
+    def _note(self) -> str:
+        """Under the badge: waiting for a connection, and what this platform allows."""
+        parts = []
+        if self._waiting_note:
+            parts.append(translate("ScreenSharing", "Nothing is captured until you connect."))
+        if self.support.note is not None:
+            parts.append(message_text(self.support.note))
+        return " ".join(parts)
 
     def set_sharp(self, sharp: bool) -> None:
         self._settings.update(share_sharp_text=sharp)
@@ -265,7 +273,7 @@ class ScreenSharing:
             if old.share_sharp_text != new.share_sharp_text:
                 self.pump.force_next()  # the next frame shows the new size at once
 
-    def _on_source_failed(self, message: str) -> None:
+    def _on_source_failed(self, message: Message) -> None:
         self._view.show_error(message)
         self.stop()
 

@@ -25,7 +25,7 @@ from gemini_desk.hotkeys.combo import (
 from gemini_desk.hotkeys.platform import HotkeySupport, detect_support, explain
 from gemini_desk.platform.ipc import CommandServer, Request, send_command, socket_name
 from gemini_desk.platform.paths import AppPaths
-from gemini_desk.ui.messages import translate_message
+from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.qt_keys import key_name
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ class TalkWiring(QObject):
             label = bindings(self._settings.current)[TALK].label()
             self._window.show_error(
                 self.tr("The talk key only works in other apps with Accessibility permission. ")
-                + translate_message(explain(self.support, label))
+                + message_text(explain(self.support, label))
             )
 
     # --- settings ---------------------------------------------------------------------
@@ -222,10 +222,7 @@ class TalkWiring(QObject):
             return self.tr(
                 "Hands-free: just speak; Gemini answers when you pause. Mute: %1."
             ).replace("%1", mute)
-        text = explain(self.support, talk)
-        if settings.ptt_behaviour == "toggle":
-            text = text.replace("Hold ", "Press ").replace(" to talk", " to start and stop talking")
-        text = translate_message(text)  # explain() is Qt-free: English until here
+        text = message_text(explain(self.support, talk, settings.ptt_behaviour == "toggle"))
         return text + " " + self.tr("Mute: %1.").replace("%1", mute)
 
     def _on_mode_picked(self, mode: str) -> None:

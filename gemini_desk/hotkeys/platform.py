@@ -7,6 +7,9 @@ import os
 import sys
 from collections.abc import Mapping
 
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
+
 __all__ = ["HotkeySupport", "detect_support", "explain"]
 
 
@@ -36,22 +39,12 @@ def detect_support(
     return HotkeySupport.NONE
 
 
-def explain(support: HotkeySupport, combo_label: str) -> str:
-    """One or two plain sentences for the window: what works and how to set it up."""
+def explain(support: HotkeySupport, combo_label: str, toggle: bool = False) -> Message:
+    """What works and how to set it up; ``toggle``: the key starts and stops talking."""
     if support is HotkeySupport.GLOBAL:
-        return f"Hold {combo_label} in any application to talk."
+        return message(M.PRESS_KEY_ANYWHERE if toggle else M.HOLD_KEY_ANYWHERE, combo_label)
     if support is HotkeySupport.GLOBAL_NEEDS_PERMISSION:
-        return (
-            f"Hold {combo_label} in any application to talk. macOS asks once for "
-            "Accessibility permission (System Settings > Privacy & Security > Accessibility): "
-            "allow Gemini Desk there so it can see this key while other apps are in front; "
-            "it never reads what you type."
-        )
+        return message(M.KEY_MACOS_ACCESSIBILITY, combo_label)
     if support is HotkeySupport.WINDOW_ONLY:
-        return (
-            f"Wayland does not let apps see keys pressed in other windows, so {combo_label} "
-            "works while this window is in front. For a key that works everywhere, add a "
-            "keyboard shortcut in your desktop's settings that runs "
-            "'gemini-desk --ptt toggle' (or '--ptt press' and '--ptt release')."
-        )
-    return f"{combo_label} works while this window is in front."
+        return message(M.KEY_WAYLAND, combo_label)
+    return message(M.KEY_IN_WINDOW_ONLY, combo_label)

@@ -1,4 +1,4 @@
-"""Turns exceptions from the SDK and the network into plain-language SessionErrors."""
+"""Turns exceptions from the SDK and the network into SessionErrors a person can act on."""
 
 from __future__ import annotations
 
@@ -8,23 +8,15 @@ from google.genai import errors as genai_errors
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from gemini_desk.core.events import ErrorKind, SessionError
+from gemini_desk.core.messages import MessageId as M
+from gemini_desk.core.messages import message
 
-BAD_KEY = (
-    "The API key was not accepted. Check it under File > API key, or get one at "
-    "https://aistudio.google.com/apikey."
-)
-UNKNOWN_MODEL = (
-    "The model “{model}” is not available for live conversations. Pick another model in Settings."
-)
-QUOTA = (
-    "The service says you have reached your quota or rate limit. Wait a minute and connect again."
-)
-SERVER = "The Live service had an internal error and closed the conversation. Connect again."
-NETWORK = "Cannot reach the Live service. Check your network connection, then connect again."
-TLS = "The secure connection to the Live service could not be verified ({reason})."
-DROPPED = "The connection to the Live service was lost. Connect again."
-REJECTED_SETTING = "The Live service refused a setting ({reason}). Change it in Settings."
-SESSION_LIMIT = "The connection reached the service's time limit."
+BAD_KEY = message(M.BAD_KEY)
+QUOTA = message(M.QUOTA)
+SERVER = message(M.SERVER_ERROR)
+NETWORK = message(M.NETWORK_UNREACHABLE)
+DROPPED = message(M.CONNECTION_LOST)
+SESSION_LIMIT = message(M.SESSION_LIMIT)
 
 
 def _close_code_error(code: int, reason: str, model: str) -> SessionError:
@@ -40,14 +32,12 @@ def _close_code_error(code: int, reason: str, model: str) -> SessionError:
     if code in (1007, 1008, 404) and (
         "not found" in lowered or "not supported for bidigeneratecontent" in lowered
     ):
-        return SessionError(ErrorKind.UNKNOWN_MODEL, UNKNOWN_MODEL.format(model=model), detail)
+        return SessionError(ErrorKind.UNKNOWN_MODEL, message(M.UNKNOWN_MODEL, model), detail)
     if code == 1011 and "deadline expired" in lowered:
         # Connections end at a fixed age (~58 min seen on 3.8): resume, do not alarm.
         return SessionError(ErrorKind.SESSION_LIMIT, SESSION_LIMIT, detail, retryable=True)
     if code == 1007 and reason:
-        return SessionError(
-            ErrorKind.REJECTED_SETTING, REJECTED_SETTING.format(reason=reason), detail
-        )
+        return SessionError(ErrorKind.REJECTED_SETTING, message(M.REJECTED_SETTING, reason), detail)
     # Quota first: the service reports it with 1011 (and a reason that says so).
     if code == 429 or any(w in lowered for w in ("quota", "resource_exhausted", "rate limit")):
         return SessionError(ErrorKind.QUOTA, QUOTA, detail, retryable=True)
@@ -59,7 +49,7 @@ def _close_code_error(code: int, reason: str, model: str) -> SessionError:
         return SessionError(ErrorKind.BAD_KEY, BAD_KEY, detail)
     return SessionError(
         ErrorKind.PROTOCOL,
-        f"The Live service ended the conversation ({reason or code}). Connect again.",
+        message(M.SERVICE_ENDED, reason or str(code)),
         detail,
         retryable=True,
     )
@@ -76,7 +66,7 @@ def classify(exc: BaseException, model: str = "") -> SessionError:
             return SessionError(ErrorKind.BAD_KEY, BAD_KEY, f"HTTP {status}")
         if status == 404:
             return SessionError(
-                ErrorKind.UNKNOWN_MODEL, UNKNOWN_MODEL.format(model=model), f"HTTP {status}"
+                ErrorKind.UNKNOWN_MODEL, message(M.UNKNOWN_MODEL, model), f"HTTP {status}"
             )
         if status == 429:
             return SessionError(ErrorKind.QUOTA, QUOTA, f"HTTP {status}", retryable=True)
@@ -87,12 +77,14 @@ def classify(exc: BaseException, model: str = "") -> SessionError:
         return _close_code_error(code, reason, model)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return SessionError(
-            ErrorKind.NETWORK, TLS.format(reason=exc.verify_message or "certificate"), repr(exc)
+            ErrorKind.NETWORK,
+            message(M.TLS_UNVERIFIED, exc.verify_message or "certificate"),
+            repr(exc),
         )
     if isinstance(exc, OSError | InvalidHandshake | TimeoutError | EOFError):
         return SessionError(ErrorKind.NETWORK, NETWORK, repr(exc), retryable=True)
     return SessionError(
         ErrorKind.PROTOCOL,
-        "Something unexpected went wrong in the conversation. Details are in the log file.",
+        message(M.UNEXPECTED),
         repr(exc),
     )

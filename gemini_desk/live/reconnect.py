@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import ErrorKind, SessionError, SessionState
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
 from gemini_desk.live.reconnect_types import (
     CancelTimer,
     CloseConnection,
@@ -52,15 +54,12 @@ QUOTA_WAIT_S = 30.0
 # A connection that lasted this long was healthy: backoff starts over after it drops.
 STABLE_S = 5.0
 
-FRESH_SESSION = (
-    "The conversation could not be resumed, so a new session was started. It was given "
-    "the recent transcript as context; the model may not remember everything."
-)
+FRESH_SESSION = message(M.FRESH_SESSION)
 _WAIT_TEXT = {
-    ErrorKind.NETWORK: "Waiting for the network; retrying in {s} s",
-    ErrorKind.SERVER: "The service had an error; retrying in {s} s",
-    ErrorKind.QUOTA: "Quota or rate limit reached; retrying in {s} s",
-    ErrorKind.PROTOCOL: "The connection was lost; retrying in {s} s",
+    ErrorKind.NETWORK: M.RETRY_NETWORK,
+    ErrorKind.SERVER: M.RETRY_SERVER,
+    ErrorKind.QUOTA: M.RETRY_QUOTA,
+    ErrorKind.PROTOCOL: M.RETRY_LOST,
 }
 NEEDS_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL, ErrorKind.REJECTED_SETTING)
 _TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA, ErrorKind.SESSION_LIMIT)
@@ -120,7 +119,7 @@ class ReconnectMachine:
         self._handle: tuple[str, float] | None = None  # (handle, when it was issued)
         self._ever_connected = False
         self._state = SessionState.DISCONNECTED
-        self._detail = ""
+        self._detail: Message | None = None
         self._started = False
         self._closing = False
         self._stopped = False
@@ -140,7 +139,7 @@ class ReconnectMachine:
         return self._state
 
     @property
-    def detail(self) -> str:
+    def detail(self) -> Message | None:
         return self._detail
 
     @property
@@ -338,10 +337,10 @@ class ReconnectMachine:
         at_least = self._quota_wait_s if error and error.kind is ErrorKind.QUOTA else 0.0
         delay = self.backoff.next_delay(at_least)
         kind = error.kind if error is not None else ErrorKind.PROTOCOL
-        text = _WAIT_TEXT.get(kind, _WAIT_TEXT[ErrorKind.PROTOCOL])
+        wait = _WAIT_TEXT.get(kind, _WAIT_TEXT[ErrorKind.PROTOCOL])
         log.info("retrying in %.2f s (%s)", delay, kind.value)
         if delay > self._grace_s or self._state is SessionState.RECONNECTING:
-            self._set_state(SessionState.RECONNECTING, text.format(s=max(1, round(delay))))
+            self._set_state(SessionState.RECONNECTING, message(wait, max(1, round(delay))))
         self._start_timer(Timer.RETRY, delay)
 
     def _start_gap(self, cause: str) -> None:
@@ -390,7 +389,7 @@ class ReconnectMachine:
         for timer in Timer:
             self._cancel_timer(timer)
 
-    def _set_state(self, state: SessionState, detail: str = "") -> None:
+    def _set_state(self, state: SessionState, detail: Message | None = None) -> None:
         if state is self._state and detail == self._detail:
             return
         self._state, self._detail = state, detail

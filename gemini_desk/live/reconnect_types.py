@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass
 
 from gemini_desk.core.events import SessionError, SessionState
+from gemini_desk.core.messages import Message
 
 
 class Timer(enum.Enum):
@@ -143,12 +144,12 @@ class ReplayOpenUtterance:
 @dataclass(frozen=True, slots=True)
 class EmitState:
     state: SessionState
-    detail: str = ""
+    detail: Message | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EmitNotice:
-    message: str
+    message: Message
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ import numpy as np
 import soxr
 
 from gemini_desk.core.events import ErrorKind, ModelAudio, SessionError, TurnComplete
+from gemini_desk.core.messages import MessageId as M
+from gemini_desk.core.messages import message
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import Endpoint, build_connect_config, make_client
 from gemini_desk.live.errors import classify
@@ -19,16 +21,16 @@ log = logging.getLogger("gemini_desk.live")
 
 SAMPLE_PROMPT = "Say hello in one sentence."
 SAMPLE_RATE = 24_000  # what fetch_voice_sample returns: 24 kHz mono int16 little-endian
-TIMED_OUT = "The voice sample did not arrive in time. Check your network connection and try again."
-NO_AUDIO = "The Live service answered without audio, so there is no sample to play."
+TIMED_OUT = message(M.VOICE_SAMPLE_TIMEOUT)
+NO_AUDIO = message(M.VOICE_SAMPLE_NO_AUDIO)
 
 
 class VoiceSampleError(Exception):
-    """A sample could not be fetched; ``error`` says why in plain words (its ``kind``
+    """A sample could not be fetched; ``error`` says why (its ``kind``
     is the same as a conversation's: BAD_KEY, UNKNOWN_MODEL, NETWORK, ...)."""
 
     def __init__(self, error: SessionError) -> None:
-        super().__init__(error.message)
+        super().__init__(str(error.message))
         self.error = error
 
 

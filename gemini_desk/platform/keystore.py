@@ -11,6 +11,9 @@ from dataclasses import dataclass
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
+
 log = logging.getLogger("gemini_desk.keystore")
 
 SERVICE = "gemini-desk"
@@ -79,17 +82,14 @@ class KeyStore:
         with contextlib.suppress(NoKeyringError, KeyringError, RuntimeError):
             keyring.delete_password(SERVICE, ACCOUNT)
 
-    def where(self) -> str:
-        """A sentence for the UI saying where a new key will be kept."""
+    def where(self) -> Message:
+        """Where a new key will be kept (for the UI)."""
         stored = self.get()
         if stored is not None and stored.source in ENV_VARS:
-            return f"Using the key from the {stored.source} environment variable."
+            return message(M.KEY_FROM_ENV, stored.source)
         if self._keyring_ok and _keyring_available():
-            return "Your key is stored in the system keyring."
-        return (
-            "No system keyring is available: the key is kept in memory until you quit. "
-            "Set GEMINI_API_KEY to avoid typing it again."
-        )
+            return message(M.KEY_IN_KEYRING)
+        return message(M.KEY_IN_MEMORY)
 
 
 # Backends that write the secret to a file in plain text (or behind a password the app

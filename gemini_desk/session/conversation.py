@@ -30,6 +30,8 @@ from gemini_desk.core.events import (
 )
 from gemini_desk.core.latency import LatencyTracker
 from gemini_desk.core.level_meter import FLOOR_DB, to_db
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.observable import Observable
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
@@ -58,10 +60,10 @@ class ConversationView(Protocol):
     """What the conversation tells the window (MainWindow implements it); the session
     state and mute follow :attr:`Conversation.status` and :attr:`Conversation.mute`."""
 
-    def set_session_state(self, state: SessionState, detail: str = "") -> None: ...
+    def set_session_state(self, state: SessionState, detail: Message | None = None) -> None: ...
     def show_turn(self, turn: Turn) -> None: ...
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None: ...
-    def show_error(self, message: str, action: str | None = None) -> None: ...
+    def show_error(self, message: Message, action: str | None = None) -> None: ...
     def clear_error(self) -> None: ...
     def set_muted(self, muted: bool) -> None: ...
     def set_voice_activity(self, active: bool) -> None: ...
@@ -171,14 +173,14 @@ class Conversation:
 
     def _on_session_settings(self, old: Settings, new: Settings) -> None:
         if self.state is SessionState.CONNECTED:
-            self._view.show_error("Model, voice and instruction apply when you next connect.")
+            self._view.show_error(message(M.APPLY_NEXT_CONNECT))
 
     # --- commands from the window -------------------------------------------------
     def connect(self) -> None:
         if self._task is not None and not self._task.done():
             return
         if self.endpoint is None:
-            self._view.show_error("No API key yet: enter one, or try the demo.", "api_key")
+            self._view.show_error(message(M.NO_KEY_YET), "api_key")
             return
         self._view.clear_error()
         self._store = TranscriptStore(self._conversations_dir)
@@ -242,7 +244,7 @@ class Conversation:
                 self.speaker = speaker
             except Exception as exc:
                 log.warning("speaker unavailable: %r", exc)
-                self._view.show_error(f"The speaker could not be opened: {_plain(exc)}")
+                self._view.show_error(message(M.SPEAKER_UNAVAILABLE, _reason(exc)))
         if self._mic_factory is not None and self.mic is None:
             try:
                 mic = self._mic_factory(self._on_mic_chunk)
@@ -251,9 +253,7 @@ class Conversation:
                 self.mic = mic
             except Exception as exc:
                 log.warning("microphone unavailable: %r", exc)
-                self._view.show_error(
-                    f"The microphone could not be opened: {_plain(exc)} You can still type."
-                )
+                self._view.show_error(message(M.MIC_UNAVAILABLE, _reason(exc)))
 
     def _stop_audio(self) -> None:
         for stream in (self.mic, self.speaker):
@@ -265,13 +265,13 @@ class Conversation:
         self.mic = None
         self.speaker = None
 
-    def on_audio_lost(self, message: str) -> None:
+    def on_audio_lost(self, what: Message) -> None:
         """A device vanished or its stream failed: stop both streams cleanly, say so, and
         try to reopen them every couple of seconds while connected (the device may come
         back, or the user may pick another in Settings)."""
-        log.warning("audio device lost: %s", message)
+        log.warning("audio device lost: %s", what)
         self._stop_audio()
-        self._view.show_error(message + " Reconnect it or choose another device in Settings.")
+        self._view.show_error(message(M.DEVICE_LOST, what))
         if self._reopen_task is None or self._reopen_task.done():
             loop = asyncio.get_running_loop()
             self._reopen_task = loop.create_task(
@@ -398,10 +398,14 @@ class Conversation:
             self._store.append(turn)
         except OSError as exc:
             log.error("could not save the transcript: %r", exc)
-            self._view.show_error(f"The transcript could not be saved: {_plain(exc)}")
+            self._view.show_error(message(M.TRANSCRIPT_NOT_SAVED, _reason(exc)))
 
 
-def _plain(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> Message | str:
+    """Why ``exc`` happened: its message (audio devices), else the OS's own words."""
+    said = getattr(exc, "message", None)
+    if isinstance(said, Message):
+        return said
     text = str(exc).strip() or type(exc).__name__
     return text if text.endswith(".") else text + "."
 
@@ -412,7 +416,7 @@ class _QuietView:
     def __init__(self, view: ConversationView) -> None:
         self._inner = view
 
-    def show_error(self, message: str, action: str | None = None) -> None:
+    def show_error(self, message: Message, action: str | None = None) -> None:
         log.info("audio reopen attempt: %s", message)
 
     def __getattr__(self, name: str) -> object:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from gemini_desk.core.desk_state import TalkState
+from gemini_desk.core.messages import Message, MessageId, message
 from gemini_desk.core.observable import Observable
 from gemini_desk.core.preroll import PreRoll
 from gemini_desk.core.ptt import EndReason, KeySource, PttMode, PttOutput, PushToTalk, Refusal
@@ -28,14 +29,12 @@ TALK_FIELDS = ("talk_mode", "ptt_behaviour", "ptt_max_hold_s", "preroll_ms")
 # queue should have run dry (the device takes a block or two to go idle).
 DRAIN_MARGIN_S = 0.05
 _REFUSALS = {
-    Refusal.MUTED: "The microphone is muted: unmute it (Ctrl+M) to talk.",
-    Refusal.NOT_CONNECTED: "Not connected: connect first (Ctrl+Enter), then talk.",
+    Refusal.MUTED: message(MessageId.MUTED_CANNOT_TALK),
+    Refusal.NOT_CONNECTED: message(MessageId.NOT_CONNECTED_CANNOT_TALK),
 }
 _NOTICES = {
-    EndReason.MAX_HOLD: "The talk key was held for {max} s, so your turn was ended. "
-    "Press it again to go on.",
-    EndReason.LISTENER_LOST: "The global talk key stopped working, so your turn was ended.",
-    EndReason.FOCUS_LOST: "The window lost focus while you held the talk key; your turn was sent.",
+    EndReason.LISTENER_LOST: message(MessageId.GLOBAL_KEY_FAILED),
+    EndReason.FOCUS_LOST: message(MessageId.FOCUS_LOST_TURN_SENT),
 }
 
 
@@ -65,7 +64,7 @@ class TalkController:
         settings: Settings,
         sender: Callable[[], TalkSender | None],
         speaker: Callable[[], Any],
-        notify: Callable[[str], None],
+        notify: Callable[[Message], None],
     ) -> None:
         self._sender = sender
         self._speaker = speaker
@@ -195,9 +194,10 @@ class TalkController:
                 sender.send_activity_end()
             self.last_activity_end = time.monotonic()
             log.info("push-to-talk: activity ended (%s)", out.end.value)
-            notice = _NOTICES.get(out.end)
-            if notice is not None:
-                self._notify(notice.format(max=round(self.ptt.max_hold_s)))
+            if out.end is EndReason.MAX_HOLD:
+                self._notify(message(MessageId.KEY_HELD_TOO_LONG, round(self.ptt.max_hold_s)))
+            elif out.end in _NOTICES:
+                self._notify(_NOTICES[out.end])
         if out.refused is not None:
             self._notify(_REFUSALS[out.refused])
         self._publish()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gemini_desk.ui.messages import translate_message
+from gemini_desk.core.messages import Message
+from gemini_desk.ui.message_text import message_text
 
 API_KEY_URL = "https://aistudio.google.com/apikey"
 
@@ -126,10 +127,10 @@ class ApiKeyDialog(QDialog):
     def key(self) -> str:
         return self.key_edit.text().strip()
 
-    def set_storage_note(self, note: str) -> None:
-        """Say where the key will be kept, e.g. "Stored in your system keyring"."""
-        self.storage_label.setText(translate_message(note))  # it comes from the key store
-        self.storage_label.setVisible(bool(note))
+    def set_storage_note(self, note: Message | None) -> None:
+        """Say where the key will be kept (from the key store), or nothing."""
+        self.storage_label.setText(message_text(note) if note is not None else "")
+        self.storage_label.setVisible(note is not None)
 
     # --- slots --------------------------------------------------------------------
     def _on_text_changed(self, text: str) -> None:

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import Message
 from gemini_desk.core.models import DEFAULT_MODEL, display_name
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.error_banner import ErrorBanner
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
 from gemini_desk.ui.main_menus import build_menus
-from gemini_desk.ui.messages import translate_message
+from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.status_bar import StatusBar
 from gemini_desk.ui.talk_bar import TalkBar
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
     def transcript(self) -> TranscriptView:
         return self._transcript
 
-    def set_session_state(self, state: SessionState, detail: str = "") -> None:
+    def set_session_state(self, state: SessionState, detail: Message | None = None) -> None:
         """Make the connect button, text box and status bar follow ``state``."""
         self._state = state
         buttons = {
@@ -290,8 +291,11 @@ class MainWindow(QMainWindow):
         """Show the latency of the last response (and the server's share); ``None`` hides it."""
         self.status_bar.set_latency(ms, server_ms)
 
-    def show_error(self, message: str, action: str | None = None) -> None:
+    def show_error(self, message: Message | str, action: str | None = None) -> None:
         """Show ``message`` in the banner; ``action`` adds a button for the fix.
+
+        A Message from the Qt-free layers is put into words here; a str is text the Qt
+        code already wrote in the UI language.
 
         ``action`` is ``None``, ``"api_key"`` (emits apiKeyRequested) or ``"settings"``
         (emits settingsRequested).
@@ -303,9 +307,7 @@ class MainWindow(QMainWindow):
             "settings": self.tr("Open Settings…"),
             "use_default_model": self.tr("Use %1").replace("%1", display_name(DEFAULT_MODEL)),
         }
-        # Messages from the Qt-free layers arrive in English: translate them here.
-        message = translate_message(message)
-        self.error_banner.show_message(message, labels.get(action or "", ""), action)
+        self.error_banner.show_message(message_text(message), labels.get(action or "", ""), action)
 
     def clear_error(self) -> None:
         self.error_banner.clear()

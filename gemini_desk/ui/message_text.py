@@ -120,6 +120,16 @@ def templates() -> dict[M, str]:
             "Could not open the %1 %2 at %3 Hz: %4. It may be in use by another program or "
             "unplugged.",
         ),
+        M.DEVICE_LIST_FAILED: translate("Messages", "The audio system could not list devices: %1"),
+        M.SPEAKER_NOT_PULSE: translate(
+            "Messages",
+            "The speaker %1 is not a PulseAudio/PipeWire device, or libpulse is not installed.",
+        ),
+        M.SPEAKER_PULSE_FAILED: translate(
+            "Messages",
+            "Could not open the speaker %1: %2 Check that the sound server (PulseAudio/PipeWire)"
+            " is running.",
+        ),
         M.DEVICE_MICROPHONE: translate("Messages", "microphone"),
         M.DEVICE_SPEAKER: translate("Messages", "speaker"),
         M.MIC_STOPPED: translate(

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gemini_desk.core.messages import Message
 from gemini_desk.core.models import FALLBACK_MODELS, ModelInfo
 from gemini_desk.core.settings import Settings
 from gemini_desk.ui.focus import chain, form_fields
 from gemini_desk.ui.language_settings import LanguageSettings
-from gemini_desk.ui.messages import translate_message
+from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.model_settings import ModelSettings
 from gemini_desk.ui.talk_settings import TalkSettings
 from gemini_desk.ui.voice_picker import VoicePicker
@@ -54,7 +55,7 @@ class SettingsDialog(QDialog):
         settings: Settings,
         inputs: list[str],
         outputs: list[str],
-        key_status: str,
+        key_status: Message,
         parent: QWidget | None = None,
         models: tuple[ModelInfo, ...] = FALLBACK_MODELS,
         models_fetched_at: float | None = None,
@@ -85,7 +86,7 @@ class SettingsDialog(QDialog):
         self.output_combo.setObjectName("outputCombo")
         self.output_combo.setAccessibleName(self.tr("Speaker"))
 
-        self.key_status_label = QLabel(translate_message(key_status))
+        self.key_status_label = QLabel(message_text(key_status))
         self.key_status_label.setObjectName("keyStatus")
         self.key_status_label.setWordWrap(True)
         self.change_key_button = QPushButton(self.tr("Change API &key…"))
@@ -123,9 +124,9 @@ class SettingsDialog(QDialog):
         chain([*form_fields(form), *self.buttons.buttons()])
         self.model_combo.setFocus()
 
-    def set_key_status(self, status: str) -> None:
+    def set_key_status(self, status: Message) -> None:
         """Update the API key line, e.g. after the key was changed."""
-        self.key_status_label.setText(translate_message(status))
+        self.key_status_label.setText(message_text(status))
 
     def set_models(
         self, models: tuple[ModelInfo, ...], fetched_at: float | None, failed: bool = False
@@ -133,9 +134,9 @@ class SettingsDialog(QDialog):
         """Offer a freshly listed set of models (see ModelSettings.set_models)."""
         self.models.set_models(models, fetched_at, failed)
 
-    def set_sample_state(self, voice: str, state: str, message: str = "") -> None:
-        """Progress of a voice sample: fetching, playing, done or failed."""
-        self.voices.set_sample_state(voice, state, translate_message(message))
+    def set_sample_state(self, voice: str, state: str, message: Message | str = "") -> None:
+        """Progress of a voice sample: fetching, playing, done or failed (and why)."""
+        self.voices.set_sample_state(voice, state, message_text(message))
 
     def edited_settings(self) -> Settings:
         """A new Settings: the input with this dialog's fields replaced."""

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
+from gemini_desk.core.desk_state import Shared, ShareKind
 from gemini_desk.ui.share_preview import SharePreview
+
+translate = QCoreApplication.translate
+
+
+def shared_text(shared: Shared) -> str:
+    """What is shared, in words, e.g. "a 1200 x 600 region" or "the screen"."""
+    if shared.kind is ShareKind.SCREEN:
+        return translate("ScreenSharing", "the screen")
+    if shared.kind is ShareKind.WINDOW:
+        return translate("ScreenSharing", "the window “%1”").replace("%1", shared.name)
+    if shared.kind is ShareKind.CAMERA:
+        return translate("ScreenSharing", "the camera (%1)").replace("%1", shared.name)
+    region = translate("ScreenSharing", "a %1 \u00d7 %2 region")
+    return region.replace("%1", str(shared.width)).replace("%2", str(shared.height))
 
 
 class ShareBar(QWidget):
@@ -77,13 +92,13 @@ class ShareBar(QWidget):
         self.menu.addAction(action)
         return action
 
-    def set_sharing(self, what: str | None, note: str = "") -> None:
-        """Show the badge for ``what`` ("a 1200 x 600 region"), or hide it all (None)."""
+    def set_sharing(self, what: Shared | None, note: str = "") -> None:
+        """Show the badge for ``what`` (e.g. "a 1200 x 600 region"), or hide it all (None)."""
         sharing = what is not None
         self.setVisible(sharing)
         self.stop_action.setEnabled(sharing)
-        if sharing:
-            self.badge.setText(self.tr("● Sharing %1").replace("%1", what or ""))
+        if what is not None:
+            self.badge.setText(self.tr("● Sharing %1").replace("%1", shared_text(what)))
             self.badge.setToolTip(self.tr("The model sees this; click Stop to end it"))
         else:
             self.preview.clear()

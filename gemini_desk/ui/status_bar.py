@@ -6,8 +6,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import Message
 from gemini_desk.core.models import display_name
-from gemini_desk.ui.messages import translate_message
+from gemini_desk.ui.message_text import message_text
 
 __all__ = ["StatusBar"]
 
@@ -50,8 +51,8 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.latency_label)
         self.addPermanentWidget(self.model_label)
 
-    def show_state(self, state: SessionState, detail: str = "") -> None:
-        """The state's name, and ``detail`` (English from the Qt-free layers) after it."""
+    def show_state(self, state: SessionState, detail: Message | None = None) -> None:
+        """The state's name, and ``detail`` (from the Qt-free layers) after it."""
         names = {
             SessionState.DISCONNECTED: translate("MainWindow", "Disconnected"),
             SessionState.CONNECTING: translate("MainWindow", "Connecting…"),
@@ -59,8 +60,10 @@ class StatusBar(QStatusBar):
             SessionState.CLOSING: translate("MainWindow", "Closing…"),
             SessionState.RECONNECTING: translate("MainWindow", "Reconnecting…"),
         }
-        detail = translate_message(detail)
-        self.state_label.setText(f"{names[state]} — {detail}" if detail else names[state])
+        text = names[state]
+        if detail is not None:
+            text += " — " + message_text(detail)
+        self.state_label.setText(text)
 
     def set_model(self, model: str, label: str = "") -> None:
         """Show the model's name (``label``, else the known name, else the id)."""

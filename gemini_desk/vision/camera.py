@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtMultimedia import QCamera, QCameraDevice, QMediaCaptureSession, QMediaDevices
 
+from gemini_desk.core.messages import MessageId as M
+from gemini_desk.core.messages import message
 from gemini_desk.vision.sink_source import SinkSource
 
 log = logging.getLogger("gemini_desk.vision")
 
-NO_CAMERA = "No camera found. Plug one in (or allow camera access) and try again."
+NO_CAMERA = message(M.NO_CAMERA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +38,19 @@ def list_cameras() -> list[CameraChoice]:
 
 
 class CameraSource(QObject, SinkSource):
-    """One open camera. ``failed(str)`` carries a plain message when it stops working.
+    """One open camera. ``failed`` carries a Message when it stops working.
 
     Signals:
-        failed(str): the camera could not start or stopped with an error.
+        failed(Message): the camera could not start or stopped with an error.
     """
 
-    failed = Signal(str)
+    failed = Signal(object)
 
     def __init__(self, camera_id: bytes | None = None) -> None:
         QObject.__init__(self)
         device = _find(camera_id)
         if device is None:
-            raise LookupError(NO_CAMERA)
+            raise LookupError("no camera")
         SinkSource.__init__(self, description=device.description())
         self.camera = QCamera(device)
         self.session = QMediaCaptureSession()
@@ -65,7 +67,7 @@ class CameraSource(QObject, SinkSource):
 
     def _on_error(self, error: QCamera.Error, text: str) -> None:
         log.warning("camera error %s: %s", error, text)
-        self.failed.emit(f"The camera stopped working: {text or 'unknown error'}.")
+        self.failed.emit(message(M.CAMERA_STOPPED, text or message(M.UNKNOWN_ERROR)))
 
 
 def _find(camera_id: bytes | None) -> QCameraDevice | None:

@@ -13,6 +13,8 @@ from PySide6.QtMultimedia import (
     QWindowCapture,
 )
 
+from gemini_desk.core.messages import MessageId as M
+from gemini_desk.core.messages import message
 from gemini_desk.vision.geometry import Rect
 from gemini_desk.vision.sink_source import SinkSource
 
@@ -23,10 +25,10 @@ class ScreenCaptureSource(QObject, SinkSource):
     """A whole screen via QScreenCapture (on Wayland: the portal asks the user), cropped.
 
     Signals:
-        failed(str): capture could not start or stopped with an error.
+        failed(Message): capture could not start or stopped with an error.
     """
 
-    failed = Signal(str)
+    failed = Signal(object)
 
     def __init__(self, screen: QScreen, crop: Rect | None, description: str) -> None:
         QObject.__init__(self)
@@ -46,7 +48,7 @@ class ScreenCaptureSource(QObject, SinkSource):
 
     def _on_error(self, error: QScreenCapture.Error, text: str) -> None:
         log.warning("screen capture error %s: %s", error, text)
-        self.failed.emit(f"Screen capture is not available here: {text or 'unknown error'}.")
+        self.failed.emit(message(M.CAPTURE_UNAVAILABLE, text or message(M.UNKNOWN_ERROR)))
 
 
 def capturable_windows() -> list[QCapturableWindow]:
@@ -62,10 +64,10 @@ class WindowCaptureSource(QObject, SinkSource):
     """One window via QWindowCapture: follows the window when it moves.
 
     Signals:
-        failed(str): capture could not start or stopped with an error.
+        failed(Message): capture could not start or stopped with an error.
     """
 
-    failed = Signal(str)
+    failed = Signal(object)
 
     def __init__(self, window: QCapturableWindow) -> None:
         QObject.__init__(self)
@@ -85,4 +87,4 @@ class WindowCaptureSource(QObject, SinkSource):
 
     def _on_error(self, error: QWindowCapture.Error, text: str) -> None:
         log.warning("window capture error %s: %s", error, text)
-        self.failed.emit(f"That window cannot be captured: {text or 'unknown error'}.")
+        self.failed.emit(message(M.WINDOW_NOT_CAPTURABLE, text or message(M.UNKNOWN_ERROR)))

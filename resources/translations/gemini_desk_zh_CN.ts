@@ -4,7 +4,7 @@
 <context>
     <name>ApiKeyDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+48"/>
+        <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+49"/>
         <source>Gemini API key</source>
         <translation>Gemini API 密钥</translation>
     </message>
@@ -57,7 +57,7 @@
 <context>
     <name>DesktopWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+127"/>
+        <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+145"/>
         <source>Gemini Desk is still running</source>
         <translation>Gemini Desk 仍在运行</translation>
     </message>
@@ -67,7 +67,7 @@
         <translation>它会继续在系统托盘中运行。要退出，请使用托盘菜单中的“退出”，或在窗口中按 Ctrl+Q。</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+52"/>
         <source>Talk (push-to-talk; hold, also in other apps)</source>
         <translation>说话（按键说话；按住，在其他应用中也有效）</translation>
     </message>
@@ -340,29 +340,29 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+116"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+132"/>
         <source>Gemini Desk</source>
         <translation>Gemini Desk</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+176"/>
+        <location line="+95"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-173"/>
+        <location line="-92"/>
         <source>Connect or disconnect (Ctrl+Enter)</source>
         <translation>连接或断开（Ctrl+Enter）</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+354"/>
+        <location line="+238"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location line="-351"/>
+        <location line="-235"/>
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
@@ -397,7 +397,7 @@
         <translation>发送消息</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+29"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -412,7 +412,7 @@
         <translation>正在与本机上的本地服务器对话；任何数据都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>● Hearing you</source>
         <translation>● 正在听你说</translation>
     </message>
@@ -427,7 +427,7 @@
         <translation>Gemini 听到你在说话</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location filename="../../gemini_desk/ui/main_menus.py" line="+30"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -458,17 +458,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+67"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+74"/>
         <source>&amp;Connect</source>
         <translation>连接(&amp;C)</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="+4"/>
         <source>&amp;Mute microphone</source>
         <translation>麦克风静音(&amp;M)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -493,34 +493,34 @@
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+11"/>
         <source>Disconnected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+7"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="-16"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
         <source>Connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+7"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+2"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
         <source>Closing…</source>
         <translation>正在关闭…</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="-1"/>
         <location line="+2"/>
         <source>Disconnect</source>
         <translation>断开</translation>
@@ -531,7 +531,7 @@
         <translation>断开(&amp;D)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Type a message and press Enter</source>
         <translation>输入消息后按 Enter 发送</translation>
     </message>
@@ -541,17 +541,17 @@
         <translation>连接后即可输入消息</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+10"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+19"/>
         <source>%1 was retired; now using %2.</source>
         <translation>%1 已停用；现在使用 %2。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+14"/>
         <source>Last response: %1 ms</source>
         <translation>上次响应：%1 毫秒</translation>
     </message>
@@ -561,12 +561,12 @@
         <translation>上次响应：%1 毫秒（服务器 %2 毫秒）</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>From the end of your speech to the first sound of the answer; the server&apos;s share is until its first audio arrived.</source>
         <translation>从您说完话到听到回答的第一个声音所用的时间；服务器部分指直到收到其第一段音频的时间。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+22"/>
         <source>Enter API key…</source>
         <translation>输入 API 密钥…</translation>
     </message>
@@ -581,12 +581,12 @@
         <translation>使用 %1</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location filename="../../gemini_desk/ui/main_menus.py" line="+15"/>
         <source>About Gemini Desk</source>
         <translation>关于 Gemini Desk</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Gemini Desk %1
 
 A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answer, and read a live transcript.</source>
@@ -595,7 +595,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 基于 Gemini Live API 的桌面语音助手：与 Gemini 对话，听它回答，并阅读实时文字记录。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+73"/>
         <source>Unmute</source>
         <translation>取消静音</translation>
     </message>
@@ -603,77 +603,77 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../gemini_desk/ui/messages.py" line="+31"/>
+        <location filename="../../gemini_desk/ui/message_text.py" line="+26"/>
         <source>The API key was not accepted. Check it under File &gt; API key, or get one at https://aistudio.google.com/apikey.</source>
         <translation>API 密钥未被接受。请在“文件 &gt; API 密钥”中检查，或前往 https://aistudio.google.com/apikey 获取一个。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>The model “%1” is not available for live conversations. Pick another model in Settings.</source>
         <translation>模型“%1”不支持实时对话。请在“设置”中选择其他模型。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>The service says you have reached your quota or rate limit. Wait a minute and connect again.</source>
         <translation>服务提示您已达到配额或速率限制。请稍等一分钟后重新连接。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>The Live service had an internal error and closed the conversation. Connect again.</source>
         <translation>Live 服务发生内部错误并关闭了对话。请重新连接。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Cannot reach the Live service. Check your network connection, then connect again.</source>
         <translation>无法连接到 Live 服务。请检查网络连接，然后重新连接。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The secure connection to the Live service could not be verified (%1).</source>
         <translation>无法验证与 Live 服务的安全连接（%1）。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The connection to the Live service was lost. Connect again.</source>
         <translation>与 Live 服务的连接已断开。请重新连接。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>The Live service ended the conversation (%1). Connect again.</source>
         <translation>Live 服务结束了对话（%1）。请重新连接。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Something unexpected went wrong in the conversation. Details are in the log file.</source>
         <translation>对话中出现了意外错误。详细信息请查看日志文件。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The Live service refused a setting (%1). Change it in Settings.</source>
         <translation>Live 服务拒绝了一项设置（%1）。请在设置中修改。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The connection reached the service&apos;s time limit.</source>
         <translation>连接已达到服务的时间上限。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>The voice sample did not arrive in time. Check your network connection and try again.</source>
         <translation>语音试听没有及时送达。请检查网络连接后重试。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The Live service answered without audio, so there is no sample to play.</source>
         <translation>Live 服务的回答没有音频，因此没有可播放的试听。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>The conversation could not be resumed, so a new session was started. It was given the recent transcript as context; the model may not remember everything.</source>
         <translation>无法恢复之前的对话，因此已开始新的会话。最近的文字记录已作为上下文提供给模型；它可能不会记得所有内容。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Waiting for the network; retrying in %1 s</source>
         <translation>正在等待网络；%1 秒后重试</translation>
     </message>
@@ -693,7 +693,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>连接已断开；%1 秒后重试</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>No API key yet: enter one, or try the demo.</source>
         <translation>尚未设置 API 密钥：请输入密钥，或试用演示模式。</translation>
     </message>
@@ -708,12 +708,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>无法打开麦克风：%1 您仍可以输入文字。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>%1 Reconnect it or choose another device in Settings.</source>
         <translation>%1 请重新连接该设备，或在“设置”中选择其他设备。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>The transcript could not be saved: %1</source>
         <translation>无法保存文字记录：%1</translation>
     </message>
@@ -723,12 +723,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>模型、语音和指令将在下次连接时生效。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>No %1 devices were found. Check that a device is connected and that the sound server (e.g. PulseAudio/PipeWire) is running.</source>
         <translation>未找到%1设备。请检查设备是否已连接，以及声音服务器（如 PulseAudio/PipeWire）是否正在运行。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>microphone (input)</source>
         <translation>麦克风（输入）</translation>
     </message>
@@ -743,12 +743,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>没有默认的%1设备。请从以下设备中选择：%2。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>There is no %1 device with index %2. Available: %3.</source>
         <translation>没有编号为 %2 的%1设备。可用设备：%3。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>No %1 device is named %2. Available: %3.</source>
         <translation>没有名为 %2 的%1设备。可用设备：%3。</translation>
     </message>
@@ -758,7 +758,22 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>无法以 %3 Hz 打开%1 %2：%4。它可能正被其他程序占用，或已被拔出。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
+        <source>The audio system could not list devices: %1</source>
+        <translation>音频系统无法列出设备：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The speaker %1 is not a PulseAudio/PipeWire device, or libpulse is not installed.</source>
+        <translation>扬声器 %1 不是 PulseAudio/PipeWire 设备，或未安装 libpulse。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Could not open the speaker %1: %2 Check that the sound server (PulseAudio/PipeWire) is running.</source>
+        <translation>无法打开扬声器 %1：%2 请检查声音服务器（PulseAudio/PipeWire）是否正在运行。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>microphone</source>
         <translation>麦克风</translation>
     </message>
@@ -773,37 +788,37 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>麦克风 %1 已停止工作（已被拔出或被其他程序占用）。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The speaker %1 stopped working (unplugged or taken by another program).</source>
         <translation>扬声器 %1 已停止工作（已被拔出或被其他程序占用）。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>The microphone is muted: unmute it (Ctrl+M) to talk.</source>
         <translation>麦克风已静音：请取消静音（Ctrl+M）后再说话。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Not connected: connect first (Ctrl+Enter), then talk.</source>
         <translation>未连接：请先连接（Ctrl+Enter），然后再说话。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>The talk key was held for %1 s, so your turn was ended. Press it again to go on.</source>
         <translation>说话键已按住 %1 秒，因此本轮发言已结束。再按一次即可继续。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The global talk key stopped working, so your turn was ended.</source>
         <translation>全局说话键已失效，因此本轮发言已结束。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>The window lost focus while you held the talk key; your turn was sent.</source>
         <translation>按住说话键时窗口失去了焦点；本轮发言已发送。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Hold %1 in any application to talk.</source>
         <translation>在任意应用中按住 %1 即可说话。</translation>
     </message>
@@ -813,7 +828,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>在任意应用中按 %1 开始说话，再按一次结束。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>%1 works while this window is in front.</source>
         <translation>%1 仅在此窗口位于前台时有效。</translation>
     </message>
@@ -823,17 +838,17 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>在任意应用中按住 %1 即可说话。macOS 会询问一次“辅助功能”权限（系统设置 &gt; 隐私与安全性 &gt; 辅助功能）：请在那里允许 Gemini Desk，这样其他应用在前台时它也能识别此按键；它绝不会读取您输入的内容。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Wayland does not let apps see keys pressed in other windows, so %1 works while this window is in front. For a key that works everywhere, add a keyboard shortcut in your desktop&apos;s settings that runs &apos;gemini-desk --ptt toggle&apos; (or &apos;--ptt press&apos; and &apos;--ptt release&apos;).</source>
         <translation>Wayland 不允许应用获取在其他窗口中按下的按键，因此 %1 仅在此窗口位于前台时有效。若想让按键在任何地方都有效，请在桌面设置中添加一个运行 &apos;gemini-desk --ptt toggle&apos;（或 &apos;--ptt press&apos; 与 &apos;--ptt release&apos;）的键盘快捷键。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>No camera found. Plug one in (or allow camera access) and try again.</source>
         <translation>未找到摄像头。请接入摄像头（或允许访问摄像头）后重试。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>The camera stopped working: %1.</source>
         <translation>摄像头已停止工作：%1。</translation>
     </message>
@@ -853,28 +868,28 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>此显示环境没有可捕获的屏幕；摄像头或许仍可使用。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>macOS asks for Screen Recording permission the first time you share.</source>
         <translation>首次共享时，macOS 会请求“屏幕录制”权限。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>On Wayland, apps may not read the screen directly: your desktop asks you which screen or window to share, and the region is cut from that. The sharing frame cannot be placed precisely, and picking a window needs the desktop&apos;s own dialog.</source>
         <translation>在 Wayland 下，应用不能直接读取屏幕：桌面会询问您要共享哪个屏幕或窗口，然后从中裁剪出所选区域。共享边框无法精确放置，选择窗口需要使用桌面自带的对话框。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Running through XWayland: only other X11 apps&apos; windows can be captured; start with QT_QPA_PLATFORM=wayland to share through the desktop portal.</source>
         <translation>正在通过 XWayland 运行：只能捕获其他 X11 应用的窗口；请使用 QT_QPA_PLATFORM=wayland 启动，以便通过桌面门户共享。</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+33"/>
+        <location line="+5"/>
+        <location line="+21"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-20"/>
         <source>Using the key from the %1 environment variable.</source>
         <translation>正在使用环境变量 %1 中的密钥。</translation>
     </message>
@@ -889,7 +904,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>没有可用的系统密钥环：密钥只保存在内存中，直到您退出。设置 GEMINI_API_KEY 环境变量即可免去再次输入。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>No API key set (demo mode).</source>
         <translation>尚未设置 API 密钥（演示模式）。</translation>
     </message>
@@ -998,22 +1013,22 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ScreenSharing</name>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+98"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+18"/>
         <source>the screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+124"/>
         <source>That region is not on any screen. Pick it again.</source>
         <translation>该区域不在任何屏幕上。请重新选择。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+5"/>
         <source>a %1 × %2 region</source>
         <translation>%1 × %2 的区域</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+15"/>
         <source>No screen to capture.</source>
         <translation>没有可捕获的屏幕。</translation>
     </message>
@@ -1023,12 +1038,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>此桌面环境不提供可捕获的窗口列表。请改为框选窗口所在的区域（共享 ▸ 共享屏幕区域…）。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="-3"/>
         <source>the window “%1”</source>
         <translation>窗口“%1”</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+14"/>
         <source>(untitled)</source>
         <translation>（无标题）</translation>
     </message>
@@ -1053,7 +1068,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>摄像头：</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+69"/>
+        <source>Nothing is captured until you connect.</source>
+        <translation>连接之前不会捕获任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+2"/>
         <source>the camera (%1)</source>
         <translation>摄像头（%1）</translation>
     </message>
@@ -1061,7 +1081,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+64"/>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+65"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1119,7 +1139,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ShareBar</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_bar.py" line="+40"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+33"/>
         <location line="+2"/>
         <source>Stop sharing</source>
         <translation>停止共享</translation>
@@ -1191,7 +1211,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/shortcuts_dialog.py" line="+98"/>
+        <location filename="../../gemini_desk/ui/shortcuts_dialog.py" line="+99"/>
         <location line="+4"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
@@ -1210,7 +1230,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>TalkBar</name>
     <message>
-        <location filename="../../gemini_desk/ui/talk_bar.py" line="+36"/>
+        <location filename="../../gemini_desk/ui/talk_bar.py" line="+37"/>
         <source>Hands-free</source>
         <translation>免提</translation>
     </message>
@@ -1250,7 +1270,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkButton</name>
     <message>
-        <location filename="../../gemini_desk/ui/talk_button.py" line="+98"/>
+        <location filename="../../gemini_desk/ui/talk_button.py" line="+89"/>
         <source>Click or press %1 to talk</source>
         <translation>点击或按 %1 开始说话</translation>
     </message>
@@ -1361,22 +1381,22 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+188"/>
+        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+197"/>
         <source>The talk key only works in other apps with Accessibility permission. </source>
         <translation>只有获得“辅助功能”权限后，说话键才能在其他应用中使用。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+26"/>
         <source>Hands-free: just speak; Gemini answers when you pause. Mute: %1.</source>
         <translation>免提：直接说话即可，您停顿时 Gemini 就会回答。静音：%1。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Mute: %1.</source>
         <translation>静音：%1。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+9"/>
         <source>push-to-talk</source>
         <translation>按键说话</translation>
     </message>
@@ -1391,7 +1411,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>已切换到%1：已重新连接，因为语音检测是会话设置的一部分。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>The global talk key stopped working (%1). The talk button still works.</source>
         <translation>全局说话键已失效（%1）。说话按钮仍可使用。</translation>
     </message>
@@ -1449,7 +1469,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>（已打断）</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+62"/>
         <source>Connect and start talking, or type below.</source>
         <translation>连接后开始说话，或在下方输入文字。</translation>
     </message>
@@ -1463,7 +1483,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../gemini_desk/ui/tray.py" line="+189"/>
+        <location filename="../../gemini_desk/ui/tray.py" line="+188"/>
         <location line="+76"/>
         <source>Hide window</source>
         <translation>隐藏窗口</translation>

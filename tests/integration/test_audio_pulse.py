@@ -23,6 +23,7 @@ from gemini_desk.audio import (
     list_output_devices,
     resolve_device,
 )
+from gemini_desk.core.messages import Message, MessageId, message
 from tests.support.needs import need_tool
 from tests.support.pulse import PulseServer, pulse, read_wav
 
@@ -118,9 +119,11 @@ def test_devices_are_listed_and_resolved(pulse: PulseServer) -> None:
 def test_unknown_device_gives_a_plain_message(pulse: PulseServer) -> None:
     with pytest.raises(DeviceNotFound) as err:
         resolve_device("Nonexistent Headset 3000", "input")
-    msg = str(err.value)
-    assert "Nonexistent Headset 3000" in msg
-    assert "pulse" in msg  # lists what exists
+    said = err.value.message
+    assert said.id is MessageId.NO_DEVICE_NAMED
+    assert said.args[0] == message(MessageId.DEVICE_KIND_INPUT)
+    assert said.args[1] == "'Nonexistent Headset 3000'"
+    assert "pulse" in str(said.args[2])  # lists what exists
     loop = asyncio.new_event_loop()
     try:
         with pytest.raises(DeviceNotFound):
@@ -129,8 +132,9 @@ def test_unknown_device_gives_a_plain_message(pulse: PulseServer) -> None:
             SpeakerPlayback(device="nope-nope").start()
     finally:
         loop.close()
-    with pytest.raises(DeviceNotFound, match="index 999"):
+    with pytest.raises(DeviceNotFound) as err:
         resolve_device(999, "output")
+    assert err.value.message.id is MessageId.NO_DEVICE_INDEX and err.value.message.args[1] == 999
 
 
 # -- capture ---------------------------------------------------------------------------
@@ -361,7 +365,7 @@ def _restore_devices(pulse: PulseServer) -> None:
 
 
 def test_vanishing_devices_stop_cleanly_with_a_message_and_reopen(pulse: PulseServer) -> None:
-    lost: list[str] = []
+    lost: list[Message] = []
 
     async def main() -> tuple[int, int]:
         loop = asyncio.get_running_loop()
@@ -397,6 +401,5 @@ def test_vanishing_devices_stop_cleanly_with_a_message_and_reopen(pulse: PulseSe
         asyncio.run(main())
     finally:
         _restore_devices(pulse)
-    assert any("microphone" in m and "stopped working" in m for m in lost)
-    assert any("speaker" in m and "stopped working" in m for m in lost)
-    assert all("Traceback" not in m for m in lost)
+    assert message(MessageId.MIC_STOPPED, repr(DEVICE)) in lost
+    assert message(MessageId.SPEAKER_STOPPED, repr(DEVICE)) in lost

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from gemini_desk.core.events import LiveEvent, SessionState, TurnComplete
+from gemini_desk.core.messages import Message, MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Turn
 from gemini_desk.live.config import Endpoint
@@ -26,14 +27,14 @@ class FakeView:
     def __init__(self) -> None:
         self.states: list[SessionState] = []
         self.turns: dict[int, str] = {}
-        self.errors: list[tuple[str, str | None]] = []
+        self.errors: list[tuple[Message, str | None]] = []
         self.latencies: list[float | None] = []
         self.server_shares: list[float | None] = []
         self.muted: list[bool] = []
         self.shown: list[tuple[int, str]] = []  # (turn id, text as shown) for every update
         self.voice_activity: list[bool] = []
 
-    def set_session_state(self, state: SessionState, detail: str = "") -> None:
+    def set_session_state(self, state: SessionState, detail: Message | None = None) -> None:
         self.states.append(state)
 
     def show_turn(self, turn: Turn) -> None:
@@ -44,7 +45,7 @@ class FakeView:
         self.latencies.append(ms)
         self.server_shares.append(server_ms)
 
-    def show_error(self, message: str, action: str | None = None) -> None:
+    def show_error(self, message: Message, action: str | None = None) -> None:
         self.errors.append((message, action))
 
     def clear_error(self) -> None:
@@ -253,13 +254,14 @@ def test_lost_device_stops_both_streams_and_reopens_when_it_returns(
 
     rig.conv._speaker_factory = make_speaker
     rig.conv.reopen_interval = 0.1
+    gone = message(MessageId.SPEAKER_STOPPED, "'USB'")
 
     async def main() -> None:
         rig.conv.connect()
         await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
         first_mic = rig.mics[-1]
         plugged["speaker"] = False
-        rig.conv.on_audio_lost("The speaker 'USB' stopped working.")
+        rig.conv.on_audio_lost(gone)
         assert rig.conv.speaker is None
         assert not first_mic.running
         await rig.until(lambda: len(refused) >= 3, 5)  # it keeps trying while unplugged
@@ -272,10 +274,7 @@ def test_lost_device_stops_both_streams_and_reopens_when_it_returns(
         await rig.conv.shutdown()
 
     run(main())
-    lost = [m for m, _ in rig.view.errors if "stopped working" in m]
-    assert lost == [
-        "The speaker 'USB' stopped working. Reconnect it or choose another device in Settings."
-    ]
+    assert [m for m, _ in rig.view.errors] == [message(MessageId.DEVICE_LOST, gone)]
     assert len(rig.view.errors) == 1, "failed retries stay out of the window"
     assert len(speakers) == 2
 
@@ -329,7 +328,7 @@ def test_bad_key_points_to_the_key_dialog(sim: SimThread, tmp_path: Path) -> Non
 
     run(main())
     assert [a for _, a in rig.view.errors] == ["api_key"]
-    assert "wrong-key" not in rig.view.errors[0][0]
+    assert rig.view.errors[0][0] == message(MessageId.BAD_KEY)
 
 
 def test_missing_microphone_is_explained_and_typing_still_works(
@@ -345,7 +344,8 @@ def test_missing_microphone_is_explained_and_typing_still_works(
         await rig.conv.shutdown()
 
     run(main())
-    assert any("microphone" in m and "still type" in m for m, _ in rig.view.errors)
+    unavailable = message(MessageId.MIC_UNAVAILABLE, "Device unavailable.")
+    assert [m for m, _ in rig.view.errors] == [unavailable]
     assert rig.saved_turns()[0]["text"] == "typed instead"
 
 
@@ -357,4 +357,4 @@ def test_connect_without_endpoint_asks_for_a_key(tmp_path: Path) -> None:
         conv.connect()
 
     run(main())
-    assert view.errors and view.errors[0][1] == "api_key"
+    assert view.errors == [(message(MessageId.NO_KEY_YET), "api_key")]

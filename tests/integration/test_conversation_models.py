@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gemini_desk.core.desk_state import SessionStatus, TalkState
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import Message, MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.core.transcript import Turn
@@ -21,18 +22,18 @@ from tests.support.sim_fixtures import sim
 
 __all__ = ["sim"]
 
-NOTICE = "Model, voice and instruction apply when you next connect."
+NOTICE = message(MessageId.APPLY_NEXT_CONNECT)
 
 
 class View:
     """Records what the window would show."""
 
     def __init__(self) -> None:
-        self.states: list[tuple[SessionState, str]] = []
-        self.errors: list[str] = []
+        self.states: list[tuple[SessionState, Message | None]] = []
+        self.errors: list[Message] = []
         self.muted: list[bool] = []
 
-    def set_session_state(self, state: SessionState, detail: str = "") -> None:
+    def set_session_state(self, state: SessionState, detail: Message | None = None) -> None:
         self.states.append((state, detail))
 
     def show_turn(self, turn: Turn) -> None:
@@ -41,7 +42,7 @@ class View:
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
         pass
 
-    def show_error(self, message: str, action: str | None = None) -> None:
+    def show_error(self, message: Message, action: str | None = None) -> None:
         self.errors.append(message)
 
     def clear_error(self) -> None:

@@ -22,6 +22,7 @@ from gemini_desk.core.events import (
     StateChanged,
     TurnComplete,
 )
+from gemini_desk.core.messages import MessageId
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.session import LiveSession
@@ -163,7 +164,8 @@ def test_bad_key_and_unknown_model_become_plain_errors(
         errors = h.of(SessionError)
         assert [e.kind for e in errors] == [kind]
         assert not errors[0].retryable
-        assert "wrong-key" not in errors[0].message
+        assert errors[0].message.id is MessageId[kind.name]
+        assert "wrong-key" not in str(errors[0].message)
 
     run(main())
 

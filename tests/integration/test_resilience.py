@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.supervisor import FRESH_SESSION
 from gemini_desk.sim import Fault, SimThread
@@ -314,7 +315,7 @@ def test_unknown_model_offers_the_default_and_does_not_retry(
 
     run(main())
     assert [a for _, a in rig.view.errors] == ["use_default_model"]
-    assert model in rig.view.errors[0][0]
+    assert rig.view.errors[0][0] == message(MessageId.UNKNOWN_MODEL, model)
     assert len(sim.server.sessions) == 1
     assert SessionState.RECONNECTING not in rig.view.states
 

@@ -21,6 +21,7 @@ from gemini_desk.core.events import (
     StateChanged,
     TurnComplete,
 )
+from gemini_desk.core.messages import Message, MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import KEEPALIVE_INTERVAL_S, KEEPALIVE_TIMEOUT_S, Endpoint
 from gemini_desk.live.supervisor import MAX_BUFFERED_AUDIO, SessionSupervisor
@@ -46,7 +47,7 @@ class Harness:
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self.sup.run())
 
-    def states(self) -> list[tuple[SessionState, str]]:
+    def states(self) -> list[tuple[SessionState, Message | None]]:
         return [(e.state, e.detail) for e in self.events if isinstance(e, StateChanged)]
 
     async def until(self, predicate: Callable[[], bool], timeout: float = 20) -> None:
@@ -107,7 +108,7 @@ def test_bad_key_is_reported_once_and_not_retried(sim: SimThread) -> None:
     run(main())
     errors = [e for e in h.events if isinstance(e, SessionError)]
     assert [e.kind for e in errors] == [ErrorKind.BAD_KEY]
-    assert "wrong-key" not in errors[0].message
+    assert errors[0].message == message(MessageId.BAD_KEY)
     assert len(sim.server.sessions) == 1
     assert [s for s, _ in h.states()][-1] is SessionState.DISCONNECTED
 
@@ -120,7 +121,8 @@ def test_quota_waits_at_least_the_quota_time_and_says_when(sim: SimThread) -> No
         await h.connected()
         # Even the first attempt after a quota close waits the quota time.
         sim.fail(1011, "RESOURCE_EXHAUSTED: You exceeded your current quota.")
-        await h.until(lambda: any("Quota" in d for _, d in h.states()))
+        quota_wait = (SessionState.RECONNECTING, message(MessageId.RETRY_QUOTA, 1))
+        await h.until(lambda: quota_wait in h.states())
         waited_from = time.monotonic()
         await h.until(lambda: len([s for s in sim.server.sessions if s.setup]) == 2)
         assert time.monotonic() - waited_from >= 0.5
@@ -129,7 +131,7 @@ def test_quota_waits_at_least_the_quota_time_and_says_when(sim: SimThread) -> No
 
     run(main())
     details = [d for s, d in h.states() if s is SessionState.RECONNECTING and d]
-    assert details == ["Quota or rate limit reached; retrying in 1 s"]
+    assert details == [message(MessageId.RETRY_QUOTA, 1)]
     assert not [e for e in h.events if isinstance(e, SessionError)], "quota is not a dead end"
 
 
@@ -145,7 +147,7 @@ def test_offline_waits_for_the_network_then_connects(tmp_path: Path) -> None:
 
     async def main() -> None:
         h.start()
-        await h.until(lambda: any("Waiting for the network" in d for _, d in h.states()))
+        await h.until(lambda: any(d and d.id is MessageId.RETRY_NETWORK for _, d in h.states()))
         assert h.sup.state is SessionState.RECONNECTING
         await asyncio.to_thread(server.start)
         await h.connected()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from gemini_desk.core.events import ErrorKind, ModelAudio
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.voice_sample import (
@@ -159,7 +160,8 @@ def test_a_bad_key_raises_voice_sample_error_bad_key(sim: SimThread) -> None:
             )
         )
     assert err.value.error.kind is ErrorKind.BAD_KEY
-    assert str(err.value) == err.value.error.message
+    assert err.value.error.message == message(MessageId.BAD_KEY)
+    assert str(err.value) == str(err.value.error.message)
 
 
 def test_an_unknown_model_raises_voice_sample_error_unknown_model(sim: SimThread) -> None:
@@ -174,6 +176,7 @@ def test_a_turn_that_does_not_end_in_time_raises_and_closes(sim: SimThread) -> N
         run(fetch_voice_sample(endpoint(sim, demo=True), Settings(model=MODEL), "Kore", 0.3))
     assert err.value.error.kind is ErrorKind.NETWORK
     assert "0.3 s" in err.value.error.detail
+    assert err.value.error.message == message(MessageId.VOICE_SAMPLE_TIMEOUT)
     record = sim.server.sessions[-1]
     sim.wait_until(lambda: record.closed)
     assert not record.answered  # it was left before the turn was complete

@@ -20,6 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Role, Turn
 from gemini_desk.ui.api_key_dialog import ApiKeyDialog
@@ -70,9 +71,7 @@ def build_window() -> MainWindow:
     ]
     for turn in turns:
         window.show_turn(turn)
-    window.show_error(
-        "The service refused the API key. Check it, or enter a new one.", action="api_key"
-    )
+    window.show_error(message(MessageId.BAD_KEY), action="api_key")
     return window
 
 
@@ -93,13 +92,13 @@ def main() -> int:
     extra: list[tuple[QWidget, Path]] = []
     if "--dialogs" in sys.argv:
         key = ApiKeyDialog()
-        key.set_storage_note("Stored in your system keyring.")
+        key.set_storage_note(message(MessageId.KEY_IN_KEYRING))
         key.key_edit.setText("AIza-example")
         settings = SettingsDialog(
             Settings(),
             ["Built-in Microphone", "USB Headset"],
             ["Speakers"],
-            "Key stored in your system keyring.",
+            message(MessageId.KEY_IN_KEYRING),
         )
         empty = MainWindow(mic_level, speaker_level)
         empty.set_model("gemini-live-2.5-flash-preview")

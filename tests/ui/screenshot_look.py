@@ -20,7 +20,9 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gemini_desk.core.desk_state import Shared, ShareKind
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Role, Turn
 from gemini_desk.desktop.tray_wiring import DesktopWiring
@@ -96,10 +98,9 @@ def build(window: MainWindow, chinese: bool = False) -> None:
     )
     for turn in turns:
         window.show_turn(turn)
-    region = QCoreApplication.translate("ScreenSharing", "a %1 \u00d7 %2 region")
-    window.share_bar.set_sharing(region.replace("%1", "640").replace("%2", "400"))
+    window.share_bar.set_sharing(Shared(ShareKind.REGION, 640, 400))
     window.share_bar.preview.show_frame(make_frame(test_card(), 1024, False, 80))
-    window.show_error("Model, voice and instruction apply when you next connect.")
+    window.show_error(message(MessageId.APPLY_NEXT_CONNECT))
 
 
 def save(widget: QWidget, path: Path) -> None:
@@ -131,7 +132,7 @@ def main() -> int:
                          lambda: None, lambda: ("Ctrl+Alt+Space", "Ctrl+Alt+M"))  # fmt: skip
     desk.refresh()
     settings = SettingsDialog(Settings(), ["Built-in Microphone"], ["Speakers"],
-                              "Key stored in your system keyring.")  # fmt: skip
+                              message(MessageId.KEY_IN_KEYRING))  # fmt: skip
     settings.show()
     shortcuts = desk.open_shortcuts()
 

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from gemini_desk.core.desk_state import DeskState, TalkState
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.core.transcript import Role, Turn
@@ -72,7 +73,7 @@ def windows(qapp: QApplication, qtbot: QtBot, tmp_path: Path):  # noqa: F811
     window.show_error("Something happened.", action="settings")
     window.show()
     dialogs = [
-        SettingsDialog(Settings(), ["Mic A"], ["Speaker A"], "Key in keyring."),
+        SettingsDialog(Settings(), ["Mic A"], ["Speaker A"], message(MessageId.KEY_IN_KEYRING)),
         ApiKeyDialog(),
         HistoryDialog(tmp_path),
         desk.open_shortcuts(),

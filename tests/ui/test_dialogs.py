@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QDialog, QLineEdit
 
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.models import FALLBACK_MODELS, VOICES
 from gemini_desk.core.settings import Settings
 from gemini_desk.ui.api_key_dialog import API_KEY_URL, ApiKeyDialog
@@ -97,9 +98,9 @@ def test_explains_and_says_where_the_key_goes(key_dialog: ApiKeyDialog) -> None:
     assert API_KEY_URL in texts
     assert "Nothing leaves the machine" in texts
     assert key_dialog.storage_label.isHidden()
-    key_dialog.set_storage_note("No keyring available: kept only until you quit")
+    key_dialog.set_storage_note(message(MessageId.KEY_IN_MEMORY))
     assert key_dialog.storage_label.isVisible()
-    assert key_dialog.storage_label.text().startswith("No keyring")
+    assert key_dialog.storage_label.text().startswith("No system keyring is available")
 
 
 # --- settings --------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def original() -> Settings:
 
 
 def make_settings_dialog(settings: Settings) -> SettingsDialog:
-    dialog = SettingsDialog(settings, INPUTS, OUTPUTS, "Stored in your system keyring")
+    dialog = SettingsDialog(settings, INPUTS, OUTPUTS, message(MessageId.KEY_IN_KEYRING))
     dialog.open()
     process_events()
     return dialog
@@ -171,11 +172,13 @@ def test_settings_cancel_and_key_button(qapp, original: Settings) -> None:  # no
     dialog = make_settings_dialog(original)
     spy = QSignalSpy(dialog.settingsAccepted)
     key = QSignalSpy(dialog.apiKeyRequested)
-    assert dialog.key_status_label.text() == "Stored in your system keyring"
+    assert dialog.key_status_label.text() == "Your key is stored in the system keyring."
     QTest.mouseClick(dialog.change_key_button, Qt.MouseButton.LeftButton)
     assert key.count() == 1
-    dialog.set_key_status("Key changed")
-    assert dialog.key_status_label.text() == "Key changed"
+    dialog.set_key_status(message(MessageId.KEY_FROM_ENV, "GEMINI_API_KEY"))
+    assert dialog.key_status_label.text() == (
+        "Using the key from the GEMINI_API_KEY environment variable."
+    )
     dialog.buttons.rejected.emit()
     assert spy.count() == 0
     assert dialog.result() == QDialog.DialogCode.Rejected

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -141,9 +141,12 @@ def _floor() -> tuple[float, float, bool]:
 def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBot) -> None:
     from pathlib import Path
 
-    from gemini_desk.core.desk_state import DeskState, TalkState
+    from gemini_desk.core.desk_state import DeskState, Shared, ShareKind, TalkState
+    from gemini_desk.core.messages import MessageId, message
     from gemini_desk.core.settings_model import SettingsModel
     from gemini_desk.desktop.tray_wiring import DesktopWiring
+    from gemini_desk.live.errors import classify
+    from gemini_desk.platform.keystore import KeyStore
     from gemini_desk.ui.api_key_dialog import ApiKeyDialog
     from gemini_desk.ui.history_dialog import HistoryDialog
     from gemini_desk.ui.main_window import MainWindow
@@ -152,34 +155,29 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     window = MainWindow(_floor, _floor)
     state = DeskState()
     state.talk.set(TalkState.HANDS_FREE)
-    state.sharing.set(QCoreApplication.translate("ScreenSharing", "the screen"))
+    state.sharing.set(Shared(ShareKind.SCREEN))
     desk = DesktopWiring(window, state, SettingsModel(Settings(tray_notice_shown=True)),
                          Path(tmp_path))  # fmt: skip
-    # Messages from the Qt-free layers arrive in English (status detail, error banner).
-    window.set_session_state(SessionState.RECONNECTING, "The connection was lost; retrying in 8 s")
+    # Messages from the Qt-free layers arrive as data (status detail, error banner).
+    window.set_session_state(SessionState.RECONNECTING, message(MessageId.RETRY_LOST, 8))
     window.set_model("gemini-2.5-flash-native-audio-preview-09-2025")
     window.set_demo_mode(True)
     window.set_latency(412, 230)
     now = time.time()
     window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
     window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
-    window.show_error(
-        "The microphone could not be opened: No microphone (input) devices were "
-        "found. Check that a device is connected and that the sound server (e.g. "
-        "PulseAudio/PipeWire) is running. You can still type.",
-        action="settings",
-    )
-    window.share_bar.set_sharing(QCoreApplication.translate("ScreenSharing", "the screen"))
+    window.show_error(classify(ConnectionRefusedError(111, "refused")).message)
+    assert window.error_banner.message.startswith("无法连接到")
+    no_mic = message(MessageId.NO_DEVICES, message(MessageId.DEVICE_KIND_INPUT))
+    window.show_error(message(MessageId.MIC_UNAVAILABLE, no_mic), action="settings")
+    assert "麦克风（输入）" in window.error_banner.message  # noqa: RUF001
+    window.share_bar.set_sharing(Shared(ShareKind.SCREEN))
     window.show()
     desk.refresh()
-    settings = SettingsDialog(
-        Settings(), ["USB"], ["USB"], "Your key is stored in the system keyring."
-    )
+    settings = SettingsDialog(Settings(), ["USB"], ["USB"], message(MessageId.KEY_IN_KEYRING))
     key = ApiKeyDialog(window)
-    key.set_storage_note(
-        "No system keyring is available: the key is kept in memory until you "
-        "quit. Set GEMINI_API_KEY to avoid typing it again."
-    )
+    key.set_storage_note(KeyStore(env={"GEMINI_API_KEY": "AIza" + "x" * 35}).where())
+    assert "GEMINI_API_KEY" in key.storage_label.text()
     history = HistoryDialog(tmp_path, window)
     shortcuts = desk.open_shortcuts()
     for dialog in (settings, key, history):

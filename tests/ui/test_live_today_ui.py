@@ -12,6 +12,7 @@ from gemini_desk.core.events import (
     OutputTranscript,
     TurnComplete,
 )
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.models import (
     DEFAULT_MODEL,
     FALLBACK_MODELS,
@@ -90,7 +91,9 @@ def test_hearing_you_mark_follows_voice_activity(qapp) -> None:  # noqa: F811
 
 
 def _dialog(settings: Settings, **kw: object) -> SettingsDialog:
-    dialog = SettingsDialog(settings, ["Mic"], ["Speakers"], "status", **kw)  # type: ignore[arg-type]
+    dialog = SettingsDialog(
+        settings, ["Mic"], ["Speakers"], message(MessageId.KEY_IN_KEYRING), **kw
+    )  # type: ignore[arg-type]
     dialog.open()
     process_events()
     return dialog

@@ -10,6 +10,7 @@ from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.transcript import Role, Turn
 from gemini_desk.ui.main_window import MainWindow
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
@@ -69,9 +70,11 @@ def test_connect_button_follows_state(window: MainWindow) -> None:
     assert window.state_label.text() == "Closing…"
     assert not window.text_box.isEnabled()
 
-    window.set_session_state(SessionState.DISCONNECTED, "the network went away")
+    window.set_session_state(SessionState.DISCONNECTED, message(MessageId.CONNECTION_LOST))
     assert window.connect_button.text() == "Connect"
-    assert window.state_label.text() == "Disconnected — the network went away"
+    assert window.state_label.text() == (
+        "Disconnected — The connection to the Live service was lost. Connect again."
+    )
 
 
 def test_enter_sends_and_clears(window: MainWindow) -> None:

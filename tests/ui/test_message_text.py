@@ -59,7 +59,7 @@ def test_messages_follow_the_ui_language(chinese: None) -> None:
             r"[A-Za-z]{4,}",
             re.sub(
                 r"Ctrl\+\w+|GEMINI_API_KEY|QT_\w+=?\w*|"
-                r"PulseAudio|PipeWire|Gemini Desk|XWayland|Wayland|X11|macOS|"
+                r"PulseAudio|PipeWire|libpulse|Gemini Desk|XWayland|Wayland|X11|macOS|"
                 r"https?://\S+|gemini-desk|--ptt \w+|API|Live",
                 "",
                 template,

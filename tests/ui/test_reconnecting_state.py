@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.ui.main_window import MainWindow
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
@@ -27,7 +28,7 @@ def window(qapp) -> Iterator[MainWindow]:  # noqa: F811
 
 
 def test_reconnecting_keeps_typing_and_disconnect_available(window: MainWindow) -> None:
-    window.set_session_state(SessionState.RECONNECTING, "Waiting for the network; retrying in 4 s")
+    window.set_session_state(SessionState.RECONNECTING, message(MessageId.RETRY_NETWORK, 4))
     process_events()
     assert window.state_label.text() == "Reconnecting… — Waiting for the network; retrying in 4 s"
     assert window.connect_button.text() == "Disconnect" and window.connect_button.isEnabled()

@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtGui import QColor, QImage
 
+from gemini_desk.core.desk_state import Shared, ShareKind
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
@@ -72,7 +73,9 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
     screen = Changing()
 
     async def main() -> None:
-        sharing._start(screen, "a test screen", Rect(10, 10, 100, 100))
+        sharing._start(screen, Shared(ShareKind.SCREEN), Rect(10, 10, 100, 100))
+        waiting = "Nothing is captured until you connect."
+        assert window.share_bar.note.text().startswith(waiting)
         await until(lambda: len(asked) >= 3)  # three ticks while not connected...
         assert not any(asked) and screen.n == 0, "grabbed while not connected"
         assert sharing.pump is not None and sharing.pump.frames_sent == 0
@@ -88,6 +91,7 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
         assert "video frame" in (session.turns[0].output_text or "")
         assert "1024\u00d7576" in (session.turns[0].output_text or "")
         assert window.share_bar.preview.frame is not None
+        assert waiting not in window.share_bar.note.text(), "frames go out: no longer waiting"
 
         await conv.disconnect()
         await until(lambda: conv.state is SessionState.DISCONNECTED)

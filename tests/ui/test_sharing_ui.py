@@ -13,9 +13,11 @@ from PySide6.QtCore import QLoggingCategory, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtTest import QSignalSpy, QTest
 
+from gemini_desk.core.desk_state import Shared, ShareKind
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.ui.main_window import MainWindow
+from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.region_selector import RegionSelector
 from gemini_desk.ui.share_frame import ShareFrame
 from gemini_desk.ui.share_preview import SharePreview
@@ -140,13 +142,14 @@ def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
                             lambda j: sent.append(j) or True, lambda: True)  # fmt: skip
     bar = window.share_bar
     assert not bar.isVisible() and not bar.stop_action.isEnabled()
-    shared: list[str | None] = []
+    shared: list[Shared | None] = []
     sharing.shared.subscribe(lambda _old, what: shared.append(what))
+    region = Shared(ShareKind.REGION, 200, 100)
 
     async def scenario() -> None:
-        sharing._start(_Still(), "a test pattern", Rect(50, 50, 200, 100))
-        assert shared == ["a test pattern"]
-        assert bar.isVisible() and "Sharing a test pattern" in bar.badge.text()
+        sharing._start(_Still(), region, Rect(50, 50, 200, 100))
+        assert shared == [region]
+        assert bar.isVisible() and "Sharing a 200 \u00d7 100 region" in bar.badge.text()
         assert sharing.frame.visible
         for _ in range(100):
             await asyncio.sleep(0.02)
@@ -156,7 +159,7 @@ def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
         assert sent and bar.preview.frame is not None and bar.preview.frame.jpeg == sent[-1]
         QTest.mouseClick(bar.stop_button, Qt.MouseButton.LeftButton)
         assert not sharing.sharing and not bar.isVisible() and not sharing.frame.visible
-        assert shared == ["a test pattern", None]
+        assert shared == [region, None]
         count = len(sent)
         await asyncio.sleep(0.3)
         assert len(sent) == count, "frames went out after Stop"
@@ -205,7 +208,7 @@ def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  #
 
     if list_cameras():
         pytest.skip("this machine has a camera")
-    with pytest.raises(LookupError, match="No camera found"):
+    with pytest.raises(LookupError, match="no camera"):
         CameraSource()
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
     window.show()
@@ -214,7 +217,7 @@ def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  #
         window.share_bar.camera_action.trigger()
     process_events()
     assert window.error_banner.isVisible()
-    assert window.error_banner.message == NO_CAMERA
+    assert window.error_banner.message == message_text(NO_CAMERA)
     assert sharing._dialog is None and not sharing.sharing
     assert not [w for w in QGuiApplication.topLevelWindows() if w.isVisible() and w.isModal()]
     window.close_now()
@@ -239,7 +242,7 @@ def test_sharing_settings_go_through_the_settings_owner(qapp) -> None:  # noqa: 
         sharing.share_region(Rect(g.x() + 10, g.y() + 20, 300, 200))  # (no grabs offscreen)
         assert model.current.share_last_region == f"{g.x() + 10},{g.y() + 20},300,200"
         assert sharing.last_region() == Rect(g.x() + 10, g.y() + 20, 300, 200)
-        sharing._start(_Still(), "a test pattern", None)
+        sharing._start(_Still(), Shared(ShareKind.SCREEN), None)
         assert sharing.pump is not None and sharing.pump.settings.sharp
         model.update(share_sharp_text=False, share_max_side=512)  # e.g. the settings file
         assert not bar.sharp_action.isChecked()

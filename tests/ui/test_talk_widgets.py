@@ -11,6 +11,7 @@ from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 
 from gemini_desk.core.desk_state import TalkState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.desktop.talk_wiring import TalkWiring, WindowHotkeys
@@ -181,7 +182,7 @@ def test_window_hotkeys_report_combo_edges_and_focus_loss(qapp) -> None:  # noqa
 
 
 def test_settings_dialog_edits_talk_settings(qapp) -> None:  # noqa: F811
-    dialog = SettingsDialog(Settings(), [], [], "status")
+    dialog = SettingsDialog(Settings(), [], [], message(MessageId.KEY_IN_KEYRING))
     talk = dialog.talk
     talk.mode_combo.setCurrentIndex(talk.mode_combo.findData("push_to_talk"))
     talk.behaviour_combo.setCurrentIndex(talk.behaviour_combo.findData("toggle"))

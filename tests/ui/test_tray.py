@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QSignalSpy
 
-from gemini_desk.core.desk_state import DeskState, SessionStatus, TalkState
+from gemini_desk.core.desk_state import DeskState, SessionStatus, Shared, ShareKind, TalkState
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
@@ -141,7 +141,7 @@ def test_tray_follows_the_models_not_the_widgets(wired: Wired) -> None:
     assert tray.view.state is TrayState.LISTENING
     state.talk.set(TalkState.SPEAKING)
     assert tray.view.state is TrayState.SPEAKING
-    state.sharing.set("a 100 x 100 region")
+    state.sharing.set(Shared(ShareKind.REGION, 100, 100))
     state.talk.set(TalkState.HANDS_FREE)
     assert tray.view.state is TrayState.SHARING and tray.stop_sharing_action.isEnabled()
     state.muted.set(True)
@@ -188,7 +188,7 @@ def test_tray_actions_drive_the_window(wired: Wired) -> None:
     assert wired.settings.current.talk_mode == "push_to_talk"
     assert [s.talk_mode for s in wired.saved] == ["push_to_talk"], "written once, and saved"
 
-    state.sharing.set("a 100 x 100 region")
+    state.sharing.set(Shared(ShareKind.REGION, 100, 100))
     tray.stop_sharing_action.trigger()
     assert stop.count() == 1
 

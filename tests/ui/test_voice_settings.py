@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication
 
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
@@ -25,7 +26,7 @@ def test_echo_cancellation_is_on_by_default_and_remembered(tmp_path: Path) -> No
 
 
 def test_headphones_checkbox_by_keyboard(qapp, qt_warnings_fatal) -> None:  # noqa: F811
-    dialog = SettingsDialog(Settings(), ["Mic"], ["Speakers"], "Kept in memory")
+    dialog = SettingsDialog(Settings(), ["Mic"], ["Speakers"], message(MessageId.KEY_IN_MEMORY))
     dialog.open()
     dialog.activateWindow()
     assert QTest.qWaitForWindowActive(dialog)

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.hotkeys.combo import ComboMatcher, KeyCombo, normalize_key
 from gemini_desk.hotkeys.platform import HotkeySupport, detect_support, explain
@@ -67,8 +68,13 @@ def test_platform_detection() -> None:
     assert detect_support("linux", wayland) is HotkeySupport.WINDOW_ONLY
     assert detect_support("linux", {"WAYLAND_DISPLAY": "wayland-0"}) is HotkeySupport.WINDOW_ONLY
     assert detect_support("linux", {}) is HotkeySupport.NONE
-    assert "gemini-desk --ptt" in explain(HotkeySupport.WINDOW_ONLY, "F8")
-    assert "Accessibility" in explain(HotkeySupport.GLOBAL_NEEDS_PERMISSION, "F8")
+    assert explain(HotkeySupport.WINDOW_ONLY, "F8") == message(MessageId.KEY_WAYLAND, "F8")
+    permission = explain(HotkeySupport.GLOBAL_NEEDS_PERMISSION, "F8")
+    assert permission == message(MessageId.KEY_MACOS_ACCESSIBILITY, "F8")
+    assert explain(HotkeySupport.GLOBAL, "F8") == message(MessageId.HOLD_KEY_ANYWHERE, "F8")
+    toggle = explain(HotkeySupport.GLOBAL, "F8", toggle=True)
+    assert toggle == message(MessageId.PRESS_KEY_ANYWHERE, "F8")
+    assert explain(HotkeySupport.NONE, "F8") == message(MessageId.KEY_IN_WINDOW_ONLY, "F8")
 
 
 def test_settings_talk_fields_validate_and_round_trip() -> None:

@@ -9,6 +9,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from gemini_desk.app.cli import build_parser
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.platform.keystore import KeyStore
 from gemini_desk.platform.logs import RedactingFilter, setup_logging
 
@@ -62,7 +63,7 @@ def test_a_plain_text_keyring_never_gets_the_key(tmp_path: Path) -> None:
         store = KeyStore(env={})
         assert store.set("secret-plain") == "memory"
         assert not (tmp_path / "keyring.cfg").exists()
-        assert "memory" in store.where()
+        assert store.where() == message(MessageId.KEY_IN_MEMORY)
         got = store.get()
         assert got is not None and got.source == "memory"
     finally:
@@ -75,7 +76,7 @@ def test_env_overrides_keyring(file_keyring: object) -> None:
     got = store.get()
     assert got is not None and got.key == "from-env" and got.source == "GOOGLE_API_KEY"
     assert "from-env" not in repr(got)
-    assert "GOOGLE_API_KEY" in store.where()
+    assert store.where() == message(MessageId.KEY_FROM_ENV, "GOOGLE_API_KEY")
 
 
 def test_keyring_round_trip(file_keyring: object) -> None:
@@ -94,7 +95,7 @@ def test_no_keyring_keeps_key_in_memory_only(no_keyring: None, tmp_path: Path) -
     assert store.set("secret-2") == "memory"
     got = store.get()
     assert got is not None and got.key == "secret-2" and got.source == "memory"
-    assert "memory" in store.where()
+    assert store.where() == message(MessageId.KEY_IN_MEMORY)
     assert KeyStore(env={}).get() is None  # a new run does not have it
 
 

@@ -17,6 +17,7 @@ from gemini_desk.core.events import (
     TurnComplete,
     Usage,
 )
+from gemini_desk.core.messages import Message, MessageId
 from gemini_desk.live.errors import classify
 from gemini_desk.live.messages import events_from_message, parse_duration
 
@@ -84,32 +85,39 @@ def test_parse_duration(raw: str, seconds: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "reason", "kind", "retryable"),
+    ("code", "reason", "kind", "retryable", "said"),
     [
-        (1008, "API key not valid. Please pass a valid API key.", ErrorKind.BAD_KEY, False),
-        (1007, "models/nope is not found for API version v1beta", ErrorKind.UNKNOWN_MODEL, False),
-        (1011, "Internal error encountered.", ErrorKind.SERVER, True),
-        (1011, "RESOURCE_EXHAUSTED: quota exceeded", ErrorKind.QUOTA, True),
-        (1011, "Failed to generate content.", ErrorKind.SERVER, True),
-        (1013, "You exceeded your current quota", ErrorKind.QUOTA, True),
-        (1006, "Abnormal closure.", ErrorKind.NETWORK, True),
+        (1008, "API key not valid. Please pass a valid API key.", ErrorKind.BAD_KEY, False,
+         Message(MessageId.BAD_KEY)),
+        (1007, "models/nope is not found for API version v1beta", ErrorKind.UNKNOWN_MODEL,
+         False, Message(MessageId.UNKNOWN_MODEL, ("nope",))),
+        (1011, "Internal error encountered.", ErrorKind.SERVER, True,
+         Message(MessageId.SERVER_ERROR)),
+        (1011, "RESOURCE_EXHAUSTED: quota exceeded", ErrorKind.QUOTA, True,
+         Message(MessageId.QUOTA)),
+        (1011, "Failed to generate content.", ErrorKind.SERVER, True,
+         Message(MessageId.SERVER_ERROR)),
+        (1013, "You exceeded your current quota", ErrorKind.QUOTA, True,
+         Message(MessageId.QUOTA)),
+        (1006, "Abnormal closure.", ErrorKind.NETWORK, True, Message(MessageId.CONNECTION_LOST)),
     ],
-)
+)  # fmt: skip
 def test_close_codes_become_plain_errors(
-    code: int, reason: str, kind: ErrorKind, retryable: bool
+    code: int, reason: str, kind: ErrorKind, retryable: bool, said: Message
 ) -> None:
     err = classify(errors.APIError(code, reason), model="nope")
     assert err.kind is kind
     assert err.retryable is retryable
-    assert "Traceback" not in err.message and err.message.endswith(".")
+    assert err.message == said
     assert reason in err.detail
 
 
 def test_network_failures_are_network_errors() -> None:
     err = classify(ConnectionRefusedError(111, "Connection refused"))
-    assert err.kind is ErrorKind.NETWORK and "network" in err.message
+    assert err.kind is ErrorKind.NETWORK
+    assert err.message == Message(MessageId.NETWORK_UNREACHABLE)
 
 
 def test_unknown_model_message_names_the_model() -> None:
     err = classify(errors.APIError(1007, "models/foo is not found"), model="foo")
-    assert "foo" in err.message and "Settings" in err.message
+    assert err.message == Message(MessageId.UNKNOWN_MODEL, ("foo",))

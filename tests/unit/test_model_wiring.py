@@ -34,7 +34,10 @@ class View:
 
 
 class Rig:
-    def __init__(self, tmp: Path, stored: Settings, pinned: bool = False) -> None:
+    def __init__(
+        self, tmp: Path, stored: Settings, pinned: bool = False, now: list[float] | None = None
+    ) -> None:
+        self.now = now if now is not None else [1000.0]
         self.listing = asyncio.Event()  # the fake service answers when this is set
         self.calls = 0
 
@@ -47,7 +50,7 @@ class Rig:
         self.model = SettingsModel(stored, save=self.saved.append)
         self.view = View()
         catalog = ModelCatalog(ModelStore(tmp / "models.json"), lister, clock=lambda: 1000.0)
-        self.wiring = ModelWiring(catalog, self.view, self.model, pinned)
+        self.wiring = ModelWiring(catalog, self.view, self.model, pinned, lambda: self.now[0])
 
     @property
     def settings(self) -> Settings:
@@ -134,10 +137,9 @@ def test_the_label_follows_a_model_chosen_anywhere(tmp_path: Path) -> None:
 
 
 def test_a_connect_lists_again_when_the_list_is_stale(tmp_path: Path) -> None:
-    rig = Rig(tmp_path, Settings())
+    now = [1000.0]  # the catalogue stamps lists at 1000.0
+    rig = Rig(tmp_path, Settings(), now=now)
     rig.listing.set()
-    now = [1000.0]
-    rig.wiring._clock = lambda: now[0]  # the catalogue stamps lists at 1000.0
     connects: list[int] = []
 
     async def main() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import ErrorKind, SessionError, SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.live.reconnect import (
     FRESH_SESSION,
     HANDLE_TTL_S,
@@ -56,7 +57,8 @@ def error(kind: ErrorKind, retryable: bool | None = None) -> SessionError:
             ErrorKind.UNKNOWN_MODEL,
             ErrorKind.REJECTED_SETTING,
         )
-    return SessionError(kind, f"{kind.value} message", f"{kind.value} detail", retryable)
+    said = message(MessageId.UNEXPECTED)  # the words do not matter to the machine
+    return SessionError(kind, said, f"{kind.value} detail", retryable)
 
 
 NETWORK, SERVER, QUOTA = error(ErrorKind.NETWORK), error(ErrorKind.SERVER), error(ErrorKind.QUOTA)
@@ -187,7 +189,7 @@ def test_retries_wait_longer_each_time_up_to_the_cap() -> None:
         ReclaimUnsent(1),
         ReplayOpenUtterance(1),
         StartTimer(GRACE, GRACE_S),
-        EmitState(RECONNECTING, "Waiting for the network; retrying in 1 s"),  # 1 s > grace
+        EmitState(RECONNECTING, message(MessageId.RETRY_NETWORK, 1)),  # 1 s > grace
         StartTimer(RETRY, 1.0),
     ]
     assert rig.machine.reconnects == 1
@@ -198,7 +200,7 @@ def test_retries_wait_longer_each_time_up_to_the_cap() -> None:
         assert out[0] == ReclaimUnsent(conn) and isinstance(out[-1], StartTimer)
         delays.append(out[-1].delay)
     assert delays == [2.0, 4.0, 8.0, 8.0, 8.0]
-    assert rig.machine.detail == "The service had an error; retrying in 8 s"
+    assert rig.machine.detail == message(MessageId.RETRY_SERVER, 8)
 
 
 def test_jittered_delays_stay_within_the_band() -> None:
@@ -206,7 +208,7 @@ def test_jittered_delays_stay_within_the_band() -> None:
     rig.up()
     out = rig(ConnectionClosed(1, None))
     assert out[-2:] == [
-        EmitState(RECONNECTING, "The connection was lost; retrying in 1 s"),
+        EmitState(RECONNECTING, message(MessageId.RETRY_LOST, 1)),
         StartTimer(RETRY, 0.5),
     ]
 
@@ -226,13 +228,13 @@ def test_a_quota_error_waits_at_least_the_quota_time() -> None:
     rig = Rig(Backoff(base=0.25, cap=8.0, jitter=0.0))
     rig.up()
     assert rig(ConnectionClosed(1, QUOTA))[-2:] == [
-        EmitState(RECONNECTING, "Quota or rate limit reached; retrying in 30 s"),
+        EmitState(RECONNECTING, message(MessageId.RETRY_QUOTA, 30)),
         StartTimer(RETRY, QUOTA_WAIT_S),
     ]
     short = Rig(Backoff(base=0.25, cap=8.0, jitter=0.0), quota_wait_s=0.6)
     short.up()
     assert short(ConnectionClosed(1, QUOTA))[-2:] == [
-        EmitState(RECONNECTING, "Quota or rate limit reached; retrying in 1 s"),
+        EmitState(RECONNECTING, message(MessageId.RETRY_QUOTA, 1)),
         StartTimer(RETRY, 0.6),
     ]
 

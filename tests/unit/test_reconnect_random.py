@@ -13,6 +13,7 @@ import pytest
 
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import ErrorKind, SessionError, SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.live.reconnect import NEEDS_USER, ReconnectMachine
 from gemini_desk.live.reconnect_types import (
     CancelTimer,
@@ -45,12 +46,13 @@ GRACE_S = 0.3
 CAP_S = 8.0
 QUOTA_S = 30.0
 EPS = 1e-9
+SAID = message(MessageId.UNEXPECTED)  # the words do not matter to the machine
 RETRYABLE = [None] + [
-    SessionError(kind, kind.value, retryable=True) for kind in ErrorKind if kind not in NEEDS_USER
+    SessionError(kind, SAID, retryable=True) for kind in ErrorKind if kind not in NEEDS_USER
 ]
-FATAL = [SessionError(kind, kind.value) for kind in NEEDS_USER] + [
-    SessionError(ErrorKind.NETWORK, "untrusted certificate"),
-    SessionError(ErrorKind.PROTOCOL, "unexpected"),
+FATAL = [SessionError(kind, SAID) for kind in NEEDS_USER] + [
+    SessionError(ErrorKind.NETWORK, message(MessageId.TLS_UNVERIFIED, "untrusted certificate")),
+    SessionError(ErrorKind.PROTOCOL, SAID),
 ]
 
 
@@ -286,7 +288,9 @@ def test_an_error_needing_the_user_always_ends_disconnected() -> None:
         conn = fresh[0] if fresh else ready
         assert conn is not None
         world.open.discard(conn)
-        out = world.feed(ConnectionClosed(conn, SessionError(ErrorKind.BAD_KEY, "bad key")))
+        out = world.feed(
+            ConnectionClosed(conn, SessionError(ErrorKind.BAD_KEY, message(MessageId.BAD_KEY)))
+        )
         assert any(isinstance(c, GiveUp) for c in out), out
         while world.told_to_close & world.open:
             world.close(min(world.told_to_close & world.open), None)

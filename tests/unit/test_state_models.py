@@ -9,6 +9,7 @@ import pytest
 
 from gemini_desk.core.desk_state import DeskState, SessionStatus, TalkState
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.observable import Observable
 from gemini_desk.core.ptt import KeySource
 from gemini_desk.core.settings import Settings
@@ -79,13 +80,13 @@ def test_an_observer_that_raises_does_not_wedge_the_value() -> None:
     ],
 )
 def test_session_status(state: SessionState, live: bool, busy: bool) -> None:
-    status = SessionStatus(state, "detail")
+    status = SessionStatus(state, message(MessageId.RETRY_LOST, 4))
     assert (status.live, status.busy) == (live, busy)
 
 
 def test_desk_state_starts_offline() -> None:
     state = DeskState()
-    assert state.session.value == SessionStatus(SessionState.DISCONNECTED, "")
+    assert state.session.value == SessionStatus(SessionState.DISCONNECTED, None)
     assert (state.muted.value, state.talk.value, state.sharing.value) == (
         False,
         TalkState.OFFLINE,

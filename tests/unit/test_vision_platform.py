@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gemini_desk.app.cli import parse_args
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.vision.geometry import Rect
 from gemini_desk.vision.platform import detect
 
@@ -12,22 +13,24 @@ from gemini_desk.vision.platform import detect
 def test_x11_grabs_directly() -> None:
     support = detect("xcb", {"XDG_SESSION_TYPE": "x11"})
     assert support.display == "x11" and support.direct_grab and not support.portal
+    assert support.note is None
 
 
 def test_wayland_uses_the_portal_and_says_what_does_not_work() -> None:
     support = detect("wayland", {"XDG_SESSION_TYPE": "wayland"})
     assert support.display == "wayland" and support.portal and not support.direct_grab
-    assert "frame" in support.note and "window" in support.note
+    assert support.note == message(MessageId.WAYLAND_PORTAL)
 
 
 def test_xwayland_is_named() -> None:
     support = detect("xcb", {"XDG_SESSION_TYPE": "wayland"})
-    assert support.direct_grab and "XWayland" in support.note
+    assert support.direct_grab and support.note == message(MessageId.XWAYLAND_LIMITS)
 
 
 def test_offscreen_cannot_capture() -> None:
     support = detect("offscreen", {})
-    assert not support.direct_grab and not support.portal and "camera" in support.note
+    assert not support.direct_grab and not support.portal
+    assert support.note == message(MessageId.NO_SCREEN)
 
 
 def test_share_region_option(capsys: pytest.CaptureFixture[str]) -> None:
