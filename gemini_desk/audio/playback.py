@@ -189,10 +189,6 @@ class SpeakerPlayback:
         return self._renderer.underruns
 
     @property
-    def underruns_total(self) -> int:
-        return self.jitter.underruns
-
-    @property
     def callbacks(self) -> int:
         """Blocks rendered: grows while the device consumes audio (a liveness signal)."""
         return self._renderer.blocks

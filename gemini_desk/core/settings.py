@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,6 @@ class Settings:
     output_device: str = ""
     demo_chosen: bool = False  # the user picked "try the demo" on first run
     window_geometry: str = ""  # opaque, base64 from Qt
-    window_state: str = ""
     # Carry the session across connections (goAway, drops) with resumption handles.
     session_resumption: bool = True
     # Sliding-window context compression: long audio/video sessions do not end.
@@ -65,7 +64,6 @@ class Settings:
     # and whether the "still running in the tray" note was shown once.
     language: str = ""
     tray_notice_shown: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def validated(self) -> Settings:
         """A copy with unusable values replaced by defaults."""

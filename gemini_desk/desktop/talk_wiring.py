@@ -308,8 +308,3 @@ def run_ptt_command(action: str, paths: AppPaths) -> int:
     stream = sys.stdout if result.ok else sys.stderr
     print(result.message, file=stream)
     return 0 if result.ok else 1
-
-
-def forward_to_running(paths: AppPaths, action: str = "show") -> bool:
-    """True if another instance answered (and was asked to ``action``)."""
-    return send_command(socket_name(paths.config_dir), action).reached

@@ -8,7 +8,6 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -39,6 +38,13 @@ from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.supervisor import SessionSupervisor
+from gemini_desk.session.ports import (
+    ConversationView,
+    MicFactory,
+    Microphone,
+    Speaker,
+    SpeakerFactory,
+)
 from gemini_desk.session.talk import TALK_FIELDS, TalkController
 
 log = logging.getLogger("gemini_desk.conversation")
@@ -54,40 +60,6 @@ _ERROR_ACTIONS = {
 _LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
 # Settings that are part of the session's setup: they apply at the next connect.
 SESSION_FIELDS = ("model", "voice", "system_instruction", "thinking_level", "language_code")
-
-
-class ConversationView(Protocol):
-    """What the conversation tells the window (MainWindow implements it); the session
-    state and mute follow :attr:`Conversation.status` and :attr:`Conversation.mute`."""
-
-    def set_session_state(self, state: SessionState, detail: Message | None = None) -> None: ...
-    def show_turn(self, turn: Turn) -> None: ...
-    def set_latency(self, ms: float | None, server_ms: float | None = None) -> None: ...
-    def show_error(self, message: Message, action: str | None = None) -> None: ...
-    def clear_error(self) -> None: ...
-    def set_muted(self, muted: bool) -> None: ...
-    def set_voice_activity(self, active: bool) -> None: ...
-
-
-class Microphone(Protocol):
-    muted: bool
-
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
-
-
-class Speaker(Protocol):
-    last_first_sample_time: float | None
-
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
-    def feed(self, pcm: bytes, rate: int = 24_000) -> None: ...
-    def clear(self) -> None: ...
-    def end_turn(self) -> None: ...
-
-
-MicFactory = Callable[[Callable[[bytes], None]], Microphone]
-SpeakerFactory = Callable[[], Speaker]
 
 
 def chunk_dbfs(pcm16: bytes) -> float:
@@ -236,7 +208,16 @@ class Conversation:
         await self.disconnect()
 
     # --- audio --------------------------------------------------------------------
-    def _start_audio(self) -> None:
+    def _start_audio(self, quiet: bool = False) -> None:
+        """Open the streams not open yet; a failure is shown (only logged when ``quiet``:
+        a reopen attempt, whose reason is on show already)."""
+
+        def report(what: Message) -> None:
+            if quiet:
+                log.info("audio reopen attempt: %s", what)
+            else:
+                self._view.show_error(what)
+
         if self._speaker_factory is not None and self.speaker is None:
             try:
                 speaker = self._speaker_factory()
@@ -244,7 +225,7 @@ class Conversation:
                 self.speaker = speaker
             except Exception as exc:
                 log.warning("speaker unavailable: %r", exc)
-                self._view.show_error(message(M.SPEAKER_UNAVAILABLE, _reason(exc)))
+                report(message(M.SPEAKER_UNAVAILABLE, _reason(exc)))
         if self._mic_factory is not None and self.mic is None:
             try:
                 mic = self._mic_factory(self._on_mic_chunk)
@@ -253,7 +234,7 @@ class Conversation:
                 self.mic = mic
             except Exception as exc:
                 log.warning("microphone unavailable: %r", exc)
-                self._view.show_error(message(M.MIC_UNAVAILABLE, _reason(exc)))
+                report(message(M.MIC_UNAVAILABLE, _reason(exc)))
 
     def _stop_audio(self) -> None:
         for stream in (self.mic, self.speaker):
@@ -283,18 +264,10 @@ class Conversation:
             await asyncio.sleep(interval)
             if self.state is not SessionState.CONNECTED:
                 return
-            self._start_audio_quietly()
+            self._start_audio(quiet=True)
         if self.mic is not None and self.speaker is not None:
             log.info("audio devices reopened")
             self._view.clear_error()
-
-    def _start_audio_quietly(self) -> None:
-        """One reopen attempt; failures stay in the log (the message is already shown)."""
-        view, self._view = self._view, _QuietView(self._view)
-        try:
-            self._start_audio()
-        finally:
-            self._view = view
 
     def restart_audio(self) -> None:
         """Reopen the devices (after the user picked others in Settings)."""
@@ -408,16 +381,3 @@ def _reason(exc: BaseException) -> Message | str:
         return said
     text = str(exc).strip() or type(exc).__name__
     return text if text.endswith(".") else text + "."
-
-
-class _QuietView:
-    """Passes everything to the real view except error messages (for retry attempts)."""
-
-    def __init__(self, view: ConversationView) -> None:
-        self._inner = view
-
-    def show_error(self, message: Message, action: str | None = None) -> None:
-        log.info("audio reopen attempt: %s", message)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._inner, name)

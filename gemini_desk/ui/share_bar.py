@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
@@ -84,7 +84,7 @@ class ShareBar(QWidget):
                                         "Ctrl+Shift+X")  # fmt: skip
         self.set_sharing(None)
 
-    def _action(self, text: str, signal: Signal, shortcut: str = "") -> QAction:
+    def _action(self, text: str, signal: SignalInstance, shortcut: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))

@@ -118,7 +118,6 @@ def original() -> Settings:
         output_device="",
         demo_chosen=True,
         window_geometry="abc",
-        extra={"keep": 1},
     )
 
 
