@@ -147,7 +147,7 @@ class ScreenSharing:
             self._view.show_error(self.support.note or "")
             return
         # On Wayland apps cannot place windows: no frame there (the note says so).
-        self._start(source, what, region if self.support.direct_grab else None)
+        self.share_source(source, what, region if self.support.direct_grab else None)
 
     def pick_window(self) -> None:
         from gemini_desk.vision.qt_capture import WindowCaptureSource, capturable_windows
@@ -166,7 +166,7 @@ class ScreenSharing:
             source.failed.connect(self._on_source_failed)
             source.start()
             what = Shared(ShareKind.WINDOW, name=windows[index].description())
-            self._start(source, what, None)
+            self.share_source(source, what)
 
         untitled = translate("ScreenSharing", "(untitled)")
         self._choose(
@@ -204,11 +204,11 @@ class ScreenSharing:
             self._settings.update(share_camera=camera_id.hex())
         source.failed.connect(self._on_source_failed)
         source.start()
-        self._start(source, Shared(ShareKind.CAMERA, name=source.description), None)
+        self.share_source(source, Shared(ShareKind.CAMERA, name=source.description))
         return True
 
     def _choose(self, title: str, label: str, items: list[str],
-                on_chosen: Callable[[int], None], current: int = 0) -> None:  # fmt: skip
+                on_chosen: Callable[[int], object], current: int = 0) -> None:  # fmt: skip
         """A non-modal picker (open(), never exec() inside the loop)."""
         dialog = QInputDialog(self._parent)
         dialog.setWindowTitle(title)
@@ -231,7 +231,11 @@ class ScreenSharing:
             quality=s.share_jpeg_quality,
         )
 
-    def _start(self, source: FrameSource, what: Shared, frame_region: Rect | None) -> None:
+    def share_source(
+        self, source: FrameSource, what: Shared, frame_region: Rect | None = None
+    ) -> None:
+        """Share ``source`` (described by ``what``) instead of whatever was shared; the
+        frame goes around ``frame_region`` (logical pixels) when one is given."""
         self._stop_now()
         self.source = source
         self.pump = FramePump(

@@ -10,12 +10,23 @@ from typing import Any
 
 from gemini_desk.hotkeys.combo import ComboMatcher, KeyCombo
 
-__all__ = ["GlobalHotkeys", "key_name"]
+__all__ = ["GlobalHotkeys", "key_name", "pynput_listener"]
 
 log = logging.getLogger("gemini_desk.hotkeys")
 
 EdgeSink = Callable[[str, bool], None]
 LostSink = Callable[[str], None]
+KeySink = Callable[[Any], None]
+# Makes the keyboard listener (a thread: start(), stop(), join()) from the press and
+# release callbacks.
+ListenerFactory = Callable[[KeySink, KeySink], Any]
+
+
+def pynput_listener(on_press: KeySink, on_release: KeySink) -> Any:
+    """pynput's keyboard listener, the one used unless another is given."""
+    from pynput import keyboard  # imported late: it connects to the display on import
+
+    return keyboard.Listener(on_press=on_press, on_release=on_release)
 
 
 def key_name(key: Any) -> str | None:
@@ -50,8 +61,10 @@ class GlobalHotkeys:
         bindings: dict[str, KeyCombo],
         on_edge: EdgeSink,
         on_lost: LostSink,
+        make_listener: ListenerFactory = pynput_listener,
     ) -> None:
         self._loop = loop
+        self._make_listener = make_listener
         self._matcher = ComboMatcher(bindings)
         self._lock = threading.Lock()
         self._on_edge = on_edge
@@ -75,10 +88,8 @@ class GlobalHotkeys:
             self._matcher.bindings = dict(bindings)
 
     def start(self) -> None:
-        from pynput import keyboard  # imported late: it connects to the display on import
-
         self._stopping = False
-        self._listener = keyboard.Listener(on_press=self._on_press, on_release=self._on_release)
+        self._listener = self._make_listener(self._on_press, self._on_release)
         self._listener.start()
         self._watcher = threading.Thread(target=self._watch, name="hotkeys-watch", daemon=True)
         self._watcher.start()

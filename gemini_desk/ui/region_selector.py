@@ -244,7 +244,8 @@ class _Overlay(QWidget):
         self.bar.move(x, y)
 
     # --- painting -------------------------------------------------------------------
-    def _local_selection(self) -> QRect | None:
+    def local_selection(self) -> QRect | None:
+        """The selection in this overlay's coordinates; None when it is on another screen."""
         sel, screen = self.owner.selection, self.owner.screen_rect
         if sel is None or screen != self.screen_geometry:
             return None
@@ -255,7 +256,7 @@ class _Overlay(QWidget):
         if not self._background.isNull():
             p.drawPixmap(self.rect(), self._background)
         p.fillRect(self.rect(), QColor(0, 0, 0, 110))
-        sel = self._local_selection()
+        sel = self.local_selection()
         if sel is not None:
             if not self._background.isNull():
                 source = QRect(sel.topLeft() * self._background.devicePixelRatio(),
@@ -277,7 +278,7 @@ class _Overlay(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         pos = event.globalPosition().toPoint()
-        sel = self.owner.selection if self._local_selection() is not None else None
+        sel = self.owner.selection if self.local_selection() is not None else None
         self._press = pos
         self._start = QRect(sel) if sel is not None else QRect()
         self._drag = _hit(sel, pos) if sel is not None else None
@@ -288,7 +289,7 @@ class _Overlay(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.globalPosition().toPoint()
         if self._drag is None:
-            sel = self.owner.selection if self._local_selection() is not None else None
+            sel = self.owner.selection if self.local_selection() is not None else None
             self.setCursor(_cursor(_hit(sel, pos) if sel is not None else None))
             return
         delta = pos - self._press

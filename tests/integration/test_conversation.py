@@ -103,10 +103,18 @@ class FakeSpeaker:
 
 
 class Rig:
-    def __init__(self, sim: SimThread, tmp: Path, key: str = "demo-key", mic_fails: bool = False):
+    def __init__(
+        self,
+        sim: SimThread,
+        tmp: Path,
+        key: str = "demo-key",
+        mic_fails: bool = False,
+        speaker: FakeSpeaker | None = None,
+        speaker_factory: Callable[[], FakeSpeaker] | None = None,
+    ) -> None:
         self.view = FakeView()
         self.mics: list[FakeMic] = []
-        self.speaker = FakeSpeaker()
+        self.speaker = speaker or FakeSpeaker()
 
         def make_mic(on_chunk: Callable[[bytes], None]) -> FakeMic:
             if mic_fails:
@@ -116,7 +124,8 @@ class Rig:
 
         self.pushed: list[tuple[float, bytes]] = []  # (when, chunk) for every spoken chunk
         self.dir = tmp / "conversations"
-        self.conv = Conversation(self.view, Settings(), self.dir, make_mic, lambda: self.speaker)
+        speakers = speaker_factory or (lambda: self.speaker)
+        self.conv = Conversation(self.view, Settings(), self.dir, make_mic, speakers)
         self.conv.endpoint = Endpoint(api_key=key, base_url=sim.base_url, ca_file=sim.ca_file)
 
     async def until(self, predicate: Callable[[], bool], timeout: float = 20) -> None:
@@ -216,9 +225,7 @@ def test_latency_splits_server_share_from_local_playback(sim: SimThread, tmp_pat
     """Both figures start at the last loud microphone chunk (not at the silence after
     it); the server's share ends when the answer's first audio arrived, the total when
     the device says its first sample played."""
-    rig = Rig(sim, tmp_path)
-    rig.speaker = SlowSpeaker(delay=0.25)
-    rig.conv._speaker_factory = lambda: rig.speaker
+    rig = Rig(sim, tmp_path, speaker=SlowSpeaker(delay=0.25))
 
     rig.one_spoken_turn()
     assert len(rig.view.latencies) == 1
@@ -240,7 +247,6 @@ def test_latency_splits_server_share_from_local_playback(sim: SimThread, tmp_pat
 def test_lost_device_stops_both_streams_and_reopens_when_it_returns(
     sim: SimThread, tmp_path: Path
 ) -> None:
-    rig = Rig(sim, tmp_path)
     plugged = {"speaker": True}
     speakers: list[FakeSpeaker] = []
     refused: list[float] = []
@@ -252,7 +258,7 @@ def test_lost_device_stops_both_streams_and_reopens_when_it_returns(
         speakers.append(FakeSpeaker())
         return speakers[-1]
 
-    rig.conv._speaker_factory = make_speaker
+    rig = Rig(sim, tmp_path, speaker_factory=make_speaker)
     rig.conv.reopen_interval = 0.1
     gone = message(MessageId.SPEAKER_STOPPED, "'USB'")
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from websockets.asyncio.client import connect as ws_connect
 
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import (
@@ -24,8 +27,10 @@ from gemini_desk.core.events import (
 from gemini_desk.core.messages import Message, MessageId, message
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import KEEPALIVE_INTERVAL_S, KEEPALIVE_TIMEOUT_S, Endpoint
+from gemini_desk.live.session import MAX_QUEUED_CHUNKS
 from gemini_desk.live.supervisor import MAX_BUFFERED_AUDIO, SessionSupervisor
 from gemini_desk.sim import SimConfig, SimThread
+from gemini_desk.sim.protocol import RealtimeInput, parse_client_message
 from tests.support.sim_fixtures import espeak_pcm16k, sim
 
 __all__ = ["sim"]
@@ -160,22 +165,29 @@ def test_offline_waits_for_the_network_then_connects(tmp_path: Path) -> None:
     assert not [e for e in h.events if isinstance(e, SessionError)]
 
 
-def test_keepalive_tolerates_slow_pongs(sim: SimThread) -> None:
+def test_keepalive_tolerates_slow_pongs(sim: SimThread, monkeypatch: pytest.MonkeyPatch) -> None:
     """The SDK hands our ping settings to websockets' connect(); an upgrade that stops
     doing so fails here."""
+    handed: list[dict[str, object]] = []
+    connect_init = ws_connect.__init__
+
+    @functools.wraps(connect_init)  # the SDK reads connect()'s signature to filter its args
+    def spy(self: ws_connect, *args: Any, **kwargs: Any) -> None:
+        handed.append(kwargs)
+        connect_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(ws_connect, "__init__", spy)
     h = Harness(endpoint(sim))
 
     async def main() -> None:
         h.start()
         await h.connected()
-        conn = h.sup._ready()
-        assert conn is not None
-        ws = conn.session._session._ws  # type: ignore[union-attr]
-        assert ws.ping_interval == KEEPALIVE_INTERVAL_S
-        assert ws.ping_timeout == KEEPALIVE_TIMEOUT_S
         await h.close()
 
     run(main())
+    assert len(handed) == 1, "one connection, opened through websockets' connect()"
+    assert handed[0]["ping_interval"] == KEEPALIVE_INTERVAL_S
+    assert handed[0]["ping_timeout"] == KEEPALIVE_TIMEOUT_S
     assert KEEPALIVE_TIMEOUT_S >= 30, "the service's pongs were seen to take up to 30 s"
     setup = sim.server.sessions[0].setup
     assert setup is not None
@@ -223,9 +235,13 @@ def test_key_revoked_mid_conversation_ends_with_the_key_error(sim: SimThread) ->
     assert [s for s, _ in h.states()][-1] is SessionState.DISCONNECTED
 
 
-def test_what_is_sent_without_a_connection_waits_capped_oldest_first() -> None:
-    """The outbox's caps (tests/unit/test_outbox.py) as the supervisor applies them."""
-    sup = SessionSupervisor(Endpoint(api_key="k"), Settings(), lambda e: None)
+def test_what_is_sent_without_a_connection_waits_capped_oldest_first(sim: SimThread) -> None:
+    """The outbox's caps (tests/unit/test_outbox.py) as the supervisor applies them: what
+    waited reaches the server once connected, oldest first; of the audio only the newest
+    chunks the connection's own queue holds (MAX_QUEUED_CHUNKS), of the video the last
+    frame."""
+    h = Harness(endpoint(sim))
+    sup = h.sup
     for i in range(MAX_BUFFERED_AUDIO + 100):
         sup.send_audio(i.to_bytes(4, "little"))
     sup.send_video(b"old frame")
@@ -233,24 +249,28 @@ def test_what_is_sent_without_a_connection_waits_capped_oldest_first() -> None:
     sup.send_text("typed")
     assert sup.dropped_chunks == 100 and sup.audio_chunks_in == MAX_BUFFERED_AUDIO + 100
     assert sup.state is SessionState.DISCONNECTED
+    assert not sim.server.sessions, "nothing goes out before run()"
 
-    class Recorder:
-        def __init__(self) -> None:
-            self.sent: list[object] = []
+    async def main() -> None:
+        h.start()
+        await h.connected()
+        await h.until(lambda: sim.server.sessions[0].texts == ["typed"])
+        await h.close()
 
-        def send_audio(self, pcm: bytes) -> None:
-            self.sent.append(int.from_bytes(pcm, "little"))
+    run(main())
+    session = sim.server.sessions[0]
+    kept = range(MAX_BUFFERED_AUDIO + 100 - MAX_QUEUED_CHUNKS, MAX_BUFFERED_AUDIO + 100)
+    assert session.audio_bytes == b"".join(i.to_bytes(4, "little") for i in kept)
+    assert [f.data for f in session.video_frames] == [b"new frame"]
+    order = [_realtime_kind(m.raw) for m in session.messages if m.kind == "realtime_input"]
+    assert order == ["audio"] * MAX_QUEUED_CHUNKS + ["video", "text"]
 
-        def send_video(self, jpeg: bytes) -> None:
-            self.sent.append(jpeg)
 
-        def send_text(self, text: str) -> None:
-            self.sent.append(text)
-
-    rec = Recorder()
-    for item in sup._outbox.drain():
-        item.send(rec)  # type: ignore[arg-type]
-    assert rec.sent == [*range(100, MAX_BUFFERED_AUDIO + 100), b"new frame", "typed"]
+def _realtime_kind(raw: Any) -> str:
+    """What one realtimeInput message carried: audio, video or text."""
+    msg = parse_client_message(raw)
+    assert isinstance(msg, RealtimeInput)
+    return "audio" if msg.audio else "video" if msg.video else "text" if msg.text else "other"
 
 
 def test_push_to_talk_utterance_cut_by_go_away_reaches_the_new_connection_whole(

@@ -33,7 +33,7 @@ def main() -> int:
         QTest.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(400, 250))
         out[f"{name}_readout"] = overlay.size_label.text()
         out[f"{name}_painted_on_others"] = [
-            o.screen().name() for o in selector.overlays if o._local_selection() is not None
+            o.screen().name() for o in selector.overlays if o.local_selection() is not None
         ]
         QTest.keyClick(overlay, Qt.Key.Key_Return)
         rect = spy.at(spy.count() - 1)[0]

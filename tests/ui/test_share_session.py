@@ -73,7 +73,7 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
     screen = Changing()
 
     async def main() -> None:
-        sharing._start(screen, Shared(ShareKind.SCREEN), Rect(10, 10, 100, 100))
+        sharing.share_source(screen, Shared(ShareKind.SCREEN), Rect(10, 10, 100, 100))
         waiting = "Nothing is captured until you connect."
         assert window.share_bar.note.text().startswith(waiting)
         await until(lambda: len(asked) >= 3)  # three ticks while not connected...

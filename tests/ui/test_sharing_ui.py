@@ -12,6 +12,7 @@ from PIL import Image
 from PySide6.QtCore import QLoggingCategory, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtTest import QSignalSpy, QTest
+from PySide6.QtWidgets import QInputDialog
 
 from gemini_desk.core.desk_state import Shared, ShareKind
 from gemini_desk.core.settings import Settings
@@ -147,7 +148,7 @@ def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
     region = Shared(ShareKind.REGION, 200, 100)
 
     async def scenario() -> None:
-        sharing._start(_Still(), region, Rect(50, 50, 200, 100))
+        sharing.share_source(_Still(), region, Rect(50, 50, 200, 100))
         assert shared == [region]
         assert bar.isVisible() and "Sharing a 200 \u00d7 100 region" in bar.badge.text()
         assert sharing.frame.visible
@@ -218,7 +219,7 @@ def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  #
     process_events()
     assert window.error_banner.isVisible()
     assert window.error_banner.message == message_text(NO_CAMERA)
-    assert sharing._dialog is None and not sharing.sharing
+    assert not window.findChildren(QInputDialog) and not sharing.sharing, "no picker opened"
     assert not [w for w in QGuiApplication.topLevelWindows() if w.isVisible() and w.isModal()]
     window.close_now()
     window.deleteLater()
@@ -242,7 +243,7 @@ def test_sharing_settings_go_through_the_settings_owner(qapp) -> None:  # noqa: 
         sharing.share_region(Rect(g.x() + 10, g.y() + 20, 300, 200))  # (no grabs offscreen)
         assert model.current.share_last_region == f"{g.x() + 10},{g.y() + 20},300,200"
         assert sharing.last_region() == Rect(g.x() + 10, g.y() + 20, 300, 200)
-        sharing._start(_Still(), Shared(ShareKind.SCREEN), None)
+        sharing.share_source(_Still(), Shared(ShareKind.SCREEN))
         assert sharing.pump is not None and sharing.pump.settings.sharp
         model.update(share_sharp_text=False, share_max_side=512)  # e.g. the settings file
         assert not bar.sharp_action.isChecked()

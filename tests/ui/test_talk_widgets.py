@@ -174,7 +174,7 @@ def test_window_hotkeys_report_combo_edges_and_focus_loss(qapp) -> None:  # noqa
     order: list[str] = []
     keys.focusLost.connect(lambda: order.append("focus_lost"))
     keys.edge.connect(lambda name, down: order.append(f"{name}:{down}"))
-    keys._on_app_state(Qt.ApplicationState.ApplicationInactive)
+    qapp.applicationStateChanged.emit(Qt.ApplicationState.ApplicationInactive)  # as Qt tells it
     assert edges[-1] == ("talk", False), "focus loss lets go of held keys"
     assert order == ["focus_lost", "talk:False"], "reported as focus loss first"
     qapp.removeEventFilter(keys)

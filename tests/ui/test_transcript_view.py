@@ -97,11 +97,12 @@ def test_user_latency_is_not_shown(view: TranscriptView) -> None:
 
 def test_text_is_plain_and_selectable(view: TranscriptView) -> None:
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
 
     view.show_turn(Turn(1, Role.MODEL, "<b>not bold</b>"))
-    bubble = view._bubbles[1]
-    assert bubble.body.textFormat() == Qt.TextFormat.PlainText
-    assert bubble.body.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    [body] = [label for label in view.findChildren(QLabel) if label.text() == "<b>not bold</b>"]
+    assert body.textFormat() == Qt.TextFormat.PlainText
+    assert body.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     assert view.turn_text(1) == "<b>not bold</b>"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QIcon, QImage
 from PySide6.QtTest import QSignalSpy
 
 from gemini_desk.core.desk_state import DeskState, SessionStatus, Shared, ShareKind, TalkState
@@ -15,6 +15,7 @@ from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.desktop.tray_wiring import DesktopWiring
+from gemini_desk.platform.assets import APP_ICON, resource_path
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.shortcuts_dialog import collect_shortcuts, plain
 from gemini_desk.ui.tray import (
@@ -67,8 +68,9 @@ def test_every_state_has_its_own_icon(qapp) -> None:  # noqa: F811
         for b in states[i + 1 :]:
             assert images[a] != images[b], f"{a} and {b} look the same"
     # The badge sits in the lower right: its centre pixel has the state's colour.
-    muted = paint_state_icon(tray._base, TrayState.MUTED, 64).toImage()
-    listening = paint_state_icon(tray._base, TrayState.LISTENING, 64).toImage()
+    app_icon = QIcon(str(resource_path(APP_ICON)))
+    muted = paint_state_icon(app_icon, TrayState.MUTED, 64).toImage()
+    listening = paint_state_icon(app_icon, TrayState.LISTENING, 64).toImage()
     assert muted.pixelColor(52, 44).red() > 180 and muted.pixelColor(52, 44).green() < 90
     assert listening.pixelColor(50, 56).green() > 120 > listening.pixelColor(50, 56).red()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 
@@ -97,10 +96,8 @@ def test_global_hotkeys_report_a_dead_listener() -> None:
             lost.append(reason)
             done.set()
 
-        keys = GlobalHotkeys(loop, {}, lambda n, d: None, on_lost)
-        keys._listener = _DeadListener()
-        keys._watcher = threading.Thread(target=keys._watch, daemon=True)
-        keys._watcher.start()
+        keys = GlobalHotkeys(loop, {}, lambda n, d: None, on_lost, lambda p, r: _DeadListener())
+        keys.start()
         await asyncio.wait_for(done.wait(), 5)
         return lost
 
@@ -109,6 +106,9 @@ def test_global_hotkeys_report_a_dead_listener() -> None:
 
 
 class _DeadListener:
+    def start(self) -> None:
+        pass
+
     def join(self) -> None:
         raise OSError("display gone")
 
