@@ -39,12 +39,16 @@ def ensure_display() -> subprocess.Popen[bytes] | None:
         return None
     if not shutil.which("Xvfb"):
         sys.exit("Xvfb is needed (apt-get install xvfb), or set DISPLAY and BENCH_USE_DISPLAY=1")
-    n = next(n for n in range(150, 250) if not Path(f"/tmp/.X11-unix/X{n}").exists()
-             and not Path(f"/tmp/.X{n}-lock").exists())  # fmt: skip
+    n = next(
+        n
+        for n in range(150, 250)
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists()
+    )
     proc = subprocess.Popen(
         ["Xvfb", f":{n}", "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 20
     while not Path(f"/tmp/.X11-unix/X{n}").exists():
         if time.monotonic() > deadline or proc.poll() is not None:
@@ -147,9 +151,11 @@ def run() -> int:
         for _ in range(max(10, REPEATS // 4)):
             t0 = time.perf_counter()
             pixmap = screen.grabWindow(0, 0, 0, W, H).scaled(
-                1024, 576, Qt.AspectRatioMode.KeepAspectRatio,
+                1024,
+                576,
+                Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
-            )  # fmt: skip
+            )
             buf = QBuffer()
             buf.open(QIODevice.OpenModeFlag.WriteOnly)
             pixmap.save(buf, "JPEG", 80)
@@ -176,8 +182,9 @@ def run() -> int:
         states: list[str] = []
         session = LiveSession(
             Endpoint(api_key="demo-key", base_url=sim.base_url, ca_file=sim.ca_file, demo=True),
-            Settings(), lambda e: states.append(type(e).__name__),
-        )  # fmt: skip
+            Settings(),
+            lambda e: states.append(type(e).__name__),
+        )
         task = loop.create_task(session.run())
         n_before = sum(len(s.video_frames) for s in sim.server.sessions)
         while len(sim.server.sessions) == 0 or "SetupComplete" not in states:
@@ -206,8 +213,11 @@ def run() -> int:
 
             pump_task = loop.create_task(naive_pump())
         elif mode == "worker":
-            pump = FramePump(ScreenRegionSource(Rect(0, 0, W, H)), PumpSettings(fps=1.0),
-                             lambda j: session.send_video(j) or True)  # fmt: skip
+            pump = FramePump(
+                ScreenRegionSource(Rect(0, 0, W, H)),
+                PumpSettings(fps=1.0),
+                lambda j: session.send_video(j) or True,
+            )
             pump.start()
         lags = []
         end = time.monotonic() + LAG_SECONDS
@@ -223,8 +233,12 @@ def run() -> int:
         await session.close()
         await task
         frames = sum(len(s.video_frames) for s in sim.server.sessions) - n_before
-        return {"lag_p99_ms": pct(lags, 99), "lag_max_ms": max(lags), "frames": frames,
-                "samples": len(lags)}  # fmt: skip
+        return {
+            "lag_p99_ms": pct(lags, 99),
+            "lag_max_ms": max(lags),
+            "frames": frames,
+            "samples": len(lags),
+        }
 
     async def phases() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
         return await lag_phase("idle"), await lag_phase("worker"), await lag_phase("loop")
@@ -238,20 +252,32 @@ def run() -> int:
 
     r = round
     d = default
-    print(f"1920x1080 region, default (1024 px): grab {d['grab_p50_ms']:.1f} ms + "
-          f"scale/encode {d['scale_encode_p50_ms']:.1f} ms = p50 {d['total_p50_ms']:.1f} ms "
-          f"(p95 {d['total_p95_ms']:.1f}), {d['jpeg_kb']:.0f} KB")  # fmt: skip
-    print(f"1920x1080 region, sharp text (native): p50 {sharp['total_p50_ms']:.1f} ms, "
-          f"{sharp['jpeg_kb']:.0f} KB")  # fmt: skip
+    print(
+        f"1920x1080 region, default (1024 px): grab {d['grab_p50_ms']:.1f} ms + "
+        f"scale/encode {d['scale_encode_p50_ms']:.1f} ms = p50 {d['total_p50_ms']:.1f} ms "
+        f"(p95 {d['total_p95_ms']:.1f}), {d['jpeg_kb']:.0f} KB"
+    )
+    print(
+        f"1920x1080 region, sharp text (native): p50 {sharp['total_p50_ms']:.1f} ms, "
+        f"{sharp['jpeg_kb']:.0f} KB"
+    )
     b = baseline["total_p50_ms"]
-    print(f"naive Qt (grabWindow + scaled + QPixmap.save): p50 {b:.1f} ms "
-          f"-> ours is {b / d['total_p50_ms']:.1f}x faster")  # fmt: skip
-    print(f"loop lag, audio only (no sharing): p99 {lag_idle['lag_p99_ms']:.2f} ms, "
-          f"max {lag_idle['lag_max_ms']:.1f} ms")  # fmt: skip
-    print(f"loop lag sharing 1 fps + 20 ms audio, worker: p99 {lag['lag_p99_ms']:.2f} ms, "
-          f"max {lag['lag_max_ms']:.1f} ms ({lag['frames']} frames sent)")  # fmt: skip
-    print(f"loop lag, encoding on the loop (naive): p99 {lag_naive['lag_p99_ms']:.2f} ms, "
-          f"max {lag_naive['lag_max_ms']:.1f} ms ({lag_naive['frames']} frames sent)")  # fmt: skip
+    print(
+        f"naive Qt (grabWindow + scaled + QPixmap.save): p50 {b:.1f} ms "
+        f"-> ours is {b / d['total_p50_ms']:.1f}x faster"
+    )
+    print(
+        f"loop lag, audio only (no sharing): p99 {lag_idle['lag_p99_ms']:.2f} ms, "
+        f"max {lag_idle['lag_max_ms']:.1f} ms"
+    )
+    print(
+        f"loop lag sharing 1 fps + 20 ms audio, worker: p99 {lag['lag_p99_ms']:.2f} ms, "
+        f"max {lag['lag_max_ms']:.1f} ms ({lag['frames']} frames sent)"
+    )
+    print(
+        f"loop lag, encoding on the loop (naive): p99 {lag_naive['lag_p99_ms']:.2f} ms, "
+        f"max {lag_naive['lag_max_ms']:.1f} ms ({lag_naive['frames']} frames sent)"
+    )
     result = {
         "region": [W, H],
         "default_total_p50_ms": r(default["total_p50_ms"], 2),
@@ -273,7 +299,7 @@ def run() -> int:
         "frames_sent_worker": lag["frames"],
         "goal_encode_p50_lt_25ms": default["total_p50_ms"] < 25,
         "goal_loop_lag_p99_lt_10ms": lag["lag_p99_ms"] < 10,
-    }  # fmt: skip
+    }
     print(json.dumps(result))
     return 0
 

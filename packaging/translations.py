@@ -43,7 +43,7 @@ def sources() -> list[Path]:
         for p in PACKAGE.rglob("*.py")
         if p.relative_to(PACKAGE).parts[0] not in SKIP
         and any(call in p.read_text("utf-8") for call in ("tr(", "translate("))
-    )  # fmt: skip
+    )
 
 
 def ts_file(language: str) -> Path:
@@ -54,18 +54,30 @@ def update(ts: Path) -> None:
     """Add new strings to ``ts`` and drop ones no longer in the code; keep translations."""
     files = [str(p.relative_to(ROOT)) for p in sources()]
     subprocess.run(
-        [tool("pyside6-lupdate"), "-no-obsolete", "-locations", "relative", *files, "-ts",
-         str(ts.relative_to(ROOT))],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            tool("pyside6-lupdate"),
+            "-no-obsolete",
+            "-locations",
+            "relative",
+            *files,
+            "-ts",
+            str(ts.relative_to(ROOT)),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def release(ts: Path) -> Path:
     qm = ts.with_suffix(".qm")
     subprocess.run(
         [tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return qm
 
 
@@ -74,8 +86,11 @@ def unfinished(ts: Path) -> list[str]:
     text = ts.read_text("utf-8")
     missing = []
     for block in re.findall(r"<message.*?</message>", text, re.S):
-        if 'type="unfinished"' in block or "<translation/>" in block or \
-                re.search(r"<translation>\s*</translation>", block):  # fmt: skip
+        if (
+            'type="unfinished"' in block
+            or "<translation/>" in block
+            or re.search(r"<translation>\s*</translation>", block)
+        ):
             found = re.search(r"<source>(.*?)</source>", block, re.S)
             missing.append(found.group(1) if found else block)
     return missing
@@ -89,8 +104,12 @@ def check() -> int:
             copy = Path(tmp) / ts_file(language).name
             shutil.copy(ts_file(language), copy)
             files = [str(p) for p in sources()]
-            subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", *files, "-ts", str(copy)],
-                           check=True, capture_output=True, text=True)  # fmt: skip
+            subprocess.run(
+                [tool("pyside6-lupdate"), "-no-obsolete", *files, "-ts", str(copy)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             for source in unfinished(copy):
                 print(f"{language}: untranslated: {source}")
                 bad += 1

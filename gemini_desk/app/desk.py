@@ -120,10 +120,17 @@ class Desk:
             paths.data_dir / "voice-samples", make_speaker=streams.make_sample_speaker
         )
         self.dialogs = DialogsWiring(
-            window, settings, conv, self.model_wiring, voice_samples, self.keys,
-            paths.conversations_dir, self.loop_lag,
-            self.endpoints.key_entered, self.endpoints.demo_chosen,
-        )  # fmt: skip
+            window,
+            settings,
+            conv,
+            self.model_wiring,
+            voice_samples,
+            self.keys,
+            paths.conversations_dir,
+            self.loop_lag,
+            self.endpoints.key_entered,
+            self.endpoints.demo_chosen,
+        )
         self._register_commands()
         if self.settings.window_geometry:
             from PySide6.QtCore import QByteArray
@@ -136,8 +143,13 @@ class Desk:
         from gemini_desk.platform.single_instance import register_commands
 
         conv, window = self.conversation, self.window
-        register_commands(self.talk_wiring.server, lambda: conv.state, self._connect,
-                          self.sharing.share_region, lambda: bring_forward(window))  # fmt: skip
+        register_commands(
+            self.talk_wiring.server,
+            lambda: conv.state,
+            self._connect,
+            self.sharing.share_region,
+            lambda: bring_forward(window),
+        )
 
     # --- actions ----------------------------------------------------------------------
     def _connect(self) -> None:

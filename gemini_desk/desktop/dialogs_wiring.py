@@ -103,9 +103,11 @@ class DialogsWiring:
             return read() if callable(read) else None
 
         dialog = DiagnosticsDialog(
-            lambda: stats(conv.mic), lambda: stats(conv.speaker), self._loop_lag.summary,
+            lambda: stats(conv.mic),
+            lambda: stats(conv.speaker),
+            self._loop_lag.summary,
             self._window,
-        )  # fmt: skip
+        )
         _delete_on_close(dialog)
         dialog.destroyed.connect(self._on_diagnostics_destroyed)
         self.diagnostics = dialog
@@ -129,9 +131,14 @@ class DialogsWiring:
         status = self._keys.where() if stored else message(M.NO_KEY_DEMO)
         catalog = self._model_wiring.catalog
         dialog = SettingsDialog(
-            self._settings.current, inputs, outputs, status, self._window,
-            models=catalog.models, models_fetched_at=catalog.fetched_at,
-        )  # fmt: skip
+            self._settings.current,
+            inputs,
+            outputs,
+            status,
+            self._window,
+            models=catalog.models,
+            models_fetched_at=catalog.fetched_at,
+        )
         dialog.settingsAccepted.connect(self._on_settings_accepted)
         dialog.apiKeyRequested.connect(self.open_key_dialog)
         dialog.refreshModelsRequested.connect(self._on_refresh_models)

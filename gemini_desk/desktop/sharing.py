@@ -31,8 +31,12 @@ log = logging.getLogger("gemini_desk.vision")
 translate = QCoreApplication.translate
 # The settings the frame pump works with.
 PUMP_FIELDS = (
-    "share_fps", "share_keepalive_s", "share_max_side", "share_sharp_text", "share_jpeg_quality"
-)  # fmt: skip
+    "share_fps",
+    "share_keepalive_s",
+    "share_max_side",
+    "share_sharp_text",
+    "share_jpeg_quality",
+)
 
 
 class ShareView(Protocol):
@@ -154,11 +158,13 @@ class ScreenSharing:
 
         windows = capturable_windows()
         if not windows:
-            self._view.show_error(translate(
-                "ScreenSharing",
-                "This desktop does not list windows for capture. Select a region around "
-                "the window instead (Share ▸ Share a region…).",
-            ))  # fmt: skip
+            self._view.show_error(
+                translate(
+                    "ScreenSharing",
+                    "This desktop does not list windows for capture. Select a region around "
+                    "the window instead (Share ▸ Share a region…).",
+                )
+            )
             return
 
         def chosen(index: int) -> None:
@@ -170,9 +176,11 @@ class ScreenSharing:
 
         untitled = translate("ScreenSharing", "(untitled)")
         self._choose(
-            translate("ScreenSharing", "Share a window"), translate("ScreenSharing", "Window:"),
-            [w.description() or untitled for w in windows], chosen,
-        )  # fmt: skip
+            translate("ScreenSharing", "Share a window"),
+            translate("ScreenSharing", "Window:"),
+            [w.description() or untitled for w in windows],
+            chosen,
+        )
 
     def pick_camera(self) -> None:
         from gemini_desk.vision.camera import NO_CAMERA, list_cameras
@@ -188,9 +196,13 @@ class ScreenSharing:
             self.share_camera(cameras[0].id)
             return
         first = ids.index(remembered) if remembered in ids else 0
-        self._choose(translate("ScreenSharing", "Share the camera"),
-                     translate("ScreenSharing", "Camera:"), names,
-                     lambda i: self.share_camera(cameras[i].id), first)  # fmt: skip
+        self._choose(
+            translate("ScreenSharing", "Share the camera"),
+            translate("ScreenSharing", "Camera:"),
+            names,
+            lambda i: self.share_camera(cameras[i].id),
+            first,
+        )
 
     def share_camera(self, camera_id: bytes | None = None) -> bool:
         from gemini_desk.vision.camera import NO_CAMERA, CameraSource
@@ -207,8 +219,14 @@ class ScreenSharing:
         self.share_source(source, Shared(ShareKind.CAMERA, name=source.description))
         return True
 
-    def _choose(self, title: str, label: str, items: list[str],
-                on_chosen: Callable[[int], object], current: int = 0) -> None:  # fmt: skip
+    def _choose(
+        self,
+        title: str,
+        label: str,
+        items: list[str],
+        on_chosen: Callable[[int], object],
+        current: int = 0,
+    ) -> None:
         """A non-modal picker (open(), never exec() inside the loop)."""
         dialog = QInputDialog(self._parent)
         dialog.setWindowTitle(title)

@@ -87,8 +87,9 @@ class DesktopWiring(QObject):
     def start(self) -> bool:
         """Show the tray icon where the desktop has a tray; True if it is shown."""
         self.tray_shown = self.tray.show()
-        log.info("tray icon %s", "shown" if self.tray_shown else
-                 "unavailable (closing the window quits)")  # fmt: skip
+        log.info(
+            "tray icon %s", "shown" if self.tray_shown else "unavailable (closing the window quits)"
+        )
         return self.tray_shown
 
     def stop(self) -> None:
@@ -143,9 +144,11 @@ class DesktopWiring(QObject):
         if not self._settings.current.tray_notice_shown:
             self.tray.notify(
                 self.tr("Gemini Desk is still running"),
-                self.tr("It keeps running in the system tray. To quit, use Quit in the tray "
-                        "menu or press Ctrl+Q in the window."),
-            )  # fmt: skip
+                self.tr(
+                    "It keeps running in the system tray. To quit, use Quit in the tray "
+                    "menu or press Ctrl+Q in the window."
+                ),
+            )
             self._settings.update(tray_notice_shown=True)
         return True
 

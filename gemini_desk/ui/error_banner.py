@@ -44,11 +44,14 @@ class ErrorBanner(QFrame):
         layout.addWidget(self._close_button)
         # Foreground and background are chosen together (a light and a dark pair), so
         # the contrast holds whatever the system palette is.
-        follow_palette(self, lambda: (
-            f"#errorBanner {{ background: {pick('#fdecea', '#3a1d1b')};"
-            f" border: 1px solid {pick('#e0a8a3', '#7f3a33')}; border-radius: 6px; }}"
-            f"#errorText {{ color: {pick('#5f1a14', '#f8d7d3')}; }}"
-        ))  # fmt: skip
+        follow_palette(
+            self,
+            lambda: (
+                f"#errorBanner {{ background: {pick('#fdecea', '#3a1d1b')};"
+                f" border: 1px solid {pick('#e0a8a3', '#7f3a33')}; border-radius: 6px; }}"
+                f"#errorText {{ color: {pick('#5f1a14', '#f8d7d3')}; }}"
+            ),
+        )
         self.setAccessibleName(self.tr("Error"))
         self.hide()
 

@@ -18,9 +18,10 @@ def _focusable(widget: QWidget) -> list[QWidget]:
     if layout is not None:
         return _layout_widgets(layout)
     return [
-        w for w in widget.findChildren(QWidget)
+        w
+        for w in widget.findChildren(QWidget)
         if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None
-    ]  # fmt: skip
+    ]
 
 
 def _layout_widgets(layout: QLayout) -> list[QWidget]:

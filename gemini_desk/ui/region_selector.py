@@ -137,10 +137,18 @@ class RegionSelector(QObject):
             sel.setHeight(max(MIN_SIDE, sel.height() + dy))
         else:
             sel.translate(dx, dy)
-            sel.moveLeft(min(max(sel.left(), self.screen_rect.left()),
-                             self.screen_rect.right() - sel.width() + 1))  # fmt: skip
-            sel.moveTop(min(max(sel.top(), self.screen_rect.top()),
-                            self.screen_rect.bottom() - sel.height() + 1))  # fmt: skip
+            sel.moveLeft(
+                min(
+                    max(sel.left(), self.screen_rect.left()),
+                    self.screen_rect.right() - sel.width() + 1,
+                )
+            )
+            sel.moveTop(
+                min(
+                    max(sel.top(), self.screen_rect.top()),
+                    self.screen_rect.bottom() - sel.height() + 1,
+                )
+            )
         self.set_selection(sel, self.screen_rect)
 
     def _refresh(self) -> None:
@@ -219,8 +227,12 @@ class _Overlay(QWidget):
         row.addWidget(self.help)
         row.addSpacing(12)
         row.addWidget(self.size_label)
-        for button in (self.screen_button, self.window_button, self.share_button,
-                       self.cancel_button):  # fmt: skip
+        for button in (
+            self.screen_button,
+            self.window_button,
+            self.share_button,
+            self.cancel_button,
+        ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the overlay
             row.addWidget(button)
         self.bar = bar
@@ -259,8 +271,10 @@ class _Overlay(QWidget):
         sel = self.local_selection()
         if sel is not None:
             if not self._background.isNull():
-                source = QRect(sel.topLeft() * self._background.devicePixelRatio(),
-                               sel.size() * self._background.devicePixelRatio())  # fmt: skip
+                source = QRect(
+                    sel.topLeft() * self._background.devicePixelRatio(),
+                    sel.size() * self._background.devicePixelRatio(),
+                )
                 p.drawPixmap(sel, self._background, source)
             else:
                 p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)

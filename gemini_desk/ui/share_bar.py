@@ -69,8 +69,9 @@ class ShareBar(QWidget):
         row.addWidget(self.preview)
 
         self.menu = QMenu(self.tr("Sh&are"), self)
-        self.region_action = self._action(self.tr("Share a &region…"), self.regionRequested,
-                                          "Ctrl+Shift+S")  # fmt: skip
+        self.region_action = self._action(
+            self.tr("Share a &region…"), self.regionRequested, "Ctrl+Shift+S"
+        )
         self.screen_action = self._action(self.tr("Share the whole &screen"), self.screenRequested)
         self.window_action = self._action(self.tr("Share a &window…"), self.windowRequested)
         self.camera_action = self._action(self.tr("Share the &camera…"), self.cameraRequested)
@@ -80,8 +81,9 @@ class ShareBar(QWidget):
         self.sharp_action.toggled.connect(self.sharpToggled)
         self.menu.addAction(self.sharp_action)
         self.menu.addSeparator()
-        self.stop_action = self._action(self.tr("S&top sharing"), self.stopRequested,
-                                        "Ctrl+Shift+X")  # fmt: skip
+        self.stop_action = self._action(
+            self.tr("S&top sharing"), self.stopRequested, "Ctrl+Shift+X"
+        )
         self.set_sharing(None)
 
     def _action(self, text: str, signal: SignalInstance, shortcut: str = "") -> QAction:

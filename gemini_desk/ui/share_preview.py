@@ -39,9 +39,12 @@ class SharePreview(QWidget):
     def show_frame(self, frame: EncodedFrame) -> None:
         self.frame = frame
         qimage = QImage(
-            frame.preview_rgb, frame.preview_width, frame.preview_height,
-            3 * frame.preview_width, QImage.Format.Format_RGB888,
-        ).copy()  # fmt: skip
+            frame.preview_rgb,
+            frame.preview_width,
+            frame.preview_height,
+            3 * frame.preview_width,
+            QImage.Format.Format_RGB888,
+        ).copy()
         # Scaled to device pixels, so the thumbnail stays sharp on HiDPI screens.
         dpr = self.image.devicePixelRatioF()
         pixmap = QPixmap.fromImage(qimage).scaled(
@@ -55,9 +58,11 @@ class SharePreview(QWidget):
         kb = len(frame.jpeg) / 1024
         self.caption.setText(
             self.tr("Sent %1 \u00d7 %2 · %3 KB · %4")
-            .replace("%1", str(frame.width)).replace("%2", str(frame.height))
-            .replace("%3", f"{kb:.0f}").replace("%4", sent)
-        )  # fmt: skip
+            .replace("%1", str(frame.width))
+            .replace("%2", str(frame.height))
+            .replace("%3", f"{kb:.0f}")
+            .replace("%4", sent)
+        )
         self.image.setToolTip(self.tr("Exactly what the model saw last"))
 
     def clear(self) -> None:

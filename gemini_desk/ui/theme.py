@@ -71,8 +71,12 @@ class _Follower(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kinds = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
-        if (event.type() in kinds and not self._pending and shiboken6.isValid(self._widget)
-                and _palette_key() != self._key):  # fmt: skip
+        if (
+            event.type() in kinds
+            and not self._pending
+            and shiboken6.isValid(self._widget)
+            and _palette_key() != self._key
+        ):
             # Not inside the palette event itself: re-styling there re-enters Qt's
             # palette propagation (and aborts). Right after it is safe.
             self._pending = True

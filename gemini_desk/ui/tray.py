@@ -145,8 +145,9 @@ def _draw_glyph(p: QPainter, state: TrayState, r: QRectF) -> None:
         p.drawLine(QPointF(c.x() - k, c.y() + k), QPointF(c.x() + k, c.y() - k))
     elif state is TrayState.SHARING:  # a small screen
         screen = QPainterPath()
-        screen.addRoundedRect(QRectF(c.x() - w * 0.24, c.y() - w * 0.18, w * 0.48, w * 0.32),
-                              w * 0.04, w * 0.04)  # fmt: skip
+        screen.addRoundedRect(
+            QRectF(c.x() - w * 0.24, c.y() - w * 0.18, w * 0.48, w * 0.32), w * 0.04, w * 0.04
+        )
         pen.setWidthF(max(1.0, w * 0.09))
         p.setPen(pen)
         p.drawPath(screen)
@@ -195,8 +196,10 @@ class TrayIcon(QObject):
         self.talk_menu = self.menu.addMenu(self.tr("Talk mode"))
         self.talk_group = QActionGroup(self)
         self.talk_actions: dict[str, QAction] = {}
-        for mode, label in (("hands_free", self.tr("Hands-free")),
-                            ("push_to_talk", self.tr("Push-to-talk"))):  # fmt: skip
+        for mode, label in (
+            ("hands_free", self.tr("Hands-free")),
+            ("push_to_talk", self.tr("Push-to-talk")),
+        ):
             action = QAction(label, self.talk_group)
             action.setCheckable(True)
             action.setData(mode)

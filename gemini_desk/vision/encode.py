@@ -41,9 +41,11 @@ def scale(image: QImage, max_side: int, sharp: bool) -> QImage:
     if size == (image.width(), image.height()):
         return image
     return image.scaled(
-        size[0], size[1],
-        Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation,
-    )  # fmt: skip
+        size[0],
+        size[1],
+        Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
 
 
 def to_pil(image: QImage) -> Image.Image:
@@ -57,8 +59,9 @@ def to_pil(image: QImage) -> Image.Image:
 def from_pil(image: Image.Image) -> QImage:
     """A QImage copy of a Pillow image (tests and tools)."""
     rgb = image.convert("RGB")
-    return QImage(rgb.tobytes(), rgb.width, rgb.height, 3 * rgb.width,
-                  QImage.Format.Format_RGB888).copy()  # fmt: skip
+    return QImage(
+        rgb.tobytes(), rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888
+    ).copy()
 
 
 def encode_jpeg(image: Image.Image, quality: int, full_chroma: bool = False) -> bytes:

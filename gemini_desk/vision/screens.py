@@ -12,9 +12,12 @@ def screen_info(screen: QScreen) -> ScreenInfo:
     # Qt keeps a screen's logical top-left at its native top-left and scales only sizes
     # (QHighDpi), so the physical origin is the logical one.
     return ScreenInfo(
-        screen.name(), Rect(g.x(), g.y(), g.width(), g.height()),
-        screen.devicePixelRatio(), g.x(), g.y(),
-    )  # fmt: skip
+        screen.name(),
+        Rect(g.x(), g.y(), g.width(), g.height()),
+        screen.devicePixelRatio(),
+        g.x(),
+        g.y(),
+    )
 
 
 def all_screens() -> list[ScreenInfo]:

@@ -51,9 +51,15 @@ def test_spoken_turn_end_to_end(
 ) -> None:
     speech16 = espeak_pcm16k(UTTERANCE)
     app = launch_app(
-        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
+        "--base-url",
+        sim.base_url,
+        "--connect",
+        "--mic",
+        "pulse",
+        "--speaker",
+        "pulse",
         env={"GEMINI_API_KEY": "e2e-secret-key", "SSL_CERT_FILE": str(sim.ca_file)},
-    )  # fmt: skip
+    )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     app.wait_for(app.streams_open, 20, "the app's audio streams")
     session = sim.server.sessions[0]

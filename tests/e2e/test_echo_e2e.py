@@ -50,10 +50,14 @@ def speech24k(text: str) -> np.ndarray:
 def laptop_speaker(pulse: PulseServer, gain_db: float = ECHO_DB) -> Iterator[None]:
     """Route what the app plays back into its microphone, ``gain_db`` quieter."""
     module = pulse.pactl(
-        "load-module", "module-loopback", f"source={SPEAKER_SINK}.monitor",
-        f"sink={MIC_SINK}", f"latency_msec={LOOP_MS}", "source_dont_move=true",
+        "load-module",
+        "module-loopback",
+        f"source={SPEAKER_SINK}.monitor",
+        f"sink={MIC_SINK}",
+        f"latency_msec={LOOP_MS}",
+        "source_dont_move=true",
         "sink_dont_move=true",
-    ).strip()  # fmt: skip
+    ).strip()
     try:
         listing = pulse.pactl("list", "sink-inputs")
         ids = re.findall(r"Sink Input #(\d+)\n(?:\t.*\n)*?\tOwner Module: (\d+)", listing)
@@ -66,9 +70,16 @@ def laptop_speaker(pulse: PulseServer, gain_db: float = ECHO_DB) -> Iterator[Non
 
 def launch(launch_app, sim: SimThread, home: Path) -> RunningApp:  # type: ignore[no-untyped-def]
     app: RunningApp = launch_app(
-        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
-        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)}, home=home,
-    )  # fmt: skip
+        "--base-url",
+        sim.base_url,
+        "--connect",
+        "--mic",
+        "pulse",
+        "--speaker",
+        "pulse",
+        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)},
+        home=home,
+    )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     app.wait_for(app.streams_open, 20, "the app's audio streams")
     session = sim.server.sessions[-1]

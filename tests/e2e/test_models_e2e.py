@@ -44,14 +44,23 @@ def test_first_launch_lists_the_services_models_and_shows_live_captions(
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     app = launch_app(
-        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
+        "--base-url",
+        sim.base_url,
+        "--connect",
+        "--mic",
+        "pulse",
+        "--speaker",
+        "pulse",
         env=key_env(sim),
-    )  # fmt: skip
+    )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     session = sim.server.sessions[0]
     assert session.model == "models/gemini-3.8-live" or session.model == "gemini-3.8-live"
-    app.wait_for(lambda: set(cached_ids(app)) == set(sim_catalogue.LIVE_MODEL_IDS), 20,
-                 "the service's Live models to be listed and cached")  # fmt: skip
+    app.wait_for(
+        lambda: set(cached_ids(app)) == set(sim_catalogue.LIVE_MODEL_IDS),
+        20,
+        "the service's Live models to be listed and cached",
+    )
     app.wait_for(app.streams_open, 20, "the app's audio streams")
     app.wait_for(lambda: len(session.audio_chunk_sizes) > 25, 20, "microphone audio to flow")
 
@@ -78,8 +87,11 @@ def test_first_launch_lists_the_services_models_and_shows_live_captions(
     app.keys("Settings", "alt+y")
     sample = app.home / "data" / "voice-samples" / "Puck.pcm"
     app.wait_for(sample.exists, 30, "the voice sample to be fetched and cached")
-    app.wait_for(lambda: float(np.abs(recording.so_far()).max(initial=0)) > 0.05, 20,
-                 "the sample to be heard on the speaker")  # fmt: skip
+    app.wait_for(
+        lambda: float(np.abs(recording.so_far()).max(initial=0)) > 0.05,
+        20,
+        "the sample to be heard on the speaker",
+    )
     recording.stop()
     asked = [s for s in sim.server.sessions if "Say hello in one sentence." in s.texts]
     assert len(asked) == 1
@@ -105,12 +117,14 @@ def test_an_old_settings_file_connects_on_the_first_try(
     old = {"model": RETIRED, "voice": "Puck", "demo_chosen": False}
     (home / "config" / "settings.json").write_text(json.dumps(old))
     app = launch_app("--base-url", sim.base_url, "--connect", env=key_env(sim), home=home)
-    app.wait_for(lambda: bool(sim.server.sessions) and sim.server.sessions[0].setup is not None,
-                 40, "the first connection")  # fmt: skip
+    app.wait_for(
+        lambda: bool(sim.server.sessions) and sim.server.sessions[0].setup is not None,
+        40,
+        "the first connection",
+    )
     first = sim.server.sessions[0]
     assert first.model is not None and first.model.endswith("gemini-3.8-live")
-    app.wait_for(lambda: f"model {RETIRED} is no longer listed" in app.log_text(), 10,
-                 "the notice")  # fmt: skip
+    app.wait_for(lambda: f"model {RETIRED} is no longer listed" in app.log_text(), 10, "the notice")
     app.display.screenshot(artifacts / "e2e-model-retired.png")
     assert all(s.close_code != 1008 for s in sim.server.sessions), "no refused attempt first"
     assert app.quit_with_keyboard() == 0

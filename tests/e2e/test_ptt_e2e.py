@@ -57,9 +57,16 @@ def launch_ptt(launch_app, sim: SimThread, home: Path, headphones: bool = False)
     settings = {"talk_mode": "push_to_talk", "headphones": headphones}
     (home / "config" / "settings.json").write_text(json.dumps(settings))
     app: RunningApp = launch_app(
-        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
-        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)}, home=home,
-    )  # fmt: skip
+        "--base-url",
+        sim.base_url,
+        "--connect",
+        "--mic",
+        "pulse",
+        "--speaker",
+        "pulse",
+        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)},
+        home=home,
+    )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     app.wait_for(app.streams_open, 20, "the app's audio streams")
     app.wait_for(lambda: "microphone audio flowing" in app.log_text(), 20, "the microphone")
@@ -76,8 +83,11 @@ def ptt_command(app: RunningApp, action: str) -> subprocess.CompletedProcess[str
     env = {**os.environ, **app.display.env, "GEMINI_DESK_HOME": str(app.home)}
     return subprocess.run(
         [sys.executable, "-m", "gemini_desk", "--ptt", action],
-        env=env, capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
 
 def _onset(recording: Recording) -> int | None:
@@ -103,8 +113,12 @@ def speak_and_press(
     mic = app.pulse.start_recording(rate=16000, device=MIC_SOURCE)
     try:
         player = app.pulse.play_into_mic(speech, 16000, wait=False)
-        app.wait_for(lambda: _speech_so_far_ms(mic) >= into_ms, 20,
-                     f"{into_ms} ms of speech on the microphone", poll=0.005)  # fmt: skip
+        app.wait_for(
+            lambda: _speech_so_far_ms(mic) >= into_ms,
+            20,
+            f"{into_ms} ms of speech on the microphone",
+            poll=0.005,
+        )
         print(f"pressing {_speech_so_far_ms(mic):.0f} ms into the speech")
         result = press()
     finally:
@@ -179,8 +193,11 @@ def test_hotkey_held_in_another_app(
 
     app.wait_for(lambda: len(session.activity) == 2, 10, "activityEnd")
     app.wait_for(lambda: bool(session.turns), 20, "the answer to start")
-    app.wait_for(lambda: float(np.abs(recording.so_far()).max(initial=0)) > 0.05, 20,
-                 "the answer to be heard on the speaker")  # fmt: skip
+    app.wait_for(
+        lambda: float(np.abs(recording.so_far()).max(initial=0)) > 0.05,
+        20,
+        "the answer to be heard on the speaker",
+    )
     app.display.screenshot(artifacts / "ptt-speaking.png")
     app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "both turns saved")
     heard = recording.stop()
@@ -244,9 +261,11 @@ def test_ptt_command_and_mute_hotkey(
 
     # A second launch with the same config folder brings the first forward and exits.
     again = subprocess.run(
-        [sys.executable, "-m", "gemini_desk"], timeout=60, capture_output=True,
+        [sys.executable, "-m", "gemini_desk"],
+        timeout=60,
+        capture_output=True,
         env={**os.environ, **app.display.env, **app.pulse.env, "GEMINI_DESK_HOME": str(app.home)},
-    )  # fmt: skip
+    )
     assert again.returncode == 0 and app.proc.poll() is None
     assert "already running" in app.log_text()
     # Raising the window re-stacked it above Qt's hidden leader window (also named
@@ -270,10 +289,20 @@ def test_wayland_fallback_mode_switch_and_focus_loss(
 ) -> None:
     """As on Wayland: the key works in our window; leaving the window ends the turn."""
     app: RunningApp = launch_app(
-        "--base-url", sim.base_url, "--connect", "--mic", "pulse", "--speaker", "pulse",
-        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file),
-             "XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-test"},
-    )  # fmt: skip
+        "--base-url",
+        sim.base_url,
+        "--connect",
+        "--mic",
+        "pulse",
+        "--speaker",
+        "pulse",
+        env={
+            "GEMINI_API_KEY": KEY,
+            "SSL_CERT_FILE": str(sim.ca_file),
+            "XDG_SESSION_TYPE": "wayland",
+            "WAYLAND_DISPLAY": "wayland-test",
+        },
+    )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     app.wait_for(app.streams_open, 20, "the app's audio streams")
     assert "in-window hotkeys (wayland)" in app.log_text()
@@ -282,8 +311,9 @@ def test_wayland_fallback_mode_switch_and_focus_loss(
     app.keys("Gemini Desk", "alt+t", "Down")  # Talk: Hands-free -> Push-to-talk
     app.wait_for(
         lambda: len(sim.server.sessions) == 2 and sim.server.sessions[1].setup is not None,
-        30, "the reconnect for the new mode",
-    )  # fmt: skip
+        30,
+        "the reconnect for the new mode",
+    )
     session = sim.server.sessions[1]
     assert "disabled" in str(session.setup)
     assert "talk mode push_to_talk: reconnecting" in app.log_text()

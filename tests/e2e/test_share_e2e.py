@@ -37,10 +37,19 @@ def jpeg_frames(app_sim: SimThread) -> list[bytes]:
 def start_pattern(control: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     x, y, w, h = REGION
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.pattern_window", *map(str, (x, y, w, h)),
-         str(control)],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.support.pattern_window",
+            *map(str, (x, y, w, h)),
+            str(control),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ready", "the pattern window did not start"
     return proc
@@ -52,8 +61,13 @@ def shows_the_pattern(jpeg: bytes) -> bool:
     with Image.open(io.BytesIO(jpeg)) as frame:
         rgb = np.asarray(frame.convert("RGB")).astype(np.int16)
     h, w, _ = rgb.shape
-    bars = [(0x00, 0x00, 0x00), (0xFF, 0xFF, 0xFF), (0xE5, 0x39, 0x35), (0x43, 0xA0, 0x47),
-            (0x1E, 0x88, 0xE5)]  # fmt: skip
+    bars = [
+        (0x00, 0x00, 0x00),
+        (0xFF, 0xFF, 0xFF),
+        (0xE5, 0x39, 0x35),
+        (0x43, 0xA0, 0x47),
+        (0x1E, 0x88, 0xE5),
+    ]
     return all(
         np.abs(rgb[h // 6, int((i + 0.5) * w / 8)] - bar).max() < 40 for i, bar in enumerate(bars)
     )
@@ -81,9 +95,14 @@ def test_share_region_sends_sharp_private_frames(
     )
     x, y, w, h = REGION
     app = launch_app(
-        "--base-url", sim.base_url, "--connect", "--share-region", f"{x},{y},{w},{h}",
-        env={"GEMINI_API_KEY": "demo-key", "SSL_CERT_FILE": str(sim.ca_file)}, home=home,
-    )  # fmt: skip
+        "--base-url",
+        sim.base_url,
+        "--connect",
+        "--share-region",
+        f"{x},{y},{w},{h}",
+        env={"GEMINI_API_KEY": "demo-key", "SSL_CERT_FILE": str(sim.ca_file)},
+        home=home,
+    )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     app.wait_for(lambda: bool(jpeg_frames(sim)), 20, "the first frame")
 

@@ -28,16 +28,19 @@ def _env(home: Path, pulse: PulseServer) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
     env.update({k: pulse.env[k] for k in ("PULSE_SERVER", "PULSE_STATE_PATH")})
     env.update(
-        GEMINI_DESK_HOME=str(home), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=runtime,
+        GEMINI_DESK_HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_RUNTIME_DIR=runtime,
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
         QT_LOGGING_RULES="qt.multimedia.*=false",
-    )  # fmt: skip
+    )
     env.pop("DISPLAY", None)
     return env
 
 
-def _wait(predicate: Callable[[], bool], what: str, proc: subprocess.Popen[bytes],
-          timeout: float = 60) -> None:  # fmt: skip
+def _wait(
+    predicate: Callable[[], bool], what: str, proc: subprocess.Popen[bytes], timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert proc.poll() is None, f"the first instance exited while waiting for {what}"
@@ -49,18 +52,25 @@ def test_second_launch_raises_and_forwards_connect(tmp_path: Path, pulse: PulseS
     env = _env(tmp_path, pulse)
     log = tmp_path / "logs" / "gemini-desk.log"
     first = subprocess.Popen(
-        [sys.executable, "-m", "gemini_desk", "--demo"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [sys.executable, "-m", "gemini_desk", "--demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         text = lambda: log.read_text(errors="replace") if log.exists() else ""  # noqa: E731
         _wait(lambda: "listening for commands on" in text(), "the command socket", first)
         assert "connecting to" not in text()
 
         second = subprocess.run(
-            [sys.executable, "-m", "gemini_desk", "--demo", "--connect"], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [sys.executable, "-m", "gemini_desk", "--demo", "--connect"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 0, second.stderr
         assert "connecting" in second.stdout
         _wait(lambda: "connecting to https://127.0.0.1" in text(), "the first to connect", first)
@@ -68,9 +78,13 @@ def test_second_launch_raises_and_forwards_connect(tmp_path: Path, pulse: PulseS
         assert text().count("listening for commands on") == 1, "the second never served"
 
         third = subprocess.run(
-            [sys.executable, "-m", "gemini_desk", "--connect"], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [sys.executable, "-m", "gemini_desk", "--connect"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert third.returncode == 0 and "already connected" in third.stdout
         assert first.poll() is None, "the first instance keeps running"
     finally:

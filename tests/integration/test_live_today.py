@@ -152,10 +152,12 @@ def test_audio_and_its_transcription_in_one_message_both_land_in_order(
 
     run(main())
     both = [
-        m for m in messages
-        if m.server_content is not None and m.server_content.model_turn is not None
+        m
+        for m in messages
+        if m.server_content is not None
+        and m.server_content.model_turn is not None
         and m.server_content.output_transcription is not None
-    ]  # fmt: skip
+    ]
     assert both, "the server sends each chunk with its piece of text"
     for message in both:
         events = events_from_message(message)
@@ -203,9 +205,14 @@ def test_deadline_expired_resumes_without_an_error(sim: SimThread, tmp_path: Pat
 
     async def main() -> None:
         rig.conv.connect()
-        await rig.until(lambda: len(sim.server.sessions) >= 2 and bool(rig.conv.session)
-                        and rig.conv.session.state is SessionState.CONNECTED
-                        and sim.server.sessions[-1].resumed_from is not None)  # fmt: skip
+        await rig.until(
+            lambda: (
+                len(sim.server.sessions) >= 2
+                and bool(rig.conv.session)
+                and rig.conv.session.state is SessionState.CONNECTED
+                and sim.server.sessions[-1].resumed_from is not None
+            )
+        )
         rig.conv.send_text("still there?")
         await rig.until(lambda: len(rig.saved_turns()) >= 2)
         await rig.conv.shutdown()

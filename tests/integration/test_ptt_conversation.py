@@ -177,8 +177,11 @@ def test_mute_ends_the_activity_and_refuses_talk_until_unmuted(
         kinds = [a.kind for a in session.activity]
         assert kinds == ["start", "end"], "muting sent activityEnd"
         end_at = session.activity[-1].at
-        stream_end = [m.at for m in session.messages if "audioStreamEnd" in str(m.raw)
-                      or "audio_stream_end" in str(m.raw)]  # fmt: skip
+        stream_end = [
+            m.at
+            for m in session.messages
+            if "audioStreamEnd" in str(m.raw) or "audio_stream_end" in str(m.raw)
+        ]
         assert stream_end and end_at <= stream_end[0], "activityEnd before audioStreamEnd"
         sent = len(session.audio_chunk_sizes)
         rig.conv.talk.release(KeySource.GLOBAL)

@@ -17,8 +17,12 @@ def test_bundle_builds_and_self_tests() -> None:
     env = {**os.environ, "PYTHON_BIN": sys.executable, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [str(ROOT / "packaging" / "build.sh")],
-        env=env, capture_output=True, text=True, timeout=900, cwd=ROOT,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
     tail = (done.stdout + done.stderr)[-4000:]
     assert done.returncode == 0, tail
     assert "self-test passed" in done.stdout, tail

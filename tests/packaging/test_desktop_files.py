@@ -47,8 +47,12 @@ def test_install_for_the_current_user(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-m", "gemini_desk", "--install-desktop"],
-        env=env, capture_output=True, text=True, timeout=60, cwd=ROOT,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     desktop = tmp_path / "applications" / f"{APP_ID}.desktop"
     text = desktop.read_text()

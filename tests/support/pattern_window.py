@@ -52,8 +52,11 @@ class Pattern(QWidget):
         p.setPen(QColor("#000000"))
         p.drawText(QRect(0, h // 3, w, h // 3), Qt.AlignmentFlag.AlignCenter, "SHARP TEXT 1234")
         p.setPen(QColor("#1e3a8a"))
-        p.drawText(QRect(0, 2 * h // 3, w, h // 3), Qt.AlignmentFlag.AlignCenter,
-                   f"frame {self.counter:05d}")  # fmt: skip
+        p.drawText(
+            QRect(0, 2 * h // 3, w, h // 3),
+            Qt.AlignmentFlag.AlignCenter,
+            f"frame {self.counter:05d}",
+        )
         p.end()
 
 

@@ -128,11 +128,19 @@ def main() -> int:
     idle = MainWindow(_level, _level)
     idle.move(60, 60)
     idle.show()
-    desk = DesktopWiring(window, lambda: "speaking", lambda: True, Path("/tmp"), lambda: True,
-                         lambda: None, lambda: ("Ctrl+Alt+Space", "Ctrl+Alt+M"))  # fmt: skip
+    desk = DesktopWiring(
+        window,
+        lambda: "speaking",
+        lambda: True,
+        Path("/tmp"),
+        lambda: True,
+        lambda: None,
+        lambda: ("Ctrl+Alt+Space", "Ctrl+Alt+M"),
+    )
     desk.refresh()
-    settings = SettingsDialog(Settings(), ["Built-in Microphone"], ["Speakers"],
-                              message(MessageId.KEY_IN_KEYRING))  # fmt: skip
+    settings = SettingsDialog(
+        Settings(), ["Built-in Microphone"], ["Speakers"], message(MessageId.KEY_IN_KEYRING)
+    )
     settings.show()
     shortcuts = desk.open_shortcuts()
 
@@ -154,8 +162,9 @@ def main() -> int:
         icon = desk.tray.icon.icon().pixmap(side, side).toImage()
         icon.setDevicePixelRatio(1.0)
         left = side + round(24 * dpr)
-        canvas = QImage(shot.width() + left, max(shot.height(), side + 16),
-                        QImage.Format.Format_ARGB32)  # fmt: skip
+        canvas = QImage(
+            shot.width() + left, max(shot.height(), side + 16), QImage.Format.Format_ARGB32
+        )
         canvas.fill(window.palette().color(QPalette.ColorRole.Window))
         p = QPainter(canvas)
         p.drawImage(round(8 * dpr), round(8 * dpr), icon)

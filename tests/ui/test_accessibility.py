@@ -32,10 +32,14 @@ def _floor() -> tuple[float, float, bool]:
 
 def _interactive(top: QWidget) -> list[QWidget]:
     return [
-        w for w in [top, *top.findChildren(QWidget)]
-        if w.isVisible() and w.isEnabled() and w.window() is top
-        and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None
-    ]  # fmt: skip
+        w
+        for w in [top, *top.findChildren(QWidget)]
+        if w.isVisible()
+        and w.isEnabled()
+        and w.window() is top
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and w.focusProxy() is None
+    ]
 
 
 def _spoken_name(widget: QWidget) -> str:
@@ -111,8 +115,10 @@ def test_every_dialog_control_is_reachable_by_tab(windows, qtbot: QtBot) -> None
         qtbot.waitUntil(dialog.isActiveWindow)
         chain = _tab_walk(dialog)
         missing = set(_interactive(dialog)) - set(chain)
-        assert not missing, (dialog.objectName(), [m.objectName() or type(m).__name__
-                                                   for m in missing])  # fmt: skip
+        assert not missing, (
+            dialog.objectName(),
+            [m.objectName() or type(m).__name__ for m in missing],
+        )
         if isinstance(dialog, SettingsDialog):  # OK and Cancel come after every field
             assert chain[-2:] == dialog.buttons.buttons(), [w.objectName() for w in chain]
 

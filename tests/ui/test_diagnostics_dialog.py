@@ -28,10 +28,17 @@ class Speaker:
 
     def stats(self) -> dict[str, Any]:
         return {
-            "device": "Built-in Speakers", "rate": 48000, "block_ms": 10, "latency_ms": 21.33,
-            "queued_ms": 180.0, "threshold_ms": 100.0, "underruns": self.underruns,
-            "overruns": 0, "dropped_samples": 0, "device_underflows": 2,
-        }  # fmt: skip
+            "device": "Built-in Speakers",
+            "rate": 48000,
+            "block_ms": 10,
+            "latency_ms": 21.33,
+            "queued_ms": 180.0,
+            "threshold_ms": 100.0,
+            "underruns": self.underruns,
+            "overruns": 0,
+            "dropped_samples": 0,
+            "device_underflows": 2,
+        }
 
 
 def test_shows_figures_and_refreshes_while_open(qapp) -> None:  # noqa: F811
@@ -52,8 +59,15 @@ def test_shows_figures_and_refreshes_while_open(qapp) -> None:  # noqa: F811
     assert dialog.loop_label.text() == "not measured yet"
 
     speaker.underruns = 3
-    mic = {"device": None, "rate": 44100, "block_ms": 10, "latency_ms": 8.0,
-           "overruns": 1, "dropped_samples": 160, "callbacks": 1234}  # fmt: skip
+    mic = {
+        "device": None,
+        "rate": 44100,
+        "block_ms": 10,
+        "latency_ms": 8.0,
+        "overruns": 1,
+        "dropped_samples": 160,
+        "callbacks": 1234,
+    }
     for i in range(10):
         lag.record(float(i), i + 0.004)
     lag.record(20.0, 20.2)

@@ -74,8 +74,16 @@ _ALLOWED = re.compile(
 
 # What the user typed or chose, not the UI's words: names of models, voices, devices,
 # languages (each in its own words), keys, and the conversation itself.
-_DATA = {"modelCombo", "voiceCombo", "languageCombo", "bubbleBody", "settingsTalkKey",
-         "settingsMuteKey", "modelLabel", "keyEdit"}  # fmt: skip
+_DATA = {
+    "modelCombo",
+    "voiceCombo",
+    "languageCombo",
+    "bubbleBody",
+    "settingsTalkKey",
+    "settingsMuteKey",
+    "modelLabel",
+    "keyEdit",
+}
 _DEVICE_LISTS = {"inputCombo", "outputCombo", "languageCodeCombo"}  # item 0 is ours
 
 
@@ -84,9 +92,11 @@ def _texts(widget: QWidget) -> list[tuple[str, str]]:
     name = widget.objectName() or type(widget).__name__
     if name in _DATA:
         return [(f"{name}.accessibleName", widget.accessibleName())]
-    out = [(f"{name}.toolTip", widget.toolTip()), (f"{name}.accessibleName",
-           widget.accessibleName()), (f"{name}.windowTitle", widget.windowTitle()
-                                      if widget.isWindow() else "")]  # fmt: skip
+    out = [
+        (f"{name}.toolTip", widget.toolTip()),
+        (f"{name}.accessibleName", widget.accessibleName()),
+        (f"{name}.windowTitle", widget.windowTitle() if widget.isWindow() else ""),
+    ]
     if isinstance(widget, (QLabel, QAbstractButton)):
         out.append((f"{name}.text", widget.text()))
     if isinstance(widget, (QLineEdit, QPlainTextEdit)):
@@ -101,8 +111,10 @@ def _texts(widget: QWidget) -> list[tuple[str, str]]:
     if isinstance(widget, QMenu):
         out.append((f"{name}.title", widget.title()))
         for action in widget.actions():
-            out += [(f"{name}>{action.text()}", action.text()),
-                    (f"{name}>{action.text()}.tip", action.toolTip())]  # fmt: skip
+            out += [
+                (f"{name}>{action.text()}", action.text()),
+                (f"{name}>{action.text()}.tip", action.toolTip()),
+            ]
     return out
 
 
@@ -156,8 +168,9 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     state = DeskState()
     state.talk.set(TalkState.HANDS_FREE)
     state.sharing.set(Shared(ShareKind.SCREEN))
-    desk = DesktopWiring(window, state, SettingsModel(Settings(tray_notice_shown=True)),
-                         Path(tmp_path))  # fmt: skip
+    desk = DesktopWiring(
+        window, state, SettingsModel(Settings(tray_notice_shown=True)), Path(tmp_path)
+    )
     # Messages from the Qt-free layers arrive as data (status detail, error banner).
     window.set_session_state(SessionState.RECONNECTING, message(MessageId.RETRY_LOST, 8))
     window.set_model("gemini-2.5-flash-native-audio-preview-09-2025")
@@ -184,8 +197,7 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
         dialog.show()
     for shown in (window, settings, key, history, shortcuts):
         qtbot.waitExposed(shown)
-    menus = [a.menu() for a in window.menuBar().actions()] + [desk.tray.menu,
-                                                               desk.tray.talk_menu]  # fmt: skip
+    menus = [a.menu() for a in window.menuBar().actions()] + [desk.tray.menu, desk.tray.talk_menu]
     tray_tip = [] if not _english(desk.tray.icon.toolTip()) else [desk.tray.icon.toolTip()]
     bad = _untranslated([window, settings, key, history, shortcuts, *menus]) + tray_tip
     assert not bad, "\n".join(bad)
@@ -210,8 +222,10 @@ def test_every_translatable_string_has_a_chinese_translation() -> None:
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, str(root / "packaging" / "translations.py"), "--check"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     # And the shipped .qm is compiled from this .ts: every entry reads back the same.
     import xml.etree.ElementTree as ET

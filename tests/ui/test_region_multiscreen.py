@@ -29,8 +29,12 @@ def test_selector_on_mixed_dpi_and_negative_origin_monitors(tmp_path: Path) -> N
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
     done = subprocess.run(
         [sys.executable, "-m", "tests.support.multiscreen_selector"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr and "warning" not in done.stderr, done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])

@@ -139,8 +139,9 @@ def test_badge_and_one_click_stop(qapp) -> None:  # noqa: F811
     window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
     window.show()
     sent: list[bytes] = []
-    sharing = ScreenSharing(window, window, SettingsModel(Settings()),
-                            lambda j: sent.append(j) or True, lambda: True)  # fmt: skip
+    sharing = ScreenSharing(
+        window, window, SettingsModel(Settings()), lambda j: sent.append(j) or True, lambda: True
+    )
     bar = window.share_bar
     assert not bar.isVisible() and not bar.stop_action.isEnabled()
     shared: list[Shared | None] = []

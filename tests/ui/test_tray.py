@@ -82,9 +82,15 @@ def test_view_drives_menu_and_tooltip(qapp) -> None:  # noqa: F811
     assert not tray.stop_sharing_action.isEnabled()
     assert "Disconnected" in tray.icon.toolTip()
     tray.set_view(
-        TrayView(talk=TalkState.HANDS_FREE, sharing=True, connected=True, muted=True,
-                 talk_mode="push_to_talk", window_visible=False)
-    )  # fmt: skip
+        TrayView(
+            talk=TalkState.HANDS_FREE,
+            sharing=True,
+            connected=True,
+            muted=True,
+            talk_mode="push_to_talk",
+            window_visible=False,
+        )
+    )
     assert tray.connect_action.text() == "Disconnect"
     assert tray.mute_action.isChecked()
     assert tray.talk_actions["push_to_talk"].isChecked()

@@ -71,13 +71,18 @@ class FakeSource:
         self.closed = True
 
 
-def run_pump(source: FakeSource, seconds: float, connected: bool = True,
-             **settings: float) -> FramePump:  # fmt: skip
+def run_pump(
+    source: FakeSource, seconds: float, connected: bool = True, **settings: float
+) -> FramePump:
     sent: list[bytes] = []
 
     async def main() -> FramePump:
-        pump = FramePump(source, PumpSettings(**settings), lambda j: sent.append(j) or True,  # type: ignore[arg-type]
-                         can_send=lambda: connected)  # fmt: skip
+        pump = FramePump(
+            source,
+            PumpSettings(**settings),  # type: ignore[arg-type]
+            lambda j: sent.append(j) or True,
+            can_send=lambda: connected,
+        )
         pump.start()
         await asyncio.sleep(seconds)
         await pump.stop()

@@ -102,8 +102,10 @@ def test_cached_list_replaces_at_start_without_waiting(tmp_path: Path) -> None:
 
 
 def test_listed_model_and_pinned_model_stay(tmp_path: Path) -> None:
-    for settings, pinned in ((Settings(model="gemini-other-live"), False),
-                             (Settings(model="gemini-retired-live"), True)):  # fmt: skip
+    for settings, pinned in (
+        (Settings(model="gemini-other-live"), False),
+        (Settings(model="gemini-retired-live"), True),
+    ):
         rig = Rig(tmp_path / str(pinned), settings, pinned=pinned)
         rig.listing.set()
 

@@ -129,8 +129,16 @@ def test_talk_state_follows_every_input() -> None:
 
     states = asyncio.run(main())
     assert states == [
-        "idle", "listening", "idle", "speaking", "idle", "muted", "idle", "hands_free", "offline",
-    ]  # fmt: skip
+        "idle",
+        "listening",
+        "idle",
+        "speaking",
+        "idle",
+        "muted",
+        "idle",
+        "hands_free",
+        "offline",
+    ]
 
 
 def test_speaking_ends_when_the_speaker_runs_dry_not_on_a_poll() -> None:
