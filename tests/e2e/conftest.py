@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from gemini_desk.sim import SimThread
 from tests.support.pulse import PulseServer, pulse
 from tests.support.sim_fixtures import sim
 from tests.support.xvfb import XDisplay, xvfb
@@ -33,6 +34,16 @@ DEMO_KEY = "demo-key"  # gemini_desk.app.endpoints.DEMO_KEY: kept out of the log
 _APP_PROBLEM = re.compile(
     r"^\S+ \S+ (?:WARNING|ERROR|CRITICAL) +gemini_desk(?:\.[\w.]+)?: .*$", re.MULTILINE
 )
+
+
+# Where an app launched with ``--base-url`` talks: the microphone and speaker of the
+# private PulseAudio server.
+PULSE_DEVICES = ("--mic", "pulse", "--speaker", "pulse")
+
+
+def sim_env(sim: SimThread, key: str, **extra: str) -> dict[str, str]:
+    """The environment that gives the app ``key`` and makes it trust ``sim``'s CA."""
+    return {"GEMINI_API_KEY": key, "SSL_CERT_FILE": str(sim.ca_file), **extra}
 
 
 def assert_clean_log(app: RunningApp | Path, *secrets: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 import soxr
 
 from gemini_desk.sim import SimConfig, SimThread
-from tests.e2e.conftest import RunningApp, assert_clean_log
+from tests.e2e.conftest import PULSE_DEVICES, RunningApp, assert_clean_log, sim_env
 from tests.support.signals import correlation
 from tests.support.sim_fixtures import espeak_pcm16k
 
@@ -54,11 +54,8 @@ def test_spoken_turn_end_to_end(
         "--base-url",
         sim.base_url,
         "--connect",
-        "--mic",
-        "pulse",
-        "--speaker",
-        "pulse",
-        env={"GEMINI_API_KEY": "e2e-secret-key", "SSL_CERT_FILE": str(sim.ca_file)},
+        *PULSE_DEVICES,
+        env=sim_env(sim, "e2e-secret-key"),
     )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     app.wait_for(app.streams_open, 20, "the app's audio streams")

@@ -22,7 +22,7 @@ import soxr
 
 from gemini_desk.sim import SimConfig, SimThread
 from gemini_desk.sim.records import SimSession
-from tests.e2e.conftest import RunningApp
+from tests.e2e.conftest import PULSE_DEVICES, RunningApp, sim_env
 from tests.support.pulse import MIC_SINK, SPEAKER_SINK, PulseServer
 from tests.support.sim_fixtures import espeak_pcm16k
 
@@ -73,11 +73,8 @@ def launch(launch_app, sim: SimThread, home: Path) -> RunningApp:  # type: ignor
         "--base-url",
         sim.base_url,
         "--connect",
-        "--mic",
-        "pulse",
-        "--speaker",
-        "pulse",
-        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)},
+        *PULSE_DEVICES,
+        env=sim_env(sim, KEY),
         home=home,
     )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")

@@ -11,7 +11,7 @@ import pytest
 
 from gemini_desk.sim import SimConfig, SimThread
 from gemini_desk.sim import catalogue as sim_catalogue
-from tests.e2e.conftest import RunningApp, assert_clean_log
+from tests.e2e.conftest import PULSE_DEVICES, RunningApp, assert_clean_log, sim_env
 from tests.e2e.test_app_e2e import read_turns_or_empty
 from tests.support.sim_fixtures import espeak_pcm16k
 
@@ -23,10 +23,6 @@ LONG_UTTERANCE = (
     "Good morning Gemini, please tell me what the weather will be like this afternoon "
     "and whether I should take an umbrella with me."
 )
-
-
-def key_env(sim: SimThread) -> dict[str, str]:
-    return {"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)}
 
 
 def cached_ids(app: RunningApp) -> list[str]:
@@ -47,11 +43,8 @@ def test_first_launch_lists_the_services_models_and_shows_live_captions(
         "--base-url",
         sim.base_url,
         "--connect",
-        "--mic",
-        "pulse",
-        "--speaker",
-        "pulse",
-        env=key_env(sim),
+        *PULSE_DEVICES,
+        env=sim_env(sim, KEY),
     )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     session = sim.server.sessions[0]
@@ -116,7 +109,7 @@ def test_an_old_settings_file_connects_on_the_first_try(
     (home / "config").mkdir(parents=True)
     old = {"model": RETIRED, "voice": "Puck", "demo_chosen": False}
     (home / "config" / "settings.json").write_text(json.dumps(old))
-    app = launch_app("--base-url", sim.base_url, "--connect", env=key_env(sim), home=home)
+    app = launch_app("--base-url", sim.base_url, "--connect", env=sim_env(sim, KEY), home=home)
     app.wait_for(
         lambda: bool(sim.server.sessions) and sim.server.sessions[0].setup is not None,
         40,

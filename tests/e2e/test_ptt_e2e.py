@@ -16,7 +16,7 @@ import pytest
 import soxr
 
 from gemini_desk.sim import SimConfig, SimThread
-from tests.e2e.conftest import RunningApp, assert_clean_log
+from tests.e2e.conftest import PULSE_DEVICES, RunningApp, assert_clean_log, sim_env
 from tests.e2e.test_app_e2e import read_turns_or_empty
 from tests.integration.test_ptt_conversation import best_match, onset_received
 from tests.support.needs import need_tool
@@ -60,11 +60,8 @@ def launch_ptt(launch_app, sim: SimThread, home: Path, headphones: bool = False)
         "--base-url",
         sim.base_url,
         "--connect",
-        "--mic",
-        "pulse",
-        "--speaker",
-        "pulse",
-        env={"GEMINI_API_KEY": KEY, "SSL_CERT_FILE": str(sim.ca_file)},
+        *PULSE_DEVICES,
+        env=sim_env(sim, KEY),
         home=home,
     )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
@@ -292,16 +289,8 @@ def test_wayland_fallback_mode_switch_and_focus_loss(
         "--base-url",
         sim.base_url,
         "--connect",
-        "--mic",
-        "pulse",
-        "--speaker",
-        "pulse",
-        env={
-            "GEMINI_API_KEY": KEY,
-            "SSL_CERT_FILE": str(sim.ca_file),
-            "XDG_SESSION_TYPE": "wayland",
-            "WAYLAND_DISPLAY": "wayland-test",
-        },
+        *PULSE_DEVICES,
+        env=sim_env(sim, KEY, XDG_SESSION_TYPE="wayland", WAYLAND_DISPLAY="wayland-test"),
     )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
     app.wait_for(app.streams_open, 20, "the app's audio streams")

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from gemini_desk.sim import SimThread
-from tests.e2e.conftest import RunningApp, assert_clean_log
+from tests.e2e.conftest import RunningApp, assert_clean_log, sim_env
 
 pytestmark = pytest.mark.e2e
 
@@ -100,7 +100,7 @@ def test_share_region_sends_sharp_private_frames(
         "--connect",
         "--share-region",
         f"{x},{y},{w},{h}",
-        env={"GEMINI_API_KEY": "demo-key", "SSL_CERT_FILE": str(sim.ca_file)},
+        env=sim_env(sim, "demo-key"),
         home=home,
     )
     app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
