@@ -147,16 +147,23 @@ class GoAway:
 
 @dataclass(frozen=True, slots=True)
 class ToolCall:
+    """The model calls a function; ``origin`` is the connection it came on (set by the
+    supervisor: the response must go back on that connection)."""
+
     call_id: str
     name: str
     args: dict[str, object] = field(default_factory=dict)
+    origin: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class ToolCallCancellation:
-    """The service withdrew earlier tool calls (e.g. the user barged in)."""
+    """Earlier tool calls are withdrawn: by the service (``reason`` "server", e.g. the
+    user barged in), or because the connection they came on ended ("connection")."""
 
     call_ids: tuple[str, ...] = ()
+    origin: int = 0
+    reason: str = "server"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ class Capabilities:
     """What a model accepts in its connect config; the config is built from this.
 
     The defaults are the conservative case (a model the table does not know): no
-    thinking level, blocking tools only, proactive audio and affective dialog never sent.
+    thinking level, blocking tools only, no Google Search, proactive audio and affective
+    dialog never sent.
     """
 
     thinking_levels: tuple[str, ...] = ()
@@ -30,6 +31,7 @@ class Capabilities:
     non_blocking_default: bool = False  # ...and are so unless a declaration says BLOCKING
     proactive_audio: str = "never"  # "always" (built in, never send false) | "optional" | "never"
     affective_dialog: bool = False  # enable_affective_dialog may be sent
+    google_search: bool = False  # the Google Search tool may be declared
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,10 @@ class ModelInfo:
 
 
 _GEMINI_38 = Capabilities(
-    non_blocking_tools=True, non_blocking_default=True, proactive_audio="always"
+    non_blocking_tools=True, non_blocking_default=True, proactive_audio="always", google_search=True
 )
 _NATIVE_AUDIO_25 = Capabilities(
-    non_blocking_tools=True, proactive_audio="optional", affective_dialog=True
+    non_blocking_tools=True, proactive_audio="optional", affective_dialog=True, google_search=True
 )
 # id -> (display name, capabilities). Newest first.
 _TABLE: dict[str, tuple[str, Capabilities]] = {
@@ -60,11 +62,12 @@ _TABLE: dict[str, tuple[str, Capabilities]] = {
             non_blocking_tools=True,
             non_blocking_default=True,
             proactive_audio="always",
+            google_search=True,
         ),
     ),
     "gemini-3.1-flash-live-preview": (
         "Gemini 3.1 Flash Live Preview",
-        Capabilities(thinking_levels=THINKING_LEVELS),
+        Capabilities(thinking_levels=THINKING_LEVELS, google_search=True),
     ),
     "gemini-2.5-flash-native-audio-preview-12-2025": (
         "Gemini 2.5 Flash Native Audio (Dec 2025 preview)",

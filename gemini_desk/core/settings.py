@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ log = logging.getLogger("gemini_desk.settings")
 
 TALK_MODES: tuple[str, ...] = ("hands_free", "push_to_talk")
 PTT_BEHAVIOURS: tuple[str, ...] = ("hold", "toggle")
+TOOL_POLICIES: tuple[str, ...] = ("allow", "ask", "never")
 DEFAULT_SYSTEM_INSTRUCTION = (
     "You are a helpful voice assistant on the user's desktop. Keep answers short and spoken."
 )
@@ -64,6 +65,10 @@ class Settings:
     # and whether the "still running in the tray" note was shown once.
     language: str = ""
     tray_notice_shown: bool = False
+    # Tools (issue 17): Google Search where the model has it, and each tool's policy by
+    # its declared name ("allow", "ask" or "never"; a tool not named keeps its default).
+    google_search: bool = True
+    tool_policies: dict[str, str] = field(default_factory=dict)
 
     def validated(self) -> Settings:
         """A copy with unusable values replaced by defaults."""
@@ -87,6 +92,11 @@ class Settings:
         clean.share_keepalive_s = min(60.0, max(0.5, clean.share_keepalive_s))
         clean.share_max_side = min(4096, max(256, clean.share_max_side))
         clean.share_jpeg_quality = min(95, max(30, clean.share_jpeg_quality))
+        clean.tool_policies = {
+            str(name): policy
+            for name, policy in clean.tool_policies.items()
+            if policy in TOOL_POLICIES
+        }
         return clean
 
     def to_dict(self) -> dict[str, Any]:
