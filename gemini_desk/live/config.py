@@ -11,6 +11,7 @@ from google.genai import types
 
 from gemini_desk.core.models import capabilities
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.tools import Declarations
 
 API_VERSION = "v1beta"
 INPUT_MIME = "audio/pcm;rate=16000"
@@ -53,9 +54,10 @@ def make_client(endpoint: Endpoint) -> genai.Client:
 
 
 def build_connect_config(
-    settings: Settings, resume_handle: str | None = None
+    settings: Settings, resume_handle: str | None = None, tools: Declarations | None = None
 ) -> types.LiveConnectConfig:
-    """Audio out, both transcriptions on, the user's voice, language and instruction.
+    """Audio out, both transcriptions on, the user's voice, language and instruction,
+    and the ``tools`` on offer (function declarations, Google Search).
 
     Session resumption (with ``resume_handle`` when continuing a session) and sliding
     window context compression follow the settings; both are on by default. Fields a
@@ -84,7 +86,28 @@ def build_connect_config(
         ),
         context_window_compression=_compression(settings),
         realtime_input_config=_realtime_input(settings),
+        tools=_tools(tools) if tools else None,
     )
+
+
+def _tools(declared: Declarations) -> types.ToolListUnion:
+    """Function declarations (with their behaviour where one is chosen) and Google
+    Search, as the connect config's ``tools``."""
+    tools: types.ToolListUnion = []
+    functions = [
+        types.FunctionDeclaration(
+            name=f.name,
+            description=f.description or None,
+            parameters=types.Schema.model_validate(f.parameters) if f.parameters else None,
+            behavior=types.Behavior(f.behavior) if f.behavior else None,
+        )
+        for f in declared.functions
+    ]
+    if functions:
+        tools.append(types.Tool(function_declarations=functions))
+    if declared.google_search:
+        tools.append(types.Tool(google_search=types.GoogleSearch()))
+    return tools
 
 
 def _thinking(settings: Settings) -> types.ThinkingConfig | None:

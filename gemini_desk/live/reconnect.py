@@ -64,7 +64,7 @@ _WAIT_TEXT = {
 NEEDS_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL, ErrorKind.REJECTED_SETTING)
 _TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA, ErrorKind.SESSION_LIMIT)
 # Gaps the service planned: the backoff starts over once the next connection is ready.
-_PLANNED = ("go_away", "deadline")
+_PLANNED = ("go_away", "deadline", "setup")
 
 
 @dataclass(slots=True)
@@ -189,7 +189,7 @@ class ReconnectMachine:
         elif isinstance(event, ConnectionReady):
             self._on_ready(event.conn)
         elif isinstance(event, GoAwayReceived):
-            self._on_go_away(event.conn)
+            self._on_go_away(event.conn, event.cause)
         elif isinstance(event, ConnectionClosed):
             self._on_closed(event.conn, event.error)
         elif isinstance(event, TimerFired):
@@ -233,7 +233,7 @@ class ReconnectMachine:
             if not self._conns[old].busy:
                 self._close(old)
 
-    def _on_go_away(self, conn_id: int) -> None:
+    def _on_go_away(self, conn_id: int, cause: str) -> None:
         """The new connection starts now; the old one may finish its answer meanwhile."""
         if self._closing or conn_id != self._current:
             return
@@ -242,7 +242,7 @@ class ReconnectMachine:
         self._retiring.append(conn_id)
         self._cancel_timer(Timer.STABLE)
         self._out += [ReclaimUnsent(conn_id), ReplayOpenUtterance(conn_id)]
-        self._start_gap("go_away")
+        self._start_gap(cause)
         self._launch()
 
     def _on_closed(self, conn_id: int, error: SessionError | None) -> None:

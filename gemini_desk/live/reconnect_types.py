@@ -39,9 +39,11 @@ class ConnectionClosed:
 
 @dataclass(frozen=True, slots=True)
 class GoAwayReceived:
-    """The service will close connection ``conn`` soon."""
+    """Connection ``conn`` is to be replaced: the service will close it soon (cause
+    "go_away"), or its setup changed (cause "setup": e.g. the tools on offer)."""
 
     conn: int
+    cause: str = "go_away"
 
 
 @dataclass(frozen=True, slots=True)

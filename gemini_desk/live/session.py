@@ -20,6 +20,7 @@ from gemini_desk.core.events import (
     StateChanged,
 )
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.tools import Declarations
 from gemini_desk.live.config import INPUT_MIME, Endpoint, build_connect_config, make_client
 from gemini_desk.live.errors import classify
 from gemini_desk.live.messages import events_from_message
@@ -36,9 +37,10 @@ CLOSE_TIMEOUT_S = 3.0
 
 @dataclass(slots=True)
 class _Outgoing:
-    kind: str  # "audio" | "video" | "text" | "audio_end"
+    kind: str  # "audio" | "video" | "text" | "audio_end" | "activity_*" | "tool_response"
     data: bytes = b""
     text: str = ""
+    response: types.FunctionResponse | None = None
 
 
 class LiveSession:
@@ -57,10 +59,12 @@ class LiveSession:
         settings: Settings,
         on_event: EventSink,
         resume_handle: str | None = None,
+        tools: Declarations | None = None,
     ) -> None:
         self._endpoint = endpoint
         self._settings = settings.validated()
         self.resume_handle = resume_handle  # continue this session (resumption)
+        self.tools = tools  # declared in setup
         self._emit = on_event
         self._pending: deque[_Outgoing] = deque()
         self._queued_audio = 0
@@ -100,6 +104,19 @@ class LiveSession:
 
     def send_text(self, text: str) -> None:
         self._put(_Outgoing("text", text=text))
+
+    def send_tool_response(
+        self, call_id: str, name: str, response: dict[str, object], scheduling: str | None = None
+    ) -> None:
+        """Answer the model's function call ``call_id`` (``scheduling``: how a
+        non-blocking call's result joins the conversation; None for a blocking call)."""
+        reply = types.FunctionResponse(
+            id=call_id,
+            name=name,
+            response=response,
+            scheduling=types.FunctionResponseScheduling(scheduling) if scheduling else None,
+        )
+        self._put(_Outgoing("tool_response", response=reply))
 
     def take_unsent(self) -> list[_Outgoing]:
         """Remove and return what is still queued (to send it on another connection)."""
@@ -151,7 +168,7 @@ class LiveSession:
         error: SessionError | None = None
         try:
             client = make_client(self._endpoint)
-            config = build_connect_config(self._settings, self.resume_handle)
+            config = build_connect_config(self._settings, self.resume_handle, self.tools)
             log.info("connecting to %s (model %s)", self._endpoint.base_url or "Google", self.model)
             async with client.aio.live.connect(model=self.model, config=config) as session:
                 self._session = session
@@ -233,3 +250,5 @@ class LiveSession:
                 await session.send_realtime_input(activity_end=types.ActivityEnd())
             elif item.kind == "audio_end":
                 await session.send_realtime_input(audio_stream_end=True)
+            elif item.kind == "tool_response" and item.response is not None:
+                await session.send_tool_response(function_responses=[item.response])

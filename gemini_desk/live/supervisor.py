@@ -10,8 +10,6 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import (
@@ -29,12 +27,14 @@ from gemini_desk.core.events import (
     SetupComplete,
     StateChanged,
     ToolCall,
+    ToolCallCancellation,
     TurnComplete,
 )
 from gemini_desk.core.settings import Settings
+from gemini_desk.core.tools import Declarations
 from gemini_desk.live import reconnect_types as rt
 from gemini_desk.live.config import Endpoint
-from gemini_desk.live.outbox import MAX_BUFFERED_AUDIO, Outbox, Outgoing, UtteranceLog
+from gemini_desk.live.outbox import MAX_BUFFERED_AUDIO, Outbox, Outgoing
 from gemini_desk.live.reconnect import (
     FRESH_SESSION,
     QUOTA_WAIT_S,
@@ -42,6 +42,7 @@ from gemini_desk.live.reconnect import (
     ReconnectMachine,
 )
 from gemini_desk.live.session import EventSink, LiveSession
+from gemini_desk.live.supervised import SupervisedConnection, resend, track_call
 
 __all__ = ["FRESH_SESSION", "MAX_BUFFERED_AUDIO", "SessionSupervisor"]
 
@@ -56,25 +57,6 @@ _CONTENT = (
     ToolCall,
 )
 _HEARD = (InputTranscript, InterimInputTranscript)  # what the user said, not an answer
-# LiveSession queue kinds -> outbox kinds (audio and activity signals are utterance parts).
-_OUTBOX_KIND = {
-    "audio": "audio",
-    "video": "video",
-    "activity_start": "activity",
-    "activity_end": "activity",
-}
-
-
-@dataclass
-class _Conn:
-    """One LiveSession the supervisor started."""
-
-    session: LiveSession
-    task: asyncio.Task[None] | None = None
-    # Sent since the model last answered: the utterance it has not answered yet.
-    heard: UtteranceLog[LiveSession] = field(default_factory=UtteranceLog)
-    error: SessionError | None = None  # reported with its end
-    ended: bool = False  # its end was given to the machine
 
 
 class SessionSupervisor:
@@ -93,6 +75,11 @@ class SessionSupervisor:
     the next connection once it is up, in order, after what the old connection had not
     sent and the part of an unanswered utterance it had heard. A fresh session (when a
     handle is refused) gets ``context()`` appended to the system instruction.
+
+    Each connection declares the ``tools()`` on offer when it starts. A function call
+    is answered on the connection that made it (``ToolCall.origin``); when that
+    connection ends first, its unanswered calls are withdrawn with a
+    ``ToolCallCancellation`` (reason "connection"), so none is left dangling.
     """
 
     def __init__(
@@ -101,6 +88,7 @@ class SessionSupervisor:
         settings: Settings,
         on_event: EventSink,
         context: Callable[[], str] = lambda: "",
+        tools: Callable[[], Declarations] = Declarations,
         backoff: Backoff | None = None,
         grace_s: float = RECONNECTING_GRACE_S,
         quota_wait_s: float = QUOTA_WAIT_S,
@@ -109,6 +97,7 @@ class SessionSupervisor:
         self._settings = settings.validated()
         self._emit = on_event
         self._context = context
+        self._tools = tools
         self._machine = ReconnectMachine(
             backoff=backoff,
             grace_s=grace_s,
@@ -116,7 +105,7 @@ class SessionSupervisor:
             resumption=self._settings.session_resumption,
         )
         self._outbox: Outbox[LiveSession] = Outbox()
-        self._conns: dict[int, _Conn] = {}
+        self._conns: dict[int, SupervisedConnection] = {}
         self._timers: dict[rt.Timer, asyncio.TimerHandle] = {}
         self._closers: set[asyncio.Task[None]] = set()
         self._inbox: deque[rt.Event] = deque()
@@ -193,6 +182,30 @@ class SessionSupervisor:
     def send_text(self, text: str) -> None:
         self._send(Outgoing("other", lambda s: s.send_text(text)))
 
+    def send_tool_response(
+        self,
+        origin: int,
+        call_id: str,
+        name: str,
+        response: dict[str, object],
+        scheduling: str | None = None,
+    ) -> bool:
+        """Answer function call ``call_id`` on the connection that made it; False (and
+        nothing sent) when that connection is gone or the call was withdrawn."""
+        conn = self._conns.get(origin)
+        if conn is None or conn.ended or call_id not in conn.calls:
+            return False
+        conn.calls.discard(call_id)
+        conn.session.send_tool_response(call_id, name, response, scheduling)
+        return True
+
+    def refresh_setup(self) -> None:
+        """The setup changed (the tools on offer): hand the conversation over to a new
+        connection that declares the new setup, resuming the session as after a goAway."""
+        current = self._machine.current
+        if current is not None and not self._stopped.is_set():
+            self._feed(rt.GoAwayReceived(current, cause="setup"))
+
     def _send(self, item: Outgoing[LiveSession]) -> None:
         if self._stopped.is_set():
             return  # the conversation is over
@@ -202,13 +215,13 @@ class SessionSupervisor:
         else:
             self._deliver(conn, item)
 
-    def _ready(self) -> _Conn | None:
+    def _ready(self) -> SupervisedConnection | None:
         """The connection sends go to now, if one is ready."""
         current = self._machine.current
         return None if current is None else self._conns.get(current)
 
     @staticmethod
-    def _deliver(conn: _Conn, item: Outgoing[LiveSession]) -> None:
+    def _deliver(conn: SupervisedConnection, item: Outgoing[LiveSession]) -> None:
         item.send(conn.session)
         conn.heard.record(item)
 
@@ -318,8 +331,9 @@ class SessionSupervisor:
             settings,
             lambda event: self._on_inner_event(conn_id, event),
             resume_handle=handle,
+            tools=self._tools(),
         )
-        conn = _Conn(session)
+        conn = SupervisedConnection(session)
         self._conns[conn_id] = conn
         conn.task = asyncio.get_running_loop().create_task(session.run(), name="live")
         conn.task.add_done_callback(lambda _: self._on_task_done(conn_id))
@@ -336,6 +350,8 @@ class SessionSupervisor:
         if isinstance(event, SessionError):
             conn.error = event  # acted on when the connection ends
             return
+        if isinstance(event, ToolCall | ToolCallCancellation):
+            event = track_call(conn_id, conn, event)
         follow: rt.Event | None = None
         if isinstance(event, SetupComplete):
             follow = rt.ConnectionReady(conn_id)
@@ -359,6 +375,9 @@ class SessionSupervisor:
         conn = self._conns.get(conn_id)
         if conn is not None and not conn.ended:
             conn.ended = True
+            if conn.calls:  # they can no longer be answered
+                calls, conn.calls = tuple(sorted(conn.calls)), set()
+                self._emit(ToolCallCancellation(calls, origin=conn_id, reason="connection"))
             self._feed(rt.ConnectionClosed(conn_id, conn.error))
 
     def _on_task_done(self, conn_id: int) -> None:
@@ -378,16 +397,9 @@ class SessionSupervisor:
         conn = self._conns.get(conn_id)
         if conn is None:
             return
-        unsent = [_resend(item) for item in conn.session.take_unsent()]
+        # A tool response belongs to its own connection: its call ended with it.
+        items = [i for i in conn.session.take_unsent() if i.kind != "tool_response"]
+        unsent = [resend(item) for item in items]
         # Those never reached the old connection: not part of what it heard.
         conn.heard.forget_newest(sum(1 for item in unsent if item.utterance))
         self._outbox.put_front(unsent)
-
-
-def _resend(item: Any) -> Outgoing[LiveSession]:
-    """An item taken from one LiveSession's queue, to queue on another."""
-    return Outgoing(
-        _OUTBOX_KIND.get(item.kind, "other"),
-        lambda session: session.enqueue([item]),
-        item.data if item.kind == "audio" else None,
-    )
