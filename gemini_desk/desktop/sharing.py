@@ -267,6 +267,12 @@ class ScreenSharing:
         self.bar.set_note(self._note())
         log.info("sharing %s", what)
 
+    async def look_now(self) -> bool:
+        """Send one fresh frame of what is shared now (the model asked to look); False
+        when nothing is shared or it could not be sent."""
+        pump = self.pump
+        return pump is not None and await pump.send_fresh()
+
     def _send(self, jpeg: bytes) -> bool:
         return self._send_video(jpeg)
 

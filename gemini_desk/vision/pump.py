@@ -115,12 +115,40 @@ class FramePump:
                 continue
             if frame is None:
                 continue
-            if self._send(frame.jpeg):
-                self.frames_sent += 1
-                self.last_frame = frame
-                self._last_sent_mono = time.monotonic()
-                if self._on_sent is not None:
-                    self._on_sent(frame)
+            self._deliver(frame)
+
+    async def send_fresh(self) -> bool:
+        """Grab, encode and send one frame now, changed or not (the model asked to look);
+        False when nothing could be grabbed or sent."""
+        if not self._can_send():
+            return False
+        loop = asyncio.get_running_loop()
+        try:
+            frame = await loop.run_in_executor(self._executor, self._process_now)
+        except Exception as exc:
+            log.warning("frame grab on request failed: %r", exc)
+            return False
+        return frame is not None and self._deliver(frame)
+
+    def _deliver(self, frame: EncodedFrame) -> bool:
+        if not self._send(frame.jpeg):
+            return False
+        self.frames_sent += 1
+        self.last_frame = frame
+        self._last_sent_mono = time.monotonic()
+        if self._on_sent is not None:
+            self._on_sent(frame)
+        return True
+
+    def _process_now(self) -> EncodedFrame | None:
+        """Worker thread: grab and encode whatever is there now."""
+        image = self.source.grab()
+        if image is None:
+            return None
+        s = self.settings
+        frame = make_frame(image, s.max_side, s.sharp, s.quality)
+        self._detector.mark_sent(thumbnail(image))
+        return frame
 
     def _process(self) -> EncodedFrame | None:
         """Worker thread: grab, compare, and (when due) scale + encode."""

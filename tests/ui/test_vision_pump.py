@@ -118,3 +118,29 @@ def test_grab_and_encode_run_in_the_worker_thread() -> None:
     source = FakeSource([page("x")])
     run_pump(source, 0.2, fps=20)
     assert source.threads and all(t.startswith("gd-vision") for t in source.threads)
+
+
+def test_send_fresh_sends_an_unchanged_frame_now_on_the_worker_thread() -> None:
+    source = FakeSource([page("same")])
+    sent: list[bytes] = []
+    connected = [True]
+
+    async def main() -> tuple[bool, bool, bool]:
+        pump = FramePump(
+            source,
+            PumpSettings(fps=1.0, keepalive_s=60.0),
+            lambda jpeg: sent.append(jpeg) is None,
+            can_send=lambda: connected[0],
+        )
+        first = await pump.send_fresh()
+        again = await pump.send_fresh()  # unchanged, and still sent: the model asked
+        connected[0] = False
+        offline = await pump.send_fresh()
+        await pump.stop()
+        return first, again, offline
+
+    first, again, offline = asyncio.run(main())
+    assert (first, again, offline) == (True, True, False)
+    assert len(sent) == 2 and all(j[:3] == b"\xff\xd8\xff" for j in sent)
+    assert source.grabs == 2
+    assert "MainThread" not in source.threads
