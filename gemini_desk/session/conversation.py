@@ -23,6 +23,8 @@ from gemini_desk.core.events import (
     SessionError,
     SessionState,
     StateChanged,
+    ToolCall,
+    ToolCallCancellation,
     TurnComplete,
     VoiceActivity,
     WaitingForInput,
@@ -34,6 +36,7 @@ from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.observable import Observable
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.core.tools import Declarations
 from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
@@ -44,6 +47,7 @@ from gemini_desk.session.ports import (
     Microphone,
     Speaker,
     SpeakerFactory,
+    ToolHandler,
 )
 from gemini_desk.session.talk import TALK_FIELDS, TalkController
 
@@ -56,6 +60,8 @@ _ERROR_ACTIONS = {
     ErrorKind.UNKNOWN_MODEL: "use_default_model",
     ErrorKind.REJECTED_SETTING: "settings",
 }
+# What the tool layer is told: calls, their withdrawal, and barge-in (blocking calls end).
+_TOOL_EVENTS = (ToolCall, ToolCallCancellation, Interrupted)
 # Speech and typing go on while a dropped connection is being replaced (they wait).
 _LIVE = (SessionState.CONNECTED, SessionState.RECONNECTING)
 # Settings that are part of the session's setup: they apply at the next connect.
@@ -123,6 +129,8 @@ class Conversation:
         )
         # Called when the conversation ends (screen sharing stops with it).
         self.on_disconnected: list[Callable[[], None]] = []
+        # Runs the model's tool calls (None: no tools are offered).
+        self.tools: ToolHandler | None = None
         settings.subscribe(TALK_FIELDS, lambda _old, new: self.talk.configure(new))
         settings.subscribe(SESSION_FIELDS, self._on_session_settings)
 
@@ -161,6 +169,7 @@ class Conversation:
             self.settings,
             self._on_event,
             context=lambda: recent_context(self.transcript.finished_turns),
+            tools=self.tools.declarations if self.tools is not None else Declarations,
         )
         self._task = asyncio.get_running_loop().create_task(self.session.run(), name="live")
 
@@ -316,6 +325,8 @@ class Conversation:
                 self.speaker.end_turn()
             self._answering = False
             self.talk.model_answering(False)
+        if self.tools is not None and isinstance(event, _TOOL_EVENTS):
+            self.tools.on_event(event)
         self.transcript.apply(event)
 
     def _on_state(self, event: StateChanged) -> None:
@@ -332,6 +343,8 @@ class Conversation:
             self.transcript.finish_all()
             self.session = None
             self._answering = False
+            if self.tools is not None:
+                self.tools.connection_closed()
             for callback in self.on_disconnected:
                 callback()
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from gemini_desk.core.events import SessionState
+from gemini_desk.core.events import LiveEvent, SessionState
 from gemini_desk.core.messages import Message
+from gemini_desk.core.tools import Declarations
 from gemini_desk.core.transcript import Turn
 
-__all__ = ["ConversationView", "MicFactory", "Microphone", "Speaker", "SpeakerFactory"]
+__all__ = [
+    "ConversationView",
+    "MicFactory",
+    "Microphone",
+    "Speaker",
+    "SpeakerFactory",
+    "ToolHandler",
+]
 
 
 class ConversationView(Protocol):
@@ -45,3 +53,11 @@ class Speaker(Protocol):
 
 MicFactory = Callable[[Callable[[bytes], None]], Microphone]
 SpeakerFactory = Callable[[], Speaker]
+
+
+class ToolHandler(Protocol):
+    """What runs the model's tool calls (session/tools.ToolSession)."""
+
+    def declarations(self) -> Declarations: ...
+    def on_event(self, event: LiveEvent) -> None: ...
+    def connection_closed(self) -> None: ...
