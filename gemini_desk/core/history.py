@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gemini_desk.core.tools import ToolCallRecord
+from gemini_desk.core.transcript import Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 
 log = logging.getLogger("gemini_desk.history")
@@ -61,3 +64,15 @@ def list_conversations(directory: Path) -> list[ConversationSummary]:
 def load_turns(path: Path) -> list[dict[str, Any]]:
     """The stored turns of one conversation, in the order they finished."""
     return [dict(t) for t in TranscriptStore.read(path)]
+
+
+def load_transcript(path: Path) -> list[Turn]:
+    """The stored turns of one conversation as transcript turns (tool rows with their
+    :class:`ToolCallRecord`), in the order they finished."""
+    return [Turn.from_dict(t) for t in TranscriptStore.read(path)]
+
+
+def tool_record(turn: Mapping[str, Any]) -> ToolCallRecord | None:
+    """The tool call a stored turn shows, if it is a tool row."""
+    data = turn.get("tool")
+    return ToolCallRecord.from_dict(data) if isinstance(data, Mapping) else None

@@ -1,11 +1,13 @@
-"""Transcript model: joins transcription fragments into timestamped turns."""
+"""Transcript model: joins transcription fragments into timestamped turns, with the
+model's tool calls as rows of their own."""
 
 from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from gemini_desk.core.events import (
     Grounding,
@@ -17,12 +19,14 @@ from gemini_desk.core.events import (
     OutputTranscript,
     TurnComplete,
 )
+from gemini_desk.core.tools import ToolCallRecord
 from gemini_desk.core.turn_reasons import blocked_by
 
 
 class Role(enum.Enum):
     USER = "user"
     MODEL = "model"
+    TOOL = "tool"  # one tool call: ``Turn.tool`` says which, and how it went
 
 
 @dataclass(slots=True)
@@ -42,6 +46,7 @@ class Turn:
     interim: str = ""
     blocked: str = ""  # the turnCompleteReason that withheld this answer ("" if none)
     grounding: list[dict[str, object]] = field(default_factory=list)
+    tool: ToolCallRecord | None = None  # the call a TOOL row shows
 
     @property
     def shown_text(self) -> str:
@@ -56,6 +61,8 @@ class Turn:
             extra["blocked"] = self.blocked
         if self.grounding:
             extra["grounding"] = self.grounding
+        if self.tool is not None:
+            extra["tool"] = self.tool.to_dict()
         return extra | {
             "id": self.id,
             "role": self.role.value,
@@ -67,6 +74,40 @@ class Turn:
             "latency_ms": self.latency_ms,
             "server_ms": self.server_ms,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Turn:
+        """A turn as :meth:`to_dict` stored it; wrongly typed fields get defaults."""
+
+        def number(key: str) -> float | None:
+            value = data.get(key)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return None
+            return float(value)
+
+        try:
+            role = Role(str(data.get("role", "")))
+        except ValueError:
+            role = Role.MODEL
+        raw_id = data.get("id")
+        grounding = data.get("grounding")
+        tool = data.get("tool")
+        return cls(
+            id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else 0,
+            role=role,
+            text=str(data.get("text") or ""),
+            started_at=number("started_at") or 0.0,
+            finished=bool(data.get("finished", True)),
+            typed=bool(data.get("typed")),
+            interrupted=bool(data.get("interrupted")),
+            latency_ms=number("latency_ms"),
+            server_ms=number("server_ms"),
+            blocked=str(data.get("blocked") or ""),
+            grounding=[g for g in grounding if isinstance(g, dict)]
+            if isinstance(grounding, list)
+            else [],
+            tool=ToolCallRecord.from_dict(tool) if isinstance(tool, Mapping) else None,
+        )
 
 
 TurnListener = Callable[[Turn], None]
@@ -85,8 +126,10 @@ class Transcript:
     The service streams the user's transcription and the model's side by side, and the
     user's fragments can arrive after the model has begun. So each role has at most one
     open turn; a user turn always sits before the model turn of the same exchange, and
-    both close at ``TurnComplete``. ``on_change`` is called with every turn created or
-    changed, ``on_finished`` once per turn when it closes.
+    both close at ``TurnComplete``. A tool call is a TOOL row of its own, updated in
+    place as the call goes on and closed when the call ends (not at ``TurnComplete``).
+    ``on_change`` is called with every turn created or changed, ``on_finished`` once per
+    turn when it closes.
     """
 
     def __init__(
@@ -97,6 +140,7 @@ class Transcript:
     ) -> None:
         self.turns: list[Turn] = []
         self._open: dict[Role, Turn] = {}
+        self._open_tools: dict[str, Turn] = {}  # call id -> its row, until the call ends
         self._on_change = on_change
         self._on_finished = on_finished
         self._clock = clock
@@ -141,6 +185,24 @@ class Transcript:
                 model.blocked = event.reason
                 self._notify(model)
             self.finish_all()
+
+    def show_tool_call(self, record: ToolCallRecord) -> Turn:
+        """Show ``record``: a new row for a call not shown yet (after the answer being
+        given, which is the last turn while it is open), else its row updated in place.
+        The row closes when the call ends (``record.state.final``). Returns the row."""
+        turn = self._open_tools.get(record.call_id)
+        if turn is None:
+            turn = Turn(id=self._next_id, role=Role.TOOL, started_at=self._clock(), tool=record)
+            self._next_id += 1
+            self.turns.append(turn)
+            self._open_tools[record.call_id] = turn
+        else:
+            turn.tool = record
+        self._notify(turn)
+        if record.state.final:
+            del self._open_tools[record.call_id]
+            self._finish(turn)
+        return turn
 
     def set_latency(self, latency_ms: float, server_ms: float | None = None) -> None:
         """Attach a response latency (and the server's share of it) to the answer.

@@ -1,0 +1,1 @@
+"""Tools the model can call: built-in desktop tools and MCP servers."""
