@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             f"Live models: {', '.join(LIVE_MODEL_IDS)} (recommended: {RECOMMENDED_MODEL}). "
             f"API versions: {', '.join(API_VERSIONS)}. Besides the Live websocket it answers "
-            "GET /{version}/models and /{version}/models/{id} like the service's ListModels."
+            "GET /{version}/models and /{version}/models/{id} like the service's ListModels. "
+            'Typing "call <name>" calls a declared function (blocking or not, as the model '
+            "does); with Google Search declared, a search-like question gets placeholder "
+            "sources on example.org."
         ),
     )
     parser.add_argument("--port", type=int, default=0, help="TCP port (default: any free port)")

@@ -29,7 +29,9 @@ Inferred, not stated by a source: each model takes one kind of thinking setting,
 Versions, descriptions and token limits of the listing are the sim's own labels, and
 the non-Live entries are there for clients to filter out.
 Dead or unknown ids are refused with 1008 "not found"; a setup field a model does not
-accept is refused with 1007 and a reason naming the field in snake_case.
+accept is refused with 1007 and a reason naming the field in snake_case (a function
+declaration's Schema key in camelCase, see ``tools``). ``googleSearch`` is accepted
+by every Live model.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .protocol import get_key, truncate_reason
+from .tools import declaration_problem
 
 LIVE_METHOD = "bidiGenerateContent"
 API_VERSIONS: tuple[str, ...] = ("v1", "v1alpha", "v1beta")
@@ -302,6 +305,7 @@ def check_setup(
         or _proactivity(spec, raw_setup)
         or _affective(spec, raw_setup, gen)
         or _behaviors(spec, raw_setup)
+        or declaration_problem(raw_setup)
     )
     if problem is None:
         return None

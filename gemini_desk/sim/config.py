@@ -13,7 +13,8 @@ class SimConfig:
     """How the sim behaves. Pace is a multiple of real time for normal audio pacing.
 
     ``models`` are the Live models served (a subset of the catalogue's), ``interim_ms``
-    the speech between two interim input transcriptions.
+    the speech between two interim input transcriptions, ``calling_answer_s`` the
+    length (in real time) of what the model says while non-blocking calls run.
     """
 
     api_key: str = field(default="demo-key", repr=False)
@@ -30,6 +31,7 @@ class SimConfig:
     go_away_close_code: int = 1000
     setup_timeout_s: float = 10.0
     max_message_bytes: int = 16 * 1024 * 1024
+    calling_answer_s: float = 3.0
 
     def vad_config(self) -> VadConfig:
         return VadConfig(

@@ -16,13 +16,14 @@ from websockets.exceptions import ConnectionClosed
 
 from . import frames as f
 from . import protocol as p
-from .catalogue import ModelSpec, function_behaviors
+from .catalogue import ModelSpec
 from .config import SimConfig
 from .faults import DEADLINE_REASON, INTERNAL_ERROR_REASON, Fault, check_pacing
 from .listener import Heard, Listener
-from .model import LocalModel, UserTurn, estimate_tokens, resample_int16
+from .model import LocalModel, Reply, UserTurn, estimate_tokens, resample_int16
 from .player import AnswerPlayer, Pacing
 from .records import ActivityEvent, LoggedMessage, SimSession, TurnRecord, VideoFrame
+from .tool_turns import QueuedCalls, ToolTurns
 
 log = logging.getLogger("gemini_desk.sim")
 
@@ -35,6 +36,7 @@ class ConnectionContext:
     model: LocalModel
     issue_handle: Callable[[SimSession], str]
     pacing: Callable[[], str]
+    queued_calls: QueuedCalls = list  # takes the calls a test queued for a spoken turn
 
 
 def _to_16k(blob: p.Blob) -> bytes:
@@ -69,20 +71,22 @@ class SimConnection:
         self._listener = Listener(ctx.config.vad_config(), manual=False, interim_ms=0)
         self._pending_texts: list[str] = []
         self._pending_video: list[p.Blob] = []
-        self._behaviors: dict[str, str] = {}
+        self._tools: ToolTurns | None = None
 
     # ---- lifecycle ---------------------------------------------------------------
 
     async def serve(self, setup: p.Setup, spec: ModelSpec) -> None:
         """Run after a valid setup: answer turns until the socket closes."""
         self.setup, self.spec = setup, spec
-        self._behaviors = function_behaviors(spec, setup.raw)
         config = self.ctx.config
         interim_ms = config.interim_ms if setup.input_transcription else 0
         vad = config.vad_config().with_setup(setup.vad)
         self._listener = Listener(vad, manual=setup.vad.disabled, interim_ms=interim_ms)
         pacing = Pacing(lambda: self.pacing or self.ctx.pacing(), config.pace, config.slow_pace)
         self._player = AnswerPlayer(self.send, setup, spec, pacing, config.chunk_ms)
+        self._tools = ToolTurns(
+            self, setup, spec, self._player, self.ctx.model, config, self.ctx.queued_calls
+        )
         await self.send(f.setup_complete())
         if setup.resumption:
             await self._issue_handle()
@@ -121,9 +125,13 @@ class SimConnection:
             await self.ws.send(f.encode_frame(frame))
         self.record.sent_kinds.append(f.frame_kind(frame))
 
-    def _post(self, frame: f.Frame) -> None:
-        """Queue a signal (voiceActivity, interim transcription) to go out in order."""
+    def post(self, frame: f.Frame) -> None:
+        """Queue a signal (voiceActivity, interim transcription, toolCallCancellation)
+        to go out in order."""
         self._signals.put_nowait(frame)
+
+    async def signals_sent(self) -> None:
+        await self._signals.join()
 
     async def _send_signals(self) -> None:
         while True:
@@ -178,11 +186,13 @@ class SimConnection:
         log.info("sim session %d: scripted fault %s", self.record.id, fault.kind)
         await self.apply(fault)
 
-    async def send_tool_call(self, calls: list[dict[str, Any]]) -> None:
-        await self.send(f.tool_call(calls))
+    async def send_tool_call(self, name: str, args: dict[str, Any], call_id: str) -> None:
+        assert self._tools is not None
+        await self._tools.send_call(name, args, call_id)
 
     async def cancel_tool_calls(self, ids: list[str]) -> None:
-        await self.send(f.tool_call_cancellation(ids))
+        assert self._tools is not None
+        await self._tools.cancel(ids)
 
     # ---- input -------------------------------------------------------------------
 
@@ -208,23 +218,8 @@ class SimConnection:
             log.warning("sim session %d: second setup ignored", self.record.id)
 
     def _on_tool_response(self, msg: p.ToolResponse) -> None:
-        """Answer it, unless every response is a non-blocking call's SILENT one (which
-        only joins the context); INTERRUPT ones cut the running answer first."""
-        self.record.tool_responses.extend(msg.function_responses)
-        schedules: list[str] = []
-        for response in msg.function_responses:
-            name = str(p.get_key(response, "name") or "")
-            assert self.spec is not None
-            if self._behaviors.get(name, self.spec.default_behavior) == "NON_BLOCKING":
-                schedules.append(str(p.get_key(response, "scheduling") or "WHEN_IDLE").upper())
-            else:
-                schedules.append("BLOCKING")
-        if schedules and all(s == "SILENT" for s in schedules):
-            return
-        if "INTERRUPT" in schedules:
-            self._interrupt()
-        names = tuple(str(p.get_key(r, "name") or "a tool") for r in msg.function_responses)
-        self._submit(UserTurn(tool_names=names, source="tool_response"))
+        assert self._tools is not None
+        self._tools.on_response(msg)
 
     def _activity(self, kind: str, source: str) -> None:
         self.record.activity.append(ActivityEvent(kind=kind, source=source, at=time.monotonic()))
@@ -237,7 +232,7 @@ class SimConnection:
         if msg.activity_start:
             self._activity("start", "client")
             if listener.manual:
-                self._interrupt()
+                self._barge_in()
                 listener.activity_start()
         for blob in msg.audio:
             self.record.audio.extend(blob.data)
@@ -252,24 +247,24 @@ class SimConnection:
             if listener.in_speech:
                 self._pending_texts.append(msg.text)
             else:
-                self._interrupt()
-                self._submit(self._take_turn(b"", [msg.text], "realtime_text"))
+                self._barge_in()
+                self.submit(self._take_turn(b"", [msg.text], "realtime_text"))
         if msg.activity_end:
             self._activity("end", "client")
             if listener.manual and (audio := listener.activity_end()) is not None:
-                self._submit(self._take_turn(audio, [], "audio"))
+                self.submit(self._take_turn(audio, [], "audio"))
 
     def _heard(self, events: list[Heard]) -> None:
         for event in events:
             if event.kind == "signal":
                 assert event.frame is not None
-                self._post(event.frame)
+                self.post(event.frame)
             elif event.kind == "start":
                 self._activity("start", "vad")
-                self._interrupt()
+                self._barge_in()
             else:
                 self._activity("end", "vad")
-                self._submit(self._take_turn(event.audio, [], "audio"))
+                self.submit(self._take_turn(event.audio, [], "audio"))
 
     def _on_client_content(self, msg: p.ClientContent) -> None:
         texts: list[str] = []
@@ -284,8 +279,8 @@ class SimConnection:
         self.record.texts.extend(texts)
         self._pending_texts.extend(texts)
         if msg.turn_complete:
-            self._interrupt()
-            self._submit(self._take_turn(b"", [], "client_content"))
+            self._barge_in()
+            self.submit(self._take_turn(b"", [], "client_content"))
 
     def _take_turn(self, audio: bytes, texts: list[str], source: str) -> UserTurn:
         turn = UserTurn(
@@ -298,11 +293,14 @@ class SimConnection:
         self._pending_video.clear()
         return turn
 
-    def _submit(self, turn: UserTurn) -> None:
+    def submit(self, turn: UserTurn) -> None:
         self._turns.put_nowait(turn)
 
-    def _interrupt(self) -> None:
-        """The user started a new turn: barge in on a running answer if allowed."""
+    def _barge_in(self) -> None:
+        """The user started a new turn: cancel the calls still running (blocking or
+        not), and cut a running answer if allowed."""
+        if self._tools is not None:
+            self._tools.cancel_running()
         if self.setup is not None and not self.setup.vad.interrupt_on_activity:
             return
         if self._player is not None and self._player.answering:
@@ -320,9 +318,13 @@ class SimConnection:
                 self._finished_cond.notify_all()
 
     async def _answer(self, turn: UserTurn) -> None:
-        assert self.setup is not None and self.spec is not None and self._player is not None
+        assert self.setup is not None and self.spec is not None and self._tools is not None
+        if calls := self._tools.issue(turn):
+            await self._tools.answer(turn, calls)
+            return
         voice = self.setup.voice_name if not self.record.turns else None
-        reply = self.ctx.model.respond(turn, voice=voice, think=self.spec.thoughts)
+        search = self._tools.declarations.google_search
+        reply = self.ctx.model.respond(turn, voice=voice, think=self.spec.thoughts, search=search)
         rec = TurnRecord(
             index=len(self.record.turns),
             source=turn.source,
@@ -335,6 +337,12 @@ class SimConnection:
             rec.waiting_for_input = True
             await self.send(f.waiting_for_input())
             return
+        await self.play(turn, reply, rec)
+
+    async def play(self, turn: UserTurn, reply: Reply, rec: TurnRecord) -> None:
+        """Play ``reply`` to its turnComplete, then usage and a resumption handle."""
+        assert self.setup is not None and self._player is not None
+        rec.grounded = reply.grounding is not None
         await self._player.play(reply, rec)
         sent_s = rec.chunks_sent * self.ctx.config.chunk_ms / 1000
         prompt, response = estimate_tokens(turn, reply, min(sent_s, reply.seconds))

@@ -12,6 +12,7 @@ import numpy as np
 import soxr
 
 from .protocol import Blob
+from .tools import calling_answer, looks_like_search, search_answer, search_grounding
 
 IN_RATE = 16000
 OUT_RATE = 24000
@@ -26,7 +27,7 @@ class UserTurn:
     audio: bytes = b""  # 16 kHz int16 mono
     texts: tuple[str, ...] = ()
     video: tuple[Blob, ...] = ()
-    tool_names: tuple[str, ...] = ()
+    tool_results: tuple[str, ...] = ()  # what each answered tool said
     source: str = "audio"  # "audio" | "realtime_text" | "client_content" | "tool_response"
 
     @property
@@ -123,8 +124,7 @@ def describe_turn(turn: UserTurn, voice: str | None = None) -> str:
         clauses.append(f"I heard {turn.audio_seconds:.1f} seconds of audio")
     if turn.video:
         clauses.append(f"received {describe_frames(turn.video)}")
-    if turn.tool_names:
-        clauses.append("got the result of " + ", ".join(turn.tool_names))
+    clauses.extend(f"the tool said: {result}" for result in turn.tool_results)
     if turn.texts:
         clauses.append("you typed: " + " ".join(turn.texts))
     if not clauses:
@@ -173,15 +173,25 @@ def chime(note_s: float = 0.22, amplitude: float = 0.25) -> np.ndarray:
     return np.round(wave * amplitude * 32767).astype(np.int16)
 
 
+def chimes(seconds: float) -> np.ndarray:
+    """Chimes repeated to last ``seconds`` (at least one)."""
+    one = chime()
+    count = max(1, int(np.ceil(seconds * OUT_RATE / one.size)))
+    return np.tile(one, count)[: max(one.size, int(seconds * OUT_RATE))]
+
+
 @dataclass
 class LocalModel:
     """Turns user input into replies; tests may queue scripted replies first."""
 
     scripted: deque[ScriptedReply] = field(default_factory=deque)
 
-    def respond(self, turn: UserTurn, voice: str | None = None, think: bool = False) -> Reply:
+    def respond(
+        self, turn: UserTurn, voice: str | None = None, think: bool = False, search: bool = False
+    ) -> Reply:
         """Answer ``turn``; ``voice`` is a prebuilt voice to own up to not having,
-        ``think`` adds a thought part (for models that show their thinking)."""
+        ``think`` adds a thought part (for models that show their thinking), ``search``
+        (Google Search declared) grounds a search-like question on placeholder sources."""
         own_thoughts = (THOUGHT_TEXT,) if think else ()
         if self.scripted:
             s = self.scripted.popleft()
@@ -198,6 +208,15 @@ class LocalModel:
                 turn_complete_reason=s.turn_complete_reason,
                 waiting_for_input=s.waiting_for_input,
             )
+        if search and turn.texts and looks_like_search(turn.texts):
+            query = " ".join(t.strip() for t in turn.texts)
+            return Reply(
+                audio=chime(),
+                output_text=search_answer(query),
+                input_text=describe_input(turn),
+                thoughts=own_thoughts,
+                grounding=search_grounding(query),
+            )
         audio = upsample(turn.audio) if turn.audio else chime()
         return Reply(
             audio=audio,
@@ -205,6 +224,15 @@ class LocalModel:
             input_text=describe_input(turn),
             thoughts=own_thoughts,
         )
+
+
+def announce_calls(names: tuple[str, ...], seconds: float, think: bool = False) -> Reply:
+    """What the model says while non-blocking calls run: ``seconds`` of chimes."""
+    return Reply(
+        audio=chimes(seconds),
+        output_text=calling_answer(names),
+        thoughts=(THOUGHT_TEXT,) if think else (),
+    )
 
 
 def estimate_tokens(

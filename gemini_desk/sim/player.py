@@ -76,6 +76,13 @@ class AnswerPlayer:
             return False
         return True
 
+    async def cut(self, rec: TurnRecord) -> None:
+        """End a turn that was interrupted before its answer began."""
+        rec.interrupted = True
+        await self.send(f.interrupted())
+        await self.send(self._turn_complete())
+        rec.completed = True
+
     async def play(self, reply: Reply, rec: TurnRecord) -> None:
         """Send ``reply`` (recording progress in ``rec``) up to its turnComplete."""
         self.barge_in.clear()

@@ -18,7 +18,8 @@ class ProtocolError(ValueError):
     """A client frame that is not a valid Live API message."""
 
 
-def _camel(name: str) -> str:
+def camel_case(name: str) -> str:
+    """``snake_case`` -> ``snakeCase``."""
     head, *rest = name.split("_")
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
 
@@ -29,7 +30,7 @@ def get_key(obj: Mapping[str, Any] | None, snake: str, default: Any = None) -> A
         return default
     if snake in obj:
         return obj[snake]
-    camel = _camel(snake)
+    camel = camel_case(snake)
     if camel in obj:
         return obj[camel]
     return default

@@ -29,9 +29,10 @@ from .config import SimConfig
 from .connection import ConnectionContext, SimConnection
 from .faults import INTERNAL_ERROR_REASON, Fault, check_pacing
 from .model import LocalModel, ScriptedReply
-from .records import SimSession
+from .records import SimSession, SimToolCall
 from .rest import KeyState, RestReply, handle_rest
 from .tls import TlsFiles, generate_tls
+from .tools import read_declarations
 
 log = logging.getLogger("gemini_desk.sim")
 
@@ -87,6 +88,7 @@ class SimServer:
         self._handles: dict[str, int] = {}
         self._live: dict[int, SimConnection] = {}
         self._scripts: list[list[Fault]] = []
+        self._queued_calls: list[tuple[str, dict[str, Any] | None]] = []
 
     # ---- lifecycle ---------------------------------------------------------------
 
@@ -223,14 +225,35 @@ class SimServer:
     async def send_tool_call(
         self, name: str, args: dict[str, Any] | None = None, call_id: str | None = None
     ) -> str:
-        """Send a ``toolCall`` with one function call to every live connection."""
+        """Send a ``toolCall`` with one function call to every live connection now
+        (recorded with origin ``test``); its response is answered like any other."""
         call_id = call_id or f"call-{secrets.token_hex(4)}"
-        call = {"id": call_id, "name": name, "args": args or {}}
-        await asyncio.gather(*(c.send_tool_call([call]) for c in self.connections))
+        await asyncio.gather(
+            *(c.send_tool_call(name, dict(args or {}), call_id) for c in self.connections)
+        )
         return call_id
 
     async def cancel_tool_calls(self, ids: Sequence[str]) -> None:
+        """Send ``toolCallCancellation`` for ``ids`` to every live connection now."""
         await asyncio.gather(*(c.cancel_tool_calls(list(ids)) for c in self.connections))
+
+    def queue_tool_call(self, name: str, args: dict[str, Any] | None = None) -> None:
+        """Have the next spoken turn (any connection) call ``name``, with ``args`` or
+        else example arguments from its declaration. Calls queued before one spoken
+        turn all go out in its one ``toolCall``."""
+        self._queued_calls.append((name, None if args is None else dict(args)))
+
+    def _take_queued_calls(self) -> list[tuple[str, dict[str, Any] | None]]:
+        taken, self._queued_calls = self._queued_calls, []
+        return taken
+
+    def tool_calls(self) -> list[SimToolCall]:
+        """Every call issued, on every connection, in order."""
+        return sorted((c for s in self.sessions for c in s.tool_calls), key=lambda c: c.issued_at)
+
+    def late_tool_responses(self) -> list[dict[str, Any]]:
+        """Responses that came for cancelled or unknown calls (never answered)."""
+        return [r for s in self.sessions for r in s.late_tool_responses]
 
     # ---- websocket handling ------------------------------------------------------
 
@@ -312,6 +335,9 @@ class SimServer:
             return
         record.setup = setup.raw
         record.model = setup.model
+        declarations = read_declarations(setup.raw)
+        record.declarations = [dict(d) for d in declarations.functions]
+        record.google_search = declarations.google_search
         path = PATH_RE.fullmatch(urlsplit(ws.request.path).path)
         version = path["version"] if path else "v1beta"
         refusal = check_setup(setup.model, version, setup.raw, self.config.models)
@@ -330,6 +356,7 @@ class SimServer:
             model=self.model,
             issue_handle=self._issue_handle,
             pacing=lambda: self._pacing,
+            queued_calls=self._take_queued_calls,
         )
         script = self._scripts.pop(0) if self._scripts else []
         conn = SimConnection(ws, ctx, record, script)

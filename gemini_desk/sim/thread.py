@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from .config import SimConfig
 from .faults import Fault
+from .records import SimToolCall
 from .server import SimServer
 
 T = TypeVar("T")
@@ -154,7 +155,22 @@ class SimThread:
     def send_tool_call(
         self, name: str, args: dict[str, Any] | None = None, call_id: str | None = None
     ) -> str:
+        """See :meth:`SimServer.send_tool_call`; returns the call's id."""
         return str(self.call(self.server.send_tool_call, name, args, call_id))
+
+    def cancel_tool_calls(self, ids: Sequence[str]) -> None:
+        self.call(self.server.cancel_tool_calls, list(ids))
+
+    def queue_tool_call(self, name: str, args: dict[str, Any] | None = None) -> None:
+        """See :meth:`SimServer.queue_tool_call`."""
+        self.call(self.server.queue_tool_call, name, args)
+
+    def tool_calls(self) -> list[SimToolCall]:
+        """Every call issued so far (a snapshot, read on the sim's loop)."""
+        return list(self.call(self.server.tool_calls))
+
+    def late_tool_responses(self) -> list[dict[str, Any]]:
+        return list(self.call(self.server.late_tool_responses))
 
     def wait_until(
         self, predicate: Callable[[], T], timeout: float = 10.0, interval: float = 0.01

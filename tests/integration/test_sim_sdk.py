@@ -288,7 +288,7 @@ def test_tool_call_round_trip(sim: SimThread) -> None:
     assert first.tool_call is not None and first.tool_call.function_calls
     call = first.tool_call.function_calls[0]
     assert (call.name, call.args) == ("get_time", {"tz": "UTC"})
-    assert "got the result of get_time" in transcript(msgs, "output_transcription")
+    assert transcript(msgs, "output_transcription").endswith('the tool said: {"t":"noon"}')
     assert sim.server.sessions[0].tool_responses[0]["response"] == {"t": "noon"}
 
 

@@ -288,9 +288,13 @@ def test_silent_tool_response_is_only_answered_for_blocking_calls(
     tool_answer, hello = asyncio.run(main())
     record = sim.server.sessions[0]
     assert record.tool_responses[0]["scheduling"] == "SILENT"
+    assert [(c.state, c.scheduling) for c in record.tool_calls] == [
+        ("answered", None if answered else "SILENT")
+    ]
     assert transcript(hello, "output_transcription") == "Local demo server: you typed: hello"
     if answered:  # blocking: scheduling does not apply, the result is answered
-        assert "got the result of lookup" in transcript(tool_answer, "output_transcription")
+        said = transcript(tool_answer, "output_transcription")
+        assert said == 'Local demo server: the tool said: {"ok":true}'
         assert [t.source for t in record.turns] == ["tool_response", "client_content"]
     else:  # non-blocking SILENT: only added to the context
         assert [t.source for t in record.turns] == ["client_content"]

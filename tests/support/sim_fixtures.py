@@ -4,9 +4,11 @@ real google-genai SDK pointed at it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import subprocess
 import tempfile
+import time
 import wave
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -190,3 +192,120 @@ async def receive_until_error(session: Any) -> tuple[list[Msg], errors.APIError]
                 msgs.append(msg)
     except errors.APIError as exc:
         return msgs, exc
+
+
+class Inbox:
+    """Every message of a Live session, read in the background across turns, each with
+    its arrival time (``time.monotonic()``); ``until`` waits on a condition.
+
+    ``async with Inbox(session) as inbox: ...``
+    """
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.items: list[tuple[float, Msg]] = []
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Inbox:
+        self._task = asyncio.get_running_loop().create_task(self._read())
+        self._task.add_done_callback(lambda _: self._changed.set())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, errors.APIError):
+                await self._task
+
+    async def _read(self) -> None:
+        while True:
+            async for msg in self.session.receive():
+                self.items.append((time.monotonic(), msg))
+                self._changed.set()
+
+    @property
+    def msgs(self) -> list[Msg]:
+        return [m for _, m in self.items]
+
+    async def until(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Wait until ``predicate()`` is truthy and return it (TimeoutError if not)."""
+
+        async def wait() -> Any:
+            while not (value := predicate()):
+                if self._task is not None and self._task.done():
+                    self._task.result()  # the reader's error, if any
+                    raise RuntimeError("the session ended")
+                self._changed.clear()
+                await self._changed.wait()
+            return value
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    def first(self, match: Callable[[Msg], Any], after: float = 0.0) -> tuple[float, Msg] | None:
+        """The first message arrived after ``after`` for which ``match`` is truthy."""
+        return next(((t, m) for t, m in self.items if t > after and match(m)), None)
+
+    def completes(self) -> int:
+        """How many turnComplete messages came so far."""
+        return sum(is_turn_complete(m) for m in self.msgs)
+
+    def tool_calls(self) -> list[types.FunctionCall]:
+        return [c for m in self.msgs if m.tool_call for c in m.tool_call.function_calls or []]
+
+    def cancelled_ids(self) -> list[str]:
+        return [
+            i
+            for m in self.msgs
+            if m.tool_call_cancellation
+            for i in m.tool_call_cancellation.ids or []
+        ]
+
+
+async def type_turn(session: Any, text: str) -> None:
+    """A typed user turn (clientContent with turnComplete)."""
+    turn = types.Content(role="user", parts=[types.Part(text=text)])
+    await session.send_client_content(turns=turn, turn_complete=True)
+
+
+def has_audio(m: Msg) -> bool:
+    return bool(audio_of([m]))
+
+
+def is_turn_complete(m: Msg) -> bool:
+    return bool(m.server_content and m.server_content.turn_complete)
+
+
+def split_turns(msgs: list[Msg]) -> list[list[Msg]]:
+    """Server messages split after each turnComplete (a trailing open part is dropped)."""
+    out: list[list[Msg]] = [[]]
+    for m in msgs:
+        out[-1].append(m)
+        if is_turn_complete(m):
+            out.append([])
+    return out[:-1]
+
+
+def interrupted(msgs: list[Msg]) -> bool:
+    return any(m.server_content and m.server_content.interrupted for m in msgs)
+
+
+def said(msgs: list[Msg]) -> str:
+    """The output transcription of ``msgs``."""
+    return transcript(msgs, "output_transcription")
+
+
+def tone16k(seconds: float, hz: float = 300.0) -> bytes:
+    """A loud tone (speech to the sim's energy VAD), 16 kHz int16 bytes."""
+    t = np.arange(int(seconds * 16000)) / 16000
+    return (np.sin(2 * np.pi * hz * t) * 0.3 * 32767).astype("<i2").tobytes()
+
+
+async def speak_manually(session: Any, pcm: bytes, chunk_bytes: int = 640) -> None:
+    """A push-to-talk turn (manual activity detection): activityStart, the audio at
+    once, activityEnd."""
+    await session.send_realtime_input(activity_start=types.ActivityStart())
+    for off in range(0, len(pcm), chunk_bytes):
+        blob = types.Blob(data=pcm[off : off + chunk_bytes], mime_type=MIME_16K)
+        await session.send_realtime_input(audio=blob)
+    await session.send_realtime_input(activity_end=types.ActivityEnd())
