@@ -64,4 +64,7 @@ def setup_logging(log_dir: Path, level: str = "INFO") -> Path:
     # The SDK and websockets are chatty at DEBUG and may echo headers.
     for noisy in ("websockets", "google_genai", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, root.level))
+    # Request URLs (which may carry a token) and MCP's per-message chatter stay out.
+    for chatty in ("httpx2", "mcp"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
     return log_file
