@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from gemini_desk.desktop.dialogs_wiring import DialogsWiring
     from gemini_desk.desktop.sharing import ScreenSharing
     from gemini_desk.desktop.talk_wiring import TalkWiring
+    from gemini_desk.desktop.tools_wiring import ToolsWiring
     from gemini_desk.desktop.tray_wiring import DesktopWiring
     from gemini_desk.session.conversation import Conversation
     from gemini_desk.ui.main_window import MainWindow
@@ -62,6 +63,7 @@ class Desk:
         # Event-loop lag, measured while the app runs (shown in Audio diagnostics).
         self.loop_lag = LoopLag()
         self._loop_probe: asyncio.Task[None] | None = None
+        self._connecting: asyncio.Task[None] | None = None
         # Made in _build, in this order.
         self.window: MainWindow
         self.streams: AudioStreams
@@ -70,6 +72,7 @@ class Desk:
         self.endpoints: Endpoints
         self.talk_wiring: TalkWiring  # hotkeys, talk button, --ptt socket
         self.sharing: ScreenSharing
+        self.tools: ToolsWiring  # built-in tools, MCP servers, approvals
         self.state: DeskState  # what the window, the tray and the talk bar show
         self.desktop: DesktopWiring  # tray, close-to-tray, Help menu items
         self.dialogs: DialogsWiring
@@ -86,6 +89,7 @@ class Desk:
         from gemini_desk.desktop.dialogs_wiring import DialogsWiring
         from gemini_desk.desktop.sharing import ScreenSharing
         from gemini_desk.desktop.talk_wiring import TalkWiring
+        from gemini_desk.desktop.tools_wiring import ToolsWiring
         from gemini_desk.desktop.tray_wiring import DesktopWiring
         from gemini_desk.session.conversation import Conversation
         from gemini_desk.session.voice_samples import VoiceSamples
@@ -112,6 +116,14 @@ class Desk:
         self.talk_wiring = TalkWiring(window, conv, paths, settings)
         self.sharing = ScreenSharing(window, window, settings, conv.send_video, conv.video_ready)
         conv.on_disconnected.append(self.sharing.stop)
+        self.tools = ToolsWiring(
+            window,
+            conv,
+            settings,
+            self.sharing,
+            paths.config_dir / "mcp.json",
+            paths.data_dir / "notes.md",
+        )
         self.state = DeskState(
             session=conv.status, muted=conv.mute, talk=conv.talk.state, sharing=self.sharing.shared
         )
@@ -130,6 +142,8 @@ class Desk:
             self.loop_lag,
             self.endpoints.key_entered,
             self.endpoints.demo_chosen,
+            tools=self.tools,
+            open_mcp_config=self.tools.open_mcp_config,
         )
         self._register_commands()
         if self.settings.window_geometry:
@@ -153,9 +167,17 @@ class Desk:
 
     # --- actions ----------------------------------------------------------------------
     def _connect(self) -> None:
-        """Connect once a model listing under way has answered (a retired stored model
+        """Connect once the MCP servers had a moment to start (their tools are in the
+        first setup) and a model listing under way has answered (a retired stored model
         is replaced before the first attempt)."""
-        self.model_wiring.connect_when_listed(self.conversation.connect)
+        from gemini_desk.desktop.tools_wiring import start_then
+
+        if self._connecting is not None and not self._connecting.done():
+            return
+        conv = self.conversation
+        self._connecting = start_then(
+            self.tools, lambda: self.model_wiring.connect_when_listed(conv.connect)
+        )
 
     def _disconnect(self) -> None:
         asyncio.get_running_loop().create_task(self.conversation.disconnect())
@@ -210,6 +232,9 @@ class Desk:
         await self.sharing.shutdown()
         self.talk_wiring.stop()
         self.desktop.stop()
+        if self._connecting is not None:
+            self._connecting.cancel()
+        await self.tools.stop()  # open calls are cancelled, MCP servers stopped
         await self.conversation.shutdown()
         self.streams.stop()
         if self._loop_probe is not None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from gemini_desk.session.conversation import Conversation
     from gemini_desk.ui.main_window import MainWindow
     from gemini_desk.ui.settings_dialog import SettingsDialog
+    from gemini_desk.ui.tools_settings import ToolsSource
 
 __all__ = ["DialogsWiring"]
 
@@ -36,7 +37,8 @@ class DialogsWiring:
 
     The Settings dialog's result goes to ``settings`` as a whole: whoever observes a
     field that changed acts on it. A key entered or the demo chosen in the key dialog
-    goes to ``key_entered`` / ``demo_chosen``.
+    goes to ``key_entered`` / ``demo_chosen``. ``tools`` feeds the Settings dialog's
+    Tools page; its "Open mcp.json" calls ``open_mcp_config``.
     """
 
     def __init__(
@@ -51,6 +53,8 @@ class DialogsWiring:
         loop_lag: LoopLag,
         key_entered: Callable[[str], None],
         demo_chosen: Callable[[], None],
+        tools: ToolsSource | None = None,
+        open_mcp_config: Callable[[], None] | None = None,
     ) -> None:
         self._window = window
         self._settings = settings
@@ -62,6 +66,8 @@ class DialogsWiring:
         self._loop_lag = loop_lag
         self._key_entered = key_entered
         self._demo_chosen = demo_chosen
+        self._tools = tools
+        self._open_mcp_config = open_mcp_config
         self._sample_task: asyncio.Task[None] | None = None
         self.diagnostics: QDialog | None = None
         window.apiKeyRequested.connect(self.open_key_dialog)
@@ -138,7 +144,10 @@ class DialogsWiring:
             self._window,
             models=catalog.models,
             models_fetched_at=catalog.fetched_at,
+            tools=self._tools,
         )
+        if self._open_mcp_config is not None:
+            dialog.mcpConfigRequested.connect(self._open_mcp_config)
         dialog.settingsAccepted.connect(self._on_settings_accepted)
         dialog.apiKeyRequested.connect(self.open_key_dialog)
         dialog.refreshModelsRequested.connect(self._on_refresh_models)

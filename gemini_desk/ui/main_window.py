@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.messages import Message
 from gemini_desk.core.models import DEFAULT_MODEL, display_name
+from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.core.transcript import Turn
+from gemini_desk.ui.approval_card import ApprovalCard
 from gemini_desk.ui.error_banner import ErrorBanner
+from gemini_desk.ui.focus import chain
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
 from gemini_desk.ui.main_menus import build_menus
 from gemini_desk.ui.message_text import message_text
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
             default model in one click.
         quitRequested(): the user wants to quit (menu, Ctrl+Q or closing the window).
         historyRequested(): the user wants the list of past conversations (Ctrl+H).
+        approvalDecided(str, str): the user answered a tool's approval card: the call's
+            id and "once", "always" or "deny" (see :meth:`show_approval`).
 
     Closing the window does not close it: ``closeEvent`` emits ``quitRequested`` and
     ignores the event, so the app can shut down in order (stop audio, leave the
@@ -115,6 +120,7 @@ class MainWindow(QMainWindow):
     useDefaultModelRequested = Signal()  # "Use Gemini 3.8 Live" after an unknown model
     shortcutsRequested = Signal()  # Help > Keyboard shortcuts (F1)
     logFolderRequested = Signal()  # Help > Open log folder
+    approvalDecided = Signal(str, str)  # call id, "once" | "always" | "deny"
 
     def __init__(
         self,
@@ -163,6 +169,9 @@ class MainWindow(QMainWindow):
 
         # --- centre and bottom ----------------------------------------------------
         self._transcript = TranscriptView()
+        # A tool set to "ask" wants to run: Allow once / Always allow / Deny.
+        self.approval_card = ApprovalCard()
+        self.approval_card.decided.connect(self.approvalDecided)
         self.error_banner = ErrorBanner()
         self.error_banner.actionTriggered.connect(self._on_error_action)
         self.text_box = QLineEdit()
@@ -191,6 +200,7 @@ class MainWindow(QMainWindow):
         self.share_bar = ShareBar()
         layout.addWidget(self.share_bar)
         layout.addWidget(self._transcript, 1)
+        layout.addWidget(self.approval_card)
         layout.addWidget(self.error_banner)
         layout.addLayout(bottom)
         self.setCentralWidget(central)
@@ -206,14 +216,11 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.connect_action.triggered.connect(self._on_connect_clicked)
         self.mute_action.toggled.connect(self._on_mute_action_toggled)
-        self.setTabOrder(self.connect_button, self.mute_button)
-        self.setTabOrder(self.mute_button, self.talk_bar.mode_combo)
-        self.setTabOrder(self.talk_bar.mode_combo, self.talk_bar.button)
-        self.setTabOrder(self.talk_bar.button, self._transcript.scroll_area())
-        self.setTabOrder(self._transcript.scroll_area(), self.error_banner.action_button)
-        self.setTabOrder(self.error_banner.action_button, self.error_banner.dismiss_button)
-        self.setTabOrder(self.error_banner.dismiss_button, self.text_box)
-        self.setTabOrder(self.text_box, self.send_button)
+        card = self.approval_card
+        order = [self.connect_button, self.mute_button, self.talk_bar.mode_combo]
+        order += [self.talk_bar.button, self._transcript.scroll_area(), card.once_button]
+        order += [card.always_button, card.deny_button, self.error_banner.action_button]
+        chain([*order, self.error_banner.dismiss_button, self.text_box, self.send_button])
 
         self.resize(900, 640)
         self.setMinimumSize(560, 420)
@@ -270,6 +277,16 @@ class MainWindow(QMainWindow):
 
     def clear_transcript(self) -> None:
         self._transcript.clear()
+
+    def show_approval(self, request: ApprovalRequest) -> None:
+        """Ask about a tool call (queued behind others); the answer is ``approvalDecided``."""
+        self.approval_card.add_request(request)
+        if not self.isActiveWindow():
+            QApplication.alert(self)
+
+    def withdraw_approval(self, call_id: str) -> None:
+        """The call was cancelled or timed out: take its request off the card."""
+        self.approval_card.withdraw(call_id)
 
     def set_model(self, model: str, label: str = "") -> None:
         """Show the model's name (``label``, else the known name, else the id)."""

@@ -1,4 +1,5 @@
-"""Settings dialog: model, thinking, voice, language, instruction, audio devices, API key."""
+"""Settings dialog: model, thinking, voice, language, instruction, audio devices, API key
+(the General page), and Google Search, tool policies and MCP servers (the Tools page)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +28,7 @@ from gemini_desk.ui.language_settings import LanguageSettings
 from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.model_settings import ModelSettings
 from gemini_desk.ui.talk_settings import TalkSettings
+from gemini_desk.ui.tools_settings import ToolsSettings, ToolsSource
 from gemini_desk.ui.voice_picker import VoicePicker
 from gemini_desk.ui.voice_settings import VoiceSettings
 
@@ -41,6 +44,10 @@ class SettingsDialog(QDialog):
             with :meth:`set_models`.
         voiceSampleRequested(str, str): play a sample of a voice (voice, speaker as
             chosen in the dialog); report progress with :meth:`set_sample_state`.
+        mcpConfigRequested(): "Open mcp.json" was clicked on the Tools page.
+
+    ``tools`` feeds the Tools page (the tools on offer, the MCP servers and their
+    states); without it the page offers Google Search only.
 
     Show it with ``open()`` (never ``exec()`` from a coroutine).
     """
@@ -49,6 +56,7 @@ class SettingsDialog(QDialog):
     apiKeyRequested = Signal()
     refreshModelsRequested = Signal()
     voiceSampleRequested = Signal(str, str)
+    mcpConfigRequested = Signal()
 
     def __init__(
         self,
@@ -59,6 +67,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         models: tuple[ModelInfo, ...] = FALLBACK_MODELS,
         models_fetched_at: float | None = None,
+        tools: ToolsSource | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -89,7 +98,7 @@ class SettingsDialog(QDialog):
         self.key_status_label = QLabel(message_text(key_status))
         self.key_status_label.setObjectName("keyStatus")
         self.key_status_label.setWordWrap(True)
-        self.change_key_button = QPushButton(self.tr("Change API &key…"))
+        self.change_key_button = QPushButton(self.tr("&Change API key…"))
         self.change_key_button.setObjectName("changeKey")
         self.change_key_button.clicked.connect(self.apiKeyRequested)
         key_row = QHBoxLayout()
@@ -101,7 +110,7 @@ class SettingsDialog(QDialog):
         self.voices.add_rows(form)
         form.addRow(self.tr("System &instruction:"), self.instruction_edit)
         form.addRow(self.tr("Micro&phone:"), self.input_combo)
-        form.addRow(self.tr("Spea&ker:"), self.output_combo)
+        form.addRow(self.tr("Sp&eaker:"), self.output_combo)
         form.addRow(self.tr("API key:"), key_row)
         self.talk = TalkSettings(settings, self)  # talk mode, hold/toggle, hotkeys
         self.talk.add_rows(form)
@@ -116,12 +125,34 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_accepted)
         self.buttons.rejected.connect(self.reject)
 
+        general = QWidget()
+        general.setObjectName("generalPage")
+        general_layout = QVBoxLayout(general)
+        general_layout.addLayout(form)
+        general_layout.addStretch(1)
+        self.tools = ToolsSettings(settings, tools, self)  # Google Search, policies, MCP
+        self.tools.mcpConfigRequested.connect(self.mcpConfigRequested)
+        self.finished.connect(lambda _result: self.tools.detach())
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.addTab(general, self.tr("Gener&al"))
+        self.tabs.addTab(self.tools, self.tr("T&ools"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Settings pages"))
+
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
-        # Tab goes down the form in reading order, then OK and Cancel; it opens on Model.
-        chain([*form_fields(form), *self.buttons.buttons()])
+        # Tab goes from the page tabs down the page in reading order, then OK and
+        # Cancel (the hidden page's fields are skipped); it opens on Model.
+        chain(
+            [
+                self.tabs.tabBar(),
+                *form_fields(form),
+                *self.tools.focus_order(),
+                *self.buttons.buttons(),
+            ]
+        )
         self.model_combo.setFocus()
 
     def set_key_status(self, status: Message) -> None:
@@ -150,6 +181,7 @@ class SettingsDialog(QDialog):
             **self.talk.values(),
             **self.voice.values(),
             **self.language.values(),
+            **self.tools.values(),
         ).validated()
 
     # --- slots --------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Live transcript: a scrolling column of turn bubbles that update as text streams in."""
+"""Live transcript: a scrolling column of turn bubbles that update as text streams in,
+tool calls as compact rows between them, and an answer's search sources under it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gemini_desk.core.grounding import sources_of
 from gemini_desk.core.transcript import Role, Turn
 from gemini_desk.core.turn_reasons import BlockedBy, blocked_by
+from gemini_desk.ui.tool_row import SourcesList, ToolRow
 
 # Within this many pixels of the bottom counts as "at the bottom" (follow new text).
 _STICKY_PX = 8
@@ -84,6 +87,8 @@ class _Bubble(QFrame):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setWordWrap(True)
         self.notice.hide()
+        # The web pages a grounded answer drew on, as links.
+        self.sources = SourcesList(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 8)
         layout.setSpacing(2)
@@ -91,6 +96,7 @@ class _Bubble(QFrame):
         layout.addWidget(self.body)
         layout.addWidget(self.caption)
         layout.addWidget(self.notice)
+        layout.addWidget(self.sources)
         self.refresh()
 
     def refresh(self) -> None:
@@ -124,6 +130,8 @@ class _Bubble(QFrame):
             self.notice.setText(notice)
             self.notice.setToolTip(turn.blocked)
         self.notice.setVisible(bool(notice))
+        if turn.role is Role.MODEL:
+            self.sources.set_sources(sources_of(turn.grounding))
         self.setAccessibleName(header)
         self.body.setAccessibleName(header)
         self.fit()
@@ -147,8 +155,17 @@ class _Bubble(QFrame):
                 for label in (self.body, self.caption, self.notice)
                 for line in label.text().split("\n")
             ]
+            + [self.sources.natural_width() if self.sources.isVisibleTo(self) else 0]
         )
         self.setMinimumWidth(min(natural + extra, self._max_width))
+
+    def plain_text(self) -> str:
+        """Header, text, caption, notice and sources, one per line (empty ones left out)."""
+        lines = [self.header.text(), self.body.text(), self.caption.text(), self.notice.text()]
+        if self.sources.sources:
+            lines.append(translate("TranscriptView", "Sources:"))
+            lines += [f"{i}. {t} <{u}>" for i, (t, u) in enumerate(self.sources.sources, 1)]
+        return "\n".join(line for line in lines if line)
 
 
 class TranscriptView(QWidget):
@@ -158,14 +175,16 @@ class TranscriptView(QWidget):
 
     ``show_turn`` inserts a turn the first time its id is seen and refreshes it in place
     afterwards. New turns go at the end, except a user turn that starts while the
-    model's answer is still streaming: it goes before that answer, the same order the
-    core transcript keeps (the service can send the first words the user said after the
-    answer has begun). The view follows the newest text unless the user scrolled up.
+    model's answer is still streaming: it goes before that answer (and the tool calls
+    made during it), the same order the core transcript keeps (the service can send the
+    first words the user said after the answer has begun). Tool calls are compact rows
+    (:class:`ToolRow`); an answer grounded on Google Search lists its sources. The view
+    follows the newest text unless the user scrolled up.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._bubbles: dict[int, _Bubble] = {}
+        self._bubbles: dict[int, _Bubble | ToolRow] = {}
         self._rows: list[int] = []  # turn ids, top to bottom
         self._follow = True
 
@@ -209,21 +228,25 @@ class TranscriptView(QWidget):
 
     # --- public -----------------------------------------------------------------
     def show_turn(self, turn: Turn) -> None:
-        """Insert ``turn`` or refresh the bubble already showing it."""
+        """Insert ``turn`` or refresh the bubble (or tool row) already showing it."""
         bubble = self._bubbles.get(turn.id)
         if bubble is not None:
             bubble.turn = turn
             bubble.refresh()
             return
-        bubble = _Bubble(turn)
+        bubble = ToolRow(turn) if turn.role is Role.TOOL else _Bubble(turn)
         self._bubbles[turn.id] = bubble
         index = len(self._rows)
         if turn.role is Role.USER:
-            while index > 0:
-                above = self._bubbles[self._rows[index - 1]].turn
-                if above.role is not Role.MODEL or above.finished:
+            # Before the answer still streaming, and the tool calls made during it.
+            above = index
+            while above > 0:
+                turn_above = self._bubbles[self._rows[above - 1]].turn
+                if turn_above.role is Role.MODEL and not turn_above.finished:
+                    index = above - 1
+                elif turn_above.role is not Role.TOOL:
                     break
-                index -= 1
+                above -= 1
         self._rows.insert(index, turn.id)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -261,32 +284,46 @@ class TranscriptView(QWidget):
         return list(self._rows)
 
     def turn_text(self, turn_id: int) -> str:
-        """The text shown for one turn (KeyError if it is not shown)."""
-        return self._bubbles[turn_id].body.text()
+        """The text shown for one turn; for a tool call, its row (KeyError if not shown)."""
+        bubble = self._bubbles[turn_id]
+        return bubble.plain_text() if isinstance(bubble, ToolRow) else bubble.body.text()
 
     def turn_caption(self, turn_id: int) -> str:
         """The live caption shown under a user turn ("" when none)."""
         bubble = self._bubbles[turn_id]
+        if isinstance(bubble, ToolRow):
+            return ""
         return bubble.caption.text() if bubble.caption.isVisibleTo(bubble) else ""
 
     def turn_notice(self, turn_id: int) -> str:
         """The "answer blocked" line of a turn ("" when none)."""
         bubble = self._bubbles[turn_id]
+        if isinstance(bubble, ToolRow):
+            return ""
         return bubble.notice.text() if bubble.notice.isVisibleTo(bubble) else ""
 
     def turn_header(self, turn_id: int) -> str:
-        """The header line of one turn: who, time, latency, "(interrupted)"."""
-        return self._bubbles[turn_id].header.text()
+        """The header line of one turn: who, time, latency, "(interrupted)"; for a tool
+        call, its line (name, arguments, state, duration)."""
+        bubble = self._bubbles[turn_id]
+        return bubble.line_text() if isinstance(bubble, ToolRow) else bubble.header.text()
+
+    def turn_sources(self, turn_id: int) -> SourcesList | None:
+        """The sources shown under an answer (None for a turn that cannot have any)."""
+        bubble = self._bubbles[turn_id]
+        return None if isinstance(bubble, ToolRow) else bubble.sources
+
+    def tool_row(self, turn_id: int) -> ToolRow:
+        """The row showing a tool call (KeyError if ``turn_id`` is not one)."""
+        bubble = self._bubbles[turn_id]
+        if not isinstance(bubble, ToolRow):
+            raise KeyError(turn_id)
+        return bubble
 
     def all_text(self) -> str:
-        """The whole conversation as plain text, one ``header: text`` block per turn."""
-        blocks = []
-        for i in self._rows:
-            bubble = self._bubbles[i]
-            lines = [bubble.header.text(), bubble.body.text(), bubble.caption.text()]
-            lines.append(bubble.notice.text())
-            blocks.append("\n".join(line for line in lines if line) + "\n")
-        return "\n".join(blocks)
+        """The whole conversation as plain text, one block per turn (header, text,
+        caption, notice, sources; a tool call's row)."""
+        return "\n".join(self._bubbles[i].plain_text() + "\n" for i in self._rows)
 
     @property
     def placeholder_visible(self) -> bool:
@@ -352,6 +389,6 @@ class TranscriptView(QWidget):
             "#bubbleNotice { font-style: italic; }"
         )
 
-    def _limit_width(self, bubble: _Bubble) -> None:
+    def _limit_width(self, bubble: _Bubble | ToolRow) -> None:
         width = self._scroll.viewport().width() or self.width()
         bubble.fit(max(200, int(width * _BUBBLE_WIDTH_FRACTION)))

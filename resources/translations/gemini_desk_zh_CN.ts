@@ -2,6 +2,94 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddServerDialog</name>
+    <message>
+        <location filename="../../gemini_desk/ui/mcp_server_dialog.py" line="+50"/>
+        <source>Add MCP server</source>
+        <translation>添加 MCP 服务器</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Server name</source>
+        <translation>服务器名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run a &amp;command:</source>
+        <translation>运行命令(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Command line</source>
+        <translation>命令行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Connect to a &amp;URL:</source>
+        <translation>连接到 URL(&amp;U)：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Server URL</source>
+        <translation>服务器 URL</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Environment variables</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>One KEY=VALUE per line, passed to the command.</source>
+        <translation>每行一个 KEY=VALUE，会传给该命令。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Environment:</source>
+        <translation>环境变量(&amp;E)：</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Give the server a name.</source>
+        <translation>请为服务器起个名称。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>There is already a server called %1.</source>
+        <translation>已有名为 %1 的服务器。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enter the server&apos;s URL.</source>
+        <translation>请输入服务器的 URL。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The URL must start with http:// or https://.</source>
+        <translation>URL 必须以 http:// 或 https:// 开头。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The command line has an unclosed quote.</source>
+        <translation>命令行中有未闭合的引号。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the command that starts the server.</source>
+        <translation>请输入启动服务器的命令。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Environment line %1 is not KEY=VALUE.</source>
+        <translation>环境变量第 %1 行不是 KEY=VALUE 格式。</translation>
+    </message>
+</context>
+<context>
     <name>ApiKeyDialog</name>
     <message>
         <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+49"/>
@@ -55,19 +143,92 @@
     </message>
 </context>
 <context>
+    <name>ApprovalCard</name>
+    <message>
+        <location filename="../../gemini_desk/ui/approval_card.py" line="+92"/>
+        <source>Allow &amp;once</source>
+        <translation>允许一次(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Al&amp;ways allow</source>
+        <translation>始终允许(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Deny</source>
+        <translation>拒绝(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+161"/>
+        <source>Allow Gemini to use “%1”?</source>
+        <translation>允许 Gemini 使用“%1”吗？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Allow %1 once</source>
+        <translation>允许 %1 一次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Always allow %1</source>
+        <translation>始终允许 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deny %1</source>
+        <translation>拒绝 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approval needed: %1</source>
+        <translation>需要您批准：%1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No arguments.</source>
+        <translation>无参数。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>… and %1 more</source>
+        <translation>……另有 %1 个</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 more waiting</source>
+        <translation>另有 %1 个在等待</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Denied in %1 s if you do not answer</source>
+        <translation>若您不回应，%1 秒后拒绝</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Time is up</source>
+        <translation>时间已到</translation>
+    </message>
+</context>
+<context>
     <name>DesktopWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+145"/>
+        <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+146"/>
         <source>Gemini Desk is still running</source>
         <translation>Gemini Desk 仍在运行</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>It keeps running in the system tray. To quit, use Quit in the tray menu or press Ctrl+Q in the window.</source>
         <translation>它会继续在系统托盘中运行。要退出，请使用托盘菜单中的“退出”，或在窗口中按 Ctrl+Q。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+53"/>
         <source>Talk (push-to-talk; hold, also in other apps)</source>
         <translation>说话（按键说话；按住，在其他应用中也有效）</translation>
     </message>
@@ -163,7 +324,7 @@
         <translation>关闭错误提示</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
@@ -340,29 +501,29 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+132"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+138"/>
         <source>Gemini Desk</source>
         <translation>Gemini Desk</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+95"/>
+        <location line="+96"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-93"/>
         <source>Connect or disconnect (Ctrl+Enter)</source>
         <translation>连接或断开（Ctrl+Enter）</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+238"/>
+        <location line="+249"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location line="-235"/>
+        <location line="-246"/>
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
@@ -382,7 +543,7 @@
         <translation>扬声器</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -458,7 +619,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+74"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+72"/>
         <source>&amp;Connect</source>
         <translation>连接(&amp;C)</translation>
     </message>
@@ -546,7 +707,7 @@
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+19"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+29"/>
         <source>%1 was retired; now using %2.</source>
         <translation>%1 已停用；现在使用 %2。</translation>
     </message>
@@ -598,6 +759,140 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <location filename="../../gemini_desk/ui/main_window.py" line="+73"/>
         <source>Unmute</source>
         <translation>取消静音</translation>
+    </message>
+</context>
+<context>
+    <name>McpServersPanel</name>
+    <message>
+        <location filename="../../gemini_desk/ui/mcp_servers.py" line="+52"/>
+        <source>&amp;MCP servers:</source>
+        <translation>MCP 服务器(&amp;M)：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>MCP servers</source>
+        <translation>MCP 服务器</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Server (enabled)</source>
+        <translation>服务器（勾选即启用）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A&amp;dd server…</source>
+        <translation>添加服务器(&amp;D)…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove the selected server</source>
+        <translation>移除所选服务器</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open mcp.&amp;json</source>
+        <translation>打开 mcp.json(&amp;J)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Edit the servers&apos; file in your text editor</source>
+        <translation>在文本编辑器中编辑服务器配置文件</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Server &amp;log (its last lines of stderr):</source>
+        <translation>服务器日志(&amp;L)（stderr 的最后几行）：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Server log</source>
+        <translation>服务器日志</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Server changes are saved at once; servers start when you connect.</source>
+        <translation>对服务器的更改会立即保存；服务器在连接时启动。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Checked: the server is enabled</source>
+        <translation>勾选：服务器已启用</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <location line="+10"/>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>not started (starts when you connect)</source>
+        <translation>未启动（连接时启动）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ready (%1 tools)</source>
+        <translation>就绪（%1 个工具）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>No MCP servers yet. Add one, or write them in mcp.json.</source>
+        <translation>还没有 MCP 服务器。请添加一个，或在 mcp.json 中填写。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>URL: %1</source>
+        <translation>URL：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Command: %1</source>
+        <translation>命令：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>State: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tools: %1</source>
+        <translation>工具：%1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No tools</source>
+        <translation>没有工具</translation>
     </message>
 </context>
 <context>
@@ -1018,7 +1313,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+124"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+128"/>
         <source>That region is not on any screen. Pick it again.</source>
         <translation>该区域不在任何屏幕上。请重新选择。</translation>
     </message>
@@ -1033,7 +1328,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>没有可捕获的屏幕。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>This desktop does not list windows for capture. Select a region around the window instead (Share ▸ Share a region…).</source>
         <translation>此桌面环境不提供可捕获的窗口列表。请改为框选窗口所在的区域（共享 ▸ 共享屏幕区域…）。</translation>
     </message>
@@ -1043,7 +1338,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>窗口“%1”</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+14"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+15"/>
         <source>(untitled)</source>
         <translation>（无标题）</translation>
     </message>
@@ -1053,12 +1348,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>共享窗口</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Window:</source>
         <translation>窗口：</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Share the camera</source>
         <translation>共享摄像头</translation>
     </message>
@@ -1068,7 +1363,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>摄像头：</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+88"/>
         <source>Nothing is captured until you connect.</source>
         <translation>连接之前不会捕获任何内容。</translation>
     </message>
@@ -1081,7 +1376,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+65"/>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+74"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1102,11 +1397,16 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+5"/>
-        <source>Change API &amp;key…</source>
-        <translation>更改 API 密钥(&amp;K)…</translation>
+        <source>&amp;Change API key…</source>
+        <translation>更改 API 密钥(&amp;C)…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
+        <source>Sp&amp;eaker:</source>
+        <translation>扬声器(&amp;E)：</translation>
+    </message>
+    <message>
+        <location line="-2"/>
         <source>System &amp;instruction:</source>
         <translation>系统指令(&amp;I)：</translation>
     </message>
@@ -1116,17 +1416,27 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>麦克风(&amp;P)：</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Spea&amp;ker:</source>
-        <translation>扬声器(&amp;K)：</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+24"/>
+        <source>Gener&amp;al</source>
+        <translation>常规(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>T&amp;ools</source>
+        <translation>工具(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings pages</source>
+        <translation>设置页面</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -1150,7 +1460,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>共享(&amp;A)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Share a &amp;region…</source>
         <translation>共享屏幕区域(&amp;R)…</translation>
     </message>
@@ -1175,7 +1485,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>清晰文字(&amp;H)（按原始尺寸发送）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>S&amp;top sharing</source>
         <translation>停止共享(&amp;T)</translation>
     </message>
@@ -1193,12 +1503,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SharePreview</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_preview.py" line="+57"/>
+        <location filename="../../gemini_desk/ui/share_preview.py" line="+60"/>
         <source>Sent %1 × %2 · %3 KB · %4</source>
         <translation>已发送 %1 × %2 · %3 KB · %4</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Exactly what the model saw last</source>
         <translation>模型最后看到的画面</translation>
     </message>
@@ -1417,9 +1727,216 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
 </context>
 <context>
+    <name>Tools</name>
+    <message>
+        <location filename="../../gemini_desk/ui/tool_row.py" line="+45"/>
+        <source>MCP server %1</source>
+        <translation>MCP 服务器 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>waiting for your approval</source>
+        <translation>等待您批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>denied</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>you denied it</source>
+        <translation>您拒绝了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>you stopped it</source>
+        <translation>您停止了它</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no answer in time</source>
+        <translation>未及时回应</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the server withdrew it</source>
+        <translation>服务器撤回了调用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>you interrupted</source>
+        <translation>您打断了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the connection ended</source>
+        <translation>连接已断开</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>set to Never in Settings</source>
+        <translation>设置中设为“从不”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the app was closing</source>
+        <translation>应用正在退出</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Tool call</source>
+        <translation>工具调用</translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>Tool: %1</source>
+        <translation>工具：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Started: %1</source>
+        <translation>开始时间：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Arguments:</source>
+        <translation>参数：</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Sources:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>Source %1: %2</source>
+        <translation>来源 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsSettings</name>
+    <message>
+        <location filename="../../gemini_desk/ui/tools_settings.py" line="+85"/>
+        <source>Use &amp;Google Search</source>
+        <translation>使用 Google 搜索(&amp;G)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Answers can draw on the web and list their sources. Only with models that support it; applies at the next connect.</source>
+        <translation>回答可以参考网络内容并列出来源。仅适用于支持此功能的模型；下次连接时生效。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Tools:</source>
+        <translation>工具(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>No tools on offer yet. MCP servers&apos; tools appear once they are running.</source>
+        <translation>暂无可用工具。MCP 服务器运行后会在此列出它们的工具。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Tool</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>When Gemini calls it</source>
+        <translation>Gemini 调用时</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Always allow</source>
+        <translation>始终允许</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask each time</source>
+        <translation>每次询问</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 (default)</source>
+        <translation>%1（默认）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>When Gemini calls %1</source>
+        <translation>Gemini 调用 %1 时</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../gemini_desk/ui/transcript_view.py" line="+38"/>
+        <location filename="../../gemini_desk/ui/transcript_view.py" line="+41"/>
         <source>No answer: the service blocked the request because of what it contained.</source>
         <translation>没有回答：服务因请求的内容而阻止了它。</translation>
     </message>
@@ -1444,7 +1961,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>服务没有给出回答。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+53"/>
         <source>You</source>
         <translation>您</translation>
     </message>
@@ -1469,7 +1986,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>（已打断）</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+50"/>
+        <source>Sources:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Connect and start talking, or type below.</source>
         <translation>连接后开始说话，或在下方输入文字。</translation>
     </message>
@@ -1483,19 +2005,19 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../gemini_desk/ui/tray.py" line="+188"/>
-        <location line="+76"/>
+        <location filename="../../gemini_desk/ui/tray.py" line="+189"/>
+        <location line="+78"/>
         <source>Hide window</source>
         <translation>隐藏窗口</translation>
     </message>
     <message>
-        <location line="-74"/>
-        <location line="+76"/>
+        <location line="-76"/>
+        <location line="+78"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-77"/>
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
@@ -1505,7 +2027,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>说话方式</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Hands-free</source>
         <translation>免提</translation>
     </message>
@@ -1515,7 +2037,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>按键说话</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Stop sharing</source>
         <translation>停止共享</translation>
     </message>
@@ -1654,7 +2176,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>_Overlay</name>
     <message>
-        <location filename="../../gemini_desk/ui/region_selector.py" line="+67"/>
+        <location filename="../../gemini_desk/ui/region_selector.py" line="+75"/>
         <source>Select a region to share</source>
         <translation>选择要共享的区域</translation>
     </message>
