@@ -21,6 +21,7 @@ from gemini_desk.core.models import capabilities
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.core.tools import (
     ApprovalRequest,
+    CallState,
     Declarations,
     ToolCallRecord,
     ToolPolicy,
@@ -153,9 +154,16 @@ class ToolSession:
             self._feed(ct.BargeIn())
 
     def decide(self, call_id: str, decision: str) -> None:
-        """The user answered the approval card of ``call_id``: once, always or deny."""
-        if decision in ct.DECISIONS:
-            self._feed(ct.UserDecided(call_id, decision))  # type: ignore[arg-type]
+        """The user answered the approval card of ``call_id``: once, always or deny.
+        "Always" also allows the other calls of that tool already waiting."""
+        if decision not in ct.DECISIONS:
+            return
+        record = self._machine.record(call_id)
+        self._feed(ct.UserDecided(call_id, decision))  # type: ignore[arg-type]
+        if decision == "always" and record is not None:
+            for other in self._machine.open_calls:
+                if other.name == record.name and other.state is CallState.WAITING:
+                    self._feed(ct.UserDecided(other.call_id, "once"))
 
     async def stop(self) -> None:
         """Cancel every open call (no answers go out) and wait for the runs to end."""

@@ -160,6 +160,21 @@ def test_ask_shows_a_card_and_always_allows_from_then_on() -> None:
     asyncio.run(body())
 
 
+def test_always_also_allows_the_calls_of_that_tool_already_waiting() -> None:
+    async def body() -> None:
+        h = Harness(OPEN, dataclass_replace(OPEN, name="read_clipboard"))
+        h.tools.on_event(ToolCall("c1", "open_url", {"url": "https://a.example"}, origin=1))
+        h.tools.on_event(ToolCall("c2", "open_url", {"url": "https://b.example"}, origin=1))
+        h.tools.on_event(ToolCall("c3", "read_clipboard", {}, origin=1))
+        h.tools.decide("c1", "always")
+        await h.until(lambda: len(h.responder.sent) == 2)
+        assert sorted(call_id for _, call_id, *_ in h.responder.sent) == ["c1", "c2"]
+        assert h.state("c3") is CallState.WAITING  # another tool: still asks
+        assert sorted(h.view.withdrawn) == ["c1", "c2"]
+
+    asyncio.run(body())
+
+
 def test_a_denial_and_an_unanswered_card_are_clear_answers() -> None:
     async def body() -> None:
         h = Harness(OPEN, approval_timeout_s=0.05)
