@@ -168,7 +168,11 @@ async def measure(sim: SimProcess, tool: str, calls: int, notes: Path) -> dict[s
         sent_ids.append(call_id)
         while not any(done == call_id for done, _, _ in tools.round_trips):
             await asyncio.sleep(0.001)
-    records = {c.id: c for c in await loop.run_in_executor(None, sim.call, "tool_calls")}
+    while True:  # the last responses may still be on their way
+        records = {c.id: c for c in await loop.run_in_executor(None, sim.call, "tool_calls")}
+        if all(records[i].answered_at is not None for i in sent_ids):
+            break
+        await asyncio.sleep(0.01)
     await supervisor.close()
     await task
     measured = set(sent_ids[5:])

@@ -16,7 +16,7 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gemini_desk.core.tools import (
     MCP_SOURCE_PREFIX,
@@ -27,8 +27,11 @@ from gemini_desk.core.tools import (
     ToolSpec,
 )
 from gemini_desk.tools.mcp_config import McpServerConfig
-from gemini_desk.tools.mcp_server import ServerRunner, unavailable_result
+from gemini_desk.tools.mcp_host_types import unavailable_result
 from gemini_desk.tools.schema import declared_name, to_gemini_schema
+
+if TYPE_CHECKING:  # the MCP SDK is imported only once a server starts
+    from gemini_desk.tools.mcp_server import ServerRunner
 
 log = logging.getLogger("gemini_desk.tools")
 
@@ -232,6 +235,8 @@ class McpHost:
                 self._start_runner(config, after=self._stops.get(name))
 
     def _start_runner(self, config: McpServerConfig, after: asyncio.Task[None] | None) -> None:
+        from gemini_desk.tools.mcp_server import ServerRunner
+
         runner = ServerRunner(config, self._start_timeout_s, self._stderr_lines, self._update)
         self._runners[config.name] = runner
         self._update(runner)

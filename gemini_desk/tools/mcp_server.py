@@ -27,6 +27,7 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from gemini_desk import __version__
 from gemini_desk.core.tools import McpState, ToolResult
 from gemini_desk.tools.mcp_config import McpServerConfig
+from gemini_desk.tools.mcp_host_types import unavailable_result
 from gemini_desk.tools.mcp_results import (
     describe_error,
     failure_result,
@@ -267,18 +268,6 @@ class ServerRunner:
     def _wake_up(self) -> None:
         if self._wake is not None:
             self._wake.set()
-
-
-def unavailable_result(server: str, state: McpState, error: str = "") -> ToolResult:
-    """The answer to a call for a server that is not running."""
-    why = {
-        McpState.STARTING: "is still starting",
-        McpState.FAILED: f"has failed ({error})" if error else "has failed",
-        McpState.DISABLED: "is turned off",
-    }.get(state, "is not running")
-    return ToolResult(
-        "unavailable", f"The MCP server {server!r} {why}; its tools cannot be used now."
-    )
 
 
 async def _list_tools(client: Client) -> tuple[types.Tool, ...]:
