@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QWidget
 
 from gemini_desk.core.desk_state import DeskState
 from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.desktop.talk_wiring import MUTE, TALK, bindings
 from gemini_desk.ui.shortcuts_dialog import ShortcutsDialog, collect_shortcuts
+from gemini_desk.ui.tool_row import elide
 from gemini_desk.ui.tray import TrayIcon, TrayView, close_hides_to_tray
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ __all__ = ["DesktopWiring", "bring_forward"]
 log = logging.getLogger("gemini_desk.ui")
 
 _VISIBILITY_EVENTS = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)
+_NAME_CHARS = 64  # the longest function name the service accepts
 
 
 def bring_forward(window: QWidget) -> None:
@@ -45,6 +48,10 @@ class DesktopWiring(QObject):
     Stop sharing), so every path does exactly what the menus and keys do; a talk mode
     picked in the tray is written to the settings, as the window's switch does.
 
+    A tool's approval card that comes up while the window is hidden or minimised is
+    announced by a tray notification, once per request; clicking it (or the icon) brings
+    the window forward with the card focused.
+
     Help > Keyboard shortcuts lists the window's actions and the global talk and mute
     keys; the "still running in the tray" note is shown once per user.
     """
@@ -61,6 +68,8 @@ class DesktopWiring(QObject):
         self.tray_shown = False  # the desktop has a tray and our icon is in it
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self._window_visible = window.isVisible() and not window.isMinimized()
+        self._announced: set[str] = set()  # call ids of approvals told in a notification
+        self._approval_notice_last = False  # the last notification was about an approval
         self.tray = TrayIcon(self)
         tray = self.tray
         tray.showHideRequested.connect(self.toggle_window)
@@ -70,6 +79,8 @@ class DesktopWiring(QObject):
         tray.talkModeChosen.connect(self._on_talk_mode)
         tray.stopSharingRequested.connect(window.share_bar.stop_action.trigger)
         tray.quitRequested.connect(self._on_quit)
+        tray.notificationClicked.connect(self._on_notification_clicked)
+        window.approval_card.requestShown.connect(self._on_approval_shown)
         window.quit_action.triggered.connect(self._mark_quitting)
         window.close_to_tray = self.on_window_close
         window.shortcutsRequested.connect(self.open_shortcuts)
@@ -81,6 +92,7 @@ class DesktopWiring(QObject):
             state.talk.subscribe(self._on_state_changed),
             state.sharing.subscribe(self._on_state_changed),
             settings.subscribe(("talk_mode",), self._on_state_changed),
+            self._stop_announcing,
         ]
         self.refresh()
 
@@ -142,6 +154,7 @@ class DesktopWiring(QObject):
             return False
         self.window.hide()
         if not self._settings.current.tray_notice_shown:
+            self._approval_notice_last = False
             self.tray.notify(
                 self.tr("Gemini Desk is still running"),
                 self.tr(
@@ -153,11 +166,47 @@ class DesktopWiring(QObject):
         return True
 
     def toggle_window(self) -> None:
+        """Hide the window, or bring it forward (with a waiting approval card focused)."""
         w = self.window
         if w.isVisible() and not w.isMinimized():
             w.hide()
         else:
-            bring_forward(w)
+            self.show_window()
+
+    def show_window(self) -> None:
+        """Bring the window forward; an approval card waiting in it takes the focus."""
+        bring_forward(self.window)
+        self.window.approval_card.present()
+
+    # --- approvals out of sight ------------------------------------------------------
+    def _on_approval_shown(self, request: ApprovalRequest) -> None:
+        """A tool asks for approval: the window out of sight, say so from the tray."""
+        w = self.window
+        if w.isVisible() and not w.isMinimized():
+            return
+        waiting = set(self.window.approval_card.pending())
+        self._announced &= waiting  # answered or withdrawn ones are done with
+        if request.call_id in self._announced:
+            return  # once per request (a request replaced in place is the same one)
+        self._announced.add(request.call_id)
+        self._approval_notice_last = True
+        name = elide(request.name, _NAME_CHARS)
+        self.tray.notify(
+            self.tr("Gemini wants to use %1").replace("%1", name),
+            self.tr(
+                "Click here to open the window and allow or deny it. "
+                "Without an answer it is denied in %1 s."
+            ).replace("%1", str(self.window.approval_card.seconds_left())),
+        )
+
+    def _stop_announcing(self) -> None:
+        self.window.approval_card.requestShown.disconnect(self._on_approval_shown)
+
+    def _on_notification_clicked(self) -> None:
+        """An approval's notification opens the window (even if the request has timed
+        out meanwhile); the "still running" note does not, unless a card waits."""
+        if self._approval_notice_last or self.window.approval_card.current() is not None:
+            self.show_window()
 
     # --- tray menu -----------------------------------------------------------------
     def _on_connect_requested(self) -> None:

@@ -49,6 +49,9 @@ class ApprovalCard(QFrame):
     Signals:
         decided(str, str): the user answered: the call's id and ``"once"``,
             ``"always"`` or ``"deny"``. The request leaves the queue and the next shows.
+        requestShown(ApprovalRequest): a request came to the front of the card (the
+            first, the next after one was answered or withdrawn, or one replaced in
+            place), whether or not the window is in sight.
 
     Keys (while the card has the focus): Enter allows once, Esc denies; Enter on the
     focused button presses that button. The card takes the focus when it appears in the
@@ -60,6 +63,7 @@ class ApprovalCard(QFrame):
     """
 
     decided = Signal(str, str)
+    requestShown = Signal(object)  # ApprovalRequest
 
     def __init__(
         self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
@@ -162,6 +166,17 @@ class ApprovalCard(QFrame):
         self._remove(call_id)
         self.decided.emit(call_id, decision)
 
+    def present(self) -> None:
+        """The window was brought forward for the request on show: take the focus, and
+        count keys and clicks only :data:`ARM_DELAY_S` from now (it was out of sight)."""
+        if not self._queue:
+            return
+        focused = self.window().focusWidget()
+        if self._return_focus is None and focused is not None and not self._owns(focused):
+            self._return_focus = focused
+        self._armed_at = self._clock() + ARM_DELAY_S
+        self.once_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def ready(self) -> bool:
         """True once the request on show has been there long enough for keys and clicks
         to answer it."""
@@ -250,7 +265,8 @@ class ApprovalCard(QFrame):
 
     def _show_current(self) -> None:
         request = self._queue[0].request
-        if request.call_id != self._shown_id:
+        first_time = request.call_id != self._shown_id
+        if first_time:
             self._shown_id = request.call_id
             self._armed_at = self._clock() + ARM_DELAY_S
         name = request.name
@@ -273,6 +289,8 @@ class ApprovalCard(QFrame):
         self.setAccessibleDescription("\n".join(p for p in parts if p))
         self._show_waiting()
         self._show_countdown()
+        if first_time:
+            self.requestShown.emit(request)
 
     def _show_args(self, request: ApprovalRequest) -> None:
         while self._args_grid.count():

@@ -1,14 +1,16 @@
-"""The history dialog: past conversations to reopen and read, export, and copy from."""
+"""The history dialog: past conversations to reopen and read, export, and copy from;
+tool calls in the transcript's words, and an answer's search sources as links."""
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut, QTextLayout
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,20 +21,82 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from gemini_desk.core.export import to_json, to_markdown, turn_text
-from gemini_desk.core.history import ConversationSummary, list_conversations, load_turns
+from gemini_desk.core.export import to_json, to_markdown, turn_sources, turn_text
+from gemini_desk.core.history import (
+    ConversationSummary,
+    list_conversations,
+    load_turns,
+    tool_record,
+)
+from gemini_desk.core.tools import ToolCallRecord
+from gemini_desk.ui.tool_row import (
+    TOOL_GLYPH,
+    SourcesList,
+    args_json,
+    args_text,
+    duration_text,
+    elide,
+    source_text,
+    state_text,
+)
 
 log = logging.getLogger("gemini_desk.ui")
+translate = QCoreApplication.translate  # the tool words as the transcript's rows say them
 
-_SPEAKERS = {"user": "You", "model": "Gemini"}
+_SUMMARY_CHARS = 300  # as the transcript's tool rows shorten a result
+
+
+def tool_call_text(record: ToolCallRecord) -> str:
+    """A stored tool call as the transcript's row shows it: "⚙ name(args) · state · 12 ms",
+    then "→ summary" on a line of its own (when there is one)."""
+    args = args_text(record.args)
+    parts = [f"{TOOL_GLYPH} {record.name}" + (f"({args})" if args else ""), state_text(record)]
+    duration = duration_text(record.duration_s) if record.state.final else ""
+    line = " · ".join([*parts, duration] if duration else parts)
+    summary = " ".join(record.summary.split())
+    return f"{line}\n→ {elide(summary, _SUMMARY_CHARS)}" if summary else line
+
+
+class _WholeLines(QStyledItemDelegate):
+    """Rows tall enough for all their lines. Qt's item views stop laying out a wrapped
+    text when the next line would not fit *if it were as tall as the one before*; after
+    a line in a taller fallback font (CJK, emoji) the last, shorter line is then drawn
+    as "…". Each row gets that difference to spare."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not isinstance(text, str) or "\n" not in text:
+            return size
+        heights = [_line_height(line, option.font) for line in ["", *text.split("\n")]]
+        return size + QSize(0, max(heights) - min(heights))
+
+
+def _line_height(text: str, font: QFont) -> int:
+    """The height of ``text`` on one line in ``font``, fallback fonts included."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(1_000_000)
+    height = line.height()
+    layout.endLayout()
+    return math.ceil(height)
 
 
 class HistoryDialog(QDialog):
     """Lists stored conversations (newest first) and shows the chosen one's turns.
+
+    A tool call reads as it did in the transcript (name, arguments, state and why,
+    duration, result); the chosen answer's search sources are links under the list
+    (web pages only, opened in the browser).
 
     Signals:
         exported(str): a conversation was written to this path.
@@ -60,7 +124,10 @@ class HistoryDialog(QDialog):
         self.turn_list.setAccessibleName(self.tr("Turns of the chosen conversation"))
         self.turn_list.setWordWrap(True)
         self.turn_list.setAlternatingRowColors(True)
-        self.turn_list.currentRowChanged.connect(self._update_buttons)
+        self.turn_list.setItemDelegate(_WholeLines(self.turn_list))
+        self.turn_list.currentRowChanged.connect(self._on_turn_chosen)
+        # The chosen answer's web sources, as links (hidden when it has none).
+        self.sources = SourcesList()
         self.empty_label = QLabel(self.tr("No conversations yet. Finished turns appear here."))
         self.empty_label.setObjectName("emptyLabel")
         self.empty_label.setWordWrap(True)
@@ -90,6 +157,7 @@ class HistoryDialog(QDialog):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.empty_label)
         right_layout.addWidget(self.turn_list, 1)
+        right_layout.addWidget(self.sources)
         actions = QHBoxLayout()
         actions.addWidget(self.copy_button)
         actions.addStretch(1)
@@ -142,10 +210,13 @@ class HistoryDialog(QDialog):
         self.conversation_list.setFocus()
 
     def copy_current_turn(self) -> None:
+        """Put the chosen turn's words (a tool call's row) on the clipboard."""
         row = self.turn_list.currentRow()
         if not 0 <= row < len(self._turns):
             return
-        text = turn_text(self._turns[row])
+        turn = self._turns[row]
+        record = tool_record(turn)
+        text = tool_call_text(record) if record is not None else turn_text(turn)
         QGuiApplication.clipboard().setText(text)
         self.status_label.setText(self.tr("Copied the turn's text."))
         self.copied.emit(text)
@@ -188,12 +259,22 @@ class HistoryDialog(QDialog):
         self._turns = turns
         self.turn_list.clear()
         for turn in turns:
-            self.turn_list.addItem(QListWidgetItem(self._describe(turn)))
+            item = QListWidgetItem(self._describe(turn))
+            item.setToolTip(self._details(turn))
+            self.turn_list.addItem(item)
         if turns:
             self.turn_list.setCurrentRow(0)
+        self._on_turn_chosen(self.turn_list.currentRow())
+
+    def _on_turn_chosen(self, row: int) -> None:
+        chosen = self._turns[row] if 0 <= row < len(self._turns) else {}
+        self.sources.set_sources(turn_sources(chosen))
         self._update_buttons()
 
     def _describe(self, turn: dict[str, Any]) -> str:
+        record = tool_record(turn)
+        if record is not None:
+            return tool_call_text(record)
         role = str(turn.get("role", ""))
         who = self.tr("You") if role == "user" else self.tr("Gemini")
         started = turn.get("started_at")
@@ -209,7 +290,26 @@ class HistoryDialog(QDialog):
         if turn.get("interrupted"):
             notes.append(self.tr("interrupted"))
         head = f"{who} · " + ", ".join(n for n in notes if n)
-        return f"{head}\n{turn_text(turn) or self.tr('(nothing was transcribed)')}"
+        text = f"{head}\n{turn_text(turn) or self.tr('(nothing was transcribed)')}"
+        if found := turn_sources(turn):
+            titles = " · ".join(title for title, _uri in found)
+            text += "\n" + self.tr("Sources: %1").replace("%1", titles)
+        return text
+
+    def _details(self, turn: dict[str, Any]) -> str:
+        """The tooltip: a tool call's origin, start and arguments in full; an answer's
+        source addresses."""
+        record = tool_record(turn)
+        if record is None:
+            found = turn_sources(turn)
+            return "\n".join(f"{i}. {title} <{uri}>" for i, (title, uri) in enumerate(found, 1))
+        lines = [translate("Tools", "From: %1").replace("%1", source_text(record.source))]
+        if record.started_at > 0:
+            started = time.strftime("%H:%M:%S", time.localtime(record.started_at))
+            lines.append(translate("Tools", "Started: %1").replace("%1", started))
+        if record.args:
+            lines += [translate("Tools", "Arguments:"), args_json(record.args)]
+        return "\n".join(lines)
 
     def _update_buttons(self, *_: object) -> None:
         has_turns = bool(self._turns)

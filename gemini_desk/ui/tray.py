@@ -165,6 +165,7 @@ class TrayIcon(QObject):
         talkModeChosen(str): ``hands_free`` or ``push_to_talk`` was picked.
         stopSharingRequested(): "Stop sharing".
         quitRequested(): "Quit".
+        notificationClicked(): the user clicked the last notification (:meth:`notify`).
 
     The QSystemTrayIcon exists whether or not the desktop has a tray; it is shown only
     where one is available (:attr:`available`).
@@ -177,6 +178,7 @@ class TrayIcon(QObject):
     talkModeChosen = Signal(str)
     stopSharingRequested = Signal()
     quitRequested = Signal()
+    notificationClicked = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -213,6 +215,7 @@ class TrayIcon(QObject):
         self.icon = QSystemTrayIcon(self)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
+        self.icon.messageClicked.connect(self.notificationClicked)
         self.set_view(TrayView())
 
     @property

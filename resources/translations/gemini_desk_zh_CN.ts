@@ -145,7 +145,7 @@
 <context>
     <name>ApprovalCard</name>
     <message>
-        <location filename="../../gemini_desk/ui/approval_card.py" line="+92"/>
+        <location filename="../../gemini_desk/ui/approval_card.py" line="+96"/>
         <source>Allow &amp;once</source>
         <translation>允许一次(&amp;O)</translation>
     </message>
@@ -160,7 +160,7 @@
         <translation>拒绝(&amp;D)</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+173"/>
         <source>Allow Gemini to use “%1”?</source>
         <translation>允许 Gemini 使用“%1”吗？</translation>
     </message>
@@ -190,7 +190,7 @@
         <translation>需要您批准：%1</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>No arguments.</source>
         <translation>无参数。</translation>
     </message>
@@ -218,7 +218,7 @@
 <context>
     <name>DesktopWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+146"/>
+        <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+159"/>
         <source>Gemini Desk is still running</source>
         <translation>Gemini Desk 仍在运行</translation>
     </message>
@@ -226,6 +226,16 @@
         <location line="+2"/>
         <source>It keeps running in the system tray. To quit, use Quit in the tray menu or press Ctrl+Q in the window.</source>
         <translation>它会继续在系统托盘中运行。要退出，请使用托盘菜单中的“退出”，或在窗口中按 Ctrl+Q。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Gemini wants to use %1</source>
+        <translation>Gemini 想要使用 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Click here to open the window and allow or deny it. Without an answer it is denied in %1 s.</source>
+        <translation>点击此处打开窗口，允许或拒绝它。若不回答，%1 秒后将被拒绝。</translation>
     </message>
     <message>
         <location line="+53"/>
@@ -332,7 +342,7 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/history_dialog.py" line="+47"/>
+        <location filename="../../gemini_desk/ui/history_dialog.py" line="+111"/>
         <source>Conversation history</source>
         <translation>对话历史</translation>
     </message>
@@ -347,7 +357,7 @@
         <translation>所选对话的各轮发言</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>No conversations yet. Finished turns appear here.</source>
         <translation>还没有对话。完成的发言会显示在这里。</translation>
     </message>
@@ -377,14 +387,14 @@
         <translation>对话</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>%1 — %2 turns
 %3</source>
         <translation>%1 — %2 轮发言
 %3</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>Copied the turn&apos;s text.</source>
         <translation>已复制这轮发言的文字。</translation>
     </message>
@@ -404,7 +414,7 @@
         <translation>已保存到 %1</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+36"/>
         <source>You</source>
         <translation>您</translation>
     </message>
@@ -424,7 +434,12 @@
         <translation>已打断</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+5"/>
+        <source>Sources: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
@@ -1313,7 +1328,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+128"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+130"/>
         <source>That region is not on any screen. Pick it again.</source>
         <translation>该区域不在任何屏幕上。请重新选择。</translation>
     </message>
@@ -1328,7 +1343,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>没有可捕获的屏幕。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>This desktop does not list windows for capture. Select a region around the window instead (Share ▸ Share a region…).</source>
         <translation>此桌面环境不提供可捕获的窗口列表。请改为框选窗口所在的区域（共享 ▸ 共享屏幕区域…）。</translation>
     </message>
@@ -1338,7 +1353,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>窗口“%1”</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+15"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+14"/>
         <source>(untitled)</source>
         <translation>（无标题）</translation>
     </message>
@@ -1363,7 +1378,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>摄像头：</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+87"/>
         <source>Nothing is captured until you connect.</source>
         <translation>连接之前不会捕获任何内容。</translation>
     </message>
@@ -1840,22 +1855,25 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>工具：%1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../gemini_desk/ui/history_dialog.py" line="-26"/>
+        <location filename="../../gemini_desk/ui/tool_row.py" line="+1"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <location filename="../../gemini_desk/ui/tool_row.py" line="+1"/>
         <source>Started: %1</source>
         <translation>开始时间：%1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <location filename="../../gemini_desk/ui/tool_row.py" line="+3"/>
         <source>Arguments:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location filename="../../gemini_desk/ui/tool_row.py" line="+37"/>
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
@@ -1961,7 +1979,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>服务没有给出回答。</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+55"/>
         <source>You</source>
         <translation>您</translation>
     </message>
@@ -2005,19 +2023,19 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../gemini_desk/ui/tray.py" line="+189"/>
-        <location line="+78"/>
+        <location filename="../../gemini_desk/ui/tray.py" line="+191"/>
+        <location line="+79"/>
         <source>Hide window</source>
         <translation>隐藏窗口</translation>
     </message>
     <message>
-        <location line="-76"/>
-        <location line="+78"/>
+        <location line="-77"/>
+        <location line="+79"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-78"/>
         <source>Mute microphone</source>
         <translation>麦克风静音</translation>
     </message>
@@ -2047,7 +2065,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Disconnected</source>
         <translation>未连接</translation>
     </message>

@@ -3,17 +3,21 @@ driving the real window."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon, QImage
-from PySide6.QtTest import QSignalSpy
+from PySide6.QtTest import QSignalSpy, QTest
+from PySide6.QtWidgets import QSystemTrayIcon
+from pytestqt.qtbot import QtBot
 
 from gemini_desk.core.desk_state import DeskState, SessionStatus, Shared, ShareKind, TalkState
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.desktop.tray_wiring import DesktopWiring
 from gemini_desk.platform.assets import APP_ICON, resource_path
 from gemini_desk.ui.main_window import MainWindow
@@ -167,6 +171,9 @@ def test_tray_follows_the_models_not_the_widgets(wired: Wired) -> None:
     desk.stop()
     state.talk.set(TalkState.SPEAKING)
     assert tray.view.state is TrayState.DISCONNECTED, "stopped: no longer follows"
+    wired.window.hide()
+    wired.window.show_approval(ApprovalRequest("c9", "get_time", {}))
+    assert tray.last_message is None, "stopped: approvals are not announced"
 
 
 def test_tray_actions_drive_the_window(wired: Wired) -> None:
@@ -292,8 +299,6 @@ def test_help_menu_has_shortcuts_and_log_folder(wired: Wired) -> None:
 
 def test_clicking_the_icon_toggles_the_window(wired: Wired) -> None:
     window, desk = wired.window, wired.desk
-    from PySide6.QtWidgets import QSystemTrayIcon
-
     desk.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)
     assert not window.isVisible()
     desk.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)
@@ -301,6 +306,78 @@ def test_clicking_the_icon_toggles_the_window(wired: Wired) -> None:
     desk.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Context)
     assert window.isVisible(), "the context menu does not toggle"
     assert window.windowState() & Qt.WindowState.WindowMinimized == Qt.WindowState.WindowNoState
+
+
+# --- approvals while the window is out of sight ------------------------------------------
+def _closed_to_tray(wired: Wired) -> None:
+    wired.desk.tray_shown = True  # as if start() had found a tray (offscreen has none)
+    wired.window.close()
+    assert not wired.window.isVisible()
+    wired.desk.tray.last_message = None  # the "still running" note
+
+
+def test_an_approval_in_the_tray_is_announced_once_and_the_click_brings_the_card(
+    wired: Wired, qtbot: QtBot
+) -> None:
+    window, tray, card = wired.window, wired.desk.tray, wired.window.approval_card
+    _closed_to_tray(wired)
+    tray.icon.messageClicked.emit()  # the "still running" note: nothing to answer
+    assert not window.isVisible()
+
+    decided = QSignalSpy(window.approvalDecided)
+    request = ApprovalRequest("c1", "open_url", {"url": "https://example.com/"}, timeout_s=60)
+    window.show_approval(request)
+    assert tray.last_message == (
+        "Gemini wants to use open_url",
+        "Click here to open the window and allow or deny it. "
+        "Without an answer it is denied in 60 s.",
+    )
+    tray.last_message = None
+    window.show_approval(dataclasses.replace(request, args={"url": "https://example.org/"}))
+    assert card.current() is not None and card.current().args["url"] == "https://example.org/"
+    assert tray.last_message is None, "once per request, also when it is replaced"
+
+    tray.icon.messageClicked.emit()
+    assert window.isVisible() and not window.isMinimized()
+    assert window.focusWidget() is card.once_button
+    assert tray.show_action.text() == "Hide window"
+    QTest.keyClick(card.once_button, Qt.Key.Key_Return)
+    assert decided.count() == 0, "keys count only a moment after the card came into sight"
+    qtbot.waitUntil(card.ready)
+    QTest.keyClick(card.once_button, Qt.Key.Key_Return)
+    assert decided.count() == 1 and decided.at(0) == ["c1", "once"]
+    assert card.current() is None
+
+
+def test_a_minimised_window_announces_each_request_as_it_comes_up(wired: Wired) -> None:
+    window, tray, card = wired.window, wired.desk.tray, wired.window.approval_card
+    window.showMinimized()
+    window.show_approval(ApprovalRequest("c1", "read_clipboard", {}))
+    assert tray.last_message is not None and "read_clipboard" in tray.last_message[0]
+    tray.last_message = None
+    window.show_approval(ApprovalRequest("c2", "write_clipboard", {"text": "hi"}))
+    assert card.pending() == ["c1", "c2"]
+    assert tray.last_message is None, "queued behind the first: not up yet"
+    window.withdraw_approval("c1")  # timed out: the next one comes up
+    assert tray.last_message is not None and "write_clipboard" in tray.last_message[0]
+
+    tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # the icon
+    assert window.isVisible() and not window.isMinimized()
+    assert window.focusWidget() is card.once_button
+    tray.last_message = None
+    window.show_approval(ApprovalRequest("c3", "open_url", {"url": "https://a.example/"}))
+    assert tray.last_message is None, "in sight: the card speaks for itself"
+    assert card.pending() == ["c2", "c3"]
+
+
+def test_a_notification_whose_request_timed_out_still_opens_the_window(wired: Wired) -> None:
+    window, tray = wired.window, wired.desk.tray
+    _closed_to_tray(wired)
+    window.show_approval(ApprovalRequest("c1", "open_url", {"url": "https://a.example/"}))
+    window.withdraw_approval("c1")
+    tray.icon.messageClicked.emit()
+    assert window.isVisible()
+    assert window.approval_card.current() is None
 
 
 def test_plain_menu_text() -> None:
