@@ -6,12 +6,15 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gemini_desk.core.desk_state import DeskState
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.loop_lag import LoopLag
+from gemini_desk.core.messages import Message
 from gemini_desk.core.model_store import ModelStore
+from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.live.models import ModelCatalog
@@ -36,9 +39,12 @@ __all__ = ["Desk"]
 log = logging.getLogger("gemini_desk.app")
 
 
-def _load_settings(args: argparse.Namespace, paths: AppPaths) -> SettingsModel:
+def _load_settings(
+    args: argparse.Namespace, paths: AppPaths
+) -> tuple[SettingsModel, Message | None]:
     """The stored settings with this run's --model, --mic and --speaker, owned by one
-    model that saves every change."""
+    model that saves every change on a writer thread; and what to tell the user about
+    the file (it was damaged), if anything."""
     store = SettingsStore(paths.settings_file)
     overrides: dict[str, Any] = {}
     if args.model:
@@ -47,7 +53,13 @@ def _load_settings(args: argparse.Namespace, paths: AppPaths) -> SettingsModel:
         overrides["input_device"] = args.mic
     if args.speaker is not None:
         overrides["output_device"] = args.speaker
-    return SettingsModel(dataclasses.replace(store.load(), **overrides), save=store.save)
+    loaded = store.load()
+    model = SettingsModel(
+        dataclasses.replace(loaded, **overrides),
+        save=store.save,
+        writer=SerialWriter("gd-settings"),
+    )
+    return model, store.notice
 
 
 class Desk:
@@ -57,13 +69,14 @@ class Desk:
         self.args = args
         self.paths = paths
         # The one owner of the settings: every change goes through it and is saved.
-        self.settings_model = _load_settings(args, paths)
+        self.settings_model, self._settings_notice = _load_settings(args, paths)
         self.keys = KeyStore()
         self._quit = asyncio.Event()
         # Event-loop lag, measured while the app runs (shown in Audio diagnostics).
         self.loop_lag = LoopLag()
         self._loop_probe: asyncio.Task[None] | None = None
         self._connecting: asyncio.Task[None] | None = None
+        self._crash_notices: Callable[[], None] = lambda: None
         # Made in _build, in this order.
         self.window: MainWindow
         self.streams: AudioStreams
@@ -116,6 +129,7 @@ class Desk:
         self.talk_wiring = TalkWiring(window, conv, paths, settings)
         self.sharing = ScreenSharing(window, window, settings, conv.send_video, conv.video_ready)
         conv.on_disconnected.append(self.sharing.stop)
+        conv.status.subscribe(self.sharing.connection_changed)  # capture only when sendable
         self.tools = ToolsWiring(
             window,
             conv,
@@ -163,6 +177,7 @@ class Desk:
             self._connect,
             self.sharing.share_region,
             lambda: bring_forward(window),
+            lambda: self.sharing.what,
         )
 
     # --- actions ----------------------------------------------------------------------
@@ -201,10 +216,27 @@ class Desk:
 
     async def run(self) -> int:
         self._build()
+        # Uncaught errors (main installs the hook) get one plain message in the window.
+        from gemini_desk.platform.crash_hook import HOOK
+        from gemini_desk.ui.crash_notice import connect_crash_notices
+
+        loop = asyncio.get_running_loop()
+        self._crash_notices = connect_crash_notices(self.window, HOOK, loop.call_soon_threadsafe)
+        # A save that fails is told once, in the window (it happens on the writer thread).
+        window = self.window
+
+        def save_failed(what: Message) -> None:
+            loop.call_soon_threadsafe(window.show_error, what)
+
+        self.settings_model.on_save_error = save_failed
+        if self._settings_notice is not None:
+            window.show_error(self._settings_notice)
         self._loop_probe = asyncio.get_running_loop().create_task(
             probe_loop(self.loop_lag), name="loop-probe"
         )
-        if not self.talk_wiring.start():  # one instance per user and config folder
+        # The instance lock (taken in main before anything was built) decided that this
+        # is the app; False only when the lock could not be made and an app answers.
+        if not self.talk_wiring.start():
             from gemini_desk.platform.single_instance import forward_actions
 
             forward_actions(self.args, self.paths)  # show, and --connect etc.
@@ -240,6 +272,8 @@ class Desk:
         if self._loop_probe is not None:
             self._loop_probe.cancel()
         self.dialogs.close()
+        self._crash_notices()
         self.window.hide()
         self.endpoints.stop()
+        await asyncio.to_thread(self.settings_model.flush, 5.0)  # the last save on disk
         log.info("gemini-desk stopped")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from gemini_desk.app.cli import parse_args
 from gemini_desk.platform.assets import APP_ICON, resource_path
+from gemini_desk.platform.crash_hook import install_crash_hook
 from gemini_desk.platform.logs import setup_logging
 from gemini_desk.platform.paths import AppPaths
 
@@ -74,25 +76,50 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     paths = AppPaths.from_env()
+    try:  # conversations, logs and settings are the user's alone (0700 folders)
+        paths.make_private()
+    except OSError as exc:
+        print(f"gemini-desk: could not prepare its folders: {exc}", file=sys.stderr)
     log_file = setup_logging(paths.log_dir, args.log_level)
+    install_crash_hook()  # uncaught exceptions (Qt slots, threads) go to the redacted log
     log.info("gemini-desk starting; log file %s", log_file)
+    install_qt_message_handler()
+    # One app per user and config folder, decided before anything is built: a later
+    # launch hands its options to the running app and exits.
+    from gemini_desk.platform.instance_lock import Outcome, claim_instance, lock_path
+    from gemini_desk.platform.single_instance import forward_actions
 
-    # Qt is imported only now so that --help and --version answer at once.
+    claim = claim_instance(lock_path(paths.config_dir), lambda _: forward_actions(args, paths))
+    if claim.outcome is Outcome.HANDED_OVER:
+        return claim.exit_code
+    if claim.outcome is Outcome.BUSY:
+        print(
+            f"gemini-desk is already running ({claim.holder}) but does not answer;"
+            " if it is stuck, end that process and start again.",
+            file=sys.stderr,
+        )
+        return claim.exit_code
+    if claim.outcome is Outcome.UNLOCKED and (code := forward_actions(args, paths)) is not None:
+        return code
+    try:
+        return _run(args, paths)
+    finally:
+        claim.release()
+
+
+def _run(args: argparse.Namespace, paths: AppPaths) -> int:
+    """The Qt application, its loop and the Desk (this process is the instance)."""
+    # Qt's widgets are imported only now so that --help and --version answer at once.
     import qasync
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    install_qt_message_handler()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(sys.argv[:1]))
     app.setApplicationName("gemini-desk")
     app.setApplicationDisplayName("Gemini Desk")
     app.setQuitOnLastWindowClosed(False)
     app.setWindowIcon(QIcon(str(resource_path(APP_ICON))))
-    from gemini_desk.platform.single_instance import forward_actions
-
-    if forward_actions(args, paths):  # one instance: hand our options to the running one
-        return 0
     from gemini_desk.app.desk import Desk
 
     desk = Desk(args, paths)

@@ -107,7 +107,6 @@ class SpeakerPlayback:
         self._backend = backend
         self._pulse_buffer_ms = pulse_buffer_ms
         self._pulse_tick_ms = pulse_tick_ms
-        self._pulse: PulseOutput | None = None
         self._writer: PulseWriter | None = None
         self._stopping = False
         self.output_latency = 0.0  # seconds, as PortAudio reports it for the open stream
@@ -269,11 +268,19 @@ class SpeakerPlayback:
                 message(M.SPEAKER_PULSE_FAILED, repr(dev.name), str(exc))
             ) from exc
         self._device = dev
-        self._pulse = out
-        writer = PulseWriter(self._renderer, out, self._pulse_tick_ms, self._on_finished)
+        try:
+            writer = PulseWriter(self._renderer, out, self._pulse_tick_ms, self._on_finished)
+        except BaseException:
+            out.close()
+            raise
+        # From here the writer owns ``out``: its thread closes it (see stop()).
         self.output_latency = writer.buffer_latency
+        try:
+            writer.start()
+        except BaseException:
+            writer.stop()  # never started: closes ``out`` at once
+            raise
         self._writer = writer
-        writer.start()
         log.info(
             "playback started on %r through libpulse at %d Hz (buffer %.1f ms)",
             dev.name,
@@ -289,10 +296,9 @@ class SpeakerPlayback:
             return
         self._stopping = True
         if writer is not None:
+            # The writer's thread closes the libpulse stream itself as it leaves: never
+            # here, where it might still be inside a call on it (join timed out).
             writer.stop()
-            pulse, self._pulse = self._pulse, None
-            if pulse is not None:
-                pulse.close()
         if stream is not None:
             close_stream(stream, "playback")
         self._renderer.reset()

@@ -43,6 +43,7 @@ log = logging.getLogger("gemini_desk.audio")
 _MARGIN_S = 0.004  # barge-in rewrites from this far past the estimated read position
 _NO_TIMING_MARGIN_S = 0.02  # more when the position is only our own estimate
 _HISTORY_S = 1.0
+JOIN_TIMEOUT_S = 2.0  # stop() waits this long for the thread (the thread frees the stream)
 
 
 class PulseSink(Protocol):
@@ -72,10 +73,17 @@ class PulseSink(Protocol):
 
     def queued_frames(self, timeout: float = 0.05) -> int | None: ...
 
+    def close(self) -> None: ...
+
 
 class PulseWriter:
     """Keeps ``output`` filled from ``renderer`` (see the module docstring); calls
     ``on_failed()`` from its thread when the stream or the server is gone.
+
+    The writer owns ``output``: its thread closes it on the way out, so the libpulse
+    objects are never freed while the thread may still be inside a call on them (a
+    ``stop()`` whose join times out leaves the closing to the thread; a writer never
+    started closes it in ``stop()``).
 
     ``service()`` is one refill, what the thread does at each wake-up; ``clock`` is the
     monotonic clock the queue estimate runs on (both public so the arithmetic can be
@@ -115,6 +123,9 @@ class PulseWriter:
         self._anchor: tuple[float, int] | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._started = False
+        self._close_lock = threading.Lock()
+        self._closed = False
         self.last_clear_handled: float | None = None  # monotonic, the fade was written
         self._thread = threading.Thread(target=self._run, name="gd-speaker", daemon=True)
 
@@ -130,15 +141,34 @@ class PulseWriter:
 
     def start(self) -> None:
         self._thread.start()
+        self._started = True
 
     def wake(self) -> None:
         self._wake.set()
 
     def stop(self) -> None:
+        """Ask the thread to leave and wait up to ``JOIN_TIMEOUT_S`` for it. It closes
+        the stream as it leaves, however late; a writer never started closes it here."""
         self._stop.set()
         self._wake.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=2.0)
+        if not self._started:
+            self._close_output()
+            return
+        if self._thread is threading.current_thread():
+            return  # _run() closes the stream when it returns
+        self._thread.join(timeout=JOIN_TIMEOUT_S)
+        if self._thread.is_alive():
+            log.warning(
+                "speaker thread still busy %.1f s after stop: it closes its stream when it is done",
+                JOIN_TIMEOUT_S,
+            )
+
+    def _close_output(self) -> None:
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self.output.close()
 
     # -- the thread -------------------------------------------------------------------
 
@@ -155,6 +185,9 @@ class PulseWriter:
         except PulseError as exc:
             log.info("speaker stream failed: %s", exc)
             self.on_failed()
+        finally:
+            # Here, not in stop(): only this thread knows it makes no more calls.
+            self._close_output()
 
     def service(self) -> bool:
         """One refill; False when the stream or the server is gone."""

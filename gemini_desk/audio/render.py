@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
@@ -11,7 +12,12 @@ import numpy.typing as npt
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.jitter import JitterConfig, JitterPolicy, JitterState
 from gemini_desk.core.level_meter import LevelMeter
-from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler, int16_to_float32
+from gemini_desk.core.resampler import (
+    LOW_LATENCY,
+    StreamResampler,
+    int16_to_float32,
+    playable_rate,
+)
 from gemini_desk.core.ring_buffer import RingBuffer
 
 __all__ = ["RECEIVE_RATE", "BlockRenderer"]
@@ -41,7 +47,13 @@ class BlockRenderer:
 
     ``underruns`` counts times the ring ran dry mid-turn (a turn is open from the first
     ``feed()`` until ``end_turn()`` or ``clear()``), not the normal end of a turn.
+
+    PCM at a rate outside 8-96 kHz is dropped (``feed`` returns 0); one resampler is kept
+    per input rate, the ``MAX_RESAMPLERS`` used last, so rates that keep changing cost
+    no memory.
     """
+
+    MAX_RESAMPLERS = 4
 
     def __init__(
         self,
@@ -59,7 +71,7 @@ class BlockRenderer:
         self.level = LevelMeter()
         self._samplerate = 0
         self._ring: RingBuffer | None = None
-        self._resamplers: dict[int, StreamResampler] = {}
+        self._resamplers: OrderedDict[int, StreamResampler] = OrderedDict()
         self._odd_byte = b""
         self._fade = np.zeros(0, dtype=np.float32)
         # Loop-thread state.
@@ -135,6 +147,11 @@ class BlockRenderer:
         return self._ring.cleared_samples if self._ring else 0
 
     @property
+    def resampler_rates(self) -> tuple[int, ...]:
+        """The input rates a resampler is kept for, least recently used first."""
+        return tuple(self._resamplers)
+
+    @property
     def fade(self) -> npt.NDArray[np.float32]:
         """The barge-in fade at the prepared rate: a raised-cosine ramp 1 -> 0."""
         return self._fade
@@ -146,7 +163,7 @@ class BlockRenderer:
         self._samplerate = rate
         # np.zeros is lazily backed by the OS: minutes of capacity cost little until used.
         self._ring = RingBuffer(int(rate * self._ring_seconds), dtype=np.float32)
-        self._resamplers = {}
+        self._resamplers = OrderedDict()
         n = max(1, int(rate * _FADE_S))
         # Raised-cosine ramp 1 -> 0 over n samples.
         self._fade = (0.5 * (1.0 + np.cos(np.pi * (np.arange(n) + 1) / (n + 1)))).astype(np.float32)
@@ -181,10 +198,13 @@ class BlockRenderer:
     def feed(self, pcm: bytes, rate: int = RECEIVE_RATE) -> int:
         """Queue int16 little-endian mono PCM at ``rate``; return the whole samples taken
         (an odd byte waits for the next call). Never blocks, never drops (the ring holds
-        minutes); a full ring is counted in ``dropped_samples``."""
+        minutes); a full ring is counted in ``dropped_samples``. PCM at an unplayable
+        rate is dropped (0 returned)."""
         ring = self._ring
         if ring is None:
             raise RuntimeError("BlockRenderer.feed() called before prepare()")
+        if not playable_rate(rate):
+            return 0
         if self._odd_byte:
             pcm = self._odd_byte + pcm
             self._odd_byte = b""
@@ -231,6 +251,10 @@ class BlockRenderer:
         if r is None:
             r = StreamResampler(rate, self._samplerate, self._quality)
             self._resamplers[rate] = r
+            while len(self._resamplers) > self.MAX_RESAMPLERS:
+                self._resamplers.popitem(last=False)  # its held-back tail (ms) is lost
+        else:
+            self._resamplers.move_to_end(rate)
         return r
 
     # -- consumer (output thread) -------------------------------------------------------

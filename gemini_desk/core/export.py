@@ -4,11 +4,15 @@ tool calls and the sources of grounded answers."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from gemini_desk.core.grounding import sources_of
+from gemini_desk.core.private_files import write_atomic
+from gemini_desk.core.stored_turns import valid_time
 from gemini_desk.core.tools import ToolCallRecord
 
 StoredTurn = Mapping[str, Any]
@@ -26,21 +30,32 @@ _REASONS = {
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
 
+def write_export(path: Path, text: str) -> None:
+    """Write an export to ``path`` in one step, readable by its owner only (0600): a
+    failure (disk full) leaves what was there before and no temporary file. Raises
+    OSError."""
+    write_atomic(path, text.encode("utf-8"))
+
+
 def _stamp(value: object, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    if not valid_time(value):
         return ""
     return time.strftime(fmt, time.localtime(value))
 
 
 def _iso(value: object) -> str | None:
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    if not valid_time(value):
         return None
     return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(value))
 
 
 def _latency(value: object) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return round(float(value), 1)
+        try:
+            latency = round(float(value), 1)
+        except OverflowError:
+            return None
+        return latency if math.isfinite(latency) else None
     return None
 
 
@@ -142,7 +157,7 @@ def to_json(turns: Sequence[StoredTurn], title: str = "Conversation") -> str:
                 "role": turn.get("role"),
                 "text": turn_text(turn),
                 "started_at": _iso(started),
-                "started_at_epoch": started if isinstance(started, int | float) else None,
+                "started_at_epoch": started if valid_time(started) else None,
                 "latency_ms": _latency(turn.get("latency_ms")),
                 "typed": bool(turn.get("typed")),
                 "interrupted": bool(turn.get("interrupted")),

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gemini_desk.core.stored_turns import read_turns
 from gemini_desk.core.tools import ToolCallRecord
 from gemini_desk.core.transcript import Turn
-from gemini_desk.core.transcript_store import TranscriptStore
+
+__all__ = [
+    "ConversationSummary",
+    "Damage",
+    "DamagedFile",
+    "HistoryListing",
+    "StoredConversation",
+    "list_conversations",
+    "load_transcript",
+    "load_turns",
+    "read_conversation",
+    "scan_conversations",
+    "summarize",
+    "tool_record",
+]
 
 log = logging.getLogger("gemini_desk.history")
 
@@ -25,10 +41,49 @@ class ConversationSummary:
     started_at: float  # epoch seconds of the first turn (file time when it has none)
     turn_count: int
     title: str  # the first thing the user said or typed, shortened
+    damaged_lines: int = 0  # lines that could not be read (skipped)
 
     @property
     def name(self) -> str:
         return self.path.stem
+
+
+class Damage(enum.Enum):
+    """Why a conversation file cannot be listed."""
+
+    UNREADABLE = "unreadable"  # the file cannot be opened or read (``detail`` says why)
+    NO_TURNS = "no_turns"  # it has lines, but not one of them is a readable turn
+
+
+@dataclass(frozen=True, slots=True)
+class DamagedFile:
+    """A conversation file that cannot be shown, for the History dialog to list."""
+
+    path: Path
+    damage: Damage
+    detail: str = ""  # the OS's reason (UNREADABLE)
+    damaged_lines: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryListing:
+    """Everything in the conversation folder: good conversations newest first (some
+    may have damaged lines), then the files that cannot be shown, by name."""
+
+    conversations: list[ConversationSummary]
+    damaged: list[DamagedFile]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredConversation:
+    """The good turns of one conversation, in order, and how many lines were skipped."""
+
+    turns: list[dict[str, Any]]
+    damaged_lines: int
 
 
 def _title(turns: list[dict[str, Any]]) -> str:
@@ -39,37 +94,73 @@ def _title(turns: list[dict[str, Any]]) -> str:
     return "(no words from you)"
 
 
-def summarize(path: Path) -> ConversationSummary | None:
-    """A summary of one file; None when it cannot be read."""
+def _examine(path: Path) -> ConversationSummary | DamagedFile | None:
+    """One file as a summary, as damaged, or None when it holds nothing at all."""
     try:
-        turns = TranscriptStore.read(path)
+        stored = read_turns(path)
         mtime = path.stat().st_mtime
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         log.warning("cannot read conversation %s: %r", path, exc)
+        return DamagedFile(path, Damage.UNREADABLE, exc.strerror or type(exc).__name__)
+    if stored.damaged_lines:
+        log.warning("%d damaged lines in conversation %s", stored.damaged_lines, path.name)
+    if not stored.turns:
+        if stored.damaged_lines:
+            return DamagedFile(path, Damage.NO_TURNS, damaged_lines=stored.damaged_lines)
         return None
-    first = turns[0].get("started_at") if turns else None
+    first = stored.turns[0].get("started_at")
     started = float(first) if isinstance(first, int | float) else mtime
-    return ConversationSummary(path, started, len(turns), _title(turns))
+    return ConversationSummary(
+        path, started, len(stored.turns), _title(stored.turns), stored.damaged_lines
+    )
+
+
+def summarize(path: Path) -> ConversationSummary | None:
+    """A summary of one file; None when it cannot be read or holds no readable turn."""
+    found = _examine(path)
+    return found if isinstance(found, ConversationSummary) else None
+
+
+def scan_conversations(directory: Path) -> HistoryListing:
+    """Every ``*.jsonl`` under ``directory``: the readable conversations, newest first,
+    and the damaged files, by name. One bad file never hides the others."""
+    if not directory.is_dir():
+        return HistoryListing([], [])
+    good: list[ConversationSummary] = []
+    damaged: list[DamagedFile] = []
+    for path in directory.glob("*.jsonl"):
+        found = _examine(path)
+        if isinstance(found, ConversationSummary):
+            good.append(found)
+        elif isinstance(found, DamagedFile):
+            damaged.append(found)
+    good.sort(key=lambda s: (s.started_at, s.name), reverse=True)
+    damaged.sort(key=lambda d: d.name)
+    return HistoryListing(good, damaged)
 
 
 def list_conversations(directory: Path) -> list[ConversationSummary]:
-    """Every readable ``*.jsonl`` conversation under ``directory``, newest first."""
-    if not directory.is_dir():
-        return []
-    found = [summarize(p) for p in directory.glob("*.jsonl")]
-    summaries = [s for s in found if s is not None and s.turn_count > 0]
-    return sorted(summaries, key=lambda s: (s.started_at, s.name), reverse=True)
+    """Every readable conversation under ``directory``, newest first."""
+    return scan_conversations(directory).conversations
+
+
+def read_conversation(path: Path) -> StoredConversation:
+    """The good turns of one conversation and the count of damaged lines; raises only
+    OSError."""
+    stored = read_turns(path)
+    return StoredConversation(stored.turns, stored.damaged_lines)
 
 
 def load_turns(path: Path) -> list[dict[str, Any]]:
-    """The stored turns of one conversation, in the order they finished."""
-    return [dict(t) for t in TranscriptStore.read(path)]
+    """The stored turns of one conversation, in the order they finished (damaged lines
+    skipped); raises only OSError."""
+    return read_conversation(path).turns
 
 
 def load_transcript(path: Path) -> list[Turn]:
     """The stored turns of one conversation as transcript turns (tool rows with their
     :class:`ToolCallRecord`), in the order they finished."""
-    return [Turn.from_dict(t) for t in TranscriptStore.read(path)]
+    return [Turn.from_dict(t) for t in read_turns(path).turns]
 
 
 def tool_record(turn: Mapping[str, Any]) -> ToolCallRecord | None:

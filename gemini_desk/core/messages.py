@@ -28,12 +28,15 @@ class MessageId(enum.Enum):
     UNEXPECTED = ("unexpected", 0)
     REJECTED_SETTING = ("rejected_setting", 1)  # the service's reason (names the field)
     SESSION_LIMIT = ("session_limit", 0)
+    SETUP_TIMEOUT = ("setup_timeout", 1)  # seconds waited for the setup reply
+    BAD_FRAMES = ("bad_frames", 0)  # the service sent data that could not be read
     # Keeping the conversation going (live/supervisor.py).
     FRESH_SESSION = ("fresh_session", 0)
     RETRY_NETWORK = ("retry_network", 1)  # seconds
     RETRY_SERVER = ("retry_server", 1)
     RETRY_QUOTA = ("retry_quota", 1)
     RETRY_LOST = ("retry_lost", 1)
+    RETRY_SHORT_LIVED = ("retry_short_lived", 1)  # seconds; connections ended at once
     # Voice samples (live/voice_sample.py).
     VOICE_SAMPLE_TIMEOUT = ("voice_sample_timeout", 0)
     VOICE_SAMPLE_NO_AUDIO = ("voice_sample_no_audio", 0)
@@ -85,6 +88,9 @@ class MessageId(enum.Enum):
     KEY_IN_KEYRING = ("key_in_keyring", 0)
     KEY_IN_MEMORY = ("key_in_memory", 0)
     NO_KEY_DEMO = ("no_key_demo", 0)
+    # The settings file (core/settings.py, core/settings_model.py).
+    SETTINGS_NOT_SAVED = ("settings_not_saved", 1)  # the OS's reason
+    SETTINGS_DAMAGED = ("settings_damaged", 1)  # the name the damaged file was kept under
 
     @property
     def arity(self) -> int:

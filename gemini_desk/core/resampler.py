@@ -8,7 +8,16 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
-__all__ = ["LOW_LATENCY", "StreamResampler", "float32_to_int16", "int16_to_float32", "lowpass_taps"]
+__all__ = [
+    "LOW_LATENCY",
+    "MAX_STREAM_RATE",
+    "MIN_STREAM_RATE",
+    "StreamResampler",
+    "float32_to_int16",
+    "int16_to_float32",
+    "lowpass_taps",
+    "playable_rate",
+]
 
 _INT16_SCALE = 32768.0
 LOW_LATENCY = "LL"
@@ -21,6 +30,18 @@ windowed-sinc (0.7 ms delay at 44.1 kHz, about 60 dB stopband) before decimating
 interpolating, so cubic interpolation neither aliases nor leaves images.
 """
 _LL_TAPS = 63
+
+MIN_STREAM_RATE = 8_000
+MAX_STREAM_RATE = 96_000
+"""The sample rates accepted for audio that arrives from outside (the model's answer).
+
+Anything else is a bad or hostile peer: 0 divides by zero, 1 turns 400 bytes into minutes
+of audio, a huge rate keeps soxr busy for ever."""
+
+
+def playable_rate(rate: int) -> bool:
+    """True for a rate in ``MIN_STREAM_RATE``..``MAX_STREAM_RATE`` (inclusive)."""
+    return MIN_STREAM_RATE <= rate <= MAX_STREAM_RATE
 
 
 def lowpass_taps(cutoff_hz: float, rate: int, taps: int = _LL_TAPS) -> npt.NDArray[np.float32]:

@@ -1,17 +1,21 @@
-"""Settings schema, validation and a JSON file store (atomic writes)."""
+"""Settings schema, validation and a JSON file store (atomic, private writes; a damaged
+file is kept aside and what can still be read of it is kept)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import logging
-import os
-import tempfile
+import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from gemini_desk.core import safe_json
+from gemini_desk.core.messages import Message, MessageId, message
 from gemini_desk.core.models import DEFAULT_MODEL, LANGUAGES, THINKING_LEVELS, VOICES, normalise_id
+from gemini_desk.core.private_files import private_dir, write_atomic
+from gemini_desk.core.settings_salvage import salvage
 
 log = logging.getLogger("gemini_desk.settings")
 
@@ -118,34 +122,77 @@ class Settings:
         return cls(**values).validated()
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a settings file is a few kB; more is damage
+
+
 class SettingsStore:
-    """Loads and saves :class:`Settings` as JSON at ``path``."""
+    """Loads and saves :class:`Settings` as JSON at ``path`` (0600 in a 0700 folder).
+
+    A file that is not a JSON object (torn, garbled, nested absurdly deep) is renamed
+    ``settings.json.bad-<time>``, every value that can still be read from it is kept,
+    and those settings are written back at once; :attr:`notice` then holds the message
+    to show the user, once (the next run finds a good file).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.notice: Message | None = None
 
     def load(self) -> Settings:
+        self.notice = None
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            with open(self.path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
             return Settings()
-        except (OSError, ValueError) as exc:
+        except OSError as exc:  # left as it is: saving will fail, and say so
             log.warning("settings file %s unreadable (%s); using defaults", self.path, exc)
             return Settings()
-        if not isinstance(raw, dict):
-            return Settings()
+        try:
+            if len(data) > MAX_FILE_BYTES:
+                raise ValueError("far too large")
+            raw = safe_json.loads(data.decode("utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError(f"holds a {type(raw).__name__}, not an object")
+        except ValueError as exc:
+            return self._recover(data, exc)
         return Settings.from_dict(raw)
 
     def save(self, settings: Settings) -> None:
-        """Write atomically so a crash never leaves a half-written file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(settings.to_dict(), fh, indent=2, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Write atomically so a crash never leaves a half-written file. Raises OSError."""
+        data = json.dumps(settings.to_dict(), indent=2, sort_keys=True).encode("utf-8")
+        private_dir(self.path.parent)
+        write_atomic(self.path, data)
+
+    def _recover(self, data: bytes, why: ValueError) -> Settings:
+        """Keep the damaged file aside, keep what it still says, and write that back."""
+        kept = self._keep_aside()
+        settings = Settings.from_dict(salvage(data[:MAX_FILE_BYTES].decode("utf-8", "replace")))
+        log.warning(
+            "settings file %s is damaged (%s); kept as %s",
+            self.path,
+            str(why)[:200],
+            kept.name if kept else "nothing (it could not be renamed)",
+        )
+        if kept is not None:
+            self.notice = message(MessageId.SETTINGS_DAMAGED, kept.name)
+            try:
+                self.save(settings)
+            except OSError as exc:
+                log.warning("could not write the recovered settings: %r", exc)
+        return settings
+
+    def _keep_aside(self) -> Path | None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for n in range(1, 100):
+            suffix = stamp if n == 1 else f"{stamp}-{n}"
+            kept = self.path.with_name(f"{self.path.name}.bad-{suffix}")
+            if kept.exists():
+                continue
+            try:
+                self.path.rename(kept)
+            except OSError as exc:
+                log.warning("could not keep the damaged settings file: %r", exc)
+                return None
+            return kept
+        return None

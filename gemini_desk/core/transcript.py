@@ -22,6 +22,11 @@ from gemini_desk.core.events import (
 from gemini_desk.core.tools import ToolCallRecord
 from gemini_desk.core.turn_reasons import blocked_by
 
+MAX_TURN_CHARS = 50_000
+"""The most a turn keeps (and a live caption shows). A spoken answer of ten minutes is
+about 10 000 characters; a turn that streams for ever keeps its first ``MAX_TURN_CHARS``
+and is marked ``truncated``, and what comes after costs nothing."""
+
 
 class Role(enum.Enum):
     USER = "user"
@@ -47,6 +52,7 @@ class Turn:
     blocked: str = ""  # the turnCompleteReason that withheld this answer ("" if none)
     grounding: list[dict[str, object]] = field(default_factory=list)
     tool: ToolCallRecord | None = None  # the call a TOOL row shows
+    truncated: bool = False  # text beyond MAX_TURN_CHARS was dropped
 
     @property
     def shown_text(self) -> str:
@@ -63,6 +69,8 @@ class Turn:
             extra["grounding"] = self.grounding
         if self.tool is not None:
             extra["tool"] = self.tool.to_dict()
+        if self.truncated:
+            extra["truncated"] = True
         return extra | {
             "id": self.id,
             "role": self.role.value,
@@ -107,6 +115,7 @@ class Turn:
             if isinstance(grounding, list)
             else [],
             tool=ToolCallRecord.from_dict(tool) if isinstance(tool, Mapping) else None,
+            truncated=data.get("truncated") is True,
         )
 
 
@@ -118,6 +127,14 @@ def _join(existing: str, fragment: str) -> str:
     if not existing:
         return fragment.lstrip()
     return existing + fragment
+
+
+def _set_text(turn: Turn, text: str) -> None:
+    """``turn.text = text``, cut at ``MAX_TURN_CHARS`` (and marked so)."""
+    if len(text) > MAX_TURN_CHARS:
+        text = text[:MAX_TURN_CHARS]
+        turn.truncated = True
+    turn.text = text
 
 
 class Transcript:
@@ -235,7 +252,8 @@ class Transcript:
 
     # --- internals ------------------------------------------------------------
     def _new(self, role: Role, text: str, typed: bool = False) -> Turn:
-        turn = Turn(id=self._next_id, role=role, text=text, started_at=self._clock(), typed=typed)
+        turn = Turn(id=self._next_id, role=role, started_at=self._clock(), typed=typed)
+        _set_text(turn, text)
         self._next_id += 1
         if role is Role.MODEL:
             turn.latency_ms, self._pending_latency = self._pending_latency, None
@@ -260,12 +278,19 @@ class Transcript:
         if turn is None:
             self._open[role] = self._new(role, fragment.lstrip())
             return
-        turn.text = _join(turn.text, fragment)
+        if turn.truncated:  # full: the rest is dropped, and costs nothing
+            if final and turn.interim:
+                turn.interim = ""
+                self._notify(turn)
+            return
+        # Bounded by MAX_TURN_CHARS: the copy a fragment costs cannot grow for ever.
+        _set_text(turn, _join(turn.text, fragment))
         if final:
             turn.interim = ""  # the final words replace the live caption
         self._notify(turn)
 
     def _set_interim(self, text: str) -> None:
+        text = text[:MAX_TURN_CHARS]
         turn = self._open.get(Role.USER)
         if turn is None:
             if not text:
@@ -282,7 +307,7 @@ class Transcript:
 
     def _finish(self, turn: Turn) -> None:
         # A caption that no final transcription replaced is the best record there is.
-        turn.text = turn.shown_text.strip()
+        _set_text(turn, turn.shown_text.strip())
         turn.interim = ""
         turn.finished = True
         self._notify(turn)

@@ -48,8 +48,10 @@ class ShareView(Protocol):
 class ScreenSharing:
     """Owns what is shared now (at most one source) and the pump that sends it.
 
-    Nothing is grabbed before the user starts sharing, and nothing while disconnected;
-    ``stop()`` ends capture, hides the frame and the badge. :attr:`shared` says what is
+    Nothing is grabbed before the user starts sharing, and nothing while disconnected:
+    the pump switches a camera, window or portal capture on only once frames can be
+    sent (``connection_changed()`` makes it look at once). ``stop()`` ends capture,
+    hides the frame and the badge. :attr:`shared` says what is
     shared now (None: nothing); the badge and the tray follow it. The remembered region
     and camera and "Sharp text" are written through ``settings``, and the pump follows
     its settings there whoever changes them.
@@ -146,7 +148,6 @@ class ScreenSharing:
             crop = Rect(physical.x - g.x(), physical.y - g.y(), physical.w, physical.h)
             source = ScreenCaptureSource(screen, crop, region.as_text())
             source.failed.connect(self._on_source_failed)
-            source.start()
         else:
             self._view.show_error(self.support.note or "")
             return
@@ -170,7 +171,6 @@ class ScreenSharing:
         def chosen(index: int) -> None:
             source = WindowCaptureSource(windows[index])
             source.failed.connect(self._on_source_failed)
-            source.start()
             what = Shared(ShareKind.WINDOW, name=windows[index].description())
             self.share_source(source, what)
 
@@ -215,7 +215,6 @@ class ScreenSharing:
         if camera_id:
             self._settings.update(share_camera=camera_id.hex())
         source.failed.connect(self._on_source_failed)
-        source.start()
         self.share_source(source, Shared(ShareKind.CAMERA, name=source.description))
         return True
 
@@ -311,16 +310,18 @@ class ScreenSharing:
         if pump is not None:
             asyncio.get_running_loop().create_task(pump.stop())
 
+    def connection_changed(self, *_args: object) -> None:
+        """The connection came or went: start (or stop) capture now, not at the next tick."""
+        if self.pump is not None:
+            self.pump.wake()
+
     def _stop_now(self) -> FramePump | None:
-        pump, source = self.pump, self.source
+        pump = self.pump
         self.pump = self.source = None
-        stop = getattr(source, "stop", None)
-        if callable(stop):
-            stop()  # cameras and portal captures are switched off on the GUI thread
         self.frame.hide()
         self.shared.set(None)  # the badge and the tray follow
         if pump is not None:
-            pump.cancel()
+            pump.cancel()  # cameras and captures are switched off now, on the GUI thread
             log.info("sharing stopped (%d frames sent)", pump.frames_sent)
         return pump
 

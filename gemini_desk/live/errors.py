@@ -17,6 +17,27 @@ SERVER = message(M.SERVER_ERROR)
 NETWORK = message(M.NETWORK_UNREACHABLE)
 DROPPED = message(M.CONNECTION_LOST)
 SESSION_LIMIT = message(M.SESSION_LIMIT)
+BAD_FRAMES = message(M.BAD_FRAMES)
+# The log and an error's detail keep at most this much of what the service sent.
+DETAIL_CHARS = 200
+
+
+def prefix(text: str, limit: int = DETAIL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (with the length it had), for a log line."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+class SetupTimeout(Exception):
+    """The service did not complete the connection setup within ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no setup reply within {seconds:g} s")
+        self.seconds = seconds
+
+
+class BadFrames(Exception):
+    """The service sent data the SDK could not read: too many frames in a row, or the
+    setup reply. Retryable: the next connection resumes the session."""
 
 
 def _close_code_error(code: int, reason: str, model: str) -> SessionError:
@@ -57,6 +78,12 @@ def _close_code_error(code: int, reason: str, model: str) -> SessionError:
 
 def classify(exc: BaseException, model: str = "") -> SessionError:
     """The SessionError a person should see for ``exc``; ``detail`` goes to the log only."""
+    if isinstance(exc, SetupTimeout):
+        said = message(M.SETUP_TIMEOUT, max(1, round(exc.seconds)))
+        return SessionError(ErrorKind.SERVER, said, str(exc), retryable=True)
+    if isinstance(exc, BadFrames):
+        # A service fault like a 1011 (transient: a resumed connection keeps its handle).
+        return SessionError(ErrorKind.SERVER, BAD_FRAMES, prefix(str(exc)), retryable=True)
     if isinstance(exc, genai_errors.APIError):
         reason = exc.message or (exc.details if isinstance(exc.details, str) else "") or ""
         return _close_code_error(int(exc.code or 0), str(reason), model)
@@ -83,8 +110,4 @@ def classify(exc: BaseException, model: str = "") -> SessionError:
         )
     if isinstance(exc, OSError | InvalidHandshake | TimeoutError | EOFError):
         return SessionError(ErrorKind.NETWORK, NETWORK, repr(exc), retryable=True)
-    return SessionError(
-        ErrorKind.PROTOCOL,
-        message(M.UNEXPECTED),
-        repr(exc),
-    )
+    return SessionError(ErrorKind.PROTOCOL, message(M.UNEXPECTED), prefix(repr(exc)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from google.genai import types
@@ -25,8 +26,14 @@ from gemini_desk.core.events import (
     VoiceActivity,
     WaitingForInput,
 )
+from gemini_desk.core.resampler import MAX_STREAM_RATE, MIN_STREAM_RATE, playable_rate
+
+__all__ = ["AudioRateCheck", "events_from_message", "parse_duration"]
+
+log = logging.getLogger("gemini_desk.live")
 
 _RATE = re.compile(r"rate=(\d+)")
+_MAX_DIGITS = 9  # longer is out of range anyway (and int() refuses > 4300 digits)
 
 
 def parse_duration(value: str | None) -> float:
@@ -39,9 +46,44 @@ def parse_duration(value: str | None) -> float:
         return 0.0
 
 
-def _audio_rate(mime: str | None) -> int:
-    match = _RATE.search(mime or "")
-    return int(match.group(1)) if match else 24_000
+class AudioRateCheck:
+    """Accepts model audio only at a rate a speaker can play (8-96 kHz, stated in the
+    MIME type); each rejected rate is logged once, the first ``MAX_LOGGED`` distinct
+    ones and then one line for all others. One per connection (each says it again)."""
+
+    MAX_LOGGED = 8
+
+    def __init__(self) -> None:
+        self._logged: set[str] = set()
+        self._silenced = False
+
+    def rate_of(self, mime: str | None) -> int | None:
+        """The rate of ``mime`` ("audio/pcm;rate=24000"), None when absent or unplayable."""
+        match = _RATE.search(mime or "")
+        digits = match.group(1) if match else ""
+        rate = int(digits) if digits and len(digits) <= _MAX_DIGITS else -1
+        if playable_rate(rate):
+            return rate
+        self._reject(digits[: _MAX_DIGITS + 3] or "none")
+        return None
+
+    def _reject(self, shown: str) -> None:
+        if shown in self._logged or self._silenced:
+            return
+        if len(self._logged) >= self.MAX_LOGGED:
+            self._silenced = True
+            log.warning("model audio at yet more unusable sample rates: dropped, not logged")
+            return
+        self._logged.add(shown)
+        log.warning(
+            "model audio at sample rate %s dropped (playable: %d-%d Hz); not logged again",
+            shown,
+            MIN_STREAM_RATE,
+            MAX_STREAM_RATE,
+        )
+
+
+_DEFAULT_RATES = AudioRateCheck()  # for callers that do not keep one per connection
 
 
 def _enum_name(value: object) -> str:
@@ -49,7 +91,7 @@ def _enum_name(value: object) -> str:
     return str(getattr(value, "value", value) or "")
 
 
-def _content_events(content: types.LiveServerContent) -> list[LiveEvent]:
+def _content_events(content: types.LiveServerContent, rates: AudioRateCheck) -> list[LiveEvent]:
     """Every part of one serverContent, in the order they are to be handled: one
     message can carry several (audio with its transcription, say)."""
     events: list[LiveEvent] = []
@@ -65,7 +107,9 @@ def _content_events(content: types.LiveServerContent) -> list[LiveEvent]:
         for part in content.model_turn.parts or []:
             blob = part.inline_data
             if blob is not None and blob.data and (blob.mime_type or "").startswith("audio/"):
-                events.append(ModelAudio(pcm=blob.data, rate=_audio_rate(blob.mime_type)))
+                rate = rates.rate_of(blob.mime_type)
+                if rate is not None:
+                    events.append(ModelAudio(pcm=blob.data, rate=rate))
             elif part.text and not part.thought:  # thoughts are neither spoken nor shown
                 events.append(ModelText(text=part.text))
     if content.output_transcription is not None:
@@ -97,11 +141,16 @@ def _voice_activity(activity: types.VoiceActivity) -> list[LiveEvent]:
     return []
 
 
-def events_from_message(message: types.LiveServerMessage) -> list[LiveEvent]:
-    """Every event a server message carries, in the order they should be handled."""
+def events_from_message(
+    message: types.LiveServerMessage, rates: AudioRateCheck | None = None
+) -> list[LiveEvent]:
+    """Every event a server message carries, in the order they should be handled.
+
+    ``rates`` checks audio sample rates (keep one per connection, so that each logs a bad
+    rate once); without it a process-wide one is used."""
     events: list[LiveEvent] = []
     if message.server_content is not None:
-        events.extend(_content_events(message.server_content))
+        events.extend(_content_events(message.server_content, rates or _DEFAULT_RATES))
     if message.voice_activity is not None:
         events.extend(_voice_activity(message.voice_activity))
     if message.tool_call_cancellation is not None:

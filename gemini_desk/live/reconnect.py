@@ -52,6 +52,7 @@ RECONNECTING_GRACE_S = 0.3
 HANDLE_TTL_S = 2 * 60 * 60
 QUOTA_WAIT_S = 30.0
 # A connection that lasted this long was healthy: backoff starts over after it drops.
+# One the service replaced sooner (goAway, age limit) was no hand-over but a failure.
 STABLE_S = 5.0
 
 FRESH_SESSION = message(M.FRESH_SESSION)
@@ -65,6 +66,7 @@ NEEDS_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL, ErrorKind.REJECTED_SET
 _TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA, ErrorKind.SESSION_LIMIT)
 # Gaps the service planned: the backoff starts over once the next connection is ready.
 _PLANNED = ("go_away", "deadline", "setup")
+SHORT_LIVED = "short_lived"  # a hand-over too soon after the setup: waits like a failure
 
 
 @dataclass(slots=True)
@@ -75,6 +77,7 @@ class _Conn:
     seeded: bool  # started fresh with the transcript as context
     busy: bool = False  # content since its last turnComplete
     closing: bool = False  # told to close
+    ready_at: float | None = None  # when its setup completed
 
 
 class ReconnectMachine:
@@ -87,8 +90,10 @@ class ReconnectMachine:
     context, and a notice. Retryable failures are retried after capped, jittered
     exponential ``backoff`` delays (at least ``quota_wait_s`` after a quota error); the
     backoff starts over once a connection stays up ``stable_s``, or once the connection
-    after a goAway (or the service's age limit) is ready. Errors that need the user end
-    the conversation. RECONNECTING shows once a gap outlasts ``grace_s`` (or at once
+    after a goAway (or the service's age limit) is ready. A hand-over the service asks
+    for less than ``stable_s`` after a setup (a goAway storm) is no plan but a failure:
+    the next connection waits for the backoff. Errors that need the user end the
+    conversation. RECONNECTING shows once a gap outlasts ``grace_s`` (or at once
     with the wait, when a retry waits longer than that).
 
     The figures ``recoveries`` (cause, seconds without a ready connection), ``handovers``,
@@ -224,6 +229,7 @@ class ReconnectMachine:
             self.recoveries.append((self._gap_cause, self._now - self._gap_started))
             self._gap_started = None
         self._start_timer(Timer.STABLE, self._stable_s)
+        self._conns[conn_id].ready_at = self._now
         self._ever_connected = True
         if self._conns[conn_id].seeded:
             self.fresh_starts += 1
@@ -242,6 +248,9 @@ class ReconnectMachine:
         self._retiring.append(conn_id)
         self._cancel_timer(Timer.STABLE)
         self._out += [ReclaimUnsent(conn_id), ReplayOpenUtterance(conn_id)]
+        if cause != "setup" and self._short_lived(self._conns[conn_id]):  # not our choice
+            self._back_off_short_lived(conn_id, "goAway")
+            return
         self._start_gap(cause)
         self._launch()
 
@@ -269,6 +278,9 @@ class ReconnectMachine:
         self.reconnects += 1
         self._close_turn_if_cut(conn)
         if error is not None and error.kind is ErrorKind.SESSION_LIMIT:
+            if self._short_lived(conn):
+                self._back_off_short_lived(conn_id, "age limit")
+                return
             # The service's age limit: planned, like a goAway. Resume at once.
             log.info("connection reached its time limit (%s); resuming", error.detail)
             self._start_gap("deadline")
@@ -315,6 +327,16 @@ class ReconnectMachine:
             self.backoff.reset()
 
     # --- steps ---------------------------------------------------------------------
+    def _short_lived(self, conn: _Conn) -> bool:
+        """``conn`` is being replaced less than ``stable_s`` after its setup."""
+        return conn.ready_at is not None and self._now - conn.ready_at < self._stable_s
+
+    def _back_off_short_lived(self, conn_id: int, why: str) -> None:
+        """The next connection waits for the backoff, as after a failure."""
+        log.warning("connection %d replaced (%s) right after its setup; backing off", conn_id, why)
+        self._start_gap(SHORT_LIVED)
+        self._schedule_retry(None, M.RETRY_SHORT_LIVED)
+
     def _launch(self) -> None:
         """Start a connection: resume when a handle is valid, else fresh (seeded once a
         connection was ever ready)."""
@@ -333,11 +355,11 @@ class ReconnectMachine:
             conn.busy = False
             self._out.append(CloseCutTurn())
 
-    def _schedule_retry(self, error: SessionError | None) -> None:
+    def _schedule_retry(self, error: SessionError | None, wait: M | None = None) -> None:
         at_least = self._quota_wait_s if error and error.kind is ErrorKind.QUOTA else 0.0
         delay = self.backoff.next_delay(at_least)
         kind = error.kind if error is not None else ErrorKind.PROTOCOL
-        wait = _WAIT_TEXT.get(kind, _WAIT_TEXT[ErrorKind.PROTOCOL])
+        wait = wait or _WAIT_TEXT.get(kind, _WAIT_TEXT[ErrorKind.PROTOCOL])
         log.info("retrying in %.2f s (%s)", delay, kind.value)
         if delay > self._grace_s or self._state is SessionState.RECONNECTING:
             self._set_state(SessionState.RECONNECTING, message(wait, max(1, round(delay))))

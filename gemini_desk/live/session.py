@@ -9,8 +9,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from google.genai import errors as genai_errors
 from google.genai import types
 from google.genai.live import AsyncSession
+from websockets.exceptions import ConnectionClosed
 
 from gemini_desk.core.events import (
     LiveEvent,
@@ -21,9 +23,10 @@ from gemini_desk.core.events import (
 )
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.tools import Declarations
+from gemini_desk.live.bad_frames import BAD_FRAME_LIMIT, BadFrameCounter
 from gemini_desk.live.config import INPUT_MIME, Endpoint, build_connect_config, make_client
-from gemini_desk.live.errors import classify
-from gemini_desk.live.messages import events_from_message
+from gemini_desk.live.errors import BadFrames, SetupTimeout, classify
+from gemini_desk.live.messages import AudioRateCheck, events_from_message
 
 log = logging.getLogger("gemini_desk.live")
 
@@ -33,6 +36,13 @@ EventSink = Callable[[LiveEvent], None]
 # oldest chunk goes (and is counted): stale speech is worth less than current speech.
 MAX_QUEUED_CHUNKS = 500
 CLOSE_TIMEOUT_S = 3.0
+# From the start of the connect until setupComplete (TCP, TLS, handshake, setup reply).
+SETUP_TIMEOUT_S = 15.0
+# Failures of the connection itself; anything else the SDK raises on receive is a frame
+# it could not read (it read the whole frame first, so the next one is fine).
+_CONNECTION_FAILURES = (genai_errors.APIError, ConnectionClosed, OSError)
+
+__all__ = ["BAD_FRAME_LIMIT", "SETUP_TIMEOUT_S", "LiveSession"]
 
 
 @dataclass(slots=True)
@@ -49,6 +59,9 @@ class LiveSession:
     ``run()`` connects and pumps server messages into ``on_event`` until ``close()`` is
     called or the connection fails; it never raises for service or network failures
     (they become ``SessionError`` events followed by ``StateChanged(DISCONNECTED)``).
+    A setup reply that takes longer than ``setup_timeout_s`` is such a failure
+    (retryable); a frame the SDK cannot read is skipped and counted (``bad_frames``),
+    and only several close together end the connection (retryable too).
     The ``send_*`` methods are synchronous and safe to call from the loop thread at any
     time; what is sent before the connection is up waits in the queue.
     """
@@ -60,8 +73,11 @@ class LiveSession:
         on_event: EventSink,
         resume_handle: str | None = None,
         tools: Declarations | None = None,
+        setup_timeout_s: float = SETUP_TIMEOUT_S,
     ) -> None:
         self._endpoint = endpoint
+        self._setup_timeout_s = setup_timeout_s
+        self._bad = BadFrameCounter()
         self._settings = settings.validated()
         self.resume_handle = resume_handle  # continue this session (resumption)
         self.tools = tools  # declared in setup
@@ -79,6 +95,11 @@ class LiveSession:
     @property
     def model(self) -> str:
         return self._settings.model
+
+    @property
+    def bad_frames(self) -> int:
+        """Frames from the service that could not be read and were skipped."""
+        return self._bad.total
 
     # --- outgoing -----------------------------------------------------------------
     def send_audio(self, pcm16k: bytes) -> None:
@@ -170,7 +191,8 @@ class LiveSession:
             client = make_client(self._endpoint)
             config = build_connect_config(self._settings, self.resume_handle, self.tools)
             log.info("connecting to %s (model %s)", self._endpoint.base_url or "Google", self.model)
-            async with client.aio.live.connect(model=self.model, config=config) as session:
+            async with contextlib.AsyncExitStack() as stack:
+                session = await self._open(stack, client.aio.live.connect, config)
                 self._session = session
                 self._emit(SetupComplete(model=self.model, session_id=session.session_id))
                 self._emit(StateChanged(SessionState.CONNECTED))
@@ -220,12 +242,49 @@ class LiveSession:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def _open(
+        self,
+        stack: contextlib.AsyncExitStack,
+        connect: Callable[..., contextlib.AbstractAsyncContextManager[AsyncSession]],
+        config: types.LiveConnectConfig,
+    ) -> AsyncSession:
+        """Connect and wait for the setup reply, at most ``setup_timeout_s``."""
+        deadline = asyncio.timeout(self._setup_timeout_s)
+        try:
+            async with deadline:
+                return await stack.enter_async_context(connect(model=self.model, config=config))
+        except TimeoutError as exc:
+            if deadline.expired():
+                raise SetupTimeout(self._setup_timeout_s) from exc
+            raise
+        except OSError:
+            raise  # ssl's certificate error is a ValueError too: it stays a network error
+        except ValueError as exc:  # JSON or validation (pydantic's errors are ValueErrors)
+            raise BadFrames(f"setup reply: {type(exc).__name__}: {exc}") from exc
+
     # --- loops --------------------------------------------------------------------
     async def _receive_loop(self, session: AsyncSession) -> None:
+        rates = AudioRateCheck()  # an unplayable rate is said once per connection
         while True:
-            # receive() ends after every turnComplete; the conversation does not.
-            async for message in session.receive():
-                for event in events_from_message(message):
+            # receive() ends after every turnComplete, and with the error when it could
+            # not read a frame; the conversation goes on with the next receive().
+            messages = session.receive()
+            while True:
+                try:
+                    message = await anext(messages)
+                except StopAsyncIteration:
+                    break
+                except _CONNECTION_FAILURES:
+                    raise
+                except Exception as exc:
+                    self._bad.note(exc)  # raises BadFrames once there are too many
+                    break
+                try:
+                    events = events_from_message(message, rates)
+                except Exception as exc:  # a frame the SDK read but that makes no sense
+                    self._bad.note(exc)
+                    continue
+                for event in events:
                     self._emit(event)
 
     async def _send_loop(self, session: AsyncSession) -> None:

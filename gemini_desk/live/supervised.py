@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gemini_desk.core.events import SessionError, ToolCall, ToolCallCancellation
+from gemini_desk.core.settings import Settings
 from gemini_desk.live.outbox import Outgoing, UtteranceLog
 from gemini_desk.live.session import LiveSession
 
@@ -52,3 +53,22 @@ def resend(item: Any) -> Outgoing[LiveSession]:
         lambda session: session.enqueue([item]),
         item.data if item.kind == "audio" else None,
     )
+
+
+def unsent(conn: SupervisedConnection) -> list[Outgoing[LiveSession]]:
+    """What ``conn`` had not sent yet, to go first on the next connection."""
+    # A tool response belongs to its own connection: its call ended with it.
+    items = [resend(i) for i in conn.session.take_unsent() if i.kind != "tool_response"]
+    # Those never reached the old connection: not part of what it heard.
+    conn.heard.forget_newest(sum(1 for item in items if item.utterance))
+    return items
+
+
+def seeded(settings: Settings, context: str) -> Settings:
+    """``settings`` for a fresh session: ``context`` appended to the system instruction."""
+    context = context.strip()
+    if not context:
+        return settings
+    base = settings.system_instruction.strip()
+    instruction = f"{base}\n\n{context}" if base else context
+    return dataclasses.replace(settings, system_instruction=instruction)

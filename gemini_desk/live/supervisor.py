@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import time
 from collections import deque
@@ -41,8 +40,8 @@ from gemini_desk.live.reconnect import (
     RECONNECTING_GRACE_S,
     ReconnectMachine,
 )
-from gemini_desk.live.session import EventSink, LiveSession
-from gemini_desk.live.supervised import SupervisedConnection, resend, track_call
+from gemini_desk.live.session import SETUP_TIMEOUT_S, EventSink, LiveSession
+from gemini_desk.live.supervised import SupervisedConnection, seeded, track_call, unsent
 
 __all__ = ["FRESH_SESSION", "MAX_BUFFERED_AUDIO", "SessionSupervisor"]
 
@@ -92,8 +91,10 @@ class SessionSupervisor:
         backoff: Backoff | None = None,
         grace_s: float = RECONNECTING_GRACE_S,
         quota_wait_s: float = QUOTA_WAIT_S,
+        setup_timeout_s: float = SETUP_TIMEOUT_S,
     ) -> None:
         self._endpoint = endpoint
+        self._setup_timeout_s = setup_timeout_s
         self._settings = settings.validated()
         self._emit = on_event
         self._context = context
@@ -275,8 +276,8 @@ class SessionSupervisor:
 
     def _carry_out(self, command: rt.Command) -> None:
         match command:
-            case rt.StartConnection(conn_id, handle, seeded):
-                self._start(conn_id, handle, seeded)
+            case rt.StartConnection(conn_id, handle, with_context):
+                self._start(conn_id, handle, with_context)
             case rt.CloseConnection(conn_id):
                 self._close_connection(conn_id)
             case rt.StartTimer(timer, delay):
@@ -318,20 +319,15 @@ class SessionSupervisor:
             handle.cancel()
 
     # --- connections ----------------------------------------------------------------
-    def _start(self, conn_id: int, handle: str | None, seeded: bool) -> None:
-        settings = self._settings
-        if seeded:
-            context = self._context().strip()
-            if context:
-                base = settings.system_instruction.strip()
-                instruction = f"{base}\n\n{context}" if base else context
-                settings = dataclasses.replace(settings, system_instruction=instruction)
+    def _start(self, conn_id: int, handle: str | None, with_context: bool) -> None:
+        settings = seeded(self._settings, self._context()) if with_context else self._settings
         session = LiveSession(
             self._endpoint,
             settings,
             lambda event: self._on_inner_event(conn_id, event),
             resume_handle=handle,
             tools=self._tools(),
+            setup_timeout_s=self._setup_timeout_s,
         )
         conn = SupervisedConnection(session)
         self._conns[conn_id] = conn
@@ -394,12 +390,5 @@ class SessionSupervisor:
 
     def _reclaim_unsent(self, conn_id: int) -> None:
         """What an old connection had not sent yet goes first on the next one."""
-        conn = self._conns.get(conn_id)
-        if conn is None:
-            return
-        # A tool response belongs to its own connection: its call ended with it.
-        items = [i for i in conn.session.take_unsent() if i.kind != "tool_response"]
-        unsent = [resend(item) for item in items]
-        # Those never reached the old connection: not part of what it heard.
-        conn.heard.forget_newest(sum(1 for item in unsent if item.utterance))
-        self._outbox.put_front(unsent)
+        if (conn := self._conns.get(conn_id)) is not None:
+            self._outbox.put_front(unsent(conn))

@@ -1,11 +1,16 @@
-"""Logging: named loggers, a rotating file in the user's log folder, secrets redacted."""
+"""Logging: named loggers, a rotating file in the user's log folder (0600 files in a
+0700 folder), secrets redacted."""
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
+
+from gemini_desk.core.private_files import FILE_MODE, open_private, private_dir, tighten
 
 _KEY_PATTERNS = (
     re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
@@ -44,14 +49,26 @@ class RedactingFilter(logging.Filter):
 
 
 REDACTOR = RedactingFilter()
+LOG_NAME = "gemini-desk.log"
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file (the current one and each new one after a
+    rotation) is created 0600, whatever the umask."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = open_private(Path(self.baseFilename), os.O_WRONLY | os.O_APPEND)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
 def setup_logging(log_dir: Path, level: str = "INFO") -> Path:
     """Console and rotating-file logging; returns the log file's path."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_file = log_dir / "gemini-desk.log"
+    private_dir(log_dir)
+    for old in log_dir.glob(LOG_NAME + "*"):  # written by a version that did not care
+        tighten(old, FILE_MODE)
+    log_file = log_dir / LOG_NAME
     fmt = logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = PrivateRotatingFileHandler(
         log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
     console = logging.StreamHandler()

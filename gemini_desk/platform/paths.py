@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from gemini_desk.core.private_files import private_dir
+
 APP_NAME = "gemini-desk"
 
 
@@ -24,6 +26,12 @@ class AppPaths:
     @property
     def conversations_dir(self) -> Path:
         return self.data_dir / "conversations"
+
+    def make_private(self) -> None:
+        """Create the app's folders (and the conversations folder) 0700, and tighten any
+        that others can enter. Raises OSError when one cannot be a folder."""
+        for folder in (self.config_dir, self.data_dir, self.log_dir, self.conversations_dir):
+            private_dir(folder)
 
     @classmethod
     def from_env(cls) -> AppPaths:

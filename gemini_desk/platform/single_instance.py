@@ -1,8 +1,11 @@
 """Single instance: a second launch hands its command-line actions to the running app.
 
-The running app listens on the command socket of :mod:`gemini_desk.platform.ipc`; a second
+Which launch is the app is decided by the lock of :mod:`.instance_lock`, taken before
+anything is built. The running app listens on the command socket of
+:mod:`gemini_desk.platform.ipc`; a second
 ``gemini-desk [--connect] [--share-region X,Y,W,H]`` asks it to come forward and to do
-what those options ask, then exits at once.
+what those options ask, then exits at once (1 if one of them failed). The answers say
+what really happened: "sharing" only when sharing started.
 """
 
 from __future__ import annotations
@@ -33,26 +36,31 @@ def forwarded_actions(args: argparse.Namespace) -> list[tuple[str, str]]:
     return actions
 
 
-def forward_actions(args: argparse.Namespace, paths: AppPaths) -> bool:
-    """True if an instance runs for ``paths``: it was handed ``args``' actions.
+def forward_actions(args: argparse.Namespace, paths: AppPaths) -> int | None:
+    """Hand ``args``' actions to the app running for ``paths``: this launch's exit code
+    (0, or 1 if an action failed), or None when no app answered.
 
     Each answer is printed (errors to stderr), so a script sees what happened.
     """
     name = socket_name(paths.config_dir)
+    code = 0
     for i, (action, arg) in enumerate(forwarded_actions(args)):
         result = send_command(name, action, arg)
         if not result.reached:
             if i == 0:
-                return False  # nobody runs: this launch becomes the instance
+                return None  # nobody answers: this launch may become the instance
             print(f"gemini-desk: {action}: no answer", file=sys.stderr)
+            code = 1
             continue
+        if not result.ok:
+            code = 1
         if action != "show" or not result.ok:
             print(f"gemini-desk: {result.message}", file=sys.stdout if result.ok else sys.stderr)
     log.info(
         "gemini-desk is already running: brought it forward and handed it %s",
         forwarded_actions(args),
     )
-    return True
+    return code
 
 
 def register_commands(
@@ -61,8 +69,13 @@ def register_commands(
     connect: Callable[[], None],
     share_region: Callable[[Rect], None],
     show: Callable[[], None] | None = None,
+    shared: Callable[[], object | None] = lambda: None,
 ) -> None:
-    """Handle ``connect`` and ``share-region`` (and ``show``, if given) from later launches."""
+    """Handle ``connect`` and ``share-region`` (and ``show``, if given) from later launches.
+
+    ``shared()`` is what is shared now (None: nothing): the share-region answer says
+    "sharing" only when sharing really started; else the caller hears it did not.
+    """
 
     def on_show(request: Request) -> str:
         assert show is not None
@@ -77,7 +90,13 @@ def register_commands(
 
     def on_share_region(request: Request) -> str:
         region = parse_region(request.arg)  # ValueError: the caller hears why
-        share_region(region)
+        share_region(region)  # problems are shown in the window, not raised
+        if shared() is None:
+            raise ValueError(
+                f"Sharing {region.as_text()} did not start; the Gemini Desk window says why."
+            )
+        if state() is SessionState.DISCONNECTED:
+            return f"sharing {region.as_text()} once connected (nothing is sent before)"
         return f"sharing {region.as_text()}"
 
     if show is not None:

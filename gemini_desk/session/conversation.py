@@ -29,11 +29,11 @@ from gemini_desk.core.events import (
     VoiceActivity,
     WaitingForInput,
 )
-from gemini_desk.core.latency import LatencyTracker
 from gemini_desk.core.level_meter import FLOOR_DB, to_db
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.observable import Observable
+from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.core.tools import Declarations
@@ -41,6 +41,7 @@ from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.supervisor import SessionSupervisor
+from gemini_desk.session.answer_timing import AnswerTiming
 from gemini_desk.session.ports import (
     ConversationView,
     MicFactory,
@@ -113,11 +114,11 @@ class Conversation:
         self.mute: Observable[bool] = Observable(False)
         self.status.subscribe(lambda _old, new: view.set_session_state(new.state, new.detail))
         self.mute.subscribe(lambda _old, muted: view.set_muted(muted))
-        self.latency = LatencyTracker()
+        self.timing = AnswerTiming(lambda: self.speaker, self._show_latency)
         self._store: TranscriptStore | None = None
+        # Finished turns are written (and fsynced) on this thread, never the loop's.
+        self._writer = SerialWriter("gd-transcript")
         self.transcript = Transcript(on_change=view.show_turn, on_finished=self._on_turn_finished)
-        self._last_speech: float | None = None
-        self._last_typed: float | None = None
         self._answering = False
         self._reopen_task: asyncio.Task[None] | None = None
         # Talk modes (issue 5): decides which mic chunks are sent, and activityStart/End.
@@ -163,7 +164,14 @@ class Conversation:
             self._view.show_error(message(M.NO_KEY_YET), "api_key")
             return
         self._view.clear_error()
-        self._store = TranscriptStore(self._conversations_dir)
+        loop = asyncio.get_running_loop()
+
+        def not_saved(exc: OSError) -> None:  # on the writer thread
+            loop.call_soon_threadsafe(self._not_saved, exc)
+
+        self._store = TranscriptStore(
+            self._conversations_dir, writer=self._writer, on_error=not_saved
+        )
         self.session = SessionSupervisor(
             self.endpoint,
             self.settings,
@@ -189,7 +197,7 @@ class Conversation:
         if not text or self.session is None or self.state not in _LIVE:
             return
         self.transcript.add_typed(text)
-        self._last_typed = time.monotonic()
+        self.timing.last_typed = time.monotonic()
         self.session.send_text(text)
 
     def send_video(self, jpeg: bytes) -> bool:
@@ -204,17 +212,33 @@ class Conversation:
         return self.session is not None and self.state is SessionState.CONNECTED
 
     def set_muted(self, muted: bool) -> None:
+        """Muted, the microphone's stream is closed (the system's microphone indicator
+        goes off) and the pre-roll emptied; unmuted, the same capture opens again, so
+        only audio captured from then on can go out."""
         self.mute.set(muted)
         self.talk.set_muted(muted)  # activityEnd (if talking) goes before audioStreamEnd
         if self.mic is not None:
             self.mic.muted = muted
+            self._switch_mic(self.mic, on=not muted)
         if muted and self.session is not None and self.state in _LIVE:
             self.session.send_audio_end()
 
+    def _switch_mic(self, mic: Microphone, on: bool) -> None:
+        try:
+            mic.start() if on else mic.stop()
+        except Exception as exc:  # a vanished device: tried again like a lost one
+            log.warning("microphone unavailable: %r", exc)
+            if on:
+                self.mic = None
+                self._view.show_error(message(M.MIC_UNAVAILABLE, _reason(exc)))
+                self._schedule_reopen()
+
     async def shutdown(self) -> None:
-        """Stop streams, then leave the connection."""
+        """Stop streams, leave the connection, then wait (a little) for the transcript
+        to be on disk."""
         self._stop_audio()
         await self.disconnect()
+        await asyncio.to_thread(self._writer.flush, 5.0)
 
     # --- audio --------------------------------------------------------------------
     def _start_audio(self, quiet: bool = False) -> None:
@@ -239,7 +263,8 @@ class Conversation:
             try:
                 mic = self._mic_factory(self._on_mic_chunk)
                 mic.muted = self.muted
-                mic.start()
+                if not self.muted:  # muted: opened only once unmuted
+                    mic.start()
                 self.mic = mic
             except Exception as exc:
                 log.warning("microphone unavailable: %r", exc)
@@ -262,6 +287,9 @@ class Conversation:
         log.warning("audio device lost: %s", what)
         self._stop_audio()
         self._view.show_error(message(M.DEVICE_LOST, what))
+        self._schedule_reopen()
+
+    def _schedule_reopen(self) -> None:
         if self._reopen_task is None or self._reopen_task.done():
             loop = asyncio.get_running_loop()
             self._reopen_task = loop.create_task(
@@ -290,7 +318,7 @@ class Conversation:
         if not self.talk.mic_chunk(pcm):  # push-to-talk, key up: kept as pre-roll only
             return
         if chunk_dbfs(pcm) > SPEECH_DBFS:
-            self._last_speech = time.monotonic()
+            self.timing.last_speech = time.monotonic()
         self.session.send_audio(pcm)
 
     # --- events from the live session ---------------------------------------------
@@ -352,39 +380,21 @@ class Conversation:
         self.talk.model_answering(True)
         if not self._answering:
             self._answering = True
-            marks = (self._last_speech, self._last_typed, self.talk.last_activity_end)
-            ends = [t for t in marks if t is not None]
-            if ends:
-                self.latency.user_turn_ended(at=max(ends))
-                self.latency.model_audio_received()
-                received = time.monotonic()
-                asyncio.get_running_loop().call_later(0.005, self._check_played, received, 0)
+            self.timing.answer_started(self.talk.last_activity_end)
         if self.speaker is not None:
             self.speaker.feed(event.pcm, event.rate)
 
-    def _check_played(self, received: float, tries: int) -> None:
-        speaker = self.speaker
-        if speaker is None:  # no speaker (or the conversation ended): nothing to time
-            return
-        played = speaker.last_first_sample_time
-        if played is not None and played >= received:
-            result = self.latency.model_audio_played(at=played)
-            if result is not None and result.to_first_audio_played_ms is not None:
-                server = result.to_first_audio_received_ms
-                self._view.set_latency(result.to_first_audio_played_ms, server)
-                self.transcript.set_latency(result.to_first_audio_played_ms, server)
-            return
-        if tries < 200:  # give up after ~1 s: nothing was played (muted device, no speaker)
-            asyncio.get_running_loop().call_later(0.005, self._check_played, received, tries + 1)
+    def _show_latency(self, ms: float, server_ms: float | None) -> None:
+        self._view.set_latency(ms, server_ms)
+        self.transcript.set_latency(ms, server_ms)
 
     def _on_turn_finished(self, turn: Turn) -> None:
         if self._store is None:
             return
-        try:
-            self._store.append(turn)
-        except OSError as exc:
-            log.error("could not save the transcript: %r", exc)
-            self._view.show_error(message(M.TRANSCRIPT_NOT_SAVED, _reason(exc)))
+        self._store.append(turn)  # written in the background; a failure comes back
+
+    def _not_saved(self, exc: OSError) -> None:
+        self._view.show_error(message(M.TRANSCRIPT_NOT_SAVED, _reason(exc)))
 
 
 def _reason(exc: BaseException) -> Message | str:

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gemini_desk.core.export import to_json, to_markdown, turn_sources, turn_text
+from gemini_desk.core.export import to_json, to_markdown, turn_sources, turn_text, write_export
 from gemini_desk.core.history import (
     ConversationSummary,
-    list_conversations,
     load_turns,
+    scan_conversations,
     tool_record,
 )
 from gemini_desk.core.tools import ToolCallRecord
@@ -188,18 +188,32 @@ class HistoryDialog(QDialog):
         return list(self._turns)
 
     def reload(self) -> None:
-        """Read the conversation folder again (newest first) and show the newest."""
-        self._summaries = list_conversations(self._directory)
+        """Read the conversation folder again (newest first) and show the newest. A file
+        that cannot be read at all is listed (greyed) as damaged; the others work."""
+        listing = scan_conversations(self._directory)
+        self._summaries = listing.conversations
         self.conversation_list.clear()
         for summary in self._summaries:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.started_at))
-            item = QListWidgetItem(
+            text = (
                 self.tr("%1 — %2 turns\n%3")
                 .replace("%1", when)
                 .replace("%2", str(summary.turn_count))
                 .replace("%3", summary.title)
             )
+            if summary.damaged_lines:
+                text += "\n" + self.tr("%n line(s) could not be read", "", summary.damaged_lines)
+            item = QListWidgetItem(text)
             item.setToolTip(str(summary.path))
+            self.conversation_list.addItem(item)
+        for damaged in listing.damaged:  # after the good ones: their rows stay aligned
+            item = QListWidgetItem(
+                self.tr("%1 — damaged, cannot be shown").replace("%1", damaged.path.name)
+            )
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(
+                self.tr("Could not read it: %1").replace("%1", damaged.detail or str(damaged.path))
+            )
             self.conversation_list.addItem(item)
         has_any = bool(self._summaries)
         self.empty_label.setVisible(not has_any)
@@ -231,7 +245,7 @@ class HistoryDialog(QDialog):
         )
         text = to_markdown(self._turns, title) if kind == "md" else to_json(self._turns, title)
         try:
-            path.write_text(text, encoding="utf-8")
+            write_export(path, text)  # in one step, readable by the user only
         except OSError as exc:
             log.warning("export to %s failed: %r", path, exc)
             self.status_label.setText(
@@ -250,7 +264,7 @@ class HistoryDialog(QDialog):
             return
         try:
             turns = load_turns(self._summaries[row].path)
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             log.warning("cannot open conversation: %r", exc)
             turns = []
         self._show_turns(turns)

@@ -67,6 +67,11 @@ def templates() -> dict[M, str]:
             "The Live service refused a setting (%1). Change it in Settings.",
         ),
         M.SESSION_LIMIT: translate("Messages", "The connection reached the service's time limit."),
+        M.SETUP_TIMEOUT: translate(
+            "Messages",
+            "The Live service did not finish setting up the connection within %1 s.",
+        ),
+        M.BAD_FRAMES: translate("Messages", "The Live service sent data the app could not read."),
         M.VOICE_SAMPLE_TIMEOUT: translate(
             "Messages",
             "The voice sample did not arrive in time. Check your network connection and try again.",
@@ -84,6 +89,10 @@ def templates() -> dict[M, str]:
         M.RETRY_SERVER: translate("Messages", "The service had an error; retrying in %1 s"),
         M.RETRY_QUOTA: translate("Messages", "Quota or rate limit reached; retrying in %1 s"),
         M.RETRY_LOST: translate("Messages", "The connection was lost; retrying in %1 s"),
+        M.RETRY_SHORT_LIVED: translate(
+            "Messages",
+            "The service keeps ending the connection right away; retrying in %1 s",
+        ),
         M.NO_KEY_YET: translate("Messages", "No API key yet: enter one, or try the demo."),
         M.SPEAKER_UNAVAILABLE: translate("Messages", "The speaker could not be opened: %1"),
         M.MIC_UNAVAILABLE: translate(
@@ -95,6 +104,15 @@ def templates() -> dict[M, str]:
             "%1 Reconnect it or choose another device in Settings.",
         ),
         M.TRANSCRIPT_NOT_SAVED: translate("Messages", "The transcript could not be saved: %1"),
+        M.SETTINGS_NOT_SAVED: translate(
+            "Messages",
+            "Your settings could not be saved: %1 Changes apply until you quit.",
+        ),
+        M.SETTINGS_DAMAGED: translate(
+            "Messages",
+            "The settings file was damaged. It was kept as %1; every setting that could "
+            "still be read was kept, the others are back to their defaults.",
+        ),
         M.APPLY_NEXT_CONNECT: translate(
             "Messages",
             "Model, voice and instruction apply when you next connect.",

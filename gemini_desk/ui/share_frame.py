@@ -1,9 +1,10 @@
-"""A visible frame just outside the shared region, so it is never in the frames sent."""
+"""A visible frame just outside the shared region (so it is never in the frames sent), or
+just inside a side that has no screen beyond it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QRegion
 from PySide6.QtWidgets import QWidget
 
 from gemini_desk.vision.geometry import Rect
@@ -16,8 +17,9 @@ class ShareFrame:
     """Four thin always-on-top strips around ``region`` (logical pixels), click-through.
 
     Strips rather than one hollow window: they need no compositor or window shape, and
-    none of their pixels lies inside the captured rectangle. Where the region touches a
-    screen edge that side of the frame is off screen.
+    none of their pixels lies inside the captured rectangle. A side with no screen
+    beyond it (a whole-screen share, a region against the edge) is drawn just inside
+    the region instead: always visible, and then part of what is sent.
     """
 
     def __init__(self, thickness: int = THICKNESS) -> None:
@@ -27,15 +29,7 @@ class ShareFrame:
 
     def show_around(self, region: Rect) -> None:
         self.region = region
-        t = self.thickness
-        x, y, w, h = region.x, region.y, region.w, region.h
-        rects = [
-            QRect(x - t, y - t, w + 2 * t, t),  # top
-            QRect(x - t, y + h, w + 2 * t, t),  # bottom
-            QRect(x - t, y, t, h),  # left
-            QRect(x + w, y, t, h),  # right
-        ]
-        for strip, rect in zip(self.strips, rects, strict=True):
+        for strip, rect in zip(self.strips, strip_rects(region, self.thickness), strict=True):
             strip.setGeometry(rect)
             strip.show()
             if QGuiApplication.platformName() != "offscreen":  # it cannot stack windows
@@ -55,6 +49,33 @@ class ShareFrame:
     @property
     def visible(self) -> bool:
         return any(s.isVisible() for s in self.strips)
+
+
+def strip_rects(region: Rect, t: int, screens: list[QRect] | None = None) -> list[QRect]:
+    """Top, bottom, left and right strips: outside ``region`` where a screen shows them,
+    else just inside that side (``screens``: the screens' geometries, Qt's by default)."""
+    if screens is None:
+        screens = [s.geometry() for s in QGuiApplication.screens()]
+    desktop = QRegion()
+    for g in screens:
+        desktop = desktop.united(QRegion(g))
+
+    def shown(rect: QRect) -> bool:
+        return QRegion(rect).subtracted(desktop).isEmpty()
+
+    x, y, w, h = region.x, region.y, region.w, region.h
+    left_out = shown(QRect(x - t, y, t, h))
+    right_out = shown(QRect(x + w, y, t, h))
+    left = QRect(x - t, y, t, h) if left_out else QRect(x, y, t, h)
+    right = QRect(x + w, y, t, h) if right_out else QRect(x + w - t, y, t, h)
+    # Top and bottom reach over the corners of the sides that are outside.
+    x0 = x - t if left_out else x
+    span = x + w + (t if right_out else 0) - x0
+    top_out = QRect(x0, y - t, span, t)
+    bottom_out = QRect(x0, y + h, span, t)
+    top = top_out if shown(top_out) else QRect(x0, y, span, t)
+    bottom = bottom_out if shown(bottom_out) else QRect(x0, y + h - t, span, t)
+    return [top, bottom, left, right]
 
 
 def tool_window_flag() -> Qt.WindowType:

@@ -3,169 +3,28 @@ tool calls as compact rows between them, and an answer's search sources under it
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from gemini_desk.core.grounding import sources_of
 from gemini_desk.core.transcript import Role, Turn
-from gemini_desk.core.turn_reasons import BlockedBy, blocked_by
 from gemini_desk.ui.tool_row import SourcesList, ToolRow
+from gemini_desk.ui.transcript_bubble import Bubble
 
 # Within this many pixels of the bottom counts as "at the bottom" (follow new text).
 _STICKY_PX = 8
 _BUBBLE_WIDTH_FRACTION = 0.78
-
-
-# Called as translate("TranscriptView", "...") so that pyside6-lupdate finds the strings.
-translate = QCoreApplication.translate
-
-
-def blocked_text(reason: str) -> str:
-    """The plain-language line for an answer the service withheld ("" if not blocked)."""
-    kind = blocked_by(reason)
-    if kind is None:
-        return ""
-    words = {
-        BlockedBy.INPUT: translate(
-            "TranscriptView",
-            "No answer: the service blocked the request because of what it contained.",
-        ),
-        BlockedBy.OUTPUT: translate(
-            "TranscriptView", "The answer was blocked by the service's safety checks."
-        ),
-        BlockedBy.REJECTED: translate("TranscriptView", "The model declined to answer."),
-        BlockedBy.TOOL_CALL: translate(
-            "TranscriptView", "The answer stopped: the model made a malformed tool call."
-        ),
-        BlockedBy.OTHER: translate("TranscriptView", "The service withheld the answer."),
-    }
-    return words[kind]
-
-
-class _Bubble(QFrame):
-    """One turn: a small header line (who, when, latency, interrupted) and the text."""
-
-    def __init__(self, turn: Turn, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.turn = turn
-        self._max_width = 400
-        self.setObjectName("userBubble" if turn.role is Role.USER else "modelBubble")
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.header = QLabel(self)
-        self.header.setObjectName("bubbleHeader")
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.body = QLabel(self)
-        self.body.setObjectName("bubbleBody")
-        # Plain text: transcripts are untrusted and must never be parsed as HTML.
-        self.body.setTextFormat(Qt.TextFormat.PlainText)
-        self.body.setWordWrap(True)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.body.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
-        self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        # Live caption: what the service thinks the user is saying, until the final text.
-        self.caption = QLabel(self)
-        self.caption.setObjectName("bubbleCaption")
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption.setWordWrap(True)
-        self.caption.hide()
-        # Why the answer was withheld, in words (safety block, rejection).
-        self.notice = QLabel(self)
-        self.notice.setObjectName("bubbleNotice")
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setWordWrap(True)
-        self.notice.hide()
-        # The web pages a grounded answer drew on, as links.
-        self.sources = SourcesList(self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 6, 12, 8)
-        layout.setSpacing(2)
-        layout.addWidget(self.header)
-        layout.addWidget(self.body)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.sources)
-        self.refresh()
-
-    def refresh(self) -> None:
-        turn = self.turn
-        who = (
-            translate("TranscriptView", "You")
-            if turn.role is Role.USER
-            else translate("TranscriptView", "Gemini")
-        )
-        parts = [who, time.strftime("%H:%M:%S", time.localtime(turn.started_at))]
-        if turn.typed:
-            parts.append(translate("TranscriptView", "typed"))
-        if turn.role is Role.MODEL and turn.latency_ms is not None:
-            latency = translate("TranscriptView", "latency %1 ms")
-            parts.append(latency.replace("%1", f"{turn.latency_ms:.0f}"))
-        if turn.interrupted:
-            parts.append(translate("TranscriptView", "(interrupted)"))
-        header = " · ".join(parts)
-        if self.header.text() != header:
-            self.header.setText(header)
-        waiting = not turn.text and not turn.finished and not turn.interim
-        body = turn.text if turn.text or turn.finished else ("…" if waiting else "")
-        if self.body.text() != body:
-            self.body.setText(body)
-        self.body.setVisible(bool(body))
-        if self.caption.text() != turn.interim:
-            self.caption.setText(turn.interim)
-        self.caption.setVisible(bool(turn.interim))
-        notice = blocked_text(turn.blocked)
-        if self.notice.text() != notice:
-            self.notice.setText(notice)
-            self.notice.setToolTip(turn.blocked)
-        self.notice.setVisible(bool(notice))
-        if turn.role is Role.MODEL:
-            self.sources.set_sources(sources_of(turn.grounding))
-        self.setAccessibleName(header)
-        self.body.setAccessibleName(header)
-        self.fit()
-
-    def fit(self, max_width: int | None = None) -> None:
-        """Be as wide as the text needs, up to ``max_width``.
-
-        A word-wrapped QLabel otherwise settles on a narrow width and wraps short
-        sentences into tall columns.
-        """
-        if max_width is not None:
-            self._max_width = max_width
-            self.setMaximumWidth(max_width)
-        layout = self.layout()
-        margins = layout.contentsMargins() if layout is not None else None
-        extra = (margins.left() + margins.right() if margins is not None else 0) + 4
-        natural = max(
-            [self.header.fontMetrics().horizontalAdvance(self.header.text())]
-            + [
-                label.fontMetrics().horizontalAdvance(line)
-                for label in (self.body, self.caption, self.notice)
-                for line in label.text().split("\n")
-            ]
-            + [self.sources.natural_width() if self.sources.isVisibleTo(self) else 0]
-        )
-        self.setMinimumWidth(min(natural + extra, self._max_width))
-
-    def plain_text(self) -> str:
-        """Header, text, caption, notice and sources, one per line (empty ones left out)."""
-        lines = [self.header.text(), self.body.text(), self.caption.text(), self.notice.text()]
-        if self.sources.sources:
-            lines.append(translate("TranscriptView", "Sources:"))
-            lines += [f"{i}. {t} <{u}>" for i, (t, u) in enumerate(self.sources.sources, 1)]
-        return "\n".join(line for line in lines if line)
+# A turn still streaming is redrawn at most this often: a full redraw costs time in the
+# length of its text, so one per fragment would cost time in the square of it.
+_STREAM_REFRESH_MS = 50
 
 
 class TranscriptView(QWidget):
@@ -180,13 +39,22 @@ class TranscriptView(QWidget):
     first words the user said after the answer has begun). Tool calls are compact rows
     (:class:`ToolRow`); an answer grounded on Google Search lists its sources. The view
     follows the newest text unless the user scrolled up.
+
+    A turn still streaming is redrawn at most every ``_STREAM_REFRESH_MS`` (the latest
+    state, however many fragments came in between); a new or finished turn at once. The
+    ``turn_*`` readers draw what is waiting first, so they always see the latest text.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._bubbles: dict[int, _Bubble | ToolRow] = {}
+        self._bubbles: dict[int, Bubble | ToolRow] = {}
         self._rows: list[int] = []  # turn ids, top to bottom
         self._follow = True
+        self._dirty: dict[int, None] = {}  # ids of streaming bubbles waiting to be drawn
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(_STREAM_REFRESH_MS)
+        self._redraw.timeout.connect(self.flush)
 
         self._placeholder = QLabel(self.tr("Connect and start talking, or type below."))
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -232,9 +100,15 @@ class TranscriptView(QWidget):
         bubble = self._bubbles.get(turn.id)
         if bubble is not None:
             bubble.turn = turn
+            if isinstance(bubble, Bubble) and not turn.finished:
+                self._dirty[turn.id] = None  # drawn by the timer, with what came after
+                if not self._redraw.isActive():
+                    self._redraw.start()
+                return
+            self._dirty.pop(turn.id, None)
             bubble.refresh()
             return
-        bubble = ToolRow(turn) if turn.role is Role.TOOL else _Bubble(turn)
+        bubble = ToolRow(turn) if turn.role is Role.TOOL else Bubble(turn)
         self._bubbles[turn.id] = bubble
         index = len(self._rows)
         if turn.role is Role.USER:
@@ -261,8 +135,19 @@ class TranscriptView(QWidget):
         self._column_layout.insertLayout(index + 1, row)
         self._stack.setCurrentWidget(self._scroll)
 
+    def flush(self) -> None:
+        """Draw the streaming turns whose latest text is not on screen yet."""
+        self._redraw.stop()
+        dirty, self._dirty = self._dirty, {}
+        for turn_id in dirty:
+            bubble = self._bubbles.get(turn_id)
+            if bubble is not None:
+                bubble.refresh()
+
     def clear(self) -> None:
         """Remove every turn and show the placeholder again."""
+        self._redraw.stop()
+        self._dirty.clear()
         while self._column_layout.count() > 1:
             item = self._column_layout.takeAt(1)
             row = item.layout() if item is not None else None
@@ -285,18 +170,26 @@ class TranscriptView(QWidget):
 
     def turn_text(self, turn_id: int) -> str:
         """The text shown for one turn; for a tool call, its row (KeyError if not shown)."""
+        self.flush()
         bubble = self._bubbles[turn_id]
         return bubble.plain_text() if isinstance(bubble, ToolRow) else bubble.body.text()
 
+    def renders(self, turn_id: int) -> int:
+        """How often the bubble of ``turn_id`` was fully re-rendered (0 for a tool row)."""
+        bubble = self._bubbles[turn_id]
+        return 0 if isinstance(bubble, ToolRow) else bubble.renders
+
     def turn_caption(self, turn_id: int) -> str:
         """The live caption shown under a user turn ("" when none)."""
+        self.flush()
         bubble = self._bubbles[turn_id]
         if isinstance(bubble, ToolRow):
             return ""
         return bubble.caption.text() if bubble.caption.isVisibleTo(bubble) else ""
 
     def turn_notice(self, turn_id: int) -> str:
-        """The "answer blocked" line of a turn ("" when none)."""
+        """The "answer blocked" (or "too long") line of a turn ("" when none)."""
+        self.flush()
         bubble = self._bubbles[turn_id]
         if isinstance(bubble, ToolRow):
             return ""
@@ -305,11 +198,13 @@ class TranscriptView(QWidget):
     def turn_header(self, turn_id: int) -> str:
         """The header line of one turn: who, time, latency, "(interrupted)"; for a tool
         call, its line (name, arguments, state, duration)."""
+        self.flush()
         bubble = self._bubbles[turn_id]
         return bubble.line_text() if isinstance(bubble, ToolRow) else bubble.header.text()
 
     def turn_sources(self, turn_id: int) -> SourcesList | None:
         """The sources shown under an answer (None for a turn that cannot have any)."""
+        self.flush()
         bubble = self._bubbles[turn_id]
         return None if isinstance(bubble, ToolRow) else bubble.sources
 
@@ -323,6 +218,7 @@ class TranscriptView(QWidget):
     def all_text(self) -> str:
         """The whole conversation as plain text, one block per turn (header, text,
         caption, notice, sources; a tool call's row)."""
+        self.flush()
         return "\n".join(self._bubbles[i].plain_text() + "\n" for i in self._rows)
 
     @property
@@ -389,6 +285,6 @@ class TranscriptView(QWidget):
             "#bubbleNotice { font-style: italic; }"
         )
 
-    def _limit_width(self, bubble: _Bubble | ToolRow) -> None:
+    def _limit_width(self, bubble: Bubble | ToolRow) -> None:
         width = self._scroll.viewport().width() or self.width()
         bubble.fit(max(200, int(width * _BUBBLE_WIDTH_FRACTION)))

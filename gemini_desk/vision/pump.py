@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtGui import QImage
 
@@ -19,11 +19,26 @@ from gemini_desk.vision.encode import EncodedFrame, make_frame
 log = logging.getLogger("gemini_desk.vision")
 
 
+# How long capture goes on while frames cannot be sent (a reconnect under way) before
+# it is switched off: a hand-over does not blink the camera light or re-ask the portal.
+CAPTURE_GRACE_S = 5.0
+
+
 class FrameSource(Protocol):
     description: str
 
     def grab(self) -> QImage | None: ...
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Capture(Protocol):
+    """A source that captures on its own once started (camera, window, portal screen).
+
+    The pump alone starts and stops it: only while frames can be sent."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
 
 
 @dataclass(slots=True)
@@ -42,6 +57,11 @@ class FramePump:
     ``send(jpeg)`` is called on the loop thread for each frame that should go out and
     returns False when nothing can be sent now (not connected): the frame then does not
     count as sent. ``on_sent(frame)`` follows each frame that did go out.
+
+    A :class:`Capture` source (camera, window, portal) is started only once
+    ``can_send()`` says frames can go out, and stopped when they have not been able to
+    for ``capture_grace_s``, and by ``cancel()``/``stop()``. ``wake()`` makes the pump
+    look again at once (the connection changed) instead of at its next tick.
     """
 
     def __init__(
@@ -51,6 +71,7 @@ class FramePump:
         send: Callable[[bytes], bool],
         on_sent: Callable[[EncodedFrame], None] | None = None,
         can_send: Callable[[], bool] = lambda: True,
+        capture_grace_s: float = CAPTURE_GRACE_S,
     ) -> None:
         self.source = source
         self.settings = settings
@@ -65,6 +86,10 @@ class FramePump:
         self.frames_unchanged = 0
         self.grab_failures = 0
         self.last_frame: EncodedFrame | None = None
+        self.capture_grace_s = capture_grace_s
+        self.capturing = False  # a Capture source is started
+        self._unsendable_since: float | None = None
+        self._wake = asyncio.Event()
 
     @property
     def running(self) -> bool:
@@ -75,11 +100,18 @@ class FramePump:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="frame-pump")
 
     def cancel(self) -> None:
-        """Stop sending at once (a frame being encoded is dropped); ``stop()`` cleans up."""
+        """Stop capturing and sending at once (a frame being encoded is dropped);
+        ``stop()`` cleans up."""
+        self._stop_capture()
         if self._task is not None:
             self._task.cancel()
 
+    def wake(self) -> None:
+        """Look at ``can_send()`` now rather than at the next tick."""
+        self._wake.set()
+
     async def stop(self) -> None:
+        self._stop_capture()
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -100,12 +132,16 @@ class FramePump:
         while True:
             period = 1.0 / max(0.05, self.settings.fps)
             now = time.monotonic()
-            if next_at > now:
-                await asyncio.sleep(next_at - now)
+            if next_at > now and not self._wake.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), next_at - now)
+            self._wake.clear()
             next_at = max(next_at + period, time.monotonic())  # skip ticks when behind
             if not self._can_send():
                 self._detector.reset()  # whatever was sent before is gone with the session
+                self._idle_capture()
                 continue
+            self._start_capture()
             try:
                 frame = await loop.run_in_executor(self._executor, self._process)
             except Exception as exc:
@@ -122,6 +158,7 @@ class FramePump:
         False when nothing could be grabbed or sent."""
         if not self._can_send():
             return False
+        self._start_capture()
         loop = asyncio.get_running_loop()
         try:
             frame = await loop.run_in_executor(self._executor, self._process_now)
@@ -129,6 +166,28 @@ class FramePump:
             log.warning("frame grab on request failed: %r", exc)
             return False
         return frame is not None and self._deliver(frame)
+
+    # --- capture: only while frames can be sent (loop thread) -----------------------
+    def _start_capture(self) -> None:
+        self._unsendable_since = None
+        if not self.capturing and isinstance(self.source, Capture):
+            self.capturing = True
+            log.info("capture of %s started", self.source.description)
+            self.source.start()
+
+    def _idle_capture(self) -> None:
+        """Frames cannot go out: stop capturing once that has lasted the grace period."""
+        now = time.monotonic()
+        if self._unsendable_since is None:
+            self._unsendable_since = now
+        if self.capturing and now - self._unsendable_since >= self.capture_grace_s:
+            self._stop_capture()
+
+    def _stop_capture(self) -> None:
+        if self.capturing and isinstance(self.source, Capture):
+            self.capturing = False
+            log.info("capture of %s stopped", self.source.description)
+            self.source.stop()
 
     def _deliver(self, frame: EncodedFrame) -> bool:
         if not self._send(frame.jpeg):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import assert_clean_log
+from tests.support.other_user import shared_folder, squatter
 from tests.support.pulse import PulseServer
 
 pytestmark = pytest.mark.e2e
@@ -96,3 +100,60 @@ def test_second_launch_raises_and_forwards_connect(tmp_path: Path, pulse: PulseS
             pytest.fail("the first instance did not quit on SIGTERM")
     assert code == 0
     assert_clean_log(log)
+
+
+def _old_and_new_digest(config_dir: Path) -> str:
+    """The socket's per-user, per-config-folder digest (the same before and after issue 18)."""
+    user = getpass.getuser()
+    return hashlib.sha256(f"{user}\0{config_dir.resolve()}".encode()).hexdigest()[:16]
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.geteuid() != 0,
+    reason="needs Linux and root to act as another user",
+)
+def test_another_users_socket_cannot_stop_the_app(tmp_path: Path, pulse: PulseServer) -> None:
+    """Issue 18, finding 1: a squatter (user nobody) at the old socket path in /tmp and in
+    the per-user folder it made first neither stops the app nor hears its commands."""
+    home = tmp_path / "home"
+    env = _env(home, pulse)
+    log = home / "logs" / "gemini-desk.log"
+    with shared_folder() as shared:
+        env.pop("XDG_RUNTIME_DIR")  # no session folder: the app must find a private one
+        env["TMPDIR"] = str(shared)
+        digest = _old_and_new_digest(home / "config")
+        squatters = [
+            squatter(shared / f"gemini-desk-{digest}", serve_s=30),  # the old path
+            squatter(shared / f"gemini-desk-{os.geteuid()}" / f"ipc-{digest}", 30, True),
+        ]
+        for squat in squatters:
+            assert squat.read_line(30) == b"ready\n"
+        app = subprocess.Popen(
+            [sys.executable, "-m", "gemini_desk", "--demo", "--connect"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            text = lambda: log.read_text(errors="replace") if log.exists() else ""  # noqa: E731
+            _wait(lambda: "listening for commands on" in text(), "the command socket", app)
+            _wait(lambda: "connecting to https://127.0.0.1" in text(), "it to connect", app)
+            assert str(shared) not in text().split("listening for commands on")[1].split("\n")[0]
+        finally:
+            app.send_signal(signal.SIGTERM)
+            try:
+                code = app.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                pytest.fail("the app did not quit on SIGTERM")
+            heard = [squat.finish() for squat in squatters]
+    assert code == 0
+    assert heard == [b"", b""], f"the squatters heard {heard!r}"
+    problems = [
+        line
+        for line in re.findall(r"^.* (?:WARNING|ERROR|CRITICAL) +gemini_desk.*$", text(), re.M)
+        if "QStandardPaths" not in line  # Qt's notice: no XDG_RUNTIME_DIR (this test's setup)
+    ]
+    assert not problems, problems
+    assert "Traceback" not in text()

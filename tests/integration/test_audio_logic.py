@@ -229,3 +229,27 @@ def test_the_services_first_40ms_chunk_starts_playback_at_once(device_rate: int)
     pb.render(buf)
     assert np.abs(buf).max() > 0.05, "the first chunk waited for more audio"
     assert pb.last_first_sample_time is not None
+
+
+@pytest.mark.parametrize("rate", [0, 1, -24000, 7999, 96001])
+def test_feed_at_an_unplayable_rate_queues_nothing(rate: int) -> None:
+    """A rate no speaker plays is dropped, never divided by, nor expanded into minutes of
+    audio (issue 18, finding 9; live/messages.py drops it first, this is the backstop)."""
+    pb = _pb()
+    assert pb.feed(b"\x10\x00" * 200, rate=rate) == 0
+    pb.end_turn()
+    assert pb.available == 0 and not pb.is_playing
+
+
+def test_resamplers_per_rate_are_bounded() -> None:
+    """A server cycling through rates cannot grow memory: one resampler per rate, only
+    the last few kept (issue 18, finding 9)."""
+    pb = _pb()
+    chunk = _pcm(np.full(480, 0.1, np.float32))
+    rates = [8000 + 1000 * i for i in range(40)]
+    for rate in rates:
+        pb.feed(chunk, rate=rate)
+        assert len(pb.resampler_rates) <= BlockRenderer.MAX_RESAMPLERS
+    assert pb.resampler_rates[-1] == rates[-1]  # the one in use is kept
+    pb.feed(chunk, rate=rates[-3])  # recently used: reused, nothing evicted for it
+    assert set(pb.resampler_rates) == set(rates[-BlockRenderer.MAX_RESAMPLERS :])

@@ -308,6 +308,36 @@ def test_mute_stops_audio_and_sends_stream_end(sim: SimThread, tmp_path: Path) -
     run(main())
 
 
+def test_mute_closes_the_microphone_and_unmute_reopens_it(sim: SimThread, tmp_path: Path) -> None:
+    """Issue 18 #15: muted, the capture stream is closed (the OS microphone indicator
+    goes off); unmuted, it is open again and audio flows. Muted before connecting, the
+    microphone is not opened at all."""
+    rig = Rig(sim, tmp_path)
+
+    async def main() -> None:
+        rig.conv.set_muted(True)
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        assert not rig.mics[-1].running, "opened while muted"
+        rig.conv.set_muted(False)
+        mic = rig.conv.mic
+        assert mic is not None and mic.running  # type: ignore[attr-defined]
+        session = sim.server.sessions[0]
+        await rig.speak(np.full(1600, 900, np.int16), silence_s=0)
+        await rig.until(lambda: len(session.audio_chunk_sizes) >= 5)
+        rig.conv.set_muted(True)
+        assert not mic.running, "the microphone stays open while muted"  # type: ignore[attr-defined]
+        rig.conv.set_muted(False)
+        assert mic.running, "unmuting did not reopen the microphone"  # type: ignore[attr-defined]
+        before = len(session.audio_chunk_sizes)
+        await rig.speak(np.full(1600, 900, np.int16), silence_s=0)
+        await rig.until(lambda: len(session.audio_chunk_sizes) >= before + 5)
+        await rig.conv.shutdown()
+        assert not any(m.running for m in rig.mics)
+
+    run(main())
+
+
 def test_interruption_drops_queued_playback(sim: SimThread, tmp_path: Path) -> None:
     rig = Rig(sim, tmp_path)
 

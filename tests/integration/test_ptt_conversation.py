@@ -198,6 +198,39 @@ def test_mute_ends_the_activity_and_refuses_talk_until_unmuted(
     run(main())
 
 
+def test_preroll_after_unmute_holds_no_audio_from_before_the_mute(
+    sim: SimThread, tmp_path: Path
+) -> None:
+    """Issue 18 #15: the microphone closes while muted; after unmuting, the pre-roll
+    sent with the next key press holds only audio captured since (none from before)."""
+    rig = ptt_rig(sim, tmp_path)
+    before, after = 1111, 2222  # marker sample values
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        session = sim.server.sessions[0]
+        mic = rig.mics[-1]
+        await feed(rig, np.full(16 * 200, before, np.int16))  # key up: pre-roll only
+        rig.conv.set_muted(True)
+        assert not mic.running, "muted: the capture stream is closed"
+        rig.conv.set_muted(False)
+        assert mic.running and rig.mics[-1] is mic
+        await feed(rig, np.full(16 * 100, after, np.int16))
+        rig.conv.talk.press(KeySource.GLOBAL)
+        await feed(rig, np.full(16 * 100, after, np.int16))
+        rig.conv.talk.release(KeySource.GLOBAL)
+        await rig.until(lambda: [a.kind for a in session.activity] == ["start", "end"])
+        rig.conv.send_text("done")  # ordered after the audio: all of it has arrived
+        await rig.until(lambda: "done" in session.texts)
+        got = np.frombuffer(session.audio_bytes, np.int16)
+        assert np.count_nonzero(got == after) >= 16 * 150, "pre-roll and speech sent"
+        assert not np.any(got == before), "audio from before the mute was sent"
+        await rig.conv.shutdown()
+
+    run(main())
+
+
 def test_max_hold_and_disconnect_always_send_activity_end(sim: SimThread, tmp_path: Path) -> None:
     rig = ptt_rig(sim, tmp_path)
 

@@ -258,3 +258,31 @@ def test_an_answers_sources_are_links_under_the_list(
     assert "**Tool** `get_time`" in markdown
     assert "[Artemis - NASA](https://www.nasa.gov/artemis)" in markdown
     dialog.close()
+
+
+def test_a_damaged_file_is_listed_as_damaged_and_the_rest_work(
+    qapp,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    good = _conversation(tmp_path, 1_700_000_000, ["a good chat", "its answer"])
+    partly = _conversation(tmp_path, 1_700_100_000, ["partly good", "answer"])
+    with partly.open("a", encoding="utf-8") as fh:
+        fh.write('{"id": 9, "role": "user", "text": "x", "started_at": NaN}\n')
+    bad = tmp_path / "20231201-000000.jsonl"
+    bad.write_text("[" * 100_000 + "\n" + '{"started_at": 1e999}\n', encoding="utf-8")
+    dialog = HistoryDialog(tmp_path)
+    dialog.open()
+    process_events()
+    rows = [dialog.conversation_list.item(i) for i in range(dialog.conversation_list.count())]
+    texts = [row.text() for row in rows]
+    assert len(rows) == 3
+    assert "partly good" in texts[0] and "1 line" in texts[0]
+    assert "a good chat" in texts[1]
+    assert bad.name in texts[2] and "damaged" in texts[2]
+    assert not rows[2].flags() & Qt.ItemFlag.ItemIsEnabled  # listed, not openable
+    dialog.conversation_list.setCurrentRow(1)
+    assert [t["text"] for t in dialog.turns] == ["a good chat", "its answer"]
+    dialog.export_to(tmp_path / "out.md", "md")
+    assert (tmp_path / "out.md").stat().st_mode & 0o777 == 0o600
+    assert good.exists()
+    dialog.close()

@@ -45,6 +45,22 @@ class Changing:
         pass
 
 
+class Camera(Changing):
+    """Changing, switched on and off like a camera: records the conversation's state
+    each time it is switched on or off."""
+
+    def __init__(self, state: Callable[[], SessionState]) -> None:
+        super().__init__()
+        self.state = state
+        self.switches: list[tuple[bool, SessionState]] = []
+
+    def start(self) -> None:
+        self.switches.append((True, self.state()))
+
+    def stop(self) -> None:
+        self.switches.append((False, self.state()))
+
+
 async def until(predicate: Callable[[], bool], timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -70,7 +86,8 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
 
     sharing = ScreenSharing(window, window, settings, conv.send_video, video_ready)
     conv.on_disconnected.append(sharing.stop)
-    screen = Changing()
+    conv.status.subscribe(sharing.connection_changed)
+    screen = Camera(lambda: conv.state)
 
     async def main() -> None:
         sharing.share_source(screen, Shared(ShareKind.SCREEN), Rect(10, 10, 100, 100))
@@ -78,6 +95,7 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
         assert window.share_bar.note.text().startswith(waiting)
         await until(lambda: len(asked) >= 3)  # three ticks while not connected...
         assert not any(asked) and screen.n == 0, "grabbed while not connected"
+        assert screen.switches == [], "the camera is on before connecting"
         assert sharing.pump is not None and sharing.pump.frames_sent == 0
         conv.connect()
         await until(lambda: conv.state is SessionState.CONNECTED)
@@ -100,6 +118,8 @@ def test_frames_reach_the_server_and_sharing_stops_on_disconnect(
         grabs = screen.n
         await until(lambda: session.closed)  # the server is done: nothing more can arrive
         assert screen.n == grabs, "grabbing went on after the disconnect"
+        on, off = screen.switches  # on once connected, off when the conversation ended
+        assert on == (True, SessionState.CONNECTED) and off[0] is False
         await sharing.shutdown()
 
     asyncio.run(asyncio.wait_for(main(), 60))

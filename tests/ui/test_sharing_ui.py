@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import ClassVar
 
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QLoggingCategory, QPoint, QRect, Qt
+from PySide6.QtCore import QLoggingCategory, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QInputDialog
@@ -257,3 +260,129 @@ def test_sharing_settings_go_through_the_settings_owner(qapp) -> None:  # noqa: 
     asyncio.run(scenario())
     window.close_now()
     window.deleteLater()
+
+
+class _FakeCamera(QObject):
+    """Stands in for CameraSource (no camera here): records when it is switched on."""
+
+    failed = Signal(object)
+    made: ClassVar[list[_FakeCamera]] = []
+
+    def __init__(self, camera_id: bytes | None = None) -> None:
+        super().__init__()
+        self.description = "fake camera"
+        self.active = False
+        self.starts = 0
+        _FakeCamera.made.append(self)
+
+    def start(self) -> None:
+        self.active = True
+        self.starts += 1
+
+    def stop(self) -> None:
+        self.active = False
+
+    def grab(self) -> QImage:
+        return _Still().grab()
+
+    def close(self) -> None:
+        pass
+
+
+async def _until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        process_events()
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.parametrize("kind", ["camera", "window", "portal screen"])
+def test_capture_starts_only_once_frames_can_be_sent(
+    qapp,  # noqa: F811
+    quiet_multimedia,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    """Issue 18 #13: a camera, window or portal source is not switched on while
+    disconnected ("Nothing is captured until you connect"); it is once connected, and
+    off again when sharing stops (the conversation ended)."""
+    import gemini_desk.vision.camera as camera
+    import gemini_desk.vision.qt_capture as qt_capture
+    from gemini_desk.desktop.sharing import ScreenSharing
+    from gemini_desk.vision.platform import CaptureSupport
+
+    window = MainWindow(lambda: (-90.0, -90.0, False), lambda: (-90.0, -90.0, False))
+    connected = [False]
+    asked: list[bool] = []
+
+    def is_connected() -> bool:
+        asked.append(connected[0])
+        return connected[0]
+
+    settings = SettingsModel(Settings(share_fps=20.0))
+    sharing = ScreenSharing(window, window, settings, lambda j: True, is_connected)
+
+    def active() -> bool:
+        source = sharing.source
+        if isinstance(source, qt_capture.ScreenCaptureSource):
+            return bool(source.capture.isActive())  # the real QScreenCapture
+        return bool(getattr(source, "active", False))
+
+    async def scenario() -> None:
+        _FakeCamera.made.clear()
+        if kind == "camera":
+            monkeypatch.setattr(camera, "CameraSource", _FakeCamera)
+            assert sharing.share_camera(b"cam-1")
+        elif kind == "window":
+            listed = SimpleNamespace(description=lambda: "Editor")  # a QCapturableWindow
+            monkeypatch.setattr(qt_capture, "capturable_windows", lambda: [listed])
+            monkeypatch.setattr(qt_capture, "WindowCaptureSource", lambda _w: _FakeCamera())
+            sharing.pick_window()
+            assert sharing._dialog is not None
+            sharing._dialog.textValueSelected.emit(sharing._dialog.textValue())
+            sharing._dialog.reject()
+        else:  # Wayland: Qt's screen capture (the portal), here the real QScreenCapture
+            sharing.support = CaptureSupport("wayland", False, True, None)
+            g = screen_rect()
+            sharing.share_region(Rect(g.x() + 10, g.y() + 10, 200, 100))
+            assert isinstance(sharing.source, qt_capture.ScreenCaptureSource)
+        assert sharing.sharing
+        await _until(lambda: len(asked) >= 4)  # the pump looked several times...
+        assert not active(), f"the {kind} is on while disconnected"
+        assert "Nothing is captured until you connect." in window.share_bar.note.text()
+        connected[0] = True
+        assert sharing.pump is not None
+        sharing.pump.wake()
+        await _until(active)  # connected: capture starts
+        sharing.stop()  # the conversation ended (conv.on_disconnected)
+        assert not active(), f"the {kind} stayed on after sharing stopped"
+        assert all(c.starts <= 1 for c in _FakeCamera.made)
+        await sharing.shutdown()
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+    window.close_now()
+    window.deleteLater()
+
+
+def test_whole_screen_frame_is_drawn_inside_the_screen_edges(qapp) -> None:  # noqa: F811
+    """Issue 18 #14: where a side cannot go outside the region (a screen edge, with no
+    screen beyond), it is drawn just inside it, so the whole frame is always visible."""
+    g = screen_rect()
+    frame = ShareFrame(thickness=4)
+    frame.show_around(Rect(g.x(), g.y(), g.width(), g.height()))
+    rects = [s.geometry() for s in frame.strips]
+    assert all(s.isVisible() for s in frame.strips)
+    assert all(g.contains(r) for r in rects), f"strips off the screen: {rects}"
+    top, bottom, left, right = rects
+    assert top == QRect(g.x(), g.y(), g.width(), 4)
+    assert bottom == QRect(g.x(), g.bottom() - 3, g.width(), 4)
+    assert left.x() == g.x() and left.width() == 4 and left.height() >= g.height() - 8
+    assert right.right() == g.right() and right.width() == 4
+    # A region against the left edge only: that side inside, the others outside.
+    frame.show_around(Rect(g.x(), g.y() + 100, 300, 200))
+    top, bottom, left, right = (s.geometry() for s in frame.strips)
+    assert left == QRect(g.x(), g.y() + 100, 4, 200)
+    assert top == QRect(g.x(), g.y() + 96, 304, 4) and bottom == QRect(g.x(), g.y() + 300, 304, 4)
+    assert right == QRect(g.x() + 300, g.y() + 100, 4, 200)
+    frame.close()

@@ -138,3 +138,44 @@ def test_streaming_growth_keeps_the_bottom_in_view(view: TranscriptView) -> None
         view.show_turn(turn)
         process_events()
     assert bar.value() == bar.maximum()
+
+
+def test_a_turn_streaming_fragments_is_not_re_rendered_per_fragment(
+    view: TranscriptView,
+) -> None:
+    """Issue 18, finding 19: 20 000 fragments of one answer cost a handful of full
+    re-renders (each costs time in the turn's length), not one per fragment, and what
+    is shown is still exactly the turn's text."""
+    from gemini_desk.core.events import OutputTranscript, TurnComplete
+
+    transcript = Transcript(on_change=view.show_turn)
+    words = ["la", "lo", "li"]
+    for i in range(20_000):
+        transcript.apply(OutputTranscript(" " + words[i % 3]))
+    [turn] = transcript.turns
+    assert view.turn_text(turn.id) == turn.text  # shown correctly when looked at
+    process_events(100)
+    assert view.renders(turn.id) <= 3, "re-rendered on every fragment"
+    transcript.apply(TurnComplete())
+    assert view.turn_text(turn.id) == turn.text and turn.finished
+    assert view.renders(turn.id) <= 4
+
+
+def test_streamed_text_appears_without_being_looked_at(view: TranscriptView) -> None:
+    """Throttled, not lost: the last fragment reaches the screen by itself."""
+    from PySide6.QtWidgets import QLabel
+
+    from gemini_desk.core.events import OutputTranscript
+
+    transcript = Transcript(on_change=view.show_turn)
+    transcript.apply(OutputTranscript("first"))
+    transcript.apply(OutputTranscript(" second"))
+    transcript.apply(OutputTranscript(" third"))
+    deadline = time.monotonic() + 5.0
+    shown: list[str] = []
+    while time.monotonic() < deadline:
+        process_events(10)
+        shown = [label.text() for label in view.findChildren(QLabel)]
+        if "first second third" in shown:
+            break
+    assert "first second third" in shown

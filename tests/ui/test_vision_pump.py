@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+import time
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -144,3 +146,71 @@ def test_send_fresh_sends_an_unchanged_frame_now_on_the_worker_thread() -> None:
     assert len(sent) == 2 and all(j[:3] == b"\xff\xd8\xff" for j in sent)
     assert source.grabs == 2
     assert "MainThread" not in source.threads
+
+
+class FakeCapture(FakeSource):
+    """A source that captures on its own once started (like a camera)."""
+
+    def __init__(self, images: list[QImage]) -> None:
+        super().__init__(images)
+        self.on = False
+        self.switches: list[bool] = []
+
+    def start(self) -> None:
+        self.on = True
+        self.switches.append(True)
+
+    def stop(self) -> None:
+        self.on = False
+        self.switches.append(False)
+
+    def grab(self) -> QImage | None:
+        assert self.on, "grabbed while not capturing"
+        return super().grab()
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.005)
+
+
+def test_capture_runs_only_while_frames_can_be_sent() -> None:
+    """Issue 18 #13: switched on once frames can go out, kept through a short gap (a
+    reconnect), off after the grace period, on again when connected, off at stop."""
+    source = FakeCapture([page("camera")])
+    connected = [False]
+    asked = [0]
+
+    def can_send() -> bool:
+        asked[0] += 1
+        return connected[0]
+
+    async def main() -> None:
+        pump = FramePump(
+            source,
+            PumpSettings(fps=20, keepalive_s=30),
+            lambda j: True,
+            can_send=can_send,
+            capture_grace_s=0.3,
+        )
+        pump.start()
+        await wait_for(lambda: asked[0] >= 5)
+        assert source.switches == [] and source.grabs == 0, "capture before connecting"
+        connected[0] = True
+        pump.wake()
+        await wait_for(lambda: pump.frames_sent == 1)
+        assert source.switches == [True]
+        connected[0] = False  # a reconnect: capture goes on for the grace period...
+        seen = asked[0]
+        await wait_for(lambda: asked[0] >= seen + 2)
+        assert source.switches == [True]
+        await wait_for(lambda: not source.on)  # ...then it is switched off
+        connected[0] = True
+        pump.wake()
+        await wait_for(lambda: source.on)
+        await pump.stop()
+        assert source.switches == [True, False, True, False] and source.closed
+
+    asyncio.run(asyncio.wait_for(main(), 20))

@@ -45,6 +45,7 @@ class FakeServer:
         self.timing = timing  # False: no fresh timing, no interpolated latency
         self.latency_s: float | None = None
         self.alive = True
+        self.closed = False
 
     @property
     def buffer_frames(self) -> int:
@@ -83,6 +84,9 @@ class FakeServer:
 
     def queued_frames(self, timeout: float = 0.05) -> int | None:
         return self.written - self.read if self.timing else None
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class Clock:
@@ -306,3 +310,4 @@ def test_a_dead_stream_stops_the_thread_and_says_so() -> None:
     finally:
         rig.writer.stop()
     assert rig.server.writes == []
+    assert rig.server.closed  # the thread closed its stream as it left

@@ -78,9 +78,11 @@ class Rig:
             self.now = at
         return self.machine.handle(event, self.now)
 
-    def up(self, handle: str | None = "h1") -> None:
-        """Connection 1 is up (and issued ``handle``)."""
-        assert self(ConnectRequested()) == [
+    def up(self, handle: str | None = "h1", ago: float = 600.0) -> None:
+        """Connection 1 is up since ``ago`` seconds before now (and issued ``handle``
+        now): by default long enough that a goAway to it is a planned hand-over."""
+        now = self.now
+        assert self(ConnectRequested(), at=now - ago) == [
             EmitState(CONNECTING),
             StartConnection(1, None, seeded=False),
         ]
@@ -89,6 +91,7 @@ class Rig:
             StartTimer(STABLE, STABLE_S),
             EmitState(CONNECTED),
         ]
+        self.now = now
         if handle is not None:
             assert self(HandleIssued(1, handle)) == []
 
@@ -269,7 +272,7 @@ def test_the_backoff_starts_over_after_a_go_away() -> None:
     rig(ConnectionClosed(1, NETWORK))
     rig(TimerFired(RETRY))
     rig(ConnectionReady(2))
-    rig(GoAwayReceived(2))
+    rig(GoAwayReceived(2), at=STABLE_S)  # just as the STABLE timer is due
     assert rig.backoff.attempts == 1
     rig(ConnectionReady(3))
     assert rig.backoff.attempts == 0

@@ -154,8 +154,10 @@ class World:
             assert isinstance(command, EmitNotice | CloseCutTurn)
 
     def check_retry_delay(self, event: Event, delay: float) -> None:
-        assert isinstance(event, ConnectionClosed)
-        if event.error is not None and event.error.kind is ErrorKind.QUOTA:
+        # A goAway waits too when it comes right after the setup (a storm).
+        assert isinstance(event, ConnectionClosed | GoAwayReceived)
+        error = event.error if isinstance(event, ConnectionClosed) else None
+        if error is not None and error.kind is ErrorKind.QUOTA:
             assert QUOTA_S <= delay <= max(CAP_S, QUOTA_S)
         else:
             assert delay <= CAP_S, "past the cap"

@@ -66,8 +66,11 @@ class Crash(Exception):
     """Stands in for the process dying at that point."""
 
 
-def _half_written_dump(obj: object, fh, **kw) -> None:  # type: ignore[no-untyped-def]
-    fh.write(json.dumps(obj, **kw)[:40])
+_real_write = os.write
+
+
+def _half_written(fd: int, data: bytes) -> int:
+    _real_write(fd, bytes(data)[:40])
     raise Crash
 
 
@@ -77,7 +80,7 @@ def _crash(*args: object, **kw: object) -> None:
 
 @pytest.mark.parametrize(
     ("where", "replacement"),
-    [("json.dump", _half_written_dump), ("os.fsync", _crash), ("os.replace", _crash)],
+    [("os.write", _half_written), ("os.fsync", _crash), ("os.replace", _crash)],
     ids=["while writing", "before the data is on disk", "before the rename"],
 )
 def test_a_save_that_fails_midway_keeps_the_old_file_and_no_temp_file(

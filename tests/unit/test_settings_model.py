@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from gemini_desk.core.messages import Message, MessageId, message
 from gemini_desk.core.models import DEFAULT_MODEL
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import FIELDS, SettingsModel, changed_fields
@@ -82,16 +83,21 @@ def test_unknown_fields_are_refused() -> None:
         model.subscribe((), lambda old, new: None)
 
 
-def test_a_change_that_cannot_be_saved_does_not_happen() -> None:
+def test_a_change_that_cannot_be_saved_still_happens_and_is_told_once() -> None:
+    """Issue 18 (finding 4): saving is never in the way of a change or of shutdown."""
+
     def fail(settings: Settings) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     rec = Recorder()
-    model = SettingsModel(Settings(), save=fail)
+    told: list[Message] = []
+    model = SettingsModel(Settings(), save=fail, on_save_error=told.append)
     model.subscribe(("voice",), rec.observer("voice"))
-    with pytest.raises(OSError):
-        model.update(voice="Kore")
-    assert model.current.voice != "Kore" and rec.calls == []
+    model.update(voice="Kore")
+    model.update(voice="Puck")
+    assert model.current.voice == "Puck"
+    assert rec.calls == [("voice", frozenset({"voice"}))] * 2
+    assert told == [message(MessageId.SETTINGS_NOT_SAVED, "No space left on device.")]
 
 
 def test_a_change_made_by_an_observer_reaches_everyone_in_order() -> None:
