@@ -88,7 +88,7 @@ class ToolsSettings(QWidget):
         search_note = QLabel(
             self.tr(
                 "Answers can draw on the web and list their sources. Only with models that "
-                "support it; applies at the next connect."
+                "support it."
             )
         )
         search_note.setWordWrap(True)

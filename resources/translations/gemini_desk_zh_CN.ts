@@ -216,6 +216,14 @@
     </message>
 </context>
 <context>
+    <name>CrashNotice</name>
+    <message>
+        <location filename="../../gemini_desk/ui/crash_notice.py" line="+21"/>
+        <source>Something went wrong inside Gemini Desk (%1). The details are in the log file; you can keep working, or restart the app if something stops working.</source>
+        <translation>Gemini Desk 内部出了问题（%1）。详细信息已写入日志文件；你可以继续使用，如果有功能不再正常，请重新启动应用。</translation>
+    </message>
+</context>
+<context>
     <name>DesktopWiring</name>
     <message>
         <location filename="../../gemini_desk/desktop/tray_wiring.py" line="+159"/>
@@ -387,14 +395,31 @@
         <translation>对话</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>%1 — %2 turns
 %3</source>
         <translation>%1 — %2 轮发言
 %3</translation>
     </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n line(s) could not be read</source>
+        <translation>
+            <numerusform>有 %n 行无法读取</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+24"/>
+        <location line="+6"/>
+        <source>%1 — damaged, cannot be shown</source>
+        <translation>%1 — 已损坏，无法显示</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Could not read it: %1</source>
+        <translation>无法读取：%1</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Copied the turn&apos;s text.</source>
         <translation>已复制这轮发言的文字。</translation>
     </message>
@@ -969,6 +994,16 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+1"/>
+        <source>The Live service did not finish setting up the connection within %1 s.</source>
+        <translation>Live 服务未在 %1 秒内完成连接设置。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The Live service sent data the app could not read.</source>
+        <translation>Live 服务发送了应用无法读取的数据。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The voice sample did not arrive in time. Check your network connection and try again.</source>
         <translation>语音试听没有及时送达。请检查网络连接后重试。</translation>
     </message>
@@ -1004,6 +1039,11 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+1"/>
+        <source>The service keeps ending the connection right away; retrying in %1 s</source>
+        <translation>服务总是立即结束连接，%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>No API key yet: enter one, or try the demo.</source>
         <translation>尚未设置 API 密钥：请输入密钥，或试用演示模式。</translation>
     </message>
@@ -1029,6 +1069,16 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+1"/>
+        <source>Your settings could not be saved: %1 Changes apply until you quit.</source>
+        <translation>无法保存设置：%1 更改在退出前仍然有效。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The settings file was damaged. It was kept as %1; every setting that could still be read was kept, the others are back to their defaults.</source>
+        <translation>设置文件已损坏，已另存为 %1；仍可读取的设置均已保留，其余设置已恢复为默认值。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Model, voice and instruction apply when you next connect.</source>
         <translation>模型、语音和指令将在下次连接时生效。</translation>
     </message>
@@ -1897,8 +1947,8 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
     <message>
         <location line="+5"/>
-        <source>Answers can draw on the web and list their sources. Only with models that support it; applies at the next connect.</source>
-        <translation>回答可以参考网络内容并列出来源。仅适用于支持此功能的模型；下次连接时生效。</translation>
+        <source>Answers can draw on the web and list their sources. Only with models that support it.</source>
+        <translation>回答可以参考网络内容并列出来源。仅适用于支持此功能的模型。</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1954,7 +2004,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../gemini_desk/ui/transcript_view.py" line="+41"/>
+        <location filename="../../gemini_desk/ui/transcript_bubble.py" line="+28"/>
         <source>No answer: the service blocked the request because of what it contained.</source>
         <translation>没有回答：服务因请求的内容而阻止了它。</translation>
     </message>
@@ -1979,7 +2029,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>服务没有给出回答。</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+7"/>
+        <source>This turn was too long: the rest was not kept.</source>
+        <translation>这段内容过长：其余部分未保留。</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>You</source>
         <translation>您</translation>
     </message>
@@ -2004,12 +2059,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>（已打断）</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location filename="../../gemini_desk/ui/transcript_view.py" line="+59"/>
         <source>Connect and start talking, or type below.</source>
         <translation>连接后开始说话，或在下方输入文字。</translation>
     </message>
