@@ -18,10 +18,11 @@ __all__ = ["SimProcess"]
 
 
 def _serve(conn: Connection, config: dict[str, Any]) -> None:
-    """Child process: a SimThread; each message names one of its methods to call."""
+    """Child process: a SimThread (recording everything, as benchmarks count what it
+    received); each message names one of its methods to call."""
     from gemini_desk.sim import SimConfig, SimThread
 
-    sim = SimThread(SimConfig(**config)).start()
+    sim = SimThread(SimConfig(**{"full_records": True, **config})).start()
     conn.send((sim.base_url, str(sim.ca_file)))
     while True:
         name, args, kwargs = conn.recv()

@@ -84,7 +84,7 @@ def _serve(conn: Connection) -> None:
     """Child process: a SimThread controlled through ``conn``."""
     from gemini_desk.sim import SimConfig, SimThread
 
-    sim = SimThread(SimConfig(pace=4.0)).start()
+    sim = SimThread(SimConfig(pace=4.0, full_records=True)).start()  # reads audio and texts
     conn.send((sim.base_url, str(sim.ca_file)))
     while True:
         cmd, *args = conn.recv()

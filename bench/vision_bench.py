@@ -170,10 +170,10 @@ def run() -> int:
     from gemini_desk.core.settings import Settings
     from gemini_desk.live.config import Endpoint
     from gemini_desk.live.session import LiveSession
-    from gemini_desk.sim import SimThread
+    from gemini_desk.sim import SimConfig, SimThread
     from gemini_desk.vision.pump import FramePump, PumpSettings
 
-    sim = SimThread().start()
+    sim = SimThread(SimConfig(full_records=True)).start()  # counts the frames it got
     os.environ["SSL_CERT_FILE"] = str(sim.ca_file)
 
     async def lag_phase(mode: str) -> dict[str, float]:

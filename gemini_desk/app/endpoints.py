@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import secrets
 from typing import TYPE_CHECKING, Protocol
 
 from gemini_desk.core.events import SessionState
@@ -19,11 +20,19 @@ if TYPE_CHECKING:
     from gemini_desk.session.conversation import Conversation
     from gemini_desk.sim import SimThread
 
-__all__ = ["DEMO_KEY", "Endpoints"]
+__all__ = ["Endpoints", "start_demo_server"]
 
 log = logging.getLogger("gemini_desk.app")
 
-DEMO_KEY = "demo-key"
+
+def start_demo_server() -> tuple[SimThread, str]:
+    """A started local Live server and the key it accepts: a random one made for this
+    run (no other local user can guess it), registered with the log redactor."""
+    from gemini_desk.sim import SimConfig, SimThread
+
+    key = secrets.token_urlsafe(32)
+    REDACTOR.add_secret(key)
+    return SimThread(SimConfig(api_key=key)).start(), key
 
 
 class DemoView(Protocol):
@@ -51,6 +60,7 @@ class Endpoints:
         self._view = view
         self._model_wiring = model_wiring
         self.sim: SimThread | None = None
+        self._demo_key = ""
 
     def first(self) -> tuple[Endpoint, bool]:
         """The endpoint to start with, and whether to offer the key dialog (no key, and
@@ -73,14 +83,11 @@ class Endpoints:
         return Endpoint(api_key=stored.key, base_url=base_url)
 
     def demo(self) -> Endpoint:
-        from gemini_desk.sim import SimThread
-
         if self.sim is None:
-            self.sim = SimThread()
-            self.sim.start()
+            self.sim, self._demo_key = start_demo_server()
             log.info("demo mode: local Live server at %s", self.sim.base_url)
         return Endpoint(
-            api_key=DEMO_KEY, base_url=self.sim.base_url, ca_file=self.sim.ca_file, demo=True
+            api_key=self._demo_key, base_url=self.sim.base_url, ca_file=self.sim.ca_file, demo=True
         )
 
     def use(self, endpoint: Endpoint) -> None:
@@ -113,5 +120,8 @@ class Endpoints:
         asyncio.get_running_loop().create_task(switch())
 
     def stop(self) -> None:
+        """Start stopping the demo server and return at once: quitting does not wait on
+        its clients. The server gives them a moment to close, then cuts them off; the
+        process waits for that (bounded) before it exits."""
         if self.sim is not None:
-            self.sim.stop()
+            self.sim.stop_soon()

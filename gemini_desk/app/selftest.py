@@ -21,7 +21,7 @@ async def _until(predicate: Callable[[], bool], timeout: float, what: str) -> No
         await asyncio.sleep(0.02)
 
 
-async def _text_turn(base_url: str, ca_file: Path, conversations: Path) -> str:
+async def _text_turn(base_url: str, ca_file: Path, key: str, conversations: Path) -> str:
     """One typed turn through the real window class, SDK and local server; returns the answer."""
     from gemini_desk.core.events import SessionState
     from gemini_desk.core.settings import Settings
@@ -34,7 +34,7 @@ async def _text_turn(base_url: str, ca_file: Path, conversations: Path) -> str:
 
     window = MainWindow(floor, floor)
     conv = Conversation(window, Settings(), conversations, None, None)
-    conv.endpoint = Endpoint(api_key="demo-key", base_url=base_url, ca_file=ca_file, demo=True)
+    conv.endpoint = Endpoint(api_key=key, base_url=base_url, ca_file=ca_file, demo=True)
     conv.connect()
     await _until(lambda: conv.state is SessionState.CONNECTED, 30, "the connection")
     conv.send_text(PROMPT)
@@ -55,8 +55,8 @@ def run_self_test() -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from gemini_desk.app.endpoints import start_demo_server
     from gemini_desk.platform.assets import APP_ICON, resource_path
-    from gemini_desk.sim import SimThread
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     checks: list[str] = []
@@ -64,16 +64,19 @@ def run_self_test() -> int:
         if QIcon(str(resource_path(APP_ICON))).isNull():
             raise RuntimeError("the application icon does not load")
         checks.append("resources")
-        with SimThread() as sim, tempfile.TemporaryDirectory() as tmp:
-            checks.append("local server")
-            with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-                answer = runner.run(_text_turn(sim.base_url, sim.ca_file, Path(tmp)))
-            if PROMPT not in answer:
-                raise RuntimeError(f"unexpected answer: {answer!r}")
-            saved = list(Path(tmp).glob("*.jsonl"))
-            if not saved:
-                raise RuntimeError("the transcript was not saved")
-            checks.append("text turn through google-genai")
+        sim, key = start_demo_server()  # a random key, as in demo mode
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                checks.append("local server")
+                with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+                    answer = runner.run(_text_turn(sim.base_url, sim.ca_file, key, Path(tmp)))
+                if PROMPT not in answer:
+                    raise RuntimeError(f"unexpected answer: {answer!r}")
+                if not list(Path(tmp).glob("*.jsonl")):
+                    raise RuntimeError("the transcript was not saved")
+                checks.append("text turn through google-genai")
+        finally:
+            sim.stop()
     except Exception as exc:
         print(f"self-test FAILED after {', '.join(checks) or 'start'}: {exc}", file=sys.stderr)
         return 1

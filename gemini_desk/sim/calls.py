@@ -73,7 +73,7 @@ class CallTable:
         outstanding."""
         call = self._match(response)
         if call is None or not call.outstanding:
-            self.record.late_tool_responses.append(dict(response))
+            self.record.note_late_response(dict(response))
             return None
         call.responses.append(dict(response))
         more = call.behavior == NON_BLOCKING and bool(get_key(response, "will_continue"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,7 @@ from .faults import DEADLINE_REASON, INTERNAL_ERROR_REASON, Fault, check_pacing
 from .listener import Heard, Listener
 from .model import LocalModel, Reply, UserTurn, estimate_tokens, resample_int16
 from .player import AnswerPlayer, Pacing
-from .records import ActivityEvent, LoggedMessage, SimSession, TurnRecord, VideoFrame
+from .records import SimSession, TurnRecord
 from .tool_turns import QueuedCalls, ToolTurns
 
 log = logging.getLogger("gemini_desk.sim")
@@ -123,7 +122,7 @@ class SimConnection:
     async def send(self, frame: f.Frame) -> None:
         async with self._send_lock:
             await self.ws.send(f.encode_frame(frame))
-        self.record.sent_kinds.append(f.frame_kind(frame))
+        self.record.note_sent(f.frame_kind(frame))
 
     def post(self, frame: f.Frame) -> None:
         """Queue a signal (voiceActivity, interim transcription, toolCallCancellation)
@@ -196,18 +195,15 @@ class SimConnection:
 
     # ---- input -------------------------------------------------------------------
 
-    def _log(self, kind: str, raw: Any) -> None:
-        self.record.messages.append(LoggedMessage(kind=kind, at=time.monotonic(), raw=raw))
-
     def _handle_frame(self, frame: str | bytes) -> None:
         try:
             obj = p.decode_frame(frame)
             msg = p.parse_client_message(obj)
         except p.ProtocolError as exc:
             log.warning("sim session %d: bad frame: %s", self.record.id, exc)
-            self._log("invalid", frame)
+            self.record.note_message("invalid", frame, len(frame))
             return
-        self._log(p.message_kind(msg), obj)
+        self.record.note_message(p.message_kind(msg), obj, len(frame))
         if isinstance(msg, p.RealtimeInput):
             self._on_realtime(msg)
         elif isinstance(msg, p.ClientContent):
@@ -222,28 +218,39 @@ class SimConnection:
         self._tools.on_response(msg)
 
     def _activity(self, kind: str, source: str) -> None:
-        self.record.activity.append(ActivityEvent(kind=kind, source=source, at=time.monotonic()))
+        self.record.note_activity(kind, source)
+
+    def _hold_video(self, blob: p.Blob) -> None:
+        """Keep ``blob`` for the next turn. The model reads the count and the last
+        frame only, so an earlier frame keeps its type but not its bytes."""
+        self.record.note_frame(blob.mime_type, blob.data)
+        held = self._pending_video
+        if held:
+            held[-1] = p.Blob(held[-1].mime_type, b"")
+        held.append(blob)
+
+    @property
+    def held_video_bytes(self) -> int:
+        """Bytes of video held for the next turn."""
+        return sum(len(blob.data) for blob in self._pending_video)
 
     def _on_realtime(self, msg: p.RealtimeInput) -> None:
         listener = self._listener
         for blob in msg.video:
-            self.record.video_frames.append(VideoFrame(blob.mime_type, blob.data))
-            self._pending_video.append(blob)
+            self._hold_video(blob)
         if msg.activity_start:
             self._activity("start", "client")
             if listener.manual:
                 self._barge_in()
                 listener.activity_start()
         for blob in msg.audio:
-            self.record.audio.extend(blob.data)
-            self.record.audio_chunk_sizes.append(len(blob.data))
-            self.record.audio_mime_types.append(blob.mime_type)
+            self.record.note_audio(blob.data, blob.mime_type)
             self._heard(listener.feed(_to_16k(blob)))
         if msg.audio_stream_end:
             self.record.audio_stream_end_count += 1
             self._heard(listener.flush())
         if msg.text is not None:
-            self.record.texts.append(msg.text)
+            self.record.note_texts([msg.text])
             if listener.in_speech:
                 self._pending_texts.append(msg.text)
             else:
@@ -274,9 +281,8 @@ class SimConnection:
             texts.extend(turn.texts)
             for blob in turn.blobs:
                 if blob.is_image:
-                    self.record.video_frames.append(VideoFrame(blob.mime_type, blob.data))
-                    self._pending_video.append(blob)
-        self.record.texts.extend(texts)
+                    self._hold_video(blob)
+        self.record.note_texts(texts)
         self._pending_texts.extend(texts)
         if msg.turn_complete:
             self._barge_in()

@@ -77,6 +77,7 @@ class SimServer:
         check_pacing(self.config.pacing)
         self.requested_port = port
         self.cert_dir = Path(cert_dir) if cert_dir is not None else None
+        self._limits = self.config.record_limits()
         self.sessions: list[SimSession] = []
         self.rest_requests: list[str] = []  # path and query of each REST GET answered
         self.model = LocalModel()
@@ -114,7 +115,15 @@ class SimServer:
         if server is None:
             return
         server.close()
-        await server.wait_closed()
+        # Clients get stop_grace_s to finish the close handshake; then they are cut off.
+        try:
+            await asyncio.wait_for(asyncio.shield(server.wait_closed()), self.config.stop_grace_s)
+        except TimeoutError:
+            stuck = list(server.all_connections)
+            log.info("sim: cutting off %d client(s) that did not close in time", len(stuck))
+            for conn in stuck:
+                conn.transport.abort()
+            await server.wait_closed()
         if self.cert_dir is None and self.tls is not None:
             shutil.rmtree(self.tls.directory, ignore_errors=True)
         log.info("sim stopped")
@@ -264,6 +273,8 @@ class SimServer:
         )
         if rest is not None:
             self.rest_requests.append(request.path)
+            if self._limits is not None:
+                del self.rest_requests[: max(0, len(self.rest_requests) - self._limits.entries)]
             log.info("sim: GET %s -> %d", urlsplit(request.path).path, rest.status)
             return json_response(rest)
         match = PATH_RE.fullmatch(urlsplit(request.path).path)
@@ -297,7 +308,7 @@ class SimServer:
 
     async def _handle(self, ws: ServerConnection) -> None:
         assert ws.request is not None
-        record = SimSession(id=next(self._ids), path=ws.request.path)
+        record = SimSession(id=next(self._ids), path=ws.request.path, limits=self._limits)
         self.sessions.append(record)
         try:
             await self._run_session(ws, record)
@@ -305,9 +316,19 @@ class SimServer:
             pass
         finally:
             self._live.pop(record.id, None)
-            record.closed = True
             if record.close_code is None and ws.close_code is not None:
                 record.close_code = ws.close_code
+            record.end()
+            self._forget_ended()
+
+    def _forget_ended(self) -> None:
+        """Bounded records: keep the summaries of the newest ended sessions only."""
+        if self._limits is None:
+            return
+        ended = [s for s in self.sessions if s.closed]
+        drop = {id(s) for s in ended[: max(0, len(ended) - self._limits.entries)]}
+        if drop:
+            self.sessions = [s for s in self.sessions if id(s) not in drop]
 
     async def _run_session(self, ws: ServerConnection, record: SimSession) -> None:
         assert ws.request is not None

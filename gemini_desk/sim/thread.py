@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -32,6 +33,8 @@ class SimThread:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self._stop_lock = threading.Lock()
+        self._stopper: threading.Thread | None = None
 
     # ---- lifecycle ---------------------------------------------------------------
 
@@ -67,14 +70,40 @@ class SimThread:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
+    def stop_soon(self, timeout: float = 30.0) -> threading.Thread | None:
+        """Start stopping the server and return at once (e.g. from a GUI thread).
+
+        The server gives its clients ``config.stop_grace_s`` to close, then cuts them
+        off. Returns the (non-daemon) thread that waits up to ``timeout`` for the sim's
+        thread to end, so the interpreter does not exit before the server cleaned up;
+        None if the sim was not running.
+        """
+        with self._stop_lock:
+            if self._stopper is not None:
+                return self._stopper
+            loop, thread = self._loop, self._thread
+            if loop is None or thread is None or not thread.is_alive():
+                return None
+            with contextlib.suppress(RuntimeError):  # the loop closed: the sim is ending
+                loop.call_soon_threadsafe(loop.stop)  # _main then stops the server
+            self._stopper = threading.Thread(
+                target=thread.join, args=(timeout,), name="gemini-desk-sim-stop"
+            )
+            self._stopper.start()
+            return self._stopper
+
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop the server and the thread."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None or not thread.is_alive():
-            return
-        asyncio.run_coroutine_threadsafe(self.server.stop(), loop).result(timeout)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout)
+        """Stop the server and the thread, waiting up to ``timeout`` for them."""
+        stopper = self.stop_soon(timeout)
+        if stopper is not None:
+            stopper.join()
+        if self.running:
+            raise TimeoutError("the sim did not stop in time")
+
+    @property
+    def running(self) -> bool:
+        """The sim's thread is alive (serving, or stopping)."""
+        return self._thread is not None and self._thread.is_alive()
 
     def __enter__(self) -> SimThread:
         return self.start()

@@ -132,7 +132,7 @@ class ToolTurns:
         call's SILENT one (only recorded); INTERRUPT cuts the running answer first,
         WHEN_IDLE waits for it to end. Responses to cancelled or unknown calls are only
         recorded (``late_tool_responses``)."""
-        self.host.record.tool_responses.extend(msg.function_responses)
+        self.host.record.note_tool_responses(msg.function_responses)
         results: list[str] = []
         interrupt = False
         for response in msg.function_responses:

@@ -26,7 +26,9 @@ from tests.support.xvfb import XDisplay, xvfb
 __all__ = ["RunningApp", "assert_clean_log", "pulse", "sim", "xvfb"]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-DEMO_KEY = "demo-key"  # gemini_desk.app.endpoints.DEMO_KEY: kept out of the log like any key
+# The sim's well-known test key (the app's own demo server makes a random one per run,
+# which its log redactor knows): kept out of the log like any key.
+DEMO_KEY = "demo-key"
 
 # A record of the log file (gemini_desk.platform.logs: "date time LEVEL name: message")
 # at WARNING or above from the app's own loggers: gemini_desk and its children, including

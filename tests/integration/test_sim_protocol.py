@@ -8,10 +8,13 @@ import json
 import numpy as np
 import pytest
 
+from gemini_desk.sim import SimConfig, SimSession
 from gemini_desk.sim import frames as f
 from gemini_desk.sim import protocol as p
 from gemini_desk.sim.model import LocalModel, UserTurn, describe_turn, jpeg_size
+from gemini_desk.sim.records import RecordLimits
 from gemini_desk.sim.vad import EnergyVad, VadConfig, VadKind
+from tests.support.deep_size import deep_size
 
 PCM = bytes(range(256)) * 2  # contains bytes that URL-safe base64 spells with - and _
 
@@ -35,7 +38,7 @@ def test_realtime_camel_case_standard_base64_unpadded_media_chunks() -> None:
     msg = p.parse_client_message(
         _frame(
             {
-                "realtimeInput": {
+                "realtime_input": {
                     "mediaChunks": [
                         {"data": data, "mimeType": "audio/pcm"},
                         {
@@ -247,3 +250,72 @@ def test_model_echo_and_description() -> None:
     text_reply = LocalModel().respond(UserTurn(texts=("hi",), source="client_content"))
     assert text_reply.output_text == "Local demo server: you typed: hi"
     assert text_reply.input_text is None and 0.3 < text_reply.seconds < 2
+
+
+# ---- what a connection's record keeps (issue 18, finding 3) --------------------------------
+
+
+def _fill(rec: SimSession, n: int = 10) -> None:
+    """``n`` audio chunks, frames, messages (odd ones small), texts and activity events."""
+    for i in range(n):
+        rec.note_audio(bytes([i]) * 640, "audio/pcm;rate=16000")
+        rec.note_frame("image/jpeg", bytes([i]) * 5000)
+        small = i % 2 == 1
+        rec.note_message("realtime_input", {"n": i}, size=20 if small else 600)
+        rec.note_texts([f"text {i}"])
+        rec.note_activity("start", "vad")
+        rec.note_sent("serverContent")
+
+
+LIMITS = RecordLimits(audio_bytes=1000, entries=4, raw_bytes=100)
+
+
+def test_a_bounded_record_keeps_counts_and_only_a_tail() -> None:
+    rec = SimSession(id=1, limits=LIMITS)
+    _fill(rec)
+    all_audio = b"".join(bytes([i]) * 640 for i in range(10))
+    assert (rec.audio_bytes_received, rec.audio_chunks_received) == (6400, 10)
+    assert rec.audio_bytes == all_audio[-1000:]
+    assert rec.audio_chunk_sizes == [640] * 4 and len(rec.audio_mime_types) == 4
+    assert (rec.video_frame_count, rec.video_bytes_received) == (10, 50000)
+    assert [v.data for v in rec.video_frames] == [bytes([9]) * 5000]  # only the last one
+    assert rec.video_sizes == [("image/jpeg", 5000)] * 4
+    assert rec.message_count == 10 and rec.message_kinds == {"realtime_input": 10}
+    # A bounded ring of messages; the JSON of a bulky one is not kept.
+    assert [m.raw for m in rec.messages] == [None, {"n": 7}, None, {"n": 9}]
+    assert rec.kinds() == ["realtime_input"] * 4
+    assert rec.texts == ["text 6", "text 7", "text 8", "text 9"]
+    assert len(rec.activity) == 4 and len(rec.sent_kinds) == 4 and rec.sent_count == 10
+
+
+def test_an_ended_bounded_record_keeps_only_its_summary() -> None:
+    rec = SimSession(id=1, limits=LIMITS, setup={"model": "m", "systemInstruction": "x" * 9999})
+    _fill(rec, 50)
+    rec.tool_responses.append({"id": "c", "response": {"big": "x" * 9999}})
+    rec.end()
+    assert rec.closed
+    assert not (rec.audio or rec.video_frames or rec.messages or rec.texts or rec.activity)
+    assert rec.setup is None and not rec.tool_responses and not rec.sent_kinds
+    assert (rec.audio_bytes_received, rec.video_frame_count, rec.message_count) == (
+        50 * 640,
+        50,
+        50,
+    )
+    assert deep_size(rec) < 8 * 1024
+
+
+def test_a_full_record_keeps_everything_after_the_end() -> None:
+    rec = SimSession(id=1)  # full, as the tests' sim fixture asks
+    _fill(rec)
+    rec.end()
+    assert rec.audio_bytes == b"".join(bytes([i]) * 640 for i in range(10))
+    assert [v.data[0] for v in rec.video_frames] == list(range(10))
+    assert [m.raw for m in rec.messages] == [{"n": i} for i in range(10)]
+    assert len(rec.texts) == len(rec.activity) == len(rec.sent_kinds) == 10
+
+
+def test_sim_records_are_bounded_unless_full_recording_is_asked_for() -> None:
+    limits = SimConfig(keep_audio_s=2.0, keep_entries=5).record_limits()
+    assert limits is not None
+    assert (limits.audio_bytes, limits.entries) == (2 * 32000, 5)
+    assert SimConfig(full_records=True).record_limits() is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import subprocess
 import tempfile
@@ -28,13 +29,15 @@ from tests.support.needs import need_tool
 
 @pytest.fixture
 def sim(request: pytest.FixtureRequest) -> Iterator[SimThread]:
-    """A started SimThread with default settings.
+    """A started SimThread with default settings, recording everything each connection
+    carried (``full_records``; the sim's own default keeps bounded records).
 
     For other settings parametrise indirectly:
     ``@pytest.mark.parametrize("sim", [SimConfig(vad_silence_ms=300)], indirect=True)``.
     """
     config = getattr(request, "param", None)
-    thread = SimThread(config if isinstance(config, SimConfig) else None)
+    config = config if isinstance(config, SimConfig) else SimConfig()
+    thread = SimThread(dataclasses.replace(config, full_records=True))
     thread.start()
     try:
         yield thread
