@@ -145,6 +145,8 @@ class MicCapture:
         if self._stream is not None:
             return
         self._stopping = False
+        if self.processor is not None:  # nothing from before a mute comes out after it
+            self.processor.reset_timeline()
         favour_audio_callbacks()
         stream, dev, rate = open_stream(
             "input",

@@ -91,11 +91,18 @@ class MicProcessor:
     def stats(self) -> dict[str, Any]:
         return self.canceller.stats()
 
+    def reset_timeline(self) -> None:
+        """The capture stream (re)starts: audio held from before (a part frame, queued
+        reference) goes; what the adaptive filter learned stays."""
+        self.canceller.reset_timeline()
+
 
 class NearEndProcessor(Protocol):
     """What ``MicCapture`` runs its 16 kHz signal through (in the pump, on the loop)."""
 
     def process(self, block: npt.NDArray[Any], capture_time: float) -> npt.NDArray[np.float32]: ...
+
+    def reset_timeline(self) -> None: ...
 
     def stats(self) -> dict[str, Any]: ...
 
