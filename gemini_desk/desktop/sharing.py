@@ -12,7 +12,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from gemini_desk.core.desk_state import Shared, ShareKind
-from gemini_desk.core.messages import Message
+from gemini_desk.core.messages import Message, message
+from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.observable import Observable
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
@@ -25,6 +26,7 @@ from gemini_desk.vision.encode import EncodedFrame
 from gemini_desk.vision.geometry import Rect, parse_region, to_physical
 from gemini_desk.vision.pump import FramePump, FrameSource, PumpSettings
 from gemini_desk.vision.screens import all_screens, qscreen_for
+from gemini_desk.vision.x11_windows import ClientWindow, X11Windows, to_logical
 
 log = logging.getLogger("gemini_desk.vision")
 # Called as translate("ScreenSharing", "...") so that pyside6-lupdate finds the strings.
@@ -81,6 +83,7 @@ class ScreenSharing:
         self.shared: Observable[Shared | None] = Observable(None)
         self.shared.subscribe(lambda _old, what: self.bar.set_sharing(what))
         self._dialog: QInputDialog | None = None
+        self._x11: X11Windows | None = None
         self._waiting_note = False  # "Nothing is captured until you connect." is shown
         self.bar.regionRequested.connect(self.pick_region)
         self.bar.screenRequested.connect(self.share_screen)
@@ -157,7 +160,7 @@ class ScreenSharing:
     def pick_window(self) -> None:
         from gemini_desk.vision.qt_capture import WindowCaptureSource, capturable_windows
 
-        windows = capturable_windows()
+        windows = capturable_windows()  # also says whether Qt can capture windows here
         if not windows:
             self._view.show_error(
                 translate(
@@ -167,20 +170,54 @@ class ScreenSharing:
                 )
             )
             return
+        untitled = translate("ScreenSharing", "(untitled)")
+        x11 = self._x11_windows()
+        clients = x11.clients() if x11 is not None else []
+        if x11 is not None and clients:  # the same list, with ids: the frame follows
+            self._choose(
+                translate("ScreenSharing", "Share a window"),
+                translate("ScreenSharing", "Window:"),
+                [c.title or untitled for c in clients],
+                lambda i: self.share_x11_window(x11, clients[i]),
+            )
+            return
 
         def chosen(index: int) -> None:
             source = WindowCaptureSource(windows[index])
             source.failed.connect(self._on_source_failed)
             what = Shared(ShareKind.WINDOW, name=windows[index].description())
-            self.share_source(source, what)
+            self.share_source(source, what)  # no frame: Qt does not say where it is
 
-        untitled = translate("ScreenSharing", "(untitled)")
         self._choose(
             translate("ScreenSharing", "Share a window"),
             translate("ScreenSharing", "Window:"),
             [w.description() or untitled for w in windows],
             chosen,
         )
+
+    def share_x11_window(self, x11: X11Windows, window: ClientWindow) -> None:
+        """Share one X11 window, with the frame following it (moved, resized, hidden)."""
+        from gemini_desk.vision.qt_capture import WindowCaptureSource, capturable_window
+
+        capturable = capturable_window(window.id)
+        if not capturable.isValid():
+            self._view.show_error(message(M.WINDOW_NOT_CAPTURABLE, message(M.UNKNOWN_ERROR)))
+            return
+        source = WindowCaptureSource(capturable)
+        source.failed.connect(self._on_source_failed)
+        self.share_source(source, Shared(ShareKind.WINDOW, name=window.title))
+
+        def locate() -> Rect | None:
+            physical = x11.frame_rect(window.id)
+            return None if physical is None else to_logical(physical, all_screens())
+
+        self.frame.follow(locate)
+
+    def _x11_windows(self) -> X11Windows | None:
+        """The X11 window list (opened once, on X11 only)."""
+        if self._x11 is None and self.support.display == "x11":
+            self._x11 = X11Windows.open()
+        return self._x11
 
     def pick_camera(self) -> None:
         from gemini_desk.vision.camera import NO_CAMERA, list_cameras
@@ -332,3 +369,6 @@ class ScreenSharing:
             await pump.stop()
         self.selector.close()
         self.frame.close()
+        if self._x11 is not None:
+            self._x11.close()
+            self._x11 = None

@@ -3,7 +3,9 @@ just inside a side that has no screen beyond it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QRegion
 from PySide6.QtWidgets import QWidget
 
@@ -11,6 +13,9 @@ from gemini_desk.vision.geometry import Rect
 
 FRAME_COLOR = QColor("#ff2d55")
 THICKNESS = 4
+# How often a followed window is looked up: a moved window's frame catches up within a
+# quarter of a second, for a few local X round trips each time.
+FOLLOW_MS = 250
 
 
 class ShareFrame:
@@ -19,28 +24,41 @@ class ShareFrame:
     Strips rather than one hollow window: they need no compositor or window shape, and
     none of their pixels lies inside the captured rectangle. A side with no screen
     beyond it (a whole-screen share, a region against the edge) is drawn just inside
-    the region instead: always visible, and then part of what is sent.
+    the region instead: always visible, and then part of what is sent. ``follow()``
+    keeps it around something that moves (a shared window).
     """
 
     def __init__(self, thickness: int = THICKNESS) -> None:
         self.thickness = thickness
         self.strips = [_Strip() for _ in range(4)]
         self.region: Rect | None = None
+        self._locate: Callable[[], Rect | None] | None = None
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._follow_tick)
 
     def show_around(self, region: Rect) -> None:
-        self.region = region
-        for strip, rect in zip(self.strips, strip_rects(region, self.thickness), strict=True):
-            strip.setGeometry(rect)
-            strip.show()
-            if QGuiApplication.platformName() != "offscreen":  # it cannot stack windows
-                strip.raise_()
+        self._stop_following()
+        self._place(region)
+
+    def follow(self, locate: Callable[[], Rect | None], interval_ms: int = FOLLOW_MS) -> None:
+        """Keep the frame around whatever ``locate()`` finds (logical pixels; a shared
+        window), asking every ``interval_ms`` on the GUI thread; hidden while it finds
+        nothing (the window is minimised or closed)."""
+        self.hide()
+        self._locate = locate
+        self._timer.start(interval_ms)
+        self._follow_tick()
+
+    @property
+    def following(self) -> bool:
+        return self._locate is not None
 
     def hide(self) -> None:
-        self.region = None
-        for strip in self.strips:
-            strip.hide()
+        self._stop_following()
+        self._hide_strips()
 
     def close(self) -> None:
+        self._stop_following()
         for strip in self.strips:
             strip.close()
             strip.deleteLater()
@@ -49,6 +67,32 @@ class ShareFrame:
     @property
     def visible(self) -> bool:
         return any(s.isVisible() for s in self.strips)
+
+    def _place(self, region: Rect) -> None:
+        self.region = region
+        for strip, rect in zip(self.strips, strip_rects(region, self.thickness), strict=True):
+            strip.setGeometry(rect)
+            strip.show()
+            if QGuiApplication.platformName() != "offscreen":  # it cannot stack windows
+                strip.raise_()
+
+    def _hide_strips(self) -> None:
+        self.region = None
+        for strip in self.strips:
+            strip.hide()
+
+    def _follow_tick(self) -> None:
+        if self._locate is None:
+            return
+        region = self._locate()
+        if region is None:
+            self._hide_strips()
+        elif region != self.region:
+            self._place(region)
+
+    def _stop_following(self) -> None:
+        self._timer.stop()
+        self._locate = None
 
 
 def strip_rects(region: Rect, t: int, screens: list[QRect] | None = None) -> list[QRect]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QScreen, QWindow
 from PySide6.QtMultimedia import (
     QCapturableWindow,
     QMediaCaptureSession,
@@ -58,6 +58,16 @@ def capturable_windows() -> list[QCapturableWindow]:
     except Exception as exc:
         log.warning("window list unavailable: %r", exc)
         return []
+
+
+def capturable_window(window_id: int) -> QCapturableWindow:
+    """The window with this native id (X11) as Qt's capture wants it: invalid where Qt
+    cannot capture windows. The foreign QWindow is needed only to build it."""
+    foreign = QWindow.fromWinId(window_id)
+    try:
+        return QCapturableWindow(foreign)
+    finally:
+        foreign.deleteLater()  # Qt owns it; deleting it leaves the native window alone
 
 
 class WindowCaptureSource(QObject, SinkSource):
