@@ -129,6 +129,17 @@ class ToolRig(Rig):
         await self.host.stop()
 
 
+async def connected_rig(
+    sim: SimThread, tmp: Path, server: McpServerConfig, *allowed: str
+) -> ToolRig:
+    """A connected conversation offering ``server``'s tools, ``allowed`` without asking."""
+    rig = ToolRig(sim, tmp)
+    await rig.serve(server)
+    rig.conv.settings_model.update(tool_policies=dict.fromkeys(allowed, "allow"))
+    await rig.connect()
+    return rig
+
+
 def run(coro: object, timeout: float = 90) -> None:
     asyncio.run(asyncio.wait_for(coro, timeout))  # type: ignore[arg-type]
 
@@ -172,10 +183,7 @@ def test_a_typed_request_calls_the_test_server_over_streamable_http(
 ) -> None:
     async def body() -> None:
         with mcp_test_server() as server:
-            rig = ToolRig(sim, tmp_path)
-            await rig.serve(server)
-            rig.conv.settings_model.update(tool_policies={"tests__add": "allow"})
-            await rig.connect()
+            rig = await connected_rig(sim, tmp_path, server, "tests__add")
             rig.conv.send_text("call tests__add")
             await rig.until(lambda: any("the tool said: 2" in a for a in rig.answers()), 30)
             assert rig.final("tests__add").state is CallState.DONE
@@ -192,10 +200,7 @@ def test_a_two_second_tool_runs_while_the_model_talks_and_is_answered_when_idle(
 ) -> None:
     async def body() -> None:
         with mcp_test_server() as server:
-            rig = ToolRig(sim, tmp_path)
-            await rig.serve(server)
-            rig.conv.settings_model.update(tool_policies={"tests__slow": "allow"})
-            await rig.connect()
+            rig = await connected_rig(sim, tmp_path, server, "tests__slow")
             sim.queue_tool_call("tests__slow", {"seconds": 2})
             await rig.speak(espeak_pcm16k("take your time"))
             await rig.until(lambda: any("the tool said" in a for a in rig.answers()), 30)
@@ -227,10 +232,7 @@ def test_barge_in_during_a_running_call_cancels_it_and_no_late_answer_goes_out(
 ) -> None:
     async def body() -> None:
         with mcp_test_server() as server:
-            rig = ToolRig(sim, tmp_path)
-            await rig.serve(server)
-            rig.conv.settings_model.update(tool_policies={"tests__slow": "allow"})
-            await rig.connect()
+            rig = await connected_rig(sim, tmp_path, server, "tests__slow")
             sim.queue_tool_call("tests__slow", {"seconds": 3})
             await rig.speak(espeak_pcm16k("count slowly"))
             await rig.until(lambda: any(r.state is CallState.RUNNING for r in rig.records))

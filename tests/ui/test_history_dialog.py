@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QObject, QRect, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
@@ -20,6 +18,7 @@ from gemini_desk.core.tools import CallState, ToolCallRecord
 from gemini_desk.core.transcript import Role, Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.ui.history_dialog import HistoryDialog
+from tests.support.browser import Browser, browser  # noqa: F401
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
 
@@ -118,26 +117,6 @@ def test_every_line_of_a_row_is_drawn(qapp, tmp_path: Path) -> None:  # noqa: F8
 
 
 # --- tool calls and sources -----------------------------------------------------------------
-class _Browser(QObject):
-    """Stands in for the desktop's browser: QDesktopServices hands it the URLs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toString())
-
-
-@pytest.fixture
-def browser(qapp) -> Iterator[_Browser]:  # noqa: F811
-    handler = _Browser()
-    for scheme in ("http", "https", "file"):
-        QDesktopServices.setUrlHandler(scheme, handler, "open")
-    yield handler
-    for scheme in ("http", "https", "file"):
-        QDesktopServices.unsetUrlHandler(scheme)
 
 
 WHEN = 1_700_000_000.0
@@ -217,7 +196,7 @@ def test_stored_tool_calls_read_as_in_the_transcript(qapp, tmp_path: Path) -> No
 def test_an_answers_sources_are_links_under_the_list(
     qapp,  # noqa: F811
     tmp_path: Path,
-    browser: _Browser,
+    browser: Browser,  # noqa: F811
     qtbot: QtBot,
 ) -> None:
     _conversation_with_tools(tmp_path)

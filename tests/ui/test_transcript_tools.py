@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +14,7 @@ from gemini_desk.core.tools import CallState, ToolCallRecord
 from gemini_desk.core.transcript import Role, Transcript, Turn
 from gemini_desk.ui.tool_row import args_text, duration_text, state_text
 from gemini_desk.ui.transcript_view import TranscriptView
+from tests.support.browser import Browser, browser  # noqa: F401
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
 
@@ -169,26 +169,6 @@ def test_all_text_has_tool_rows_and_sources(view: TranscriptView) -> None:
 
 
 # --- sources ------------------------------------------------------------------------------
-class _Browser(QObject):
-    """Stands in for the desktop's browser: QDesktopServices hands it the URLs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toString())
-
-
-@pytest.fixture
-def browser(qapp) -> Iterator[_Browser]:  # noqa: F811
-    handler = _Browser()
-    for scheme in ("http", "https", "file"):
-        QDesktopServices.setUrlHandler(scheme, handler, "open")
-    yield handler
-    for scheme in ("http", "https", "file"):
-        QDesktopServices.unsetUrlHandler(scheme)
 
 
 GROUNDING = {
@@ -235,7 +215,9 @@ def test_a_turn_without_grounding_has_no_sources(view: TranscriptView) -> None:
 
 
 def test_a_source_opens_in_the_browser_with_the_keyboard(
-    view: TranscriptView, browser: _Browser, qtbot: QtBot
+    view: TranscriptView,
+    browser: Browser,  # noqa: F811
+    qtbot: QtBot,
 ) -> None:
     turn = _answer_with_sources(view)
     sources = view.turn_sources(turn.id)
@@ -251,7 +233,7 @@ def test_a_source_opens_in_the_browser_with_the_keyboard(
     assert browser.opened == ["https://en.wikipedia.org/wiki/Artemis_II"]
 
 
-def test_only_web_pages_open(view: TranscriptView, browser: _Browser) -> None:
+def test_only_web_pages_open(view: TranscriptView, browser: Browser) -> None:  # noqa: F811
     turn = _answer_with_sources(view)
     sources = view.turn_sources(turn.id)
     assert sources is not None
