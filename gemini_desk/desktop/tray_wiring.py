@@ -250,6 +250,8 @@ class DesktopWiring(QObject):
             (self.tr("Talk (push-to-talk; hold, also in other apps)"), keys[TALK].label()),
             (self.tr("Mute or unmute the microphone (also in other apps)"), keys[MUTE].label()),
             (self.tr("Send the typed message"), self.tr("Enter")),
+            (self.tr("Allow a tool once (on its approval card)"), self.tr("Enter")),
+            (self.tr("Deny a tool (on its approval card)"), self.tr("Esc")),
         ]
 
     def open_log_folder(self) -> bool:

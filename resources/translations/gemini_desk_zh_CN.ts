@@ -262,8 +262,24 @@
     </message>
     <message>
         <location line="+0"/>
+        <location line="+1"/>
         <source>Enter</source>
         <translation>回车</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Allow a tool once (on its approval card)</source>
+        <translation>允许工具运行一次（在其审批卡片上）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deny a tool (on its approval card)</source>
+        <translation>拒绝工具（在其审批卡片上）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Esc</source>
+        <translation>Esc</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1378,7 +1394,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+130"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+133"/>
         <source>That region is not on any screen. Pick it again.</source>
         <translation>该区域不在任何屏幕上。请重新选择。</translation>
     </message>
@@ -1403,22 +1419,24 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>窗口“%1”</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+14"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+7"/>
         <source>(untitled)</source>
         <translation>（无标题）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
+        <location line="+14"/>
         <source>Share a window</source>
         <translation>共享窗口</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-13"/>
+        <location line="+14"/>
         <source>Window:</source>
         <translation>窗口：</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+44"/>
         <source>Share the camera</source>
         <translation>共享摄像头</translation>
     </message>

@@ -283,6 +283,8 @@ def test_shortcuts_dialog_lists_every_action_shortcut(wired: Wired) -> None:
     rows = dict(desk.open_shortcuts().rows())
     assert rows["Talk (push-to-talk; hold, also in other apps)"] == "F8"
     assert rows["Mute or unmute the microphone (also in other apps)"] == "Ctrl+Alt+M"
+    assert rows["Allow a tool once (on its approval card)"] == "Enter"
+    assert rows["Deny a tool (on its approval card)"] == "Esc"
     desk.shortcuts_dialog.close()
 
 
