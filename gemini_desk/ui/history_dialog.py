@@ -202,7 +202,9 @@ class HistoryDialog(QDialog):
                 .replace("%3", summary.title)
             )
             if summary.damaged_lines:
-                text += "\n" + self.tr("%n line(s) could not be read", "", summary.damaged_lines)
+                text += "\n" + self.tr("Lines that could not be read: %1").replace(
+                    "%1", str(summary.damaged_lines)
+                )
             item = QListWidgetItem(text)
             item.setToolTip(str(summary.path))
             self.conversation_list.addItem(item)

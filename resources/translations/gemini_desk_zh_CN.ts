@@ -417,15 +417,13 @@
         <translation>%1 — %2 轮发言
 %3</translation>
     </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>%n line(s) could not be read</source>
-        <translation>
-            <numerusform>有 %n 行无法读取</numerusform>
-        </translation>
-    </message>
     <message>
         <location line="+6"/>
+        <source>Lines that could not be read: %1</source>
+        <translation>无法读取的行数：%1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>%1 — damaged, cannot be shown</source>
         <translation>%1 — 已损坏，无法显示</translation>
     </message>

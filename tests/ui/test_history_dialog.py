@@ -255,7 +255,7 @@ def test_a_damaged_file_is_listed_as_damaged_and_the_rest_work(
     rows = [dialog.conversation_list.item(i) for i in range(dialog.conversation_list.count())]
     texts = [row.text() for row in rows]
     assert len(rows) == 3
-    assert "partly good" in texts[0] and "1 line" in texts[0]
+    assert "partly good" in texts[0] and "could not be read: 1" in texts[0]
     assert "a good chat" in texts[1]
     assert bad.name in texts[2] and "damaged" in texts[2]
     assert not rows[2].flags() & Qt.ItemFlag.ItemIsEnabled  # listed, not openable
