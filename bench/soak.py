@@ -68,6 +68,7 @@ from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
+from gemini_desk.live.reconnect import STABLE_S
 from gemini_desk.live.session import LiveSession
 from gemini_desk.session.conversation import Conversation
 
@@ -330,6 +331,9 @@ async def soak(sim: SimProcess, minutes: float, accel: float, seed: int) -> dict
         return mics[-1]
 
     conv = Conversation(view, Settings(), folder, make_mic, lambda: speaker)
+    # "Healthy" is judged in simulated time like everything else: a goAway every 20
+    # simulated seconds is the service's plan, not a storm to back off from.
+    conv.stable_s = STABLE_S / accel
     conv.endpoint = sim.endpoint
     live = (SessionState.CONNECTED, SessionState.RECONNECTING)
 

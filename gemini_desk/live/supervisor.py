@@ -38,6 +38,7 @@ from gemini_desk.live.reconnect import (
     FRESH_SESSION,
     QUOTA_WAIT_S,
     RECONNECTING_GRACE_S,
+    STABLE_S,
     ReconnectMachine,
 )
 from gemini_desk.live.session import SETUP_TIMEOUT_S, EventSink, LiveSession
@@ -92,6 +93,7 @@ class SessionSupervisor:
         grace_s: float = RECONNECTING_GRACE_S,
         quota_wait_s: float = QUOTA_WAIT_S,
         setup_timeout_s: float = SETUP_TIMEOUT_S,
+        stable_s: float = STABLE_S,
     ) -> None:
         self._endpoint = endpoint
         self._setup_timeout_s = setup_timeout_s
@@ -103,6 +105,7 @@ class SessionSupervisor:
             backoff=backoff,
             grace_s=grace_s,
             quota_wait_s=quota_wait_s,
+            stable_s=stable_s,
             resumption=self._settings.session_resumption,
         )
         self._outbox: Outbox[LiveSession] = Outbox()

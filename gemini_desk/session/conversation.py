@@ -40,6 +40,7 @@ from gemini_desk.core.tools import Declarations
 from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
+from gemini_desk.live.reconnect import STABLE_S
 from gemini_desk.live.supervisor import SessionSupervisor
 from gemini_desk.session.answer_timing import AnswerTiming
 from gemini_desk.session.ports import (
@@ -88,6 +89,9 @@ class Conversation:
     It writes the :attr:`status` and :attr:`mute` models."""
 
     reopen_interval = 2.0  # seconds between attempts to reopen a lost audio device
+    # A connection up this long was healthy (shorter ones after a goAway back off); the
+    # soak benchmark, which compresses time, scales it.
+    stable_s = STABLE_S
 
     def __init__(
         self,
@@ -178,6 +182,7 @@ class Conversation:
             self._on_event,
             context=lambda: recent_context(self.transcript.finished_turns),
             tools=self.tools.declarations if self.tools is not None else Declarations,
+            stable_s=self.stable_s,
         )
         self._task = asyncio.get_running_loop().create_task(self.session.run(), name="live")
 
