@@ -68,7 +68,7 @@ from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
-from gemini_desk.live.reconnect import STABLE_S
+from gemini_desk.live.reconnect_policy import STABLE_S
 from gemini_desk.live.session import LiveSession
 from gemini_desk.session.conversation import Conversation
 

@@ -17,6 +17,18 @@ from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import ErrorKind, SessionError, SessionState
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
+from gemini_desk.live.reconnect_policy import (
+    FRESH_SESSION,
+    HANDLE_TTL_S,
+    NEEDS_USER,
+    PLANNED,
+    QUOTA_WAIT_S,
+    RECONNECTING_GRACE_S,
+    SHORT_LIVED,
+    STABLE_S,
+    TRANSIENT,
+    WAIT_TEXT,
+)
 from gemini_desk.live.reconnect_types import (
     CancelTimer,
     CloseConnection,
@@ -45,28 +57,6 @@ from gemini_desk.live.reconnect_types import (
 )
 
 log = logging.getLogger("gemini_desk.live")
-
-# Show "reconnecting" only when a hand-over or reconnect takes longer than this.
-RECONNECTING_GRACE_S = 0.3
-# The service keeps resumption handles for about two hours after a session ends.
-HANDLE_TTL_S = 2 * 60 * 60
-QUOTA_WAIT_S = 30.0
-# A connection that lasted this long was healthy: backoff starts over after it drops.
-# One the service replaced sooner (goAway, age limit) was no hand-over but a failure.
-STABLE_S = 5.0
-
-FRESH_SESSION = message(M.FRESH_SESSION)
-_WAIT_TEXT = {
-    ErrorKind.NETWORK: M.RETRY_NETWORK,
-    ErrorKind.SERVER: M.RETRY_SERVER,
-    ErrorKind.QUOTA: M.RETRY_QUOTA,
-    ErrorKind.PROTOCOL: M.RETRY_LOST,
-}
-NEEDS_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL, ErrorKind.REJECTED_SETTING)
-_TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA, ErrorKind.SESSION_LIMIT)
-# Gaps the service planned: the backoff starts over once the next connection is ready.
-_PLANNED = ("go_away", "deadline", "setup")
-SHORT_LIVED = "short_lived"  # a hand-over too soon after the setup: waits like a failure
 
 
 @dataclass(slots=True)
@@ -224,7 +214,7 @@ class ReconnectMachine:
         self._out.append(FlushOutbox(conn_id))
         self._cancel_timers()
         if self._gap_started is not None:
-            if self._gap_cause in _PLANNED:
+            if self._gap_cause in PLANNED:
                 self.backoff.reset()  # a goAway is the service's plan, not a failure
             self.recoveries.append((self._gap_cause, self._now - self._gap_started))
             self._gap_started = None
@@ -296,7 +286,7 @@ class ReconnectMachine:
     def _on_pending_closed(self, conn_id: int, conn: _Conn, error: SessionError | None) -> None:
         self._pending = None
         self._out.append(ReclaimUnsent(conn_id))
-        if conn.resumed and (error is None or error.kind not in _TRANSIENT):
+        if conn.resumed and (error is None or error.kind not in TRANSIENT):
             # The handle was refused (the service's close code for that is not
             # documented, so anything but a transient failure counts): start over,
             # seeded with the transcript. A real key or model problem shows up again
@@ -359,7 +349,7 @@ class ReconnectMachine:
         at_least = self._quota_wait_s if error and error.kind is ErrorKind.QUOTA else 0.0
         delay = self.backoff.next_delay(at_least)
         kind = error.kind if error is not None else ErrorKind.PROTOCOL
-        wait = wait or _WAIT_TEXT.get(kind, _WAIT_TEXT[ErrorKind.PROTOCOL])
+        wait = wait or WAIT_TEXT.get(kind, WAIT_TEXT[ErrorKind.PROTOCOL])
         log.info("retrying in %.2f s (%s)", delay, kind.value)
         if delay > self._grace_s or self._state is SessionState.RECONNECTING:
             self._set_state(SessionState.RECONNECTING, message(wait, max(1, round(delay))))

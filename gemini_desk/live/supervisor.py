@@ -34,12 +34,12 @@ from gemini_desk.core.tools import Declarations
 from gemini_desk.live import reconnect_types as rt
 from gemini_desk.live.config import Endpoint
 from gemini_desk.live.outbox import MAX_BUFFERED_AUDIO, Outbox, Outgoing
-from gemini_desk.live.reconnect import (
+from gemini_desk.live.reconnect import ReconnectMachine
+from gemini_desk.live.reconnect_policy import (
     FRESH_SESSION,
     QUOTA_WAIT_S,
     RECONNECTING_GRACE_S,
     STABLE_S,
-    ReconnectMachine,
 )
 from gemini_desk.live.session import SETUP_TIMEOUT_S, EventSink, LiveSession
 from gemini_desk.live.supervised import SupervisedConnection, seeded, track_call, unsent

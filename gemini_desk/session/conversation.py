@@ -40,7 +40,7 @@ from gemini_desk.core.tools import Declarations
 from gemini_desk.core.transcript import Transcript, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
 from gemini_desk.live.config import Endpoint
-from gemini_desk.live.reconnect import STABLE_S
+from gemini_desk.live.reconnect_policy import STABLE_S
 from gemini_desk.live.supervisor import SessionSupervisor
 from gemini_desk.session.answer_timing import AnswerTiming
 from gemini_desk.session.ports import (

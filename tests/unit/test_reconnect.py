@@ -7,13 +7,13 @@ import pytest
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import ErrorKind, SessionError, SessionState
 from gemini_desk.core.messages import MessageId, message
-from gemini_desk.live.reconnect import (
+from gemini_desk.live.reconnect import ReconnectMachine
+from gemini_desk.live.reconnect_policy import (
     FRESH_SESSION,
     HANDLE_TTL_S,
     QUOTA_WAIT_S,
     RECONNECTING_GRACE_S,
     STABLE_S,
-    ReconnectMachine,
 )
 from gemini_desk.live.reconnect_types import (
     CancelTimer,

@@ -14,7 +14,8 @@ import pytest
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import ErrorKind, SessionError, SessionState
 from gemini_desk.core.messages import MessageId, message
-from gemini_desk.live.reconnect import NEEDS_USER, ReconnectMachine
+from gemini_desk.live.reconnect import ReconnectMachine
+from gemini_desk.live.reconnect_policy import NEEDS_USER
 from gemini_desk.live.reconnect_types import (
     CancelTimer,
     CloseConnection,

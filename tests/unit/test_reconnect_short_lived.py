@@ -10,7 +10,7 @@ from __future__ import annotations
 from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.messages import MessageId, message
-from gemini_desk.live.reconnect import STABLE_S
+from gemini_desk.live.reconnect_policy import STABLE_S
 from gemini_desk.live.reconnect_types import (
     CancelTimer,
     CloseConnection,
