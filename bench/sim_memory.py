@@ -1,6 +1,9 @@
 """Memory the local Live server keeps after its connections end (issue 18, finding 3).
 
-Run: python bench/sim_memory.py [--full-records]
+Run: python bench/sim_memory.py
+
+Each mode runs in a fresh process: the default bounded records, and full recording (what
+the server kept before, and what tests opt into) as the baseline of the same run.
 
 Three connections through the real google-genai SDK, each sending five 1 MiB frames and
 a minute of silent 16 kHz audio (40 ms chunks, sent as fast as the socket takes them),
@@ -16,6 +19,7 @@ import asyncio
 import gc
 import json
 import resource
+import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
@@ -92,9 +96,22 @@ def measure(full_records: bool) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full-records", action="store_true", help="the tests' full recording")
+    parser.add_argument("--one", choices=("bounded", "full"), help="measure one mode only")
     args = parser.parse_args()
-    print(json.dumps(measure(args.full_records)))
+    if args.one:
+        print(json.dumps(measure(args.one == "full")))
+        return
+    results = {}
+    for mode in ("full", "bounded"):
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", mode],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"{mode:8s} {results[mode]}")
+    print(json.dumps({"sim_memory": results}))
 
 
 if __name__ == "__main__":
