@@ -35,6 +35,50 @@ _ALIASES = {
 }
 
 
+# The shortcuts spec's modifier names (xkbcommon's XKB_MOD_NAME_*).
+_XDG_MODIFIERS = {"ctrl": "CTRL", "alt": "ALT", "shift": "SHIFT", "super": "LOGO"}
+# Our key names (Qt's portable text, lower case) -> xkbcommon keysym names.
+_KEYSYMS = {
+    "enter": "Return",
+    "escape": "Escape",
+    "tab": "Tab",
+    "backspace": "BackSpace",
+    "ins": "Insert",
+    "del": "Delete",
+    "home": "Home",
+    "end": "End",
+    "pgup": "Page_Up",
+    "pgdown": "Page_Down",
+    "left": "Left",
+    "right": "Right",
+    "up": "Up",
+    "down": "Down",
+    "print": "Print",
+    "pause": "Pause",
+    "`": "grave",
+    "-": "minus",
+    "=": "equal",
+    ",": "comma",
+    ".": "period",
+    "/": "slash",
+    ";": "semicolon",
+    "'": "apostrophe",
+    "[": "bracketleft",
+    "]": "bracketright",
+    "\\": "backslash",
+    "+": "plus",
+}
+
+
+def _keysym(key: str) -> str:
+    """xkbcommon's name for one of our keys: ``space``, ``m``, ``F8``, ``Page_Up``."""
+    if key in _KEYSYMS:
+        return _KEYSYMS[key]
+    if key[:1] == "f" and key[1:].isdigit():
+        return key.upper()
+    return key
+
+
 def normalize_key(name: str) -> str:
     """One key's canonical name: lower case, left/right variants merged (``ctrl_r`` -> ctrl)."""
     key = name.strip().lower()
@@ -71,6 +115,13 @@ class KeyCombo:
         mods = [m for m in MODIFIERS if m in self.keys]
         others = sorted(k for k in self.keys if k not in MODIFIERS)
         return "+".join(mods + others)
+
+    def xdg_trigger(self) -> str:
+        """As the freedesktop shortcuts spec writes it (``CTRL+ALT+space``): modifiers
+        CTRL, ALT, SHIFT, LOGO, then an xkbcommon keysym name, joined by ``+``."""
+        mods = [_XDG_MODIFIERS[m] for m in MODIFIERS if m in self.keys]
+        others = sorted(k for k in self.keys if k not in MODIFIERS)
+        return "+".join(mods + [_keysym(k) for k in others])
 
     def label(self) -> str:
         """For people: ``Ctrl+Alt+Space``."""
