@@ -158,6 +158,7 @@ class Desk:
             self.endpoints.demo_chosen,
             tools=self.tools,
             open_mcp_config=self.tools.open_mcp_config,
+            desktop_keys=lambda: self.talk_wiring.desktop_triggers,
         )
         self._register_commands()
         if self.settings.window_geometry:

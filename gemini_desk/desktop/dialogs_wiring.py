@@ -55,6 +55,7 @@ class DialogsWiring:
         demo_chosen: Callable[[], None],
         tools: ToolsSource | None = None,
         open_mcp_config: Callable[[], None] | None = None,
+        desktop_keys: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         self._window = window
         self._settings = settings
@@ -68,6 +69,7 @@ class DialogsWiring:
         self._demo_chosen = demo_chosen
         self._tools = tools
         self._open_mcp_config = open_mcp_config
+        self._desktop_keys = desktop_keys  # the keys a Wayland desktop bound (talk wiring)
         self._sample_task: asyncio.Task[None] | None = None
         self.diagnostics: QDialog | None = None
         window.apiKeyRequested.connect(self.open_key_dialog)
@@ -145,6 +147,7 @@ class DialogsWiring:
             models=catalog.models,
             models_fetched_at=catalog.fetched_at,
             tools=self._tools,
+            desktop_keys=self._desktop_keys() if self._desktop_keys is not None else None,
         )
         if self._open_mcp_config is not None:
             dialog.mcpConfigRequested.connect(self._open_mcp_config)

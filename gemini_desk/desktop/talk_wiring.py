@@ -29,6 +29,8 @@ from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.qt_keys import key_name
 
 if TYPE_CHECKING:
+    from gemini_desk.core.messages import Message
+    from gemini_desk.hotkeys.portal_dbus import PortalHotkeys
     from gemini_desk.hotkeys.pynput_backend import GlobalHotkeys
     from gemini_desk.session.conversation import Conversation
     from gemini_desk.ui.main_window import MainWindow
@@ -128,6 +130,7 @@ class TalkWiring(QObject):
         self._loop = asyncio.get_running_loop()
         self.support = detect_support()
         self.global_keys: GlobalHotkeys | None = None
+        self.portal_keys: PortalHotkeys | None = None  # Wayland: the GlobalShortcuts portal
         self.window_keys: WindowHotkeys | None = None
         self.server = CommandServer(socket_name(paths.config_dir), self)
         self.server.register("ptt", self._on_command)
@@ -158,6 +161,9 @@ class TalkWiring(QObject):
         if self.global_keys is not None:
             self.global_keys.stop()
             self.global_keys = None
+        if self.portal_keys is not None:
+            self.portal_keys.stop()
+            self.portal_keys = None
         if self.window_keys is not None:
             app = QApplication.instance()
             if app is not None:
@@ -188,6 +194,49 @@ class TalkWiring(QObject):
         self.window_keys.edge.connect(self._on_edge_window)
         self.window_keys.focusLost.connect(self._conv.talk.focus_lost)
         log.info("in-window hotkeys (%s)", self.support.value)
+        if self.support is HotkeySupport.WINDOW_ONLY and sys.platform.startswith("linux"):
+            self._start_portal(combos)
+
+    def _start_portal(self, combos: dict[str, KeyCombo]) -> None:
+        """Wayland: ask the desktop's GlobalShortcuts portal for global keys. The
+        in-window keys stay on meanwhile (its dialog may wait for the user) and after a
+        refusal, when the user is told once how to bind ``gemini-desk --ptt``."""
+        from gemini_desk.hotkeys.portal_dbus import PortalHotkeys
+
+        # What the desktop's shortcut dialog and settings list for each key.
+        descriptions = {
+            TALK: self.tr("Gemini Desk: push to talk"),
+            MUTE: self.tr("Gemini Desk: mute or unmute the microphone"),
+        }
+        keys = PortalHotkeys(
+            self._loop,
+            combos,
+            descriptions,
+            self._on_edge_global,
+            self._on_lost,
+            self._on_portal_change,
+            self._on_portal_say,
+        )
+        self.portal_keys = keys
+        keys.start()
+
+    def _on_portal_change(self) -> None:
+        keys = self.portal_keys
+        if keys is None:
+            return
+        self.support = HotkeySupport.PORTAL if keys.available else HotkeySupport.WINDOW_ONLY
+        self._show_talk_settings(self._settings.current)
+
+    def _on_portal_say(self, message: Message) -> None:
+        self._window.show_error(message)
+
+    @property
+    def desktop_triggers(self) -> dict[str, str]:
+        """The keys the desktop bound for us (``{"talk": "Ctrl+Alt+Space"}``), if any."""
+        keys = self.portal_keys
+        if keys is None or not keys.available:
+            return {}
+        return {name: text for name, text in keys.triggers.items() if text}
 
     def _check_permission(self) -> None:
         """macOS: say plainly why the key does nothing in other apps, and how to fix it."""
@@ -211,11 +260,14 @@ class TalkWiring(QObject):
             self.global_keys.set_bindings(combos)
         if self.window_keys is not None:
             self.window_keys.set_bindings(combos)
+        if self.portal_keys is not None:
+            self.portal_keys.set_bindings(combos)  # binds again if the keys changed
         bar = self._window.talk_bar
         bar.set_mode(settings.talk_mode)
-        talk = combos[TALK].label()
+        chosen = self.desktop_triggers  # the desktop's choice wins over ours
+        talk = chosen.get(TALK) or combos[TALK].label()
         bar.button.set_key_label(talk, settings.ptt_behaviour == "toggle")
-        bar.set_hint(self._hint(settings, talk, combos[MUTE].label()))
+        bar.set_hint(self._hint(settings, talk, chosen.get(MUTE) or combos[MUTE].label()))
 
     def _hint(self, settings: Settings, talk: str, mute: str) -> str:
         if settings.talk_mode != "push_to_talk":

@@ -17,13 +17,15 @@ class HotkeySupport(enum.Enum):
     GLOBAL = "global"  # X11 / Windows: a global listener works as is
     GLOBAL_NEEDS_PERMISSION = "macos"  # macOS: works once Accessibility is granted
     WINDOW_ONLY = "wayland"  # Wayland: ordinary apps get no global key events
+    PORTAL = "portal"  # Wayland, through the desktop's GlobalShortcuts portal
     NONE = "none"  # no display at all (e.g. a bare console)
 
 
 def detect_support(
     platform: str = sys.platform, env: Mapping[str, str] | None = None
 ) -> HotkeySupport:
-    """Decide from the platform and the session's environment variables."""
+    """Decide from the platform and the session's environment variables (Wayland says
+    WINDOW_ONLY: the GlobalShortcuts portal may lift that once it has answered)."""
     env = os.environ if env is None else env
     if platform == "win32":
         return HotkeySupport.GLOBAL
@@ -41,7 +43,7 @@ def detect_support(
 
 def explain(support: HotkeySupport, combo_label: str, toggle: bool = False) -> Message:
     """What works and how to set it up; ``toggle``: the key starts and stops talking."""
-    if support is HotkeySupport.GLOBAL:
+    if support in (HotkeySupport.GLOBAL, HotkeySupport.PORTAL):
         return message(M.PRESS_KEY_ANYWHERE if toggle else M.HOLD_KEY_ANYWHERE, combo_label)
     if support is HotkeySupport.GLOBAL_NEEDS_PERMISSION:
         return message(M.KEY_MACOS_ACCESSIBILITY, combo_label)

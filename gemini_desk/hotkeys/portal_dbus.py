@@ -182,7 +182,7 @@ class PortalHotkeys:
 
         address = self._address or os.environ.get("DBUS_SESSION_BUS_ADDRESS")
         try:
-            bus = MessageBus(bus_address=address) if address else MessageBus(BusType.SESSION)
+            bus = MessageBus(bus_address=address) if address else MessageBus(bus_type=BusType.SESSION)
             self._bus = await bus.connect()
             self._bus.add_message_handler(self._on_message)
             await self._add_match(

@@ -47,7 +47,8 @@ class SettingsDialog(QDialog):
         mcpConfigRequested(): "Open mcp.json" was clicked on the Tools page.
 
     ``tools`` feeds the Tools page (the tools on offer, the MCP servers and their
-    states); without it the page offers Google Search only.
+    states); without it the page offers Google Search only. ``desktop_keys``: the keys a
+    Wayland desktop bound through its shortcuts portal, shown with the talk keys.
 
     Show it with ``open()`` (never ``exec()`` from a coroutine).
     """
@@ -68,6 +69,7 @@ class SettingsDialog(QDialog):
         models: tuple[ModelInfo, ...] = FALLBACK_MODELS,
         models_fetched_at: float | None = None,
         tools: ToolsSource | None = None,
+        desktop_keys: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -112,7 +114,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Micro&phone:"), self.input_combo)
         form.addRow(self.tr("Sp&eaker:"), self.output_combo)
         form.addRow(self.tr("API key:"), key_row)
-        self.talk = TalkSettings(settings, self)  # talk mode, hold/toggle, hotkeys
+        self.talk = TalkSettings(settings, self, desktop_keys)  # mode, hold/toggle, keys
         self.talk.add_rows(form)
         self.voice = VoiceSettings(settings, self)  # headphones, noise, gain
         self.voice.add_rows(form)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
 from gemini_desk.core.settings import Settings
 from gemini_desk.hotkeys.combo import DEFAULT_MUTE_COMBO, DEFAULT_TALK_COMBO
@@ -12,10 +12,30 @@ from gemini_desk.ui.hotkey_edit import HotkeyEdit
 
 
 class TalkSettings(QWidget):
-    """Edits ``talk_mode``, ``ptt_behaviour``, ``ptt_hotkey`` and ``mute_hotkey``."""
+    """Edits ``talk_mode``, ``ptt_behaviour``, ``ptt_hotkey`` and ``mute_hotkey``.
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    ``desktop_keys`` (``{"talk": …, "mute": …}``): the keys the desktop bound through
+    its shortcuts portal (Wayland), shown under the key fields; they may differ from the
+    keys asked for, and the desktop's choice is the one that works.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        desktop_keys: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.desktop_keys = QLabel()
+        self.desktop_keys.setObjectName("settingsDesktopKeys")
+        self.desktop_keys.setWordWrap(True)
+        if desktop_keys:
+            none = self.tr("none")
+            self.desktop_keys.setText(
+                self.tr("Talk: %1. Mute: %2. Changing the keys above asks the desktop again.")
+                .replace("%1", desktop_keys.get("talk") or none)
+                .replace("%2", desktop_keys.get("mute") or none)
+            )
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("settingsTalkMode")
         self.mode_combo.addItem(self.tr("Hands-free (it hears when you speak)"), "hands_free")
@@ -42,6 +62,8 @@ class TalkSettings(QWidget):
         form.addRow(self.tr("Talk key &behaviour:"), self.behaviour_combo)
         form.addRow(self.tr("Talk &key:"), self.talk_key)
         form.addRow(self.tr("M&ute key:"), self.mute_key)
+        if self.desktop_keys.text():
+            form.addRow(self.tr("Your desktop's keys:"), self.desktop_keys)
 
     def values(self) -> dict[str, Any]:
         return {

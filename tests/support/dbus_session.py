@@ -48,9 +48,7 @@ _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configura
 """
 
 
-def start_session_bus(
-    folder: Path, log: Path, service_dirs: tuple[Path, ...] = ()
-) -> SessionBus:
+def start_session_bus(folder: Path, log: Path, service_dirs: tuple[Path, ...] = ()) -> SessionBus:
     """Start the daemon on a socket in ``folder``; returns once it accepts connections.
 
     The stock session config would start any service installed on the machine on first
