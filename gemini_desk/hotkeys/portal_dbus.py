@@ -182,7 +182,10 @@ class PortalHotkeys:
 
         address = self._address or os.environ.get("DBUS_SESSION_BUS_ADDRESS")
         try:
-            bus = MessageBus(bus_address=address) if address else MessageBus(bus_type=BusType.SESSION)
+            if address:
+                bus = MessageBus(bus_address=address)
+            else:
+                bus = MessageBus(bus_type=BusType.SESSION)
             self._bus = await bus.connect()
             self._bus.add_message_handler(self._on_message)
             await self._add_match(
