@@ -163,7 +163,7 @@ def test_desktop_shortcut_hold_and_release_drive_activity_with_preroll(
         await app.until(lambda: "Pause" in app.window.talk_bar.hint.text())
         hint = app.window.talk_bar.hint.text()
         assert hint.startswith(message_text(message(MessageId.HOLD_KEY_ANYWHERE, "Pause")))
-        assert app.wiring.desktop_triggers == {"talk": "Pause", "mute": "CTRL+ALT+m"}
+        assert app.wiring.desktop_triggers == {"talk": "Pause", "mute": "Ctrl+Alt+M"}
 
         app.conv.connect()
         await app.until(lambda: app.conv.state is SessionState.CONNECTED and bool(app.mics))

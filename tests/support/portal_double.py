@@ -81,6 +81,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _human(trigger: str) -> str:
+    """A shortcuts-spec trigger as desktops describe it: ``CTRL+ALT+m`` -> ``Ctrl+Alt+M``."""
+    names = {"CTRL": "Ctrl", "ALT": "Alt", "SHIFT": "Shift", "LOGO": "Super", "space": "Space"}
+    parts = [p for p in trigger.split("+") if p]
+    return "+".join(names.get(p, p.upper() if len(p) == 1 else p) for p in parts)
+
+
 def _element(sender: str) -> str:
     return sender.lstrip(":").replace(".", "_")
 
@@ -96,7 +103,7 @@ class PortalDouble:
         self.version = version
         self.response_first = response_first
         # What the "desktop" binds each id to (trigger_description); default: the
-        # preferred trigger as given.
+        # preferred trigger, described as desktops do ("Ctrl+Alt+M").
         self.chosen: dict[str, str] = {}
         self.calls: list[Call] = []
         self.sessions: dict[str, str] = {}  # session path -> owner (unique name)
@@ -310,7 +317,7 @@ class PortalDouble:
         """The bound shortcuts as results carry them: description and trigger_description."""
         out: list[list[Any]] = []
         for shortcut_id, info in self.bound.get(session, []):
-            trigger = self.chosen.get(shortcut_id, info.get("preferred_trigger", ""))
+            trigger = self.chosen.get(shortcut_id) or _human(info.get("preferred_trigger", ""))
             out.append(
                 [
                     shortcut_id,
