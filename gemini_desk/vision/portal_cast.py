@@ -76,6 +76,7 @@ async def open_cast(
         raise PortalError(f"no session bus: {exc}") from exc
     flow = ScreenCastFlow(bus.unique_name or "", types=types)
     waiting: dict[str, asyncio.Future[tuple[int, dict[str, Any]]]] = {}
+    started = False
 
     def on_message(msg: Message) -> None:
         if msg.message_type != MessageType.SIGNAL:
@@ -86,8 +87,16 @@ async def open_cast(
                 future.set_result((int(msg.body[0]), _plain(msg.body[1])))
         elif msg.interface == SESSION and msg.member == "Closed" and msg.path == flow.session:
             flow.session = None  # closed by the desktop: nothing to close any more
-            if on_closed is not None:
-                on_closed()
+            if started:
+                if on_closed is not None:
+                    on_closed()
+                return
+            # Closed during the handshake (xdpw closes the session when Start fails,
+            # sometimes before the Response arrives): the request has ended.
+            for future in waiting.values():
+                if not future.done():
+                    future.set_result((2, {}))
+            waiting.clear()
 
     bus.add_message_handler(on_message)
     try:
@@ -114,6 +123,7 @@ async def open_cast(
         if fd < 0:
             await PortalCast([], -1, bus, flow).close()
             return Outcome.FAILED, None, "no PipeWire file descriptor"
+        started = True
         return Outcome.STARTED, PortalCast(flow.streams, fd, bus, flow), ""
     except BaseException:
         await PortalCast([], -1, bus, flow).close()
