@@ -202,7 +202,10 @@ def test_a_shared_region_reaches_the_server_through_screencast(
         )  # fmt: skip
         app.wait_for(lambda: sim.server.sessions, 40, "the app to connect")
         sway_session.swaymsg('[title="^Pattern$"] focus')  # the pattern above the app
-        app.wait_for(lambda: jpeg_frames(sim), 30, "the first frame")
+        refused = "screen cast not started"
+        app.wait_for(lambda: jpeg_frames(sim) or refused in app.log_text(), 30, "a frame")
+        lines = [line for line in app.log_text().splitlines() if refused in line]
+        assert not lines, f"the portal did not cast: {lines[0]}"
         app.wait_for(lambda: shows_the_pattern(jpeg_frames(sim)[-1]), 20, "the pattern")
         with Image.open(sway_session.screenshot(artifacts / "wayland_e2e_screen.png")) as shot:
             reference = shot.convert("RGB")
@@ -214,7 +217,6 @@ def test_a_shared_region_reaches_the_server_through_screencast(
         mad = float(np.mean(np.abs(got - np.asarray(crop).astype(np.int16))))
         assert mad < MAX_MAD, f"sent frame differs from the screen: MAD {mad:.2f}"
         assert app.quit() == 0
-        assert "screen cast not started" not in app.log_text()
         assert_clean_log(app.log_file)
     finally:
         pattern.terminate()
