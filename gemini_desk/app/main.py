@@ -14,6 +14,7 @@ from gemini_desk.platform.assets import APP_ICON, resource_path
 from gemini_desk.platform.crash_hook import install_crash_hook
 from gemini_desk.platform.logs import setup_logging
 from gemini_desk.platform.paths import AppPaths
+from gemini_desk.platform.qt_noise import is_noise
 
 log = logging.getLogger("gemini_desk.app")
 
@@ -33,7 +34,10 @@ def install_qt_message_handler() -> None:
 
     def handler(kind: QtMsgType, context: object, message: str) -> None:
         category = getattr(context, "category", "") or "qt"
-        qt_log.log(levels.get(kind, logging.WARNING), "[%s] %s", category, message)
+        level = levels.get(kind, logging.WARNING)
+        if level == logging.WARNING and is_noise(category, message):
+            level = logging.DEBUG
+        qt_log.log(level, "[%s] %s", category, message)
 
     qInstallMessageHandler(handler)
 

@@ -84,6 +84,11 @@ class MessageId(enum.Enum):
     MACOS_SCREEN_PERMISSION = ("macos_screen_permission", 0)
     WAYLAND_PORTAL = ("wayland_portal", 0)
     XWAYLAND_LIMITS = ("xwayland_limits", 0)
+    PORTAL_REFUSED = ("portal_refused", 0)  # the desktop's picker was cancelled
+    PORTAL_FAILED = ("portal_failed", 0)  # the portal ended the request another way
+    PORTAL_WRONG_SCREEN = ("portal_wrong_screen", 0)
+    PORTAL_ENDED = ("portal_ended", 0)  # the desktop stopped the cast
+    PORTAL_NEEDS_GSTREAMER = ("portal_needs_gstreamer", 0)
     UNKNOWN_ERROR = ("unknown_error", 0)
     # Where the API key is kept (platform/keystore.py).
     KEY_FROM_ENV = ("key_from_env", 1)  # variable name

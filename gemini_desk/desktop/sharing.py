@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QPoint
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
@@ -25,7 +25,7 @@ from gemini_desk.vision import platform
 from gemini_desk.vision.encode import EncodedFrame
 from gemini_desk.vision.geometry import Rect, parse_region, to_physical
 from gemini_desk.vision.pump import FramePump, FrameSource, PumpSettings
-from gemini_desk.vision.screens import all_screens, qscreen_for
+from gemini_desk.vision.screens import all_screens
 from gemini_desk.vision.x11_windows import ClientWindow, X11Windows, to_logical
 
 log = logging.getLogger("gemini_desk.vision")
@@ -141,25 +141,34 @@ class ScreenSharing:
 
             source = ScreenRegionSource(physical)
         elif self.support.portal:
-            from gemini_desk.vision.qt_capture import ScreenCaptureSource
-
-            screen = qscreen_for(region)
-            if screen is None:
-                self._view.show_error(translate("ScreenSharing", "No screen to capture."))
-                return
-            g = screen.geometry()
-            crop = Rect(physical.x - g.x(), physical.y - g.y(), physical.w, physical.h)
-            source = ScreenCaptureSource(screen, crop, region.as_text())
-            source.failed.connect(self._on_source_failed)
+            source = self._portal_source(region, region.as_text())
         else:
             self._view.show_error(self.support.note or "")
             return
         # On Wayland apps cannot place windows: no frame there (the note says so).
         self.share_source(source, what, region if self.support.direct_grab else None)
 
+    def _portal_source(self, region: Rect | None, description: str) -> Any:
+        """The desktop's ScreenCast picker chooses; ``region`` (logical) is cut from it
+        (None: the whole monitor or window chosen)."""
+        from gemini_desk.vision.portal_source import PortalRegionSource
+
+        def scale_at(x: int, y: int) -> float:
+            screen = QGuiApplication.screenAt(QPoint(x, y)) or QGuiApplication.primaryScreen()
+            return screen.devicePixelRatio() if screen is not None else 1.0
+
+        fps = max(1, round(self._settings.current.share_fps * 2))
+        source = PortalRegionSource(region, description, scale_at, fps)
+        source.failed.connect(self._on_source_failed)
+        return source
+
     def pick_window(self) -> None:
         from gemini_desk.vision.qt_capture import WindowCaptureSource, capturable_windows
 
+        if self.support.portal:  # the desktop's own picker lists its windows
+            name = translate("ScreenSharing", "a window")
+            self.share_source(self._portal_source(None, name), Shared(ShareKind.WINDOW, name=name))
+            return
         windows = capturable_windows()  # also says whether Qt can capture windows here
         if not windows:
             self._view.show_error(

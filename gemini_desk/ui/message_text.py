@@ -232,14 +232,33 @@ def templates() -> dict[M, str]:
         M.WAYLAND_PORTAL: translate(
             "Messages",
             "On Wayland, apps may not read the screen directly: your desktop asks you which"
-            " screen or window to share, and the region is cut from that. The sharing frame"
-            " cannot be placed precisely, and picking a window needs the desktop's own "
-            "dialog.",
+            " screen to share, and the region is cut from that. Wayland does not let apps"
+            " place windows, so there is no red frame; your desktop shows its own sharing"
+            " indicator.",
         ),
         M.XWAYLAND_LIMITS: translate(
             "Messages",
             "Running through XWayland: only other X11 apps' windows can be captured; start "
             "with QT_QPA_PLATFORM=wayland to share through the desktop portal.",
+        ),
+        M.PORTAL_REFUSED: translate(
+            "Messages", "Sharing cancelled: nothing was chosen in the desktop's dialog."
+        ),
+        M.PORTAL_FAILED: translate(
+            "Messages",
+            "The desktop could not start sharing the screen. Try again, or check that "
+            "xdg-desktop-portal and PipeWire are running.",
+        ),
+        M.PORTAL_WRONG_SCREEN: translate(
+            "Messages",
+            "The region is not on the screen you chose. Share again and choose the screen "
+            "that shows it.",
+        ),
+        M.PORTAL_ENDED: translate("Messages", "The desktop stopped the screen sharing."),
+        M.PORTAL_NEEDS_GSTREAMER: translate(
+            "Messages",
+            "Sharing on Wayland needs GStreamer's PipeWire plugin (Debian and Ubuntu: "
+            "gstreamer1.0-tools, gstreamer1.0-pipewire, gstreamer1.0-plugins-base).",
         ),
         M.UNKNOWN_ERROR: translate("Messages", "unknown error"),
         M.KEY_FROM_ENV: translate("Messages", "Using the key from the %1 environment variable."),

@@ -14,7 +14,7 @@ from gemini_desk.core.messages import MessageId as M
 class CaptureSupport:
     display: str  # "x11" | "wayland" | "windows" | "macos" | "offscreen" | other platform name
     direct_grab: bool  # mss can read screen pixels directly
-    portal: bool  # Qt's screen capture through the desktop portal is the way
+    portal: bool  # the ScreenCast portal + PipeWire is the way (vision/portal_source.py)
     note: Message | None  # for the user when something does not work as elsewhere
 
 

@@ -1,54 +1,22 @@
-"""Screen and window capture through QtMultimedia (the desktop portal on Wayland)."""
+"""Window capture through QtMultimedia (X11, Windows, macOS)."""
 
 from __future__ import annotations
 
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QScreen, QWindow
+from PySide6.QtGui import QWindow
 from PySide6.QtMultimedia import (
     QCapturableWindow,
     QMediaCaptureSession,
-    QScreenCapture,
     QWindowCapture,
 )
 
 from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.messages import message
-from gemini_desk.vision.geometry import Rect
 from gemini_desk.vision.sink_source import SinkSource
 
 log = logging.getLogger("gemini_desk.vision")
-
-
-class ScreenCaptureSource(QObject, SinkSource):
-    """A whole screen via QScreenCapture (on Wayland: the portal asks the user), cropped.
-
-    Signals:
-        failed(Message): capture could not start or stopped with an error.
-    """
-
-    failed = Signal(object)
-
-    def __init__(self, screen: QScreen, crop: Rect | None, description: str) -> None:
-        QObject.__init__(self)
-        SinkSource.__init__(self, crop=crop, description=description)
-        self.capture = QScreenCapture()
-        self.capture.setScreen(screen)
-        self.session = QMediaCaptureSession()
-        self.session.setScreenCapture(self.capture)
-        self.session.setVideoSink(self.sink)
-        self.capture.errorOccurred.connect(self._on_error)
-
-    def start(self) -> None:
-        self.capture.start()
-
-    def stop(self) -> None:
-        self.capture.stop()
-
-    def _on_error(self, error: QScreenCapture.Error, text: str) -> None:
-        log.warning("screen capture error %s: %s", error, text)
-        self.failed.emit(message(M.CAPTURE_UNAVAILABLE, text or message(M.UNKNOWN_ERROR)))
 
 
 def capturable_windows() -> list[QCapturableWindow]:

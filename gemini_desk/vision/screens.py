@@ -22,12 +22,3 @@ def screen_info(screen: QScreen) -> ScreenInfo:
 
 def all_screens() -> list[ScreenInfo]:
     return [screen_info(s) for s in QGuiApplication.screens()]
-
-
-def qscreen_for(region: Rect) -> QScreen | None:
-    """The QScreen holding the region's centre."""
-    for screen in QGuiApplication.screens():
-        g = screen.geometry()
-        if g.contains(region.x + region.w // 2, region.y + region.h // 2):
-            return screen
-    return QGuiApplication.primaryScreen()

@@ -65,11 +65,12 @@ def _wait_for(path: Path, procs: list[subprocess.Popen[bytes]], what: str) -> No
 
 
 def start_pipewire(
-    runtime: Path, env: dict[str, str], log: IO[bytes]
+    runtime: Path, env: dict[str, str], log: IO[bytes], user: int | None = None
 ) -> list[subprocess.Popen[bytes]]:
     """Start dbus-daemon, pipewire, wireplumber and pipewire-pulse with ``runtime`` as
     their ``XDG_RUNTIME_DIR``; returns the processes in start order (stop them in
-    reverse). The caller waits for the pulse socket to answer ``pactl info``."""
+    reverse). The caller waits for the pulse socket to answer ``pactl info``. ``user``
+    (a uid; the caller is root) runs them as that user, in its own primary group."""
     for tool in PIPEWIRE_TOOLS:
         if shutil.which(tool) is None:
             raise FileNotFoundError(tool)
@@ -81,11 +82,20 @@ def start_pipewire(
         "DBUS_SESSION_BUS_ADDRESS": f"unix:path={bus}",
     }
     procs: list[subprocess.Popen[bytes]] = []
+    group = None if user is None else _gid(user)
+    extra_groups = None if user is None else []
 
     def start(cmd: list[str]) -> None:
         procs.append(
             subprocess.Popen(
-                cmd, env=daemon_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                cmd,
+                env=daemon_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                user=user,
+                group=group,
+                extra_groups=extra_groups,
             )
         )
 
@@ -100,6 +110,12 @@ def start_pipewire(
         stop_all(procs)
         raise
     return procs
+
+
+def _gid(uid: int) -> int:
+    import pwd
+
+    return pwd.getpwuid(uid).pw_gid
 
 
 def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:

@@ -308,6 +308,7 @@ def test_capture_starts_only_once_frames_can_be_sent(
     disconnected ("Nothing is captured until you connect"); it is once connected, and
     off again when sharing stops (the conversation ended)."""
     import gemini_desk.vision.camera as camera
+    import gemini_desk.vision.portal_source as portal_source
     import gemini_desk.vision.qt_capture as qt_capture
     from gemini_desk.desktop.sharing import ScreenSharing
     from gemini_desk.vision.platform import CaptureSupport
@@ -325,8 +326,8 @@ def test_capture_starts_only_once_frames_can_be_sent(
 
     def active() -> bool:
         source = sharing.source
-        if isinstance(source, qt_capture.ScreenCaptureSource):
-            return bool(source.capture.isActive())  # the real QScreenCapture
+        if isinstance(source, portal_source.PortalRegionSource):
+            return source._task is not None and not source._task.done()  # the picker is up
         return bool(getattr(source, "active", False))
 
     async def scenario() -> None:
@@ -342,11 +343,17 @@ def test_capture_starts_only_once_frames_can_be_sent(
             assert sharing._dialog is not None
             sharing._dialog.textValueSelected.emit(sharing._dialog.textValue())
             sharing._dialog.reject()
-        else:  # Wayland: Qt's screen capture (the portal), here the real QScreenCapture
+        else:  # Wayland: the ScreenCast portal, whose picker stays open here
             sharing.support = CaptureSupport("wayland", False, True, None)
+
+            async def picker_open(*_args: object) -> None:
+                await asyncio.Event().wait()
+
+            monkeypatch.setattr(portal_source, "open_cast", picker_open)
+            monkeypatch.setattr(portal_source.PipeWireFrames, "available", lambda: True)
             g = screen_rect()
             sharing.share_region(Rect(g.x() + 10, g.y() + 10, 200, 100))
-            assert isinstance(sharing.source, qt_capture.ScreenCaptureSource)
+            assert isinstance(sharing.source, portal_source.PortalRegionSource)
         assert sharing.sharing
         await _until(lambda: len(asked) >= 4)  # the pump looked several times...
         assert not active(), f"the {kind} is on while disconnected"
