@@ -73,8 +73,8 @@ class MessageId(enum.Enum):
     KEY_IN_WINDOW_ONLY = ("key_in_window_only", 1)
     KEY_MACOS_ACCESSIBILITY = ("key_macos_accessibility", 1)
     KEY_WAYLAND = ("key_wayland", 1)
-    PORTAL_MISSING = ("portal_missing", 0)  # no GlobalShortcuts portal (hotkeys/portal_*)
-    PORTAL_REFUSED = ("portal_refused", 0)  # the desktop refused to bind the shortcuts
+    SHORTCUTS_PORTAL_MISSING = ("shortcuts_portal_missing", 0)  # no GlobalShortcuts portal
+    SHORTCUTS_REFUSED = ("shortcuts_refused", 0)  # the desktop refused to bind the shortcuts
     # Sharing (vision/).
     NO_CAMERA = ("no_camera", 0)
     CAMERA_STOPPED = ("camera_stopped", 1)  # reason

@@ -381,7 +381,11 @@ class PortalMachine:
         out: list[Command] = [Fallback(reason)]
         if not self._told:
             self._told = True
-            which = MessageId.PORTAL_MISSING if reason == "missing" else MessageId.PORTAL_REFUSED
+            which = (
+                MessageId.SHORTCUTS_PORTAL_MISSING
+                if reason == "missing"
+                else MessageId.SHORTCUTS_REFUSED
+            )
             out.append(Say(message(which)))
         return out
 

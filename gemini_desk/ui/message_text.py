@@ -198,7 +198,7 @@ def templates() -> dict[M, str]:
             "shortcut in your desktop's settings that runs 'gemini-desk --ptt toggle' (or "
             "'--ptt press' and '--ptt release').",
         ),
-        M.PORTAL_MISSING: translate(
+        M.SHORTCUTS_PORTAL_MISSING: translate(
             "Messages",
             "Your desktop does not offer global shortcuts to apps, so the talk and mute "
             "keys work only while this window is in front. For a talk key that works "
@@ -206,7 +206,7 @@ def templates() -> dict[M, str]:
             "GNOME in Settings > Keyboard > Custom Shortcuts, on KDE in System Settings > "
             "Shortcuts > Custom Shortcuts.",
         ),
-        M.PORTAL_REFUSED: translate(
+        M.SHORTCUTS_REFUSED: translate(
             "Messages",
             "The desktop did not set up the global talk and mute keys, so they work only "
             "while this window is in front. To try again, change the keys in Settings. Or "

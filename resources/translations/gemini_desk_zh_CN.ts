@@ -1218,6 +1218,16 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+7"/>
+        <source>Your desktop does not offer global shortcuts to apps, so the talk and mute keys work only while this window is in front. For a talk key that works everywhere, make a custom shortcut that runs &apos;gemini-desk --ptt toggle&apos;: on GNOME in Settings &gt; Keyboard &gt; Custom Shortcuts, on KDE in System Settings &gt; Shortcuts &gt; Custom Shortcuts.</source>
+        <translation>您的桌面没有向应用提供全局快捷键，所以说话键和静音键只在本窗口位于前台时有效。若想要在任何地方都能用的说话键，请创建一个运行 &apos;gemini-desk --ptt toggle&apos; 的自定义快捷键：GNOME 在 设置 &gt; 键盘 &gt; 自定义快捷键，KDE 在 系统设置 &gt; 快捷键 &gt; 自定义快捷键。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The desktop did not set up the global talk and mute keys, so they work only while this window is in front. To try again, change the keys in Settings. Or make a custom shortcut that runs &apos;gemini-desk --ptt toggle&apos;: on GNOME in Settings &gt; Keyboard &gt; Custom Shortcuts, on KDE in System Settings &gt; Shortcuts &gt; Custom Shortcuts.</source>
+        <translation>桌面没有设置全局说话键和静音键，所以它们只在本窗口位于前台时有效。若要重试，请在设置中更改按键。也可以创建一个运行 &apos;gemini-desk --ptt toggle&apos; 的自定义快捷键：GNOME 在 设置 &gt; 键盘 &gt; 自定义快捷键，KDE 在 系统设置 &gt; 快捷键 &gt; 自定义快捷键。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>No camera found. Plug one in (or allow camera access) and try again.</source>
         <translation>未找到摄像头。请接入摄像头（或允许访问摄像头）后重试。</translation>
     </message>
@@ -1248,13 +1258,38 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+4"/>
-        <source>On Wayland, apps may not read the screen directly: your desktop asks you which screen or window to share, and the region is cut from that. The sharing frame cannot be placed precisely, and picking a window needs the desktop&apos;s own dialog.</source>
-        <translation>在 Wayland 下，应用不能直接读取屏幕：桌面会询问您要共享哪个屏幕或窗口，然后从中裁剪出所选区域。共享边框无法精确放置，选择窗口需要使用桌面自带的对话框。</translation>
+        <source>On Wayland, apps may not read the screen directly: your desktop asks you which screen to share, and the region is cut from that. Wayland does not let apps place windows, so there is no red frame; your desktop shows its own sharing indicator.</source>
+        <translation>在 Wayland 上，应用不能直接读取屏幕：桌面会询问您要共享哪个屏幕，区域将从中截取。Wayland 不允许应用放置窗口，因此没有红色边框；桌面会显示它自己的共享指示。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Running through XWayland: only other X11 apps&apos; windows can be captured; start with QT_QPA_PLATFORM=wayland to share through the desktop portal.</source>
         <translation>正在通过 XWayland 运行：只能捕获其他 X11 应用的窗口；请使用 QT_QPA_PLATFORM=wayland 启动，以便通过桌面门户共享。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sharing cancelled: nothing was chosen in the desktop&apos;s dialog.</source>
+        <translation>已取消共享：未在桌面的对话框中选择任何内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The desktop could not start sharing the screen. Try again, or check that xdg-desktop-portal and PipeWire are running.</source>
+        <translation>桌面无法开始共享屏幕。请重试，或检查 xdg-desktop-portal 和 PipeWire 是否正在运行。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The region is not on the screen you chose. Share again and choose the screen that shows it.</source>
+        <translation>该区域不在您选择的屏幕上。请重新共享，并选择显示该区域的屏幕。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The desktop stopped the screen sharing.</source>
+        <translation>桌面已停止屏幕共享。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sharing on Wayland needs GStreamer&apos;s PipeWire plugin (Debian and Ubuntu: gstreamer1.0-tools, gstreamer1.0-pipewire, gstreamer1.0-plugins-base).</source>
+        <translation>在 Wayland 上共享需要 GStreamer 的 PipeWire 插件（Debian 和 Ubuntu：gstreamer1.0-tools、gstreamer1.0-pipewire、gstreamer1.0-plugins-base）。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1402,12 +1437,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>%1 × %2 的区域</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+15"/>
-        <source>No screen to capture.</source>
-        <translation>没有可捕获的屏幕。</translation>
-    </message>
-    <message>
-        <location line="+18"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+42"/>
         <source>This desktop does not list windows for capture. Select a region around the window instead (Share ▸ Share a region…).</source>
         <translation>此桌面环境不提供可捕获的窗口列表。请改为框选窗口所在的区域（共享 ▸ 共享屏幕区域…）。</translation>
     </message>
@@ -1417,7 +1447,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>窗口“%1”</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+7"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="-6"/>
+        <source>a window</source>
+        <translation>一个窗口</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>(untitled)</source>
         <translation>（无标题）</translation>
     </message>
@@ -1457,7 +1492,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+74"/>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+76"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1709,7 +1744,17 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkSettings</name>
     <message>
-        <location filename="../../gemini_desk/ui/talk_settings.py" line="+21"/>
+        <location filename="../../gemini_desk/ui/talk_settings.py" line="+33"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Talk: %1. Mute: %2. Changing the keys above asks the desktop again.</source>
+        <translation>说话：%1。静音：%2。更改上面的按键会再次询问桌面。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Hands-free (it hears when you speak)</source>
         <translation>免提（自动听出您在说话）</translation>
     </message>
@@ -1768,16 +1813,31 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <source>M&amp;ute key:</source>
         <translation>静音键(&amp;U)：</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>Your desktop&apos;s keys:</source>
+        <translation>桌面设定的按键：</translation>
+    </message>
 </context>
 <context>
     <name>TalkWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+197"/>
+        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+208"/>
+        <source>Gemini Desk: push to talk</source>
+        <translation>Gemini Desk：按键说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gemini Desk: mute or unmute the microphone</source>
+        <translation>Gemini Desk：将麦克风静音或取消静音</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>The talk key only works in other apps with Accessibility permission. </source>
         <translation>只有获得“辅助功能”权限后，说话键才能在其他应用中使用。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>Hands-free: just speak; Gemini answers when you pause. Mute: %1.</source>
         <translation>免提：直接说话即可，您停顿时 Gemini 就会回答。静音：%1。</translation>
     </message>

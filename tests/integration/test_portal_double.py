@@ -128,4 +128,4 @@ def test_debian_12s_real_portal_counts_as_missing(tmp_path: Path) -> None:
         assert asyncio.run(main()) == "missing"
     finally:
         bus.stop()
-    assert [m.id.name for m in said] == ["PORTAL_MISSING"]
+    assert [m.id.name for m in said] == ["SHORTCUTS_PORTAL_MISSING"]

@@ -76,7 +76,7 @@ class App:
             await asyncio.sleep(max(0.0, start + (i + CHUNK) / 16000 - time.monotonic()))
 
     def portal_said(self) -> list[Message | str]:
-        ids = (MessageId.PORTAL_MISSING, MessageId.PORTAL_REFUSED)
+        ids = (MessageId.SHORTCUTS_PORTAL_MISSING, MessageId.SHORTCUTS_REFUSED)
         return [m for m in self.said if isinstance(m, Message) and m.id in ids]
 
 
@@ -270,8 +270,8 @@ def test_refusal_says_the_fallback_once_and_the_window_key_still_works(
 
     async def scenario(app: App) -> None:
         await app.until(lambda: bool(app.portal_said()))
-        assert app.portal_said() == [message(MessageId.PORTAL_REFUSED)]
-        text = message_text(message(MessageId.PORTAL_REFUSED))
+        assert app.portal_said() == [message(MessageId.SHORTCUTS_REFUSED)]
+        text = message_text(message(MessageId.SHORTCUTS_REFUSED))
         assert "gemini-desk --ptt toggle" in text and "GNOME" in text and "KDE" in text
         assert app.window.error_banner.message == text
         assert app.wiring.support is HotkeySupport.WINDOW_ONLY
@@ -284,7 +284,7 @@ def test_refusal_says_the_fallback_once_and_the_window_key_still_works(
         await app.until(
             lambda: app.wiring.portal_keys is not None and bool(app.wiring.portal_keys.fallback)
         )
-        assert app.portal_said() == [message(MessageId.PORTAL_REFUSED)]
+        assert app.portal_said() == [message(MessageId.SHORTCUTS_REFUSED)]
         # The in-window key (what is left) drives push-to-talk against the server.
         app.conv.connect()
         await app.until(lambda: app.conv.state is SessionState.CONNECTED and bool(app.mics))
@@ -317,7 +317,7 @@ def test_missing_portal_falls_back_to_the_window_key_and_says_so_once(
         keys = app.wiring.portal_keys
         assert keys is not None and keys.fallback == "missing"
         app.settings.update(ptt_hotkey="f8")  # nothing to ask: no second attempt or message
-        assert app.portal_said() == [message(MessageId.PORTAL_MISSING)]
+        assert app.portal_said() == [message(MessageId.SHORTCUTS_PORTAL_MISSING)]
         assert app.wiring.support is HotkeySupport.WINDOW_ONLY
         assert app.wiring.desktop_triggers == {}
         assert "gemini-desk --ptt toggle" in app.window.talk_bar.hint.text()

@@ -60,6 +60,7 @@ def test_messages_follow_the_ui_language(chinese: None) -> None:
             re.sub(
                 r"Ctrl\+\w+|GEMINI_API_KEY|QT_\w+=?\w*|"
                 r"PulseAudio|PipeWire|libpulse|Gemini Desk|XWayland|Wayland|X11|macOS|"
+                r"GNOME|KDE|GStreamer|gstreamer[\w.-]*|xdg-desktop-portal|Debian|Ubuntu|"
                 r"https?://\S+|gemini-desk|--ptt \w+|API|Live",
                 "",
                 template,

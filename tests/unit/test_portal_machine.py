@@ -168,16 +168,19 @@ def test_portal_missing_falls_back_and_says_so_once() -> None:
     m = machine()
     m.feed(Started(SENDER))
     out = m.feed(CallFailed("version", "org.freedesktop.DBus.Error.ServiceUnknown"))
-    assert out == [Fallback("missing"), Say(message(MessageId.PORTAL_MISSING))]
+    assert out == [Fallback("missing"), Say(message(MessageId.SHORTCUTS_PORTAL_MISSING))]
     assert m.phase is Phase.FALLBACK
     # Debian 12's portal 1.16 answers, but has no GlobalShortcuts interface: version 0.
     m2 = machine()
     m2.feed(Started(SENDER))
-    assert m2.feed(VersionReply(0)) == [Fallback("missing"), Say(message(MessageId.PORTAL_MISSING))]
+    assert m2.feed(VersionReply(0)) == [
+        Fallback("missing"),
+        Say(message(MessageId.SHORTCUTS_PORTAL_MISSING)),
+    ]
     m3 = machine()
     assert m3.feed(BusUnavailable("no session bus")) == [
         Fallback("missing"),
-        Say(message(MessageId.PORTAL_MISSING)),
+        Say(message(MessageId.SHORTCUTS_PORTAL_MISSING)),
     ]
 
 
@@ -189,7 +192,7 @@ def test_refusal_at_either_step_falls_back_and_the_message_is_said_once() -> Non
         assert m.feed(Response(REQ + "t1", code, {})) == [
             Unsubscribe(REQ + "t1"),
             Fallback("refused"),
-            Say(message(MessageId.PORTAL_REFUSED)),
+            Say(message(MessageId.SHORTCUTS_REFUSED)),
         ]
     m = machine()
     m.feed(Started(SENDER))
@@ -200,7 +203,7 @@ def test_refusal_at_either_step_falls_back_and_the_message_is_said_once() -> Non
         Unsubscribe(SESSION),
         CloseSession(SESSION),
         Fallback("refused"),
-        Say(message(MessageId.PORTAL_REFUSED)),
+        Say(message(MessageId.SHORTCUTS_REFUSED)),
     ]
     # The user tries again by changing the keys; refused again: no second message.
     again = (SHORTCUTS[0], Shortcut("mute", "Mute the microphone", "CTRL+ALT+n"))
@@ -228,13 +231,13 @@ def test_error_replies_tell_missing_from_refused() -> None:
     assert out == [
         Unsubscribe(REQ + "t1"),
         Fallback("missing"),
-        Say(message(MessageId.PORTAL_MISSING)),
+        Say(message(MessageId.SHORTCUTS_PORTAL_MISSING)),
     ]
     m = machine()
     m.feed(Started(SENDER))
     m.feed(VersionReply(1))
     out = m.feed(CallFailed("CreateSession", "org.freedesktop.portal.Error.NotAllowed"))
-    assert out[-2:] == [Fallback("refused"), Say(message(MessageId.PORTAL_REFUSED))]
+    assert out[-2:] == [Fallback("refused"), Say(message(MessageId.SHORTCUTS_REFUSED))]
 
 
 def test_rebind_closes_the_session_and_binds_the_new_keys_in_a_new_one() -> None:
@@ -299,7 +302,7 @@ def test_session_closed_by_the_desktop_releases_keys_and_opens_a_new_session_onc
     session3 = "/org/freedesktop/portal/desktop/session/1_42/t6"
     m2.feed(Response(REQ + "t5", 0, {"session_handle": session3}))
     out = m2.feed(SessionClosed(session3))
-    assert out[-2:] == [Fallback("refused"), Say(message(MessageId.PORTAL_REFUSED))]
+    assert out[-2:] == [Fallback("refused"), Say(message(MessageId.SHORTCUTS_REFUSED))]
 
 
 def test_portal_gone_releases_keys_and_falls_back() -> None:
@@ -310,7 +313,7 @@ def test_portal_gone_releases_keys_and_falls_back() -> None:
         Edge("mute", False),
         Lost("the desktop portal stopped"),
         Fallback("missing"),
-        Say(message(MessageId.PORTAL_MISSING)),
+        Say(message(MessageId.SHORTCUTS_PORTAL_MISSING)),
     ]
 
 
