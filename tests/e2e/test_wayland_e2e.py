@@ -21,7 +21,7 @@ from gemini_desk.sim import SimThread
 from tests.e2e.conftest import DEMO_KEY, PULSE_DEVICES, assert_clean_log
 from tests.e2e.test_share_e2e import MAX_MAD, SENT_SIZE, jpeg_frames, shows_the_pattern
 from tests.support.sim_fixtures import sim
-from tests.support.sway import ROOT, WaylandSession, sway_session
+from tests.support.sway import WaylandSession, sway_session
 
 __all__ = ["sim", "sway_session"]
 
@@ -75,7 +75,7 @@ def launch(
 ) -> Iterator[Callable[..., WaylandApp]]:
     """Launch the app as the session's user, natively on Wayland, talking to ``sim``."""
     apps: list[WaylandApp] = []
-    python, python_env = sway_session.python()
+    python = sway_session.python()
 
     def start(*args: str, settings: dict[str, object] | None = None) -> WaylandApp:
         home = sway_session.private_dir("home")
@@ -86,7 +86,7 @@ def launch(
         shutil.copyfile(sim.ca_file, ca)
         sway_session.give(home)
         env = sway_session.client_env(
-            **python_env,
+            **python.env,
             GEMINI_DESK_HOME=str(home),
             HOME=str(home),
             PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
@@ -98,9 +98,9 @@ def launch(
         output = tmp_path / f"app{len(apps)}.out"
         with open(output, "wb") as out:
             proc = sway_session.popen(
-                [*python, "-m", "gemini_desk", "--log-level", "DEBUG", *args],
+                [*python.prefix, "-m", "gemini_desk", "--log-level", "DEBUG", *args],
                 env,
-                cwd=ROOT,
+                cwd=python.project,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -118,12 +118,12 @@ def launch(
 def start_pattern(session: WaylandSession, control: Path) -> subprocess.Popen[str]:
     """The pattern window (tests/support/pattern_window.py) as a native Wayland client,
     floated by sway to ``REGION`` (Wayland clients cannot place themselves)."""
-    python, python_env = session.python()
+    python = session.python()
     x, y, _w, _h = REGION
     proc = session.popen(
-        [*python, "-m", "tests.support.pattern_window", *map(str, REGION), str(control)],
-        session.client_env(**python_env),
-        cwd=ROOT,
+        [*python.prefix, "-m", "tests.support.pattern_window", *map(str, REGION), str(control)],
+        session.client_env(**python.env),
+        cwd=python.project,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -23,12 +23,12 @@ settings file) go into folders made by :meth:`WaylandSession.private_dir`.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import pwd
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -40,10 +40,18 @@ import pytest
 
 from tests.support.needs import need_tool, unavailable
 from tests.support.pipewire import device_modules, program, start_pipewire, stop_all
+from tests.support.user_view import ROOT, UserPython, python_for
 
-__all__ = ["OUTPUT", "WAYLAND_USER", "WaylandSession", "ensure_user", "sway_session"]
+__all__ = [
+    "OUTPUT",
+    "ROOT",
+    "WAYLAND_USER",
+    "WaylandSession",
+    "ensure_user",
+    "sway_session",
+    "user_python",
+]
 
-ROOT = Path(__file__).resolve().parents[2]
 WAYLAND_USER = "gdwayland"
 OUTPUT = "HEADLESS-1"
 WIDTH, HEIGHT = 1280, 800
@@ -204,34 +212,34 @@ class WaylandSession:
         for p in [path, *path.rglob("*")]:
             os.chown(p, self.user.pw_uid, self.user.pw_gid)
 
-    def python(self) -> tuple[list[str], dict[str, str]]:
-        """How the session's user runs this project's Python: the command prefix and the
-        environment it needs.
-
-        The test's own interpreter when that user may run it; else the system's
-        ``python3.X`` (same version) with the project and the venv's packages on
-        ``PYTHONPATH`` (a venv made from a Python under /root, 0700, cannot be run by
-        another user). Skips (fails in CI) when neither works."""
-        probe = "import PySide6.QtWidgets, gemini_desk"
-        candidates: list[tuple[list[str], dict[str, str]]] = [([sys.executable], {})]
-        system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-        if system.exists():
-            paths = [str(ROOT), *(p for p in sys.path if p.endswith("site-packages"))]
-            candidates.append(([str(system), "-s"], {"PYTHONPATH": ":".join(paths)}))
-        for prefix, env in candidates:
-            try:
-                done = self.run([*prefix, "-c", probe], env_extra=env, cwd=ROOT)
-            except OSError:
-                continue
-            if done.returncode == 0:
-                return prefix, env
-        unavailable(f"the user {self.user.pw_name} cannot run this project's Python")
+    def python(self) -> UserPython:
+        """How the session's user runs this project's Python (tests/support/user_view.py:
+        in place, or a readable view made once per test run). Skips (fails in CI) when
+        it cannot."""
+        return user_python(self.user)
 
     def pactl(self, *args: str) -> str:
         done = self.run(["pactl", *args], text=True)
         if done.returncode != 0:
             raise RuntimeError(f"pactl {' '.join(args)}: {done.stderr}")
         return str(done.stdout)
+
+
+_PYTHONS: dict[int, UserPython | str] = {}
+
+
+def user_python(user: pwd.struct_passwd) -> UserPython:
+    """:func:`~tests.support.user_view.python_for`, once per test run and user; a view
+    it made is removed when the run ends."""
+    found = _PYTHONS.get(user.pw_uid)
+    if found is None:
+        found = _PYTHONS[user.pw_uid] = python_for(user)
+        if isinstance(found, UserPython):
+            atexit.register(found.remove)
+            print(f"{user.pw_name} runs {found.prefix[0]} with {found.describe()}")
+    if isinstance(found, str):
+        unavailable(found)
+    return found
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str, procs: list[Any]) -> None:
