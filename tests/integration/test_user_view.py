@@ -109,3 +109,19 @@ def test_a_view_is_only_made_for_what_needs_it() -> None:
     finally:
         found.remove()
     assert found.view is None
+
+
+def test_on_another_file_system_the_view_is_a_copy(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no second file system (/dev/shm) here")
+    user = ensure_user()
+    source = private_tree(tmp_path) / "pkg"
+    view, how = build_view({"pkg": source}, user, where=shm)
+    try:
+        assert how == "copy"
+        assert unreadable(view / "pkg", user, limit=10) == []
+        assert as_user(user, "cat", str(view / "pkg" / "secret.txt")).stdout == "only root\n"
+        assert (source / "secret.txt").stat().st_mode & 0o777 == 0o600
+    finally:
+        subprocess.run(["rm", "-rf", str(view)], check=True)

@@ -100,11 +100,13 @@ def unreadable(path: Path, user: pwd.struct_passwd, limit: int = 1) -> list[Path
     return found
 
 
-def build_view(parts: dict[str, Path], user: pwd.struct_passwd) -> tuple[Path, str]:
-    """A fresh folder holding ``parts`` (name in the view -> tree) readable by ``user``;
-    returns it and how it was made. Hard links where possible (same file system, the
-    user may read the file), copies otherwise."""
-    view = Path(tempfile.mkdtemp(prefix="gd-view-"))
+def build_view(
+    parts: dict[str, Path], user: pwd.struct_passwd, where: Path | None = None
+) -> tuple[Path, str]:
+    """A fresh folder (in ``where``, else the temp dir) holding ``parts`` (name in the
+    view -> tree) readable by ``user``; returns it and how it was made. Hard links where
+    possible (same file system, the user may read the file), copies otherwise."""
+    view = Path(tempfile.mkdtemp(prefix="gd-view-", dir=where))
     try:
         os.chown(view, 0, user.pw_gid)
         os.chmod(view, 0o750)
