@@ -69,6 +69,9 @@ class Settings:
     # and whether the "still running in the tray" note was shown once.
     language: str = ""
     tray_notice_shown: bool = False
+    # Wayland without global keys (issue 20): what the user was last told, so it is said
+    # once per situation ("missing", or "refused:" and the keys asked; "" nothing).
+    shortcuts_portal_told: str = ""
     # Tools (issue 17): Google Search where the model has it, and each tool's policy by
     # its declared name ("allow", "ask" or "never"; a tool not named keeps its default).
     google_search: bool = True

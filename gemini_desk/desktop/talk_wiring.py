@@ -23,13 +23,13 @@ from gemini_desk.hotkeys.combo import (
     KeyCombo,
 )
 from gemini_desk.hotkeys.platform import HotkeySupport, detect_support, explain
+from gemini_desk.hotkeys.portal_notice import PortalNotice, Remember, Tell
 from gemini_desk.platform.ipc import CommandServer, Request, send_command, socket_name
 from gemini_desk.platform.paths import AppPaths
 from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.qt_keys import key_name
 
 if TYPE_CHECKING:
-    from gemini_desk.core.messages import Message
     from gemini_desk.hotkeys.portal_dbus import PortalHotkeys
     from gemini_desk.hotkeys.pynput_backend import GlobalHotkeys
     from gemini_desk.session.conversation import Conversation
@@ -132,6 +132,11 @@ class TalkWiring(QObject):
         self.global_keys: GlobalHotkeys | None = None
         self.portal_keys: PortalHotkeys | None = None  # Wayland: the GlobalShortcuts portal
         self.window_keys: WindowHotkeys | None = None
+        current = settings.current
+        # Whether to say that the desktop gives no global keys (push-to-talk only, once).
+        self.portal_notice = PortalNotice(
+            current.shortcuts_portal_told, current.talk_mode == "push_to_talk"
+        )
         self.server = CommandServer(socket_name(paths.config_dir), self)
         self.server.register("ptt", self._on_command)
         self.server.register("show", self._on_show)
@@ -215,7 +220,7 @@ class TalkWiring(QObject):
             self._on_edge_global,
             self._on_lost,
             self._on_portal_change,
-            self._on_portal_say,
+            self._on_portal_fallback,
         )
         self.portal_keys = keys
         keys.start()
@@ -226,9 +231,18 @@ class TalkWiring(QObject):
             return
         self.support = HotkeySupport.PORTAL if keys.available else HotkeySupport.WINDOW_ONLY
         self._show_talk_settings(self._settings.current)
+        if keys.available:
+            self._notice(self.portal_notice.available())
 
-    def _on_portal_say(self, message: Message) -> None:
-        self._window.show_error(message)
+    def _on_portal_fallback(self, reason: str, triggers: tuple[str, ...]) -> None:
+        self._notice(self.portal_notice.fallback(reason, triggers))
+
+    def _notice(self, commands: list[Tell | Remember]) -> None:
+        for command in commands:
+            if isinstance(command, Tell):
+                self._window.show_error(command.message)
+            else:
+                self._settings.update(shortcuts_portal_told=command.told)
 
     @property
     def desktop_triggers(self) -> dict[str, str]:
@@ -252,7 +266,12 @@ class TalkWiring(QObject):
         """New keys or talk mode (from Settings, the talk bar or the tray)."""
         self._show_talk_settings(new)
         if old.talk_mode != new.talk_mode:
-            self._reconnect_for_mode(new.talk_mode)
+            notice = self.portal_notice.talk_mode(new.talk_mode == "push_to_talk")
+            told = [c.message for c in notice if isinstance(c, Tell)]
+            self._notice([c for c in notice if isinstance(c, Remember)])
+            extra = message_text(told[0]) if told else ""
+            if not self._reconnect_for_mode(new.talk_mode, extra) and told:
+                self._window.show_error(told[0])
 
     def _show_talk_settings(self, settings: Settings) -> None:
         combos = bindings(settings)
@@ -280,14 +299,18 @@ class TalkWiring(QObject):
     def _on_mode_picked(self, mode: str) -> None:
         self._settings.update(talk_mode=mode)
 
-    def _reconnect_for_mode(self, mode: str) -> None:
+    def _reconnect_for_mode(self, mode: str, extra: str = "") -> bool:
+        """Reconnect if connected (False if not); the note says why, then ``extra``
+        (reconnecting clears the banner, so anything to say goes with the note)."""
         conv = self._conv
         if conv.state is SessionState.DISCONNECTED:
-            return
+            return False
         name = self.tr("push-to-talk") if mode == "push_to_talk" else self.tr("hands-free")
         message = self.tr(
             "Switched to %1: reconnected, because voice detection is part of the session's setup."
         ).replace("%1", name)
+        if extra:
+            message += " " + extra
 
         async def reconnect() -> None:
             await conv.disconnect()
@@ -296,6 +319,7 @@ class TalkWiring(QObject):
             log.info("talk mode %s: reconnecting", mode)
 
         self._loop.create_task(reconnect())
+        return True
 
     # --- key edges ----------------------------------------------------------------------
     def _on_edge_global(self, combo: str, down: bool) -> None:

@@ -15,7 +15,6 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from gemini_desk.core.messages import Message as UserMessage
 from gemini_desk.hotkeys.combo import KeyCombo
 from gemini_desk.hotkeys.portal_machine import (
     PORTAL_BUS_NAME,
@@ -41,7 +40,6 @@ from gemini_desk.hotkeys.portal_machine import (
     PortalMachine,
     Rebind,
     Response,
-    Say,
     SessionClosed,
     Shortcut,
     ShortcutsChanged,
@@ -70,8 +68,9 @@ class PortalHotkeys:
 
     ``on_edge(name, down)`` and ``on_lost(reason)`` as there; ``on_change()`` when
     :attr:`available`, :attr:`triggers` (the keys the desktop chose, by combo name) or
-    :attr:`fallback` (``"missing"`` / ``"refused"``) change; ``on_say(message)`` once
-    if the portal is missing or refuses. Everything runs on ``loop``.
+    :attr:`fallback` (``"missing"`` / ``"refused"``) change; ``on_fallback(reason,
+    triggers)`` each time the portal turns out missing or refuses (``triggers``: the keys
+    asked, shortcuts-spec text). Everything runs on ``loop``.
     """
 
     def __init__(
@@ -82,7 +81,7 @@ class PortalHotkeys:
         on_edge: Callable[[str, bool], None],
         on_lost: Callable[[str], None],
         on_change: Callable[[], None],
-        on_say: Callable[[UserMessage], None],
+        on_fallback: Callable[[str, tuple[str, ...]], None],
         bus_address: str | None = None,
     ) -> None:
         self._loop = loop
@@ -90,7 +89,7 @@ class PortalHotkeys:
         self._on_edge = on_edge
         self._on_lost = on_lost
         self._on_change = on_change
-        self._on_say = on_say
+        self._on_fallback = on_fallback
         self._address = bus_address
         self.machine = PortalMachine(self._shortcuts(bindings))
         self.available = False
@@ -166,12 +165,12 @@ class PortalHotkeys:
                 self.available, self.fallback = False, reason
                 log.info("global shortcuts portal %s: in-window keys and --ptt", reason)
                 self._on_change()
+                asked = tuple(s.preferred_trigger for s in self.machine.shortcuts)
+                self._on_fallback(reason, asked)
             case Lost(reason):
                 self.available = False
                 self._on_lost(reason)
                 self._on_change()
-            case Say(message):
-                self._on_say(message)
             case _:
                 self._queue.put_nowait(command)
 

@@ -42,7 +42,6 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from gemini_desk.core.messages import MessageId, message
 from gemini_desk.hotkeys.portal_types import (
     Activated,
     Available,
@@ -63,7 +62,6 @@ from gemini_desk.hotkeys.portal_types import (
     PortalGone,
     Rebind,
     Response,
-    Say,
     SessionClosed,
     Shortcut,
     ShortcutsChanged,
@@ -100,7 +98,6 @@ __all__ = [
     "PortalMachine",
     "Rebind",
     "Response",
-    "Say",
     "SessionClosed",
     "Shortcut",
     "ShortcutsChanged",
@@ -151,8 +148,8 @@ class PortalMachine:
     """One app's GlobalShortcuts client: session, binding, key edges, fallback.
 
     ``new_token`` makes request and session tokens (unique, unguessable; tests pass a
-    counter). Every Request is subscribed to before its call goes out. The user is told
-    at most once (:class:`Say`) that the portal is missing or refused.
+    counter). Every Request is subscribed to before its call goes out. Each fallback is
+    reported (:class:`Fallback`); telling the user is hotkeys/portal_notice.py's job.
     """
 
     def __init__(
@@ -168,7 +165,6 @@ class PortalMachine:
         self.triggers: dict[str, str] = {}
         self._pending: dict[str, str] = {}  # request path -> which call
         self._down: dict[str, int] = {}  # shortcut id -> its Activated timestamp
-        self._told = False
         self._rebind_wanted = False
         self._restarts_left = 1
 
@@ -378,16 +374,7 @@ class PortalMachine:
     def _fall_back(self, reason: str) -> list[Command]:
         self.phase = Phase.FALLBACK
         self.fallback_reason = reason
-        out: list[Command] = [Fallback(reason)]
-        if not self._told:
-            self._told = True
-            which = (
-                MessageId.SHORTCUTS_PORTAL_MISSING
-                if reason == "missing"
-                else MessageId.SHORTCUTS_REFUSED
-            )
-            out.append(Say(message(which)))
-        return out
+        return [Fallback(reason)]
 
     def _stop(self) -> list[Command]:
         out: list[Command] = [Unsubscribe(p) for p in self._pending]

@@ -9,8 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gemini_desk.core.messages import Message
-
 __all__ = [
     "Activated",
     "Available",
@@ -31,7 +29,6 @@ __all__ = [
     "PortalGone",
     "Rebind",
     "Response",
-    "Say",
     "SessionClosed",
     "Shortcut",
     "ShortcutsChanged",
@@ -226,7 +223,8 @@ class Available:
 
 @dataclass(frozen=True, slots=True)
 class Fallback:
-    """The portal is missing or refused: only the in-window keys and ``--ptt`` remain."""
+    """The portal is missing or refused: only the in-window keys and ``--ptt`` remain
+    (whether to tell the user is :mod:`gemini_desk.hotkeys.portal_notice`'s call)."""
 
     reason: str  # "missing" or "refused"
 
@@ -236,13 +234,6 @@ class Lost:
     """Bound keys stopped working without being asked to (a held key's release is lost)."""
 
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    """Show this to the user (at most once per machine)."""
-
-    message: Message
 
 
 Command = (
@@ -258,5 +249,4 @@ Command = (
     | Available
     | Fallback
     | Lost
-    | Say
 )

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from gemini_desk.core.messages import Message
 from gemini_desk.hotkeys.combo import KeyCombo
 from gemini_desk.hotkeys.portal_dbus import PortalHotkeys
 from tests.support.dbus_session import SessionBus, private_bus, start_session_bus
@@ -97,7 +96,7 @@ def test_debian_12s_real_portal_counts_as_missing(tmp_path: Path) -> None:
     folder = tmp_path / "bus"
     folder.mkdir(mode=0o700)
     bus = start_session_bus(folder, tmp_path / "dbus-daemon.log", (services,))
-    said: list[Message] = []
+    said: list[tuple[str, tuple[str, ...]]] = []
 
     async def main() -> str | None:
         loop = asyncio.get_running_loop()
@@ -115,7 +114,7 @@ def test_debian_12s_real_portal_counts_as_missing(tmp_path: Path) -> None:
             lambda _n, _d: None,
             lambda _r: None,
             changed,
-            said.append,
+            lambda reason, asked: said.append((reason, asked)),
             bus.address,
         )
         keys.start()
@@ -128,4 +127,4 @@ def test_debian_12s_real_portal_counts_as_missing(tmp_path: Path) -> None:
         assert asyncio.run(main()) == "missing"
     finally:
         bus.stop()
-    assert [m.id.name for m in said] == ["SHORTCUTS_PORTAL_MISSING"]
+    assert said == [("missing", ("CTRL+ALT+space",))]

@@ -94,8 +94,10 @@ def run_app(
     tmp: Path,
     sim: SimThread | None,
     scenario: Callable[[App], object],
-) -> None:
-    """Build the app's talk parts on qasync's loop, run ``scenario(app)``, take it down."""
+    stored: Settings | None = None,
+) -> Settings:
+    """Build the app's talk parts on qasync's loop, run ``scenario(app)``, take it down;
+    the settings start as ``stored`` (push-to-talk by default) and end as returned."""
     window = MainWindow(_floor, _floor)
     said: list[Message | str] = []
     show_error = window.show_error
@@ -105,7 +107,8 @@ def run_app(
         show_error(what, action)
 
     window.show_error = record  # type: ignore[method-assign]
-    settings = SettingsModel(Settings(talk_mode="push_to_talk"), save=lambda _s: None)
+    start = stored if stored is not None else Settings(talk_mode="push_to_talk")
+    settings = SettingsModel(start, save=lambda _s: None)
     mics: list[FakeMic] = []
     speaker = FakeSpeaker()
 
@@ -133,6 +136,7 @@ def run_app(
     window.close_now()
     window.deleteLater()
     process_events(0)
+    return settings.current
 
 
 @pytest.fixture
@@ -278,13 +282,14 @@ def test_refusal_says_the_fallback_once_and_the_window_key_still_works(
         assert app.wiring.window_keys is not None, "the in-window key stays"
         hint = app.window.talk_bar.hint.text()
         assert hint.startswith(message_text(message(MessageId.KEY_WAYLAND, "Ctrl+Alt+Space")))
-        # Changing the keys asks the desktop again; refused again, nothing more is said.
+        told = app.settings.current.shortcuts_portal_told
+        assert told == "refused:CTRL+ALT+space,CTRL+ALT+m", "remembered for the next run"
+        # Changing the keys asks the desktop again; a refusal of the new keys is told.
         app.settings.update(ptt_hotkey="f8")
         await app.until(lambda: len(portal.calls_of("CreateSession")) == 2)
-        await app.until(
-            lambda: app.wiring.portal_keys is not None and bool(app.wiring.portal_keys.fallback)
-        )
-        assert app.portal_said() == [message(MessageId.SHORTCUTS_REFUSED)]
+        await app.until(lambda: len(app.portal_said()) == 2)
+        assert app.portal_said()[1] == message(MessageId.SHORTCUTS_REFUSED)
+        assert app.settings.current.shortcuts_portal_told == "refused:F8,CTRL+ALT+m"
         # The in-window key (what is left) drives push-to-talk against the server.
         app.conv.connect()
         await app.until(lambda: app.conv.state is SessionState.CONNECTED and bool(app.mics))
@@ -318,6 +323,7 @@ def test_missing_portal_falls_back_to_the_window_key_and_says_so_once(
         assert keys is not None and keys.fallback == "missing"
         app.settings.update(ptt_hotkey="f8")  # nothing to ask: no second attempt or message
         assert app.portal_said() == [message(MessageId.SHORTCUTS_PORTAL_MISSING)]
+        assert app.settings.current.shortcuts_portal_told == "missing"
         assert app.wiring.support is HotkeySupport.WINDOW_ONLY
         assert app.wiring.desktop_triggers == {}
         assert "gemini-desk --ptt toggle" in app.window.talk_bar.hint.text()
@@ -327,3 +333,66 @@ def test_missing_portal_falls_back_to_the_window_key_and_says_so_once(
     finally:
         portal.stop()
     assert portal.calls_of("CreateSession") == []
+
+
+def test_a_missing_portal_is_told_in_push_to_talk_only_and_once_per_install(
+    qapp: QApplication,  # noqa: F811
+    tmp_path: Path,
+    wayland: SessionBus,
+) -> None:
+    """Hands-free needs no talk key: no banner at launch. Choosing push-to-talk tells
+    it; the next launch (the settings saved) does not tell it again."""
+    portal = PortalDouble(wayland.address, mode="old").start()  # Debian 12's portal 1.16
+
+    async def hands_free(app: App) -> None:
+        keys = app.wiring.portal_keys
+        await app.until(lambda: keys is not None and keys.fallback == "missing")
+        assert app.portal_said() == [], "hands-free: nothing to say"
+        assert app.settings.current.shortcuts_portal_told == ""
+        app.settings.update(talk_mode="push_to_talk")  # the talk bar's mode switch
+        assert app.portal_said() == [message(MessageId.SHORTCUTS_PORTAL_MISSING)]
+        app.settings.update(talk_mode="hands_free")
+        app.settings.update(talk_mode="push_to_talk")
+        assert len(app.portal_said()) == 1
+
+    async def next_launch(app: App) -> None:
+        keys = app.wiring.portal_keys
+        await app.until(lambda: keys is not None and keys.fallback == "missing")
+        assert app.wiring.support is HotkeySupport.WINDOW_ONLY
+        assert app.portal_said() == [], "told once per install"
+
+    try:
+        saved = run_app(qapp, tmp_path, None, hands_free, Settings(talk_mode="hands_free"))
+        assert saved.shortcuts_portal_told == "missing"
+        run_app(qapp, tmp_path, None, next_launch, saved)
+    finally:
+        portal.stop()
+
+
+def test_switching_to_push_to_talk_while_connected_keeps_the_notice_in_view(
+    qapp: QApplication,  # noqa: F811
+    tmp_path: Path,
+    sim: SimThread,
+    wayland: SessionBus,
+) -> None:
+    """The switch reconnects (voice detection is part of the setup), which clears the
+    banner and says so: the portal's notice stays in that banner with it."""
+    portal = PortalDouble(wayland.address, mode="missing").start()
+
+    async def scenario(app: App) -> None:
+        keys = app.wiring.portal_keys
+        await app.until(lambda: keys is not None and keys.fallback == "missing")
+        app.conv.connect()
+        await app.until(lambda: app.conv.state is SessionState.CONNECTED)
+        app.settings.update(talk_mode="push_to_talk")
+        await app.until(lambda: len(sim.server.sessions) == 2)
+        await app.until(lambda: app.conv.state is SessionState.CONNECTED)
+        text = app.window.error_banner.message
+        assert "reconnected" in text, text
+        assert message_text(message(MessageId.SHORTCUTS_PORTAL_MISSING)) in text
+        assert app.settings.current.shortcuts_portal_told == "missing"
+
+    try:
+        run_app(qapp, tmp_path, sim, scenario, Settings(talk_mode="hands_free"))
+    finally:
+        portal.stop()
