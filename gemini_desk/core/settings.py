@@ -61,6 +61,9 @@ class Settings:
     share_jpeg_quality: int = 80
     share_last_region: str = ""  # "X,Y,W,H" in logical pixels
     share_camera: str = ""  # camera id (hex) last chosen
+    # Wayland: the ScreenCast portal's token that restores the monitor last chosen for a
+    # region (no picker next time); single use, replaced at each share. Never logged.
+    share_restore_token: str = ""
     # Voice processing (issue 8): echo cancellation is on unless the user wears headphones.
     headphones: bool = False
     noise_suppression: bool = False

@@ -150,15 +150,25 @@ class ScreenSharing:
 
     def _portal_source(self, region: Rect | None, description: str) -> Any:
         """The desktop's ScreenCast picker chooses; ``region`` (logical) is cut from it
-        (None: the whole monitor or window chosen)."""
+        (None: the whole monitor or window chosen). The monitor chosen for a region is
+        remembered (a restore token in the settings: no picker next time); a window is
+        remembered while the app runs (a new "Share a window" asks again)."""
         from gemini_desk.vision.portal_source import PortalRegionSource
 
         def scale_at(x: int, y: int) -> float:
             screen = QGuiApplication.screenAt(QPoint(x, y)) or QGuiApplication.primaryScreen()
             return screen.devicePixelRatio() if screen is not None else 1.0
 
-        fps = max(1, round(self._settings.current.share_fps * 2))
-        source = PortalRegionSource(region, description, scale_at, fps)
+        def keep(token: str) -> None:
+            self._settings.update(share_restore_token=token)
+
+        current = self._settings.current
+        fps = max(1, round(current.share_fps * 2))
+        if region is not None:
+            persist, token, on_token = 2, current.share_restore_token, keep
+        else:
+            persist, token, on_token = 1, "", None
+        source = PortalRegionSource(region, description, scale_at, fps, persist, token, on_token)
         source.failed.connect(self._on_source_failed)
         return source
 

@@ -42,6 +42,16 @@ class PortalCast:
     _bus: Any
     _flow: ScreenCastFlow
 
+    @property
+    def restore_token(self) -> str | None:
+        """What restores this choice next time (with persistence asked), else None."""
+        return self._flow.restore_token
+
+    @property
+    def restored(self) -> bool:
+        """The choice came from a restore token, not from the picker just now."""
+        return self._flow.restoring
+
     async def close(self) -> None:
         """End the portal session and let go of the bus (idempotent)."""
         with contextlib.suppress(OSError):
@@ -61,12 +71,32 @@ class PortalCast:
 
 
 async def open_cast(
-    types: int, on_closed: Callable[[], None] | None = None
+    types: int,
+    on_closed: Callable[[], None] | None = None,
+    persist_mode: int = 0,
+    restore_token: str | None = None,
 ) -> tuple[Outcome, PortalCast | None, str]:
     """Ask the desktop for a screen or window: ``(outcome, cast or None, detail)``.
 
     ``on_closed`` is called if the desktop ends the session later (its own "stop
-    sharing" button)."""
+    sharing" button). With ``persist_mode`` (1 or 2) the cast's
+    :attr:`PortalCast.restore_token` restores the choice next time; ``restore_token``
+    offers an earlier one (a cast that fails with it is asked once more with the
+    picker)."""
+    outcome, cast, detail, retry = await _open(types, on_closed, persist_mode, restore_token)
+    if retry:
+        log.info("the desktop could not restore the earlier choice (%s): asking again", detail)
+        outcome, cast, detail, _ = await _open(types, on_closed, persist_mode, None)
+    return outcome, cast, detail
+
+
+async def _open(
+    types: int,
+    on_closed: Callable[[], None] | None,
+    persist_mode: int,
+    restore_token: str | None,
+) -> tuple[Outcome, PortalCast | None, str, bool]:
+    """One attempt: ``open_cast``'s answer and whether to try again with the picker."""
     from dbus_fast import BusType, Message, MessageType
     from dbus_fast.aio import MessageBus
 
@@ -74,7 +104,12 @@ async def open_cast(
         bus = await MessageBus(bus_type=BusType.SESSION, negotiate_unix_fd=True).connect()
     except (OSError, ValueError, EOFError) as exc:  # no session bus at all
         raise PortalError(f"no session bus: {exc}") from exc
-    flow = ScreenCastFlow(bus.unique_name or "", types=types)
+    flow = ScreenCastFlow(
+        bus.unique_name or "",
+        types=types,
+        persist_mode=persist_mode,
+        restore_token=restore_token,
+    )
     waiting: dict[str, asyncio.Future[tuple[int, dict[str, Any]]]] = {}
     started = False
 
@@ -108,12 +143,19 @@ async def open_cast(
             path = flow.request_path(step.token)
             future = asyncio.get_running_loop().create_future()
             waiting[path] = future
-            await _call(bus, step)
+            try:
+                await _call(bus, step)
+            except PortalError as exc:
+                if not flow.restoring:
+                    raise
+                waiting.pop(path, None)
+                step = flow.on_error(str(exc))  # the token, most likely: try the picker
+                break
             code, results = await future
             step = flow.on_response(code, results)
         if step is not Outcome.STARTED:
             await PortalCast([], -1, bus, flow).close()
-            return step, None, flow.detail
+            return step, None, flow.detail, flow.retry_with_picker
         reply = await _call(bus, flow.open_remote())
         fds = list(reply.unix_fds)
         index = int(reply.body[0])
@@ -122,9 +164,9 @@ async def open_cast(
             os.close(other)
         if fd < 0:
             await PortalCast([], -1, bus, flow).close()
-            return Outcome.FAILED, None, "no PipeWire file descriptor"
+            return Outcome.FAILED, None, "no PipeWire file descriptor", False
         started = True
-        return Outcome.STARTED, PortalCast(flow.streams, fd, bus, flow), ""
+        return Outcome.STARTED, PortalCast(flow.streams, fd, bus, flow), "", False
     except BaseException:
         await PortalCast([], -1, bus, flow).close()
         raise

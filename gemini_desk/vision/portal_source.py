@@ -4,6 +4,11 @@
 desktop shows its picker (a monitor or a window); the chosen stream is read through
 PipeWire (vision/pipewire_frames.py) and the region is cut from it. ``stop()`` ends the
 portal session, so the desktop's own "sharing" indicator goes off.
+
+With a ``persist_mode`` the choice is kept as a restore token: starting again (after a
+disconnection stopped the capture, or with a token from an earlier run) does not show
+the picker again. A token the desktop cannot use, or that restores a monitor the region
+is not on, is dropped and the picker asked once more.
 """
 
 from __future__ import annotations
@@ -64,12 +69,18 @@ class PortalRegionSource(QObject):
         description: str,
         scale_at: Callable[[int, int], float],
         fps: int = 5,
+        persist_mode: int = 0,
+        restore_token: str = "",
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.region = region
         self.description = description
         self._scale_at = scale_at  # the device pixel ratio of the monitor at a point
         self._fps = fps
+        self._persist_mode = persist_mode
+        self.restore_token = restore_token  # "" none; never logged
+        self._on_token = on_token  # told each new token ("": none any more)
         self.crop: Rect | None = None
         self.stream: CastStream | None = None
         self.cast: PortalCast | None = None
@@ -114,23 +125,33 @@ class PortalRegionSource(QObject):
             self._fail(message(M.PORTAL_NEEDS_GSTREAMER), "gst-launch-1.0 is not installed")
             return
         types = MONITOR if self.region is not None else MONITOR | WINDOW
-        try:
-            outcome, cast, detail = await open_cast(types, self._on_desktop_closed)
-        except PortalError as exc:
-            self._fail(message(M.CAPTURE_UNAVAILABLE, str(exc)), str(exc))
-            return
-        if outcome is Outcome.REFUSED:
-            self._fail(message(M.PORTAL_REFUSED), "the picker was cancelled")
-            return
-        if cast is None:
-            self._fail(message(M.PORTAL_FAILED), f"the portal ended the request ({detail})")
-            return
-        self.cast = cast
-        stream = cast.streams[0]
-        self.stream = stream
-        scale = self._scale_at(*(stream.position or (0, 0)))
-        crop = crop_in_stream(self.region, stream, scale)
-        if crop == "outside":
+        for _ in range(2):  # a restored monitor without the region: once with the picker
+            try:
+                outcome, cast, detail = await open_cast(
+                    types, self._on_desktop_closed, self._persist_mode, self.restore_token or None
+                )
+            except PortalError as exc:
+                self._fail(message(M.CAPTURE_UNAVAILABLE, str(exc)), str(exc))
+                return
+            self._keep_token(cast.restore_token if cast is not None else None)
+            if outcome is Outcome.REFUSED:
+                self._fail(message(M.PORTAL_REFUSED), "the picker was cancelled")
+                return
+            if cast is None:
+                self._fail(message(M.PORTAL_FAILED), f"the portal ended the request ({detail})")
+                return
+            self.cast = cast
+            stream = cast.streams[0]
+            self.stream = stream
+            scale = self._scale_at(*(stream.position or (0, 0)))
+            crop = crop_in_stream(self.region, stream, scale)
+            if crop != "outside" or not cast.restored:
+                break
+            log.info("the restored monitor does not hold the region: asking again")
+            self.cast = None
+            self._keep_token(None)
+            await cast.close()
+        if crop == "outside" or cast is None:
             self._fail(message(M.PORTAL_WRONG_SCREEN), "the region is not on that monitor")
             return
         self.crop = crop if isinstance(crop, Rect) else None
@@ -153,6 +174,12 @@ class PortalRegionSource(QObject):
             return
         self.frames = frames
         log.info("screen cast of node %d (%s) started", stream.node_id, self.description)
+
+    def _keep_token(self, token: str | None) -> None:
+        if self._persist_mode and (token or "") != self.restore_token:
+            self.restore_token = token or ""
+            if self._on_token is not None:
+                self._on_token(self.restore_token)
 
     def _fail(self, why: Message, detail: str) -> None:
         log.info("screen cast not started: %s", detail)

@@ -7,6 +7,13 @@ ended another way. ``OpenPipeWireRemote`` answers directly with a file descripto
 :class:`ScreenCastFlow` knows the order, the option types and how to read the results;
 the D-Bus driver (vision/portal_cast.py) only moves messages. Values in ``Call.args``
 are ``(signature, value)`` pairs where D-Bus needs a type, so the driver never guesses.
+
+Persistence (ScreenCast version 4): ``SelectSources`` may carry ``persist_mode`` (u: 1
+while the app runs, 2 until the user revokes it) and a ``restore_token`` (s) from an
+earlier cast; the portal then restores that choice without its picker, or ignores a
+token it cannot use and shows the picker. ``Start``'s results carry a new token (tokens
+are single use). A cast that failed while restoring is worth one more try with the
+picker (:attr:`ScreenCastFlow.retry_with_picker`).
 """
 
 from __future__ import annotations
@@ -64,12 +71,20 @@ class ScreenCastFlow:
     sender: str
     prefix: str = "gd"
     types: int = MONITOR | WINDOW
+    persist_mode: int = 0  # 0: ask each time; 1: while the app runs; 2: until revoked
+    restore_token: str | None = None  # offered when persisting; then the one Start gave
     session: str | None = None
     streams: list[CastStream] = field(default_factory=list)
     outcome: Outcome | None = None
     detail: str = ""
+    restoring: bool = False  # a token was offered
     _step: str = ""
     _n: int = 0
+
+    @property
+    def retry_with_picker(self) -> bool:
+        """It failed while restoring an earlier choice: ask again without a token."""
+        return self.restoring and self.outcome is Outcome.FAILED
 
     def _token(self) -> str:
         self._n += 1
@@ -101,6 +116,11 @@ class ScreenCastFlow:
                 "types": ("u", self.types),
                 "multiple": ("b", False),
             }
+            if self.persist_mode:
+                options["persist_mode"] = ("u", self.persist_mode)
+                if self.restore_token:
+                    options["restore_token"] = ("s", self.restore_token)
+                    self.restoring = True
             return Call("SelectSources", "oa{sv}", (session, options), token)
         if self._step == "SelectSources":
             self._step = "Start"
@@ -108,12 +128,20 @@ class ScreenCastFlow:
             options = {"handle_token": ("s", token)}
             return Call("Start", "osa{sv}", (self.session, "", options), token)
         if self._step == "Start":
+            given = results.get("restore_token")
+            self.restore_token = given if isinstance(given, str) and given else None
             self.streams = parse_streams(results.get("streams"))
             if not self.streams:
                 return self._end(Outcome.FAILED, "no stream")
             self._step = "OpenPipeWireRemote"
             return self._end(Outcome.STARTED, "")
         return self._end(Outcome.FAILED, f"unexpected response during {self._step!r}")
+
+    def on_error(self, text: str) -> Outcome:
+        """The call in progress got an error reply (a malformed token, for one)."""
+        if self._step == "SelectSources":
+            self.session = None  # the portal closes the session on invalid input
+        return self._end(Outcome.FAILED, text)
 
     def open_remote(self) -> Call:
         """After STARTED: the call whose reply is the PipeWire file descriptor."""
@@ -128,6 +156,8 @@ class ScreenCastFlow:
 
     def _end(self, outcome: Outcome, detail: str) -> Outcome:
         self.outcome, self.detail = outcome, detail
+        if outcome is not Outcome.STARTED:
+            self.restore_token = None  # spent, or not usable: the picker next time
         return outcome
 
 

@@ -170,6 +170,49 @@ def test_the_app_runs_natively_and_asks_the_screencast_portal(
     assert_clean_log(app.log_file)
 
 
+@pytest.mark.parametrize(
+    ("stale", "refused_outright"),
+    [
+        # A UUID the portal does not know: ignored (the picker shows); here the cast
+        # then fails without a GPU, which is also worth one more try.
+        ("0f9c8d7e-1111-4222-8333-944445555666", False),
+        # Not a UUID: the portal 1.16 answers SelectSources with an error.
+        ("gd-not-a-uuid-0f9c8d7e", True),
+    ],
+)
+def test_a_stored_restore_token_goes_to_the_portal_and_a_stale_one_gives_way(
+    launch: Callable[..., WaylandApp],
+    sway_session: WaylandSession,
+    sim: SimThread,
+    stale: str,
+    refused_outright: bool,
+) -> None:
+    """Persistence is asked (``persist_mode`` 2) with the token kept from an earlier run.
+    This token restores nothing: the cast that fails with it is asked again without it
+    (the picker), and the spent token is dropped from the settings. The token never
+    reaches the log."""
+    x, y, w, h = REGION
+    app = launch(
+        "--base-url", sim.base_url, "--connect", "--share-region", f"{x},{y},{w},{h}",
+        *PULSE_DEVICES,
+        settings={"share_restore_token": stale},
+    )  # fmt: skip
+    app.wait_for(lambda: sim.server.sessions, 40, "the app to connect")
+    app.wait_for(lambda: "sharing stopped" in app.log_text(), 30, "the portal's answer")
+    log = app.log_text()
+    assert "persist_mode:2" in sway_session.log.read_text(errors="replace"), "to xdpw"
+    if NO_GPU or refused_outright:  # it failed with the token: asked again without
+        assert "could not restore the earlier choice" in log, log[-3000:]
+        assert log.count("screen cast not started") == 1, "the second answer is the one said"
+    assert app.quit() == 0
+    assert stale not in log and stale not in app.output.read_text(errors="replace")
+    kept = json.loads((app.home / "config" / "settings.json").read_text())
+    assert kept["share_restore_token"] != stale, "a token is used once"
+    if NO_GPU:
+        assert kept["share_restore_token"] == "", "no cast, no token"
+    assert_clean_log(app.log_file)
+
+
 @pytest.mark.xfail(
     NO_GPU,
     reason=f"xdg-desktop-portal-wlr 0.7 without a GPU: Start answers 2 ({XDPW_NO_DMABUF!r})",
@@ -218,6 +261,9 @@ def test_a_shared_region_reaches_the_server_through_screencast(
         assert mad < MAX_MAD, f"sent frame differs from the screen: MAD {mad:.2f}"
         assert app.quit() == 0
         assert_clean_log(app.log_file)
+        kept = json.loads((app.home / "config" / "settings.json").read_text())
+        token = kept["share_restore_token"]  # persist_mode 2: the next share needs no picker
+        assert len(token) == 36 and token not in app.log_text()
     finally:
         pattern.terminate()
         pattern.wait(10)

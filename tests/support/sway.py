@@ -311,7 +311,7 @@ def start_session(log_path: Path) -> tuple[WaylandSession, list[subprocess.Popen
         session.socket = sorted(runtime.glob("wayland-*[0-9]"))[0]
         wait_until(lambda: bool(list(runtime.glob("sway-ipc.*.sock"))), 20, "sway's IPC", procs)
         portal_env = {**daemon_env, "WAYLAND_DISPLAY": str(session.socket)}
-        procs.append(_start(session, [str(PORTAL_WLR), "-l", "INFO"], portal_env, log))
+        procs.append(_start(session, [str(PORTAL_WLR), "-l", "DEBUG"], portal_env, log))
         wait_until(
             lambda: _bus_has(session, "org.freedesktop.impl.portal.desktop.wlr"),
             20,

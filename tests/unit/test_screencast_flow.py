@@ -85,3 +85,75 @@ def test_a_region_is_cut_from_the_chosen_monitor() -> None:
     window = CastStream(9, None, (800, 600), WINDOW)
     assert crop_in_stream(Rect(1300, 100, 400, 200), window, 1.0) is None  # whole window
     assert crop_in_stream(None, second, 1.0) is None
+
+
+def to_start(flow: ScreenCastFlow) -> Call:
+    """Create and select; returns the SelectSources call's successor (Start)."""
+    flow.start()
+    select = flow.on_response(0, {"session_handle": SESSION})
+    assert isinstance(select, Call)
+    start = flow.on_response(0, {})
+    assert isinstance(start, Call) and start.method == "Start"
+    return select
+
+
+def test_persistence_is_asked_and_the_new_restore_token_kept() -> None:
+    flow = ScreenCastFlow(":1.20", types=MONITOR, persist_mode=2)
+    select = to_start(flow)
+    assert select.args[1]["persist_mode"] == ("u", 2)
+    assert "restore_token" not in select.args[1], "none to offer the first time"
+    assert not flow.restoring
+    token = "0f9c8d7e-1111-4222-8333-944445555666"
+    assert flow.on_response(0, {"streams": STREAMS, "restore_token": token}) is Outcome.STARTED
+    assert flow.restore_token == token
+
+
+def test_a_stored_token_is_offered_and_replaced_by_the_one_start_gives() -> None:
+    flow = ScreenCastFlow(":1.20", types=MONITOR, persist_mode=2, restore_token="old")
+    select = to_start(flow)
+    assert select.args[1]["restore_token"] == ("s", "old")
+    assert select.args[1]["persist_mode"] == ("u", 2)
+    assert flow.restoring
+    assert flow.on_response(0, {"streams": STREAMS, "restore_token": "new"}) is Outcome.STARTED
+    assert flow.restore_token == "new", "tokens are single use"
+    # A portal that did not grant persistence gives none: the old one is spent.
+    flow = ScreenCastFlow(":1.20", persist_mode=2, restore_token="old")
+    to_start(flow)
+    assert flow.on_response(0, {"streams": STREAMS}) is Outcome.STARTED
+    assert flow.restore_token is None
+
+
+def test_a_failure_with_a_token_is_worth_one_try_with_the_picker() -> None:
+    flow = ScreenCastFlow(":1.20", persist_mode=2, restore_token="stale")
+    to_start(flow)
+    assert flow.on_response(2, {}) is Outcome.FAILED
+    assert flow.restore_token is None and flow.retry_with_picker
+    flow = ScreenCastFlow(":1.20", persist_mode=2, restore_token="stale")
+    to_start(flow)
+    assert flow.on_response(1, {}) is Outcome.REFUSED  # the picker was shown and cancelled
+    assert flow.restore_token is None and not flow.retry_with_picker
+    flow = ScreenCastFlow(":1.20", persist_mode=2)  # no token: the failure is final
+    to_start(flow)
+    assert flow.on_response(2, {}) is Outcome.FAILED and not flow.retry_with_picker
+
+
+def test_without_persistence_nothing_is_asked() -> None:
+    flow = ScreenCastFlow(":1.20", restore_token="ignored")
+    select = to_start(flow)
+    assert "persist_mode" not in select.args[1] and "restore_token" not in select.args[1]
+
+
+def test_a_token_the_portal_rejects_outright_is_worth_the_picker_too() -> None:
+    """xdg-desktop-portal 1.16 answers SelectSources with an error for a token that is
+    not a UUID ("Restore token is not a valid UUID string") and closes the session."""
+    flow = ScreenCastFlow(":1.20", persist_mode=2, restore_token="not-a-uuid")
+    flow.start()
+    flow.on_response(0, {"session_handle": SESSION})
+    error = "SelectSources: org.freedesktop.portal.Error.InvalidArgument Restore token ..."
+    assert flow.on_error(error) is Outcome.FAILED
+    assert flow.retry_with_picker and flow.restore_token is None and flow.detail == error
+    assert flow.close() is None, "the portal closed the session itself"
+    plain = ScreenCastFlow(":1.20", persist_mode=2)
+    plain.start()
+    plain.on_response(0, {"session_handle": SESSION})
+    assert plain.on_error(error) is Outcome.FAILED and not plain.retry_with_picker
