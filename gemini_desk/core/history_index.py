@@ -104,13 +104,17 @@ class HistoryIndex:
     be made at all).
     """
 
-    def __init__(self, db_path: Path, directory: Path) -> None:
-        self.db_path = db_path
+    def __init__(self, db_path: Path | None, directory: Path) -> None:
+        self.db_path = db_path  # None: in memory, built at each start
         self.directory = directory
         self._db = self._open()
 
     # --- set-up -------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
+        if self.db_path is None:
+            db = sqlite3.connect(":memory:")
+            self._create(db)
+            return db
         private_dir(self.db_path.parent)
         for attempt in (1, 2):
             os.close(open_private(self.db_path, os.O_RDWR))  # 0600 before SQLite opens it
@@ -138,6 +142,7 @@ class HistoryIndex:
             db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
 
     def _remove_files(self) -> None:
+        assert self.db_path is not None
         for suffix in ("", "-journal", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{self.db_path}{suffix}").unlink()
