@@ -164,6 +164,7 @@ class DialogsWiring:
             models_fetched_at=catalog.fetched_at,
             tools=self._tools,
             desktop_keys=self._desktop_keys() if self._desktop_keys is not None else None,
+            data_folder=str(self._conversations_dir),
         )
         if self._open_mcp_config is not None:
             dialog.mcpConfigRequested.connect(self._open_mcp_config)

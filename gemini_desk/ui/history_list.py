@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from gemini_desk.core.history import ConversationSummary, HistoryListing
 from gemini_desk.core.history_index import SearchHit
+from gemini_desk.ui.history_turns import WholeLines
 
 __all__ = ["ConversationList", "title_text"]
 
@@ -76,6 +77,7 @@ class ConversationList(QWidget):
         self.list.setAccessibleName(translate("HistoryDialog", "Past conversations"))
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
+        self.list.setItemDelegate(WholeLines(self.list))  # CJK titles keep every line
         self.list.currentRowChanged.connect(self.chosen)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

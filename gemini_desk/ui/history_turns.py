@@ -30,7 +30,7 @@ from gemini_desk.ui.tool_row import (
     state_text,
 )
 
-__all__ = ["TurnList", "tool_call_text"]
+__all__ = ["TurnList", "WholeLines", "tool_call_text"]
 
 translate = QCoreApplication.translate
 _SUMMARY_CHARS = 300  # as the transcript's tool rows shorten a result
@@ -52,7 +52,7 @@ def tool_call_text(record: ToolCallRecord) -> str:
     return f"{line}\n→ {elide(summary, _SUMMARY_CHARS)}" if summary else line
 
 
-class _WholeLines(QStyledItemDelegate):
+class WholeLines(QStyledItemDelegate):
     """Rows tall enough for all their lines. Qt's item views stop laying out a wrapped
     text when the next line would not fit *if it were as tall as the one before*; after
     a line in a taller fallback font (CJK, emoji) the last, shorter line is then drawn
@@ -89,7 +89,7 @@ class TurnList(QListWidget):
         self.setAccessibleName(_tr("Turns of the chosen conversation"))
         self.setWordWrap(True)
         self.setAlternatingRowColors(True)
-        self.setItemDelegate(_WholeLines(self))
+        self.setItemDelegate(WholeLines(self))
         self.turns: list[dict[str, Any]] = []
 
     def show_turns(self, turns: list[dict[str, Any]], current: int = 0) -> None:

@@ -108,7 +108,7 @@ QLabel#keycap {
     border: 1px solid palette(mid); border-bottom-width: 2px; border-radius: 4px;
     padding: 0px 6px; background: palette(base); color: palette(text);
 }
-QLabel#shortcutGroup { font-weight: bold; padding-top: 8px; }
+QLabel#shortcutGroup { font-weight: bold; }
 """
 
 
@@ -130,13 +130,15 @@ class ShortcutsDialog(QDialog):
         grid.setColumnStretch(0, 1)
         row = 0
         for title, rows in groups:
+            if row:
+                grid.setRowMinimumHeight(row, 8)  # a gap before each group but the first
+                row += 1
             heading = QLabel(title)
             heading.setObjectName("shortcutGroup")
             grid.addWidget(heading, row, 0, 1, 2)
             row += 1
             for what, keys in rows:
-                label = QLabel(what)
-                label.setWordWrap(True)
+                label = QLabel(what)  # one line: wrapped rows were squeezed at 200 %
                 grid.addWidget(label, row, 0)
                 grid.addLayout(self._keycaps(what, keys), row, 1)
                 row += 1
@@ -152,7 +154,8 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.list_area, 1)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        width = page.sizeHint().width() + self.list_area.verticalScrollBar().sizeHint().width()
+        self.resize(max(560, width + 40), 520)
 
     def _keycaps(self, what: str, keys: str) -> QHBoxLayout:
         """``Ctrl+Alt+Space`` as three key caps; alternatives (``a, b``) side by side."""
