@@ -163,6 +163,9 @@ class View:
     def set_voice_activity(self, active: bool) -> None:
         pass
 
+    def clear_transcript(self) -> None:
+        pass
+
 
 class Mic:
     muted = False

@@ -159,6 +159,7 @@ class Desk:
             tools=self.tools,
             open_mcp_config=self.tools.open_mcp_config,
             desktop_keys=lambda: self.talk_wiring.desktop_triggers,
+            history_index=paths.history_index,
         )
         self._register_commands()
         if self.settings.window_geometry:

@@ -246,6 +246,20 @@ class Transcript:
         # be pinned on the next one.
         self._pending_latency = self._pending_server = None
 
+    def restore(self, turns: list[Turn]) -> None:
+        """Replace everything with ``turns`` of a stored conversation (numbered anew,
+        finished): each is shown, none is stored again."""
+        self.turns = []
+        self._open.clear()
+        self._open_tools.clear()
+        self._pending_latency = self._pending_server = None
+        self._next_id = 1
+        for turn in turns:
+            turn.id, turn.finished, turn.interim = self._next_id, True, ""
+            self._next_id += 1
+            self.turns.append(turn)
+            self._notify(turn)
+
     @property
     def finished_turns(self) -> list[Turn]:
         return [t for t in self.turns if t.finished]

@@ -55,6 +55,23 @@ class TranscriptStore:
         self._on_error = on_error
         self._good: int | None = None  # the file's length after our last whole record
 
+    @classmethod
+    def continuing(
+        cls,
+        path: Path,
+        *,
+        writer: SerialWriter | None = None,
+        on_error: Callable[[OSError], None] | None = None,
+    ) -> TranscriptStore:
+        """A store that appends to the existing conversation file ``path``."""
+        store = cls.__new__(cls)
+        store.directory = path.parent
+        store.path = path
+        store._writer = writer
+        store._on_error = on_error
+        store._good = None
+        return store
+
     def append(self, turn: Turn) -> None:
         """Store ``turn`` (its words are taken now; a later change to it is not)."""
         record = (json.dumps(turn.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")

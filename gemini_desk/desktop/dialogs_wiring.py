@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog
 
 from gemini_desk.core.loop_lag import LoopLag
@@ -56,6 +57,7 @@ class DialogsWiring:
         tools: ToolsSource | None = None,
         open_mcp_config: Callable[[], None] | None = None,
         desktop_keys: Callable[[], dict[str, str]] | None = None,
+        history_index: Path | None = None,
     ) -> None:
         self._window = window
         self._settings = settings
@@ -64,6 +66,7 @@ class DialogsWiring:
         self._voice_samples = voice_samples
         self._keys = keys
         self._conversations_dir = conversations_dir
+        self._history_index = history_index  # the search index (None: in memory)
         self._loop_lag = loop_lag
         self._key_entered = key_entered
         self._demo_chosen = demo_chosen
@@ -91,9 +94,22 @@ class DialogsWiring:
     def open_history(self) -> None:
         from gemini_desk.ui.history_dialog import HistoryDialog
 
-        dialog = HistoryDialog(self._conversations_dir, self._window)
+        dialog = HistoryDialog(self._conversations_dir, self._window, self._history_index)
+        dialog.continueRequested.connect(self._continue_conversation)
         _delete_on_close(dialog)
         dialog.open()
+
+    def _continue_conversation(self, path: Path) -> None:
+        """History's "Continue this conversation": the window shows it and the next
+        turns are added to it."""
+        try:
+            self._conv.continue_conversation(path)
+        except OSError as exc:
+            log.warning("cannot continue a conversation: %r", exc)
+            said = QCoreApplication.translate(
+                "DialogsWiring", "That conversation could not be opened: %1"
+            )
+            self._window.show_error(said.replace("%1", exc.strerror or str(exc)))
 
     # --- audio diagnostics --------------------------------------------------------------
     def open_diagnostics(self) -> None:
@@ -148,6 +164,7 @@ class DialogsWiring:
             models_fetched_at=catalog.fetched_at,
             tools=self._tools,
             desktop_keys=self._desktop_keys() if self._desktop_keys is not None else None,
+            data_folder=str(self._conversations_dir),
         )
         if self._open_mcp_config is not None:
             dialog.mcpConfigRequested.connect(self._open_mcp_config)

@@ -14,7 +14,7 @@ from gemini_desk.core.desk_state import DeskState
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.desktop.talk_wiring import MUTE, TALK, bindings
-from gemini_desk.ui.shortcuts_dialog import ShortcutsDialog, collect_shortcuts
+from gemini_desk.ui.shortcuts_dialog import ShortcutsDialog, collect_groups
 from gemini_desk.ui.tool_row import elide
 from gemini_desk.ui.tray import TrayIcon, TrayView, close_hides_to_tray
 
@@ -233,8 +233,8 @@ class DesktopWiring(QObject):
         """Non-modal; the table is read from the window's actions each time it opens."""
         if self.shortcuts_dialog is not None:
             self.shortcuts_dialog.close()
-        rows = collect_shortcuts(self.window, self.global_shortcuts())
-        dialog = ShortcutsDialog(rows, self.window)
+        groups = collect_groups(self.window, self.global_shortcuts())
+        dialog = ShortcutsDialog(groups, self.window)
         dialog.finished.connect(dialog.deleteLater)
         dialog.destroyed.connect(self._on_shortcuts_destroyed)  # a slot: gone with self
         self.shortcuts_dialog = dialog
@@ -244,14 +244,29 @@ class DesktopWiring(QObject):
     def _on_shortcuts_destroyed(self) -> None:
         self.shortcuts_dialog = None
 
-    def global_shortcuts(self) -> list[tuple[str, str]]:
+    def global_shortcuts(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The keys that are not on a menu: talk and mute (in other apps too), typing
+        and the approval card."""
         keys = bindings(self._settings.current)
         return [
-            (self.tr("Talk (push-to-talk; hold, also in other apps)"), keys[TALK].label()),
-            (self.tr("Mute or unmute the microphone (also in other apps)"), keys[MUTE].label()),
-            (self.tr("Send the typed message"), self.tr("Enter")),
-            (self.tr("Allow a tool once (on its approval card)"), self.tr("Enter")),
-            (self.tr("Deny a tool (on its approval card)"), self.tr("Esc")),
+            (
+                self.tr("Everywhere, also in other apps"),
+                [
+                    (self.tr("Talk (push-to-talk; hold, also in other apps)"), keys[TALK].label()),
+                    (
+                        self.tr("Mute or unmute the microphone (also in other apps)"),
+                        keys[MUTE].label(),
+                    ),
+                ],
+            ),
+            (
+                self.tr("Typing and tools"),
+                [
+                    (self.tr("Send the typed message"), self.tr("Enter")),
+                    (self.tr("Allow a tool once (on its approval card)"), self.tr("Enter")),
+                    (self.tr("Deny a tool (on its approval card)"), self.tr("Esc")),
+                ],
+            ),
         ]
 
     def open_log_folder(self) -> bool:

@@ -99,8 +99,12 @@ class ReconnectMachine:
         stable_s: float = STABLE_S,
         handle_ttl_s: float = HANDLE_TTL_S,
         resumption: bool = True,
+        seed_first: bool = False,
     ) -> None:
         self.backoff = backoff or Backoff()
+        # The conversation had turns before this machine (a talk-mode switch, a continued
+        # conversation): its first fresh connection is seeded too, without a notice.
+        self._seed_first = seed_first
         self._grace_s = grace_s
         self._quota_wait_s = quota_wait_s
         self._stable_s = stable_s
@@ -336,7 +340,8 @@ class ReconnectMachine:
         self._next_conn += 1
         self._conns[conn_id] = _Conn(resumed=handle is not None, seeded=seeded)
         self._pending = conn_id
-        self._out.append(StartConnection(conn_id, handle, seeded))
+        with_context = seeded or (handle is None and self._seed_first)
+        self._out.append(StartConnection(conn_id, handle, with_context))
 
     def _close_turn_if_cut(self, conn: _Conn) -> None:
         """An answer cut off with its connection will not finish: close its turn (so

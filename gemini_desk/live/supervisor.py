@@ -94,6 +94,7 @@ class SessionSupervisor:
         quota_wait_s: float = QUOTA_WAIT_S,
         setup_timeout_s: float = SETUP_TIMEOUT_S,
         stable_s: float = STABLE_S,
+        seed_first: bool = False,
     ) -> None:
         self._endpoint = endpoint
         self._setup_timeout_s = setup_timeout_s
@@ -107,6 +108,7 @@ class SessionSupervisor:
             quota_wait_s=quota_wait_s,
             stable_s=stable_s,
             resumption=self._settings.session_resumption,
+            seed_first=seed_first,
         )
         self._outbox: Outbox[LiveSession] = Outbox()
         self._conns: dict[int, SupervisedConnection] = {}

@@ -27,6 +27,11 @@ class AppPaths:
     def conversations_dir(self) -> Path:
         return self.data_dir / "conversations"
 
+    @property
+    def history_index(self) -> Path:
+        """The full-text index of the conversations (a cache of the JSON Lines files)."""
+        return self.data_dir / "history.sqlite3"
+
     def make_private(self) -> None:
         """Create the app's folders (and the conversations folder) 0700, and tighten any
         that others can enter. Raises OSError when one cannot be a folder."""

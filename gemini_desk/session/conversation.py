@@ -29,6 +29,7 @@ from gemini_desk.core.events import (
     VoiceActivity,
     WaitingForInput,
 )
+from gemini_desk.core.history import load_transcript
 from gemini_desk.core.level_meter import FLOOR_DB, to_db
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
@@ -168,14 +169,8 @@ class Conversation:
             self._view.show_error(message(M.NO_KEY_YET), "api_key")
             return
         self._view.clear_error()
-        loop = asyncio.get_running_loop()
-
-        def not_saved(exc: OSError) -> None:  # on the writer thread
-            loop.call_soon_threadsafe(self._not_saved, exc)
-
-        self._store = TranscriptStore(
-            self._conversations_dir, writer=self._writer, on_error=not_saved
-        )
+        if self._store is None:  # one file for the whole conversation, across connects
+            self._store = self._make_store()
         self.session = SessionSupervisor(
             self.endpoint,
             self.settings,
@@ -183,6 +178,9 @@ class Conversation:
             context=lambda: recent_context(self.transcript.finished_turns),
             tools=self.tools.declarations if self.tools is not None else Declarations,
             stable_s=self.stable_s,
+            # A talk-mode switch, a reconnect or a continued conversation: what was said
+            # goes to the new session as context.
+            seed_first=bool(self.transcript.finished_turns),
         )
         self._task = asyncio.get_running_loop().create_task(self.session.run(), name="live")
 
@@ -196,6 +194,37 @@ class Conversation:
         if task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    def continue_conversation(self, path: Path) -> None:
+        """Go on with a stored conversation: its turns are shown, the next finished
+        turns are appended to ``path``, and the next connection gets them as context
+        (a live one is replaced at once). Raises OSError when it cannot be read."""
+        turns = load_transcript(path)
+        self.transcript.finish_all()
+        self._view.clear_transcript()
+        self.transcript.restore(turns)
+        self._store = self._make_store(path)
+        log.info("continuing a stored conversation (%d turns)", len(turns))
+        if self.session is not None and self.state in _LIVE:
+            asyncio.get_running_loop().create_task(self._reconnect(), name="continue")
+
+    async def _reconnect(self) -> None:
+        await self.disconnect()
+        self.connect()
+
+    def _make_store(self, path: Path | None = None) -> TranscriptStore:
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+
+        def not_saved(exc: OSError) -> None:  # on the writer thread
+            if loop is not None:
+                loop.call_soon_threadsafe(self._not_saved, exc)
+
+        if path is not None:
+            return TranscriptStore.continuing(path, writer=self._writer, on_error=not_saved)
+        return TranscriptStore(self._conversations_dir, writer=self._writer, on_error=not_saved)
 
     def send_text(self, text: str) -> None:
         text = text.strip()

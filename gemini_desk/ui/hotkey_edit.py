@@ -28,9 +28,10 @@ class HotkeyEdit(QLineEdit):
         self._default = KeyCombo.parse(default)
         self._combo = self._parse_or_default(combo)
         self.setPlaceholderText(self.tr("Press the keys…"))
-        self.setToolTip(
-            self.tr("Click here and press the key combination. Backspace restores the default.")
+        self.hint = self.tr(
+            "Click here and press the key combination. Backspace restores the default."
         )
+        self.setToolTip(self.hint)
         self._show(self._combo.label())
 
     @property
@@ -62,7 +63,16 @@ class HotkeyEdit(QLineEdit):
         if not event.modifiers() and not event.isAutoRepeat():
             self._show(self._combo.label())  # only modifiers were held: show the saved one
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Recording: the field says "Press the keys…" until keys are pressed."""
+        self.setText("")
+        self.setPlaceholderText(
+            self.tr("Press the keys… (now: %1)").replace("%1", self._combo.label())
+        )
+        super().focusInEvent(event)
+
     def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.setPlaceholderText(self.tr("Press the keys…"))
         self._show(self._combo.label())
         super().focusOutEvent(event)
 

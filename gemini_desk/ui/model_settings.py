@@ -148,10 +148,15 @@ class ModelSettings(QWidget):
             self.model_combo.setEditText(model)
 
     def _update_thinking(self, *_: object) -> None:
-        """Show the Thinking row only for models that accept a thinking level."""
-        if self._form is not None:
-            allowed = bool(capabilities(self.model_id()).thinking_levels)
-            self._form.setRowVisible(self.thinking_combo, allowed)
+        """The Thinking row applies only to models that accept a thinking level; for the
+        others it is disabled and says why."""
+        allowed = bool(capabilities(self.model_id()).thinking_levels)
+        self.thinking_combo.setEnabled(allowed)
+        self.thinking_combo.setToolTip(
+            self.tr("More thinking gives better answers to hard questions, and slower ones.")
+            if allowed
+            else self.tr("This model does not take a thinking level.")
+        )
 
     def _on_refresh_clicked(self) -> None:
         self.set_refreshing()

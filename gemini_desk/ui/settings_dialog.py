@@ -1,11 +1,13 @@
-"""Settings dialog: model, thinking, voice, language, instruction, audio devices, API key
-(the General page), and Google Search, tool policies and MCP servers (the Tools page)."""
+"""Settings dialog, in pages: General (language, API key), Voice & model (model,
+thinking, voice with a sample, spoken language, instruction), Audio (devices, voice
+processing), Talk & keys, Privacy (what is sent and kept), and Tools (Google Search,
+tool policies, MCP servers)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from gemini_desk.core.messages import Message
 from gemini_desk.core.models import FALLBACK_MODELS, ModelInfo
 from gemini_desk.core.settings import Settings
+from gemini_desk.ui.buttons import plain_buttons
 from gemini_desk.ui.focus import chain, form_fields
 from gemini_desk.ui.language_settings import LanguageSettings
 from gemini_desk.ui.message_text import message_text
@@ -46,6 +49,7 @@ class SettingsDialog(QDialog):
             chosen in the dialog); report progress with :meth:`set_sample_state`.
         mcpConfigRequested(): "Open mcp.json" was clicked on the Tools page.
 
+    ``data_folder``: where conversations are kept (the Privacy page says so).
     ``tools`` feeds the Tools page (the tools on offer, the MCP servers and their
     states); without it the page offers Google Search only. ``desktop_keys``: the keys a
     Wayland desktop bound through its shortcuts portal, shown with the talk keys.
@@ -70,6 +74,7 @@ class SettingsDialog(QDialog):
         models_fetched_at: float | None = None,
         tools: ToolsSource | None = None,
         desktop_keys: dict[str, str] | None = None,
+        data_folder: str = "",
     ) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -107,55 +112,93 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.key_status_label, 1)
         key_row.addWidget(self.change_key_button)
 
-        form = QFormLayout()
-        self.models.add_rows(form)
-        self.voices.add_rows(form)
-        form.addRow(self.tr("System &instruction:"), self.instruction_edit)
-        form.addRow(self.tr("Micro&phone:"), self.input_combo)
-        form.addRow(self.tr("Sp&eaker:"), self.output_combo)
-        form.addRow(self.tr("API key:"), key_row)
         self.talk = TalkSettings(settings, self, desktop_keys)  # mode, hold/toggle, keys
-        self.talk.add_rows(form)
         self.voice = VoiceSettings(settings, self)  # headphones, noise, gain
-        self.voice.add_rows(form)
         self.language = LanguageSettings(settings, self)  # "" follows the system
-        self.language.add_rows(form)
+        self.privacy_label = QLabel(self._privacy_text(data_folder))
+        self.privacy_label.setObjectName("privacyNote")
+        self.privacy_label.setWordWrap(True)
+        self.privacy_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.buttons = QDialogButtonBox(
+        general, general_form = self._page("generalPage")
+        self.language.add_rows(general_form)
+        general_form.addRow(self.tr("API key:"), key_row)
+        voice_page, voice_form = self._page("voicePage")
+        self.models.add_rows(voice_form)
+        self.voices.add_rows(voice_form)
+        voice_form.addRow(self.tr("System &instruction:"), self.instruction_edit)
+        audio, audio_form = self._page("audioPage")
+        audio_form.addRow(self.tr("Micro&phone:"), self.input_combo)
+        audio_form.addRow(self.tr("Sp&eaker:"), self.output_combo)
+        self.voice.add_rows(audio_form)
+        talk, talk_form = self._page("talkPage")
+        self.talk.add_rows(talk_form)
+        privacy, privacy_form = self._page("privacyPage")
+        privacy_form.addRow(self.privacy_label)
+        self.forms = [general_form, voice_form, audio_form, talk_form]
+
+        self.buttons = plain_buttons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self._on_accepted)
         self.buttons.rejected.connect(self.reject)
 
-        general = QWidget()
-        general.setObjectName("generalPage")
-        general_layout = QVBoxLayout(general)
-        general_layout.addLayout(form)
-        general_layout.addStretch(1)
         self.tools = ToolsSettings(settings, tools, self)  # Google Search, policies, MCP
         self.tools.mcpConfigRequested.connect(self.mcpConfigRequested)
         self.finished.connect(lambda _result: self.tools.detach())
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
+        self.tabs.setDocumentMode(True)
         self.tabs.addTab(general, self.tr("Gener&al"))
+        self.tabs.addTab(voice_page, self.tr("&Voice && model"))
+        self.tabs.addTab(audio, self.tr("A&udio"))
+        self.tabs.addTab(talk, self.tr("Talk && &keys"))
+        self.tabs.addTab(privacy, self.tr("Privac&y"))
         self.tabs.addTab(self.tools, self.tr("T&ools"))
         self.tabs.tabBar().setAccessibleName(self.tr("Settings pages"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
         # Tab goes from the page tabs down the page in reading order, then OK and
-        # Cancel (the hidden page's fields are skipped); it opens on Model.
+        # Cancel (the hidden pages' fields are skipped); it opens on Model.
         chain(
             [
                 self.tabs.tabBar(),
-                *form_fields(form),
+                *[w for form in self.forms for w in form_fields(form)],
                 *self.tools.focus_order(),
                 *self.buttons.buttons(),
             ]
         )
+        self.tabs.setCurrentWidget(voice_page)
         self.model_combo.setFocus()
+
+    def _page(self, name: str) -> tuple[QWidget, QFormLayout]:
+        page = QWidget()
+        page.setObjectName(name)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        box = QVBoxLayout(page)
+        box.addLayout(form)
+        box.addStretch(1)
+        return page, form
+
+    def _privacy_text(self, data_folder: str) -> str:
+        lines = [
+            self.tr(
+                "Nothing is recorded or sent before you connect. While connected, Gemini "
+                "gets what your microphone hears (not while muted), what you type, and "
+                "your screen or camera only while you share it."
+            ),
+            self.tr(
+                "Conversations are kept on this computer only, readable by you alone. "
+                "Delete them in History."
+            ),
+        ]
+        if data_folder:
+            lines.append(self.tr("They are in %1").replace("%1", data_folder))
+        return "\n\n".join(lines)
 
     def set_key_status(self, status: Message) -> None:
         """Update the API key line, e.g. after the key was changed."""

@@ -1,27 +1,30 @@
-"""Help > Keyboard shortcuts: every shortcut of the window, read from its actions and labels."""
+"""Help > Keyboard shortcuts: every shortcut of the window, read from its actions and
+labels, as a grouped list of actions and their keys."""
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
-    QTableWidget,
-    QTableWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-__all__ = ["ShortcutsDialog", "collect_shortcuts", "plain"]
+from gemini_desk.ui.buttons import plain_buttons
+
+__all__ = ["ShortcutsDialog", "collect_groups", "collect_shortcuts", "plain"]
 
 
 def plain(text: str) -> str:
@@ -43,16 +46,20 @@ def _mnemonic(text: str) -> str | None:
     return None
 
 
-def _menu_shortcuts(menu: QMenu, path: str) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
+Rows = list[tuple[str, str]]
+Group = tuple[str, Rows]  # (heading, (what, keys) rows)
+
+
+def _menu_shortcuts(menu: QMenu) -> Rows:
+    rows: Rows = []
     for action in menu.actions():
         sub = action.menu()
         if isinstance(sub, QMenu):
-            rows += _menu_shortcuts(sub, f"{path} > {plain(sub.title())}")
+            rows += _menu_shortcuts(sub)
             continue
         keys = _keys(action)
         if keys:
-            rows.append((f"{path} > {plain(action.text())}", keys))
+            rows.append((plain(action.text()), keys))
     return rows
 
 
@@ -64,17 +71,17 @@ def _keys(action: QAction) -> str:
     )
 
 
-def collect_shortcuts(
-    window: QMainWindow, extra: list[tuple[str, str]] | None = None
-) -> list[tuple[str, str]]:
-    """(what, keys) rows: menu actions with shortcuts, then Alt+letter mnemonics of the
-    window's labelled controls, then ``extra`` (e.g. the global talk and mute keys)."""
-    rows: list[tuple[str, str]] = []
+def collect_groups(window: QMainWindow, extra: list[Group] | None = None) -> list[Group]:
+    """Shortcut groups: one per menu (its actions with shortcuts), then the Alt+letter
+    keys of the window's labelled controls, then ``extra`` (e.g. the global talk and
+    mute keys). Empty groups are left out."""
+    groups: list[Group] = []
     for action in window.menuBar().actions():
         menu = action.menu()
         if isinstance(menu, QMenu):
-            rows += _menu_shortcuts(menu, plain(menu.title()))
+            groups.append((plain(menu.title()), _menu_shortcuts(menu)))
     alt = QKeySequence("Alt+A").toString(QKeySequence.SequenceFormat.NativeText)[:-1]
+    controls: Rows = []
     for widget in window.findChildren(QWidget):
         if widget.window() is not window or not widget.isVisibleTo(window):
             continue
@@ -85,44 +92,91 @@ def collect_shortcuts(
             buddy = widget.buddy() if isinstance(widget, QLabel) else None
             what = (buddy.accessibleName() if buddy is not None else "") or plain(widget.text())
             if letter:
-                rows.append((what, alt + letter))
-    rows += list(extra or [])
-    return rows
+                controls.append((what, alt + letter))
+    groups.append((QCoreApplication.translate("ShortcutsDialog", "In the window"), controls))
+    groups += list(extra or [])
+    return [(title, rows) for title, rows in groups if rows]
+
+
+def collect_shortcuts(window: QMainWindow, extra: list[Group] | None = None) -> Rows:
+    """Every (what, keys) row of :func:`collect_groups`, in order."""
+    return [row for _title, rows in collect_groups(window, extra) for row in rows]
+
+
+_KEYCAP = """
+QLabel#keycap {
+    border: 1px solid palette(mid); border-bottom-width: 2px; border-radius: 4px;
+    padding: 0px 6px; background: palette(base); color: palette(text);
+}
+QLabel#shortcutGroup { font-weight: bold; }
+"""
 
 
 class ShortcutsDialog(QDialog):
-    """A read-only table of shortcuts; open it with ``open()`` or ``show()``."""
+    """Actions and their keys, grouped (one group per menu, the window's own keys,
+    and the keys that work in other apps too); open it with ``open()`` or ``show()``."""
 
-    def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, groups: list[Group], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
-        self.table = QTableWidget(len(rows), 2, self)
-        self.table.setObjectName("shortcutsTable")
-        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
-        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the Close button
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        for row, (what, keys) in enumerate(rows):
-            self.table.setItem(row, 0, QTableWidgetItem(what))
-            item = QTableWidgetItem(keys)
-            item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-            self.table.setItem(row, 1, item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.setStyleSheet(_KEYCAP)
+        self._groups = groups
+        page = QWidget()
+        page.setObjectName("shortcutsPage")
+        grid = QGridLayout(page)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(0, 1)
+        row = 0
+        for title, rows in groups:
+            if row:
+                grid.setRowMinimumHeight(row, 8)  # a gap before each group but the first
+                row += 1
+            heading = QLabel(title)
+            heading.setObjectName("shortcutGroup")
+            grid.addWidget(heading, row, 0, 1, 2)
+            row += 1
+            for what, keys in rows:
+                label = QLabel(what)  # one line: wrapped rows were squeezed at 200 %
+                grid.addWidget(label, row, 0)
+                grid.addLayout(self._keycaps(what, keys), row, 1)
+                row += 1
+        grid.setRowStretch(row, 1)
+        self.list_area = QScrollArea()
+        self.list_area.setObjectName("shortcutsList")
+        self.list_area.setWidgetResizable(True)
+        self.list_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.list_area.setWidget(page)
+        self.list_area.setAccessibleName(self.tr("Keyboard shortcuts"))
+        buttons = plain_buttons(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addWidget(self.list_area, 1)
         layout.addWidget(buttons)
-        self.resize(560, 460)
+        width = page.sizeHint().width() + self.list_area.verticalScrollBar().sizeHint().width()
+        self.resize(max(560, width + 40), 520)
 
-    def rows(self) -> list[tuple[str, str]]:
-        def text(row: int, column: int) -> str:
-            item = self.table.item(row, column)
-            return item.text() if item is not None else ""
+    def _keycaps(self, what: str, keys: str) -> QHBoxLayout:
+        """``Ctrl+Alt+Space`` as three key caps; alternatives (``a, b``) side by side."""
+        box = QHBoxLayout()
+        box.setSpacing(3)
+        box.addStretch(1)
+        for n, combo in enumerate(k.strip() for k in keys.split(", ")):
+            if n:
+                box.addSpacing(10)
+            parts = [p for p in re.split(r"(?<!^)\+(?!$)", combo) if p] or [combo]
+            for i, part in enumerate(parts):
+                if i:
+                    box.addWidget(QLabel("+"))
+                cap = QLabel(part)
+                cap.setObjectName("keycap")
+                cap.setAccessibleName(f"{what}: {keys}" if (n, i) == (0, 0) else part)
+                box.addWidget(cap)
+        return box
 
-        return [(text(r, 0), text(r, 1)) for r in range(self.table.rowCount())]
+    def groups(self) -> list[Group]:
+        return list(self._groups)
+
+    def rows(self) -> Rows:
+        return [row for _title, rows in self._groups for row in rows]

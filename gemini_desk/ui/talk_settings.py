@@ -56,12 +56,23 @@ class TalkSettings(QWidget):
         self.mute_key = HotkeyEdit(settings.mute_hotkey, DEFAULT_MUTE_COMBO)
         self.mute_key.setObjectName("settingsMuteKey")
         self.mute_key.setAccessibleName(self.tr("Mute key"))
+        self.mode_combo.currentIndexChanged.connect(self._update_enabled)
+        self._update_enabled()
+
+    def _update_enabled(self, *_: object) -> None:
+        """The key behaviour and the talk key only matter in push-to-talk."""
+        ptt = self.mode_combo.currentData() == "push_to_talk"
+        why = "" if ptt else self.tr("Only used in push-to-talk.")
+        for widget in (self.behaviour_combo, self.talk_key):
+            widget.setEnabled(ptt)
+        self.behaviour_combo.setToolTip(why)
+        self.talk_key.setToolTip(why or self.talk_key.hint)
 
     def add_rows(self, form: QFormLayout) -> None:
         form.addRow(self.tr("&Talk mode:"), self.mode_combo)
         form.addRow(self.tr("Talk key &behaviour:"), self.behaviour_combo)
-        form.addRow(self.tr("Talk &key:"), self.talk_key)
-        form.addRow(self.tr("M&ute key:"), self.mute_key)
+        form.addRow(self.tr("Ta&lk key:"), self.talk_key)
+        form.addRow(self.tr("&Mute key:"), self.mute_key)
         if self.desktop_keys.text():
             form.addRow(self.tr("Your desktop's keys:"), self.desktop_keys)
 

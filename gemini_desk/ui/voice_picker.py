@@ -20,6 +20,20 @@ def language_name(code: str) -> str:
     return f"{name} ({country})" if country else name
 
 
+# Each voice's character, as Google's speech documentation describes it.
+VOICE_STYLES = {
+    "Zephyr": "bright", "Puck": "upbeat", "Charon": "informative", "Kore": "firm",
+    "Fenrir": "excitable", "Leda": "youthful", "Orus": "firm", "Aoede": "breezy",
+    "Callirrhoe": "easy-going", "Autonoe": "bright", "Enceladus": "breathy",
+    "Iapetus": "clear", "Umbriel": "easy-going", "Algieba": "smooth", "Despina": "smooth",
+    "Erinome": "clear", "Algenib": "gravelly", "Rasalgethi": "informative",
+    "Laomedeia": "upbeat", "Achernar": "soft", "Alnilam": "firm", "Schedar": "even",
+    "Gacrux": "mature", "Pulcherrima": "forward", "Achird": "friendly",
+    "Zubenelgenubi": "casual", "Vindemiatrix": "gentle", "Sadachbia": "lively",
+    "Sadaltager": "knowledgeable", "Sulafat": "warm",
+}  # fmt: skip
+
+
 class VoicePicker(QWidget):
     """Picks one of the 30 voices (with a Play sample button) and the spoken language.
 
@@ -33,11 +47,14 @@ class VoicePicker(QWidget):
         super().__init__(parent)
         self.voice_combo = QComboBox()
         self.voice_combo.setObjectName("voiceCombo")
-        self.voice_combo.addItems(list(VOICES))
-        self.voice_combo.setCurrentIndex(max(0, self.voice_combo.findText(settings.voice)))
+        styles = self._styles()
+        for voice in VOICES:
+            style = styles.get(VOICE_STYLES.get(voice, ""), "")
+            self.voice_combo.addItem(f"{voice} — {style}" if style else voice, voice)
+        self.voice_combo.setCurrentIndex(max(0, self.voice_combo.findData(settings.voice)))
         self.voice_combo.setAccessibleName(self.tr("Voice"))
-        self.voice_combo.currentTextChanged.connect(self._on_voice_changed)
-        self.play_button = QPushButton(self.tr("Pla&y sample"))
+        self.voice_combo.currentIndexChanged.connect(self._on_voice_changed)
+        self.play_button = QPushButton(self.tr("&Play sample"))
         self.play_button.setObjectName("playSample")
         self.play_button.setAccessibleName(self.tr("Play a sample of this voice"))
         self.play_button.clicked.connect(self._on_play_clicked)
@@ -60,19 +77,19 @@ class VoicePicker(QWidget):
         self.language_combo.setCurrentIndex(max(0, index))
 
     def add_rows(self, form: QFormLayout) -> None:
-        form.addRow(self.tr("&Voice:"), self)
+        form.addRow(self.tr("Voi&ce:"), self)
         form.addRow(self.tr("&Spoken language:"), self.language_combo)
 
     def values(self) -> dict[str, Any]:
         return {
-            "voice": self.voice_combo.currentText(),
+            "voice": self.voice(),
             "language_code": str(self.language_combo.currentData()),
         }
 
     def set_sample_state(self, voice: str, state: str, message: str = "") -> None:
         """``state``: ``"fetching"``, ``"playing"``, ``"done"`` or ``"failed"`` (with
         ``message`` saying why, already in words)."""
-        if voice != self.voice_combo.currentText():
+        if voice != self.voice():
             return  # about a voice no longer selected
         busy = state in ("fetching", "playing")
         self.play_button.setEnabled(not busy)
@@ -84,11 +101,41 @@ class VoicePicker(QWidget):
         }
         self.sample_label.setText(texts.get(state, ""))
 
+    def voice(self) -> str:
+        """The chosen voice's name."""
+        return str(self.voice_combo.currentData())
+
+    def _styles(self) -> dict[str, str]:
+        return {
+            "bright": self.tr("bright"),
+            "upbeat": self.tr("upbeat"),
+            "informative": self.tr("informative"),
+            "firm": self.tr("firm"),
+            "excitable": self.tr("excitable"),
+            "youthful": self.tr("youthful"),
+            "breezy": self.tr("breezy"),
+            "easy-going": self.tr("easy-going"),
+            "breathy": self.tr("breathy"),
+            "clear": self.tr("clear"),
+            "smooth": self.tr("smooth"),
+            "gravelly": self.tr("gravelly"),
+            "soft": self.tr("soft"),
+            "even": self.tr("even"),
+            "mature": self.tr("mature"),
+            "forward": self.tr("forward"),
+            "friendly": self.tr("friendly"),
+            "casual": self.tr("casual"),
+            "gentle": self.tr("gentle"),
+            "lively": self.tr("lively"),
+            "knowledgeable": self.tr("knowledgeable"),
+            "warm": self.tr("warm"),
+        }
+
     def _on_play_clicked(self) -> None:
-        voice = self.voice_combo.currentText()
+        voice = self.voice()
         self.set_sample_state(voice, "fetching")
         self.sampleRequested.emit(voice)
 
-    def _on_voice_changed(self, _voice: str) -> None:
+    def _on_voice_changed(self, _index: int) -> None:
         self.play_button.setEnabled(True)
         self.sample_label.clear()

@@ -41,6 +41,9 @@ class FakeView:
         self.turns[turn.id] = turn.text
         self.shown.append((turn.id, turn.shown_text))
 
+    def clear_transcript(self) -> None:
+        self.turns.clear()
+
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
         self.latencies.append(ms)
         self.server_shares.append(server_ms)

@@ -54,6 +54,9 @@ class View:
     def set_voice_activity(self, active: bool) -> None:
         pass
 
+    def clear_transcript(self) -> None:
+        pass
+
 
 async def until(predicate: Callable[[], bool], timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout

@@ -148,7 +148,7 @@ def test_settings_edits_and_system_default(qapp, original: Settings) -> None:  #
     dialog = make_settings_dialog(original)
     spy = QSignalSpy(dialog.settingsAccepted)
     dialog.model_combo.setEditText("  my-custom-model ")
-    dialog.voice_combo.setCurrentText(VOICES[-1])
+    dialog.voice_combo.setCurrentIndex(dialog.voice_combo.findData(VOICES[-1]))
     dialog.instruction_edit.setPlainText("Talk like a pirate.")
     dialog.input_combo.setCurrentIndex(0)
     assert dialog.input_combo.currentText() == "System default"
@@ -199,21 +199,67 @@ def test_settings_tab_reaches_every_field(qapp, original: Settings) -> None:  # 
     dialog = make_settings_dialog(original)
     dialog.activateWindow()
     assert QTest.qWaitForWindowActive(dialog)
-    dialog.model_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
     seen = []
-    for _ in range(20):
-        current = QApplication.focusWidget()
-        if current in seen:
-            break
-        seen.append(current)
-        QTest.keyClick(current, Qt.Key.Key_Tab)
+    for page in range(dialog.tabs.count() - 1):  # every page but Tools (its own test)
+        dialog.tabs.setCurrentIndex(page)
+        dialog.tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+        on_page: list[object] = []
+        for _ in range(20):
+            current = QApplication.focusWidget()
+            if current in on_page:
+                break
+            on_page.append(current)
+            QTest.keyClick(current, Qt.Key.Key_Tab)
+        seen += on_page
     for widget in (
         dialog.voice_combo,
         dialog.instruction_edit,
         dialog.input_combo,
         dialog.output_combo,
         dialog.change_key_button,
+        dialog.talk.mode_combo,
+        dialog.voice.headphones,
     ):
         assert widget in seen, widget.objectName()
+    dialog.close()
+    dialog.deleteLater()
+
+
+def test_settings_pages_and_options_that_do_not_apply(qapp, original: Settings) -> None:  # noqa: F811
+    from PySide6.QtWidgets import QAbstractButton
+
+    dialog = make_settings_dialog(dataclasses.replace(original, talk_mode="hands_free"))
+    tabs = [
+        dialog.tabs.tabText(i).replace("&&", "\0").replace("&", "").replace("\0", "&")
+        for i in range(dialog.tabs.count())
+    ]
+    assert tabs == ["General", "Voice & model", "Audio", "Talk & keys", "Privacy", "Tools"]
+    assert dialog.tabs.currentIndex() == 1, "it opens on Voice & model"
+    talk = dialog.talk
+    assert not talk.behaviour_combo.isEnabled() and not talk.talk_key.isEnabled()
+    assert talk.behaviour_combo.toolTip() == "Only used in push-to-talk."
+    talk.mode_combo.setCurrentIndex(talk.mode_combo.findData("push_to_talk"))
+    assert talk.behaviour_combo.isEnabled() and talk.talk_key.isEnabled()
+    assert talk.behaviour_combo.toolTip() == ""
+    assert "microphone" in dialog.privacy_label.text()
+    assert all(b.icon().isNull() for b in dialog.buttons.findChildren(QAbstractButton))
+    dialog.close()
+    dialog.deleteLater()
+
+
+def test_the_hotkey_field_says_press_the_keys(qapp, original: Settings) -> None:  # noqa: F811
+    dialog = make_settings_dialog(original)
+    dialog.open()
+    dialog.activateWindow()
+    assert QTest.qWaitForWindowActive(dialog)
+    dialog.tabs.setCurrentIndex(3)
+    key = dialog.talk.mute_key
+    key.setFocus(Qt.FocusReason.TabFocusReason)
+    assert key.text() == "" and key.placeholderText() == "Press the keys… (now: Ctrl+Alt+M)"
+    QTest.keyClick(key, Qt.Key.Key_F7, Qt.KeyboardModifier.ControlModifier)
+    assert key.text() == "Ctrl+F7"
+    dialog.output_combo.setFocus()
+    assert key.text() == "Ctrl+F7" and dialog.edited_settings().mute_hotkey == "ctrl+f7"
     dialog.close()
     dialog.deleteLater()

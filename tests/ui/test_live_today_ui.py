@@ -137,7 +137,11 @@ def test_refresh_asks_again_and_shows_the_new_list(qapp) -> None:  # noqa: F811
 def test_thinking_shows_only_for_models_that_take_it(qapp, model: str) -> None:  # noqa: F811
     dialog = _dialog(Settings(model=model, thinking_level="high"))
     allowed = bool(capabilities(model).thinking_levels)
-    assert dialog.models.thinking_combo.isVisibleTo(dialog) == allowed
+    combo = dialog.models.thinking_combo
+    assert combo.isVisibleTo(dialog), "shown for every model: the layout does not jump"
+    assert combo.isEnabled() == allowed
+    if not allowed:
+        assert combo.toolTip() == "This model does not take a thinking level."
     assert dialog.edited_settings().thinking_level == ("high" if allowed else "")
     dialog.close()
     dialog.deleteLater()
@@ -146,7 +150,8 @@ def test_thinking_shows_only_for_models_that_take_it(qapp, model: str) -> None: 
 def test_all_voices_a_sample_button_and_the_spoken_language(qapp) -> None:  # noqa: F811
     dialog = _dialog(Settings(voice="Kore", language_code=LANGUAGES[0]))
     voices = dialog.voice_combo
-    assert [voices.itemText(i) for i in range(voices.count())] == list(VOICES)
+    assert [voices.itemData(i) for i in range(voices.count())] == list(VOICES)
+    assert voices.currentText() == "Kore — firm", "each voice with its character"
     assert len(VOICES) == 30
     spy = QSignalSpy(dialog.voiceSampleRequested)
     dialog.output_combo.setCurrentIndex(dialog.output_combo.findData("Speakers"))

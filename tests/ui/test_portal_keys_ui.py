@@ -25,6 +25,7 @@ def test_settings_show_the_desktops_keys_only_when_it_bound_them(qapp) -> None: 
         Settings(), [], [], message(MessageId.KEY_IN_KEYRING), desktop_keys=chosen
     )
     dialog.open()
+    dialog.tabs.setCurrentIndex(3)  # Talk & keys
     process_events()
     field = dialog.talk.desktop_keys
     assert field.isVisible()

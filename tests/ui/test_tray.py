@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon, QImage
 from PySide6.QtTest import QSignalSpy, QTest
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QAbstractButton, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from gemini_desk.core.desk_state import DeskState, SessionStatus, Shared, ShareKind, TalkState
@@ -286,6 +286,26 @@ def test_shortcuts_dialog_lists_every_action_shortcut(wired: Wired) -> None:
     assert rows["Allow a tool once (on its approval card)"] == "Enter"
     assert rows["Deny a tool (on its approval card)"] == "Esc"
     desk.shortcuts_dialog.close()
+
+
+def test_shortcuts_read_as_grouped_actions_not_menu_paths(wired: Wired) -> None:
+    from PySide6.QtWidgets import QLabel, QTableWidget
+
+    dialog = wired.desk.open_shortcuts()
+    process_events()
+    titles = [title for title, _rows in dialog.groups()]
+    assert titles[:2] == ["File", "Session"]
+    assert titles[-2:] == ["Everywhere, also in other apps", "Typing and tools"]
+    assert "In the window" in titles
+    assert not any(">" in what for what, _keys in dialog.rows()), "no menu paths"
+    assert ("Settings", "Ctrl+,") in dict(dialog.groups())["File"]
+    assert not dialog.findChildren(QTableWidget), "a list, not a spreadsheet"
+    caps = [c.text() for c in dialog.findChildren(QLabel, "keycap")]
+    talk = caps.index("Space")
+    assert caps[talk - 2 : talk + 1] == ["Ctrl", "Alt", "Space"], "one cap per key"
+    assert "Ctrl" in caps and "," in caps, "Ctrl+, splits into Ctrl and ,"
+    assert all(b.icon().isNull() for b in dialog.findChildren(QAbstractButton))
+    dialog.close()
 
 
 def test_help_menu_has_shortcuts_and_log_folder(wired: Wired) -> None:

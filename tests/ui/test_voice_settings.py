@@ -32,6 +32,7 @@ def test_headphones_checkbox_by_keyboard(qapp, qt_warnings_fatal) -> None:  # no
     assert QTest.qWaitForWindowActive(dialog)
     spy = QSignalSpy(dialog.settingsAccepted)
     assert not dialog.voice.headphones.isChecked()
+    QTest.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # the "A&udio" page
     QTest.keyClick(dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # "I use &headphones"
     QTest.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # "background &noise"
     QTest.qWait(300)  # a mnemonic "animates" the click: the toggle lands ~100 ms later

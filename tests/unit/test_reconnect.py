@@ -473,3 +473,17 @@ def test_close_before_connecting_disconnects_at_once() -> None:
     rig = Rig()
     assert rig(CloseRequested()) == [EmitState(CLOSING), EmitState(DISCONNECTED), Stopped()]
     assert rig(ConnectRequested()) == []
+
+
+def test_seed_first_seeds_the_first_connection_without_a_notice() -> None:
+    """A conversation that already has turns (a talk-mode switch, a continued one): the
+    first connection carries them as context, and nothing is announced."""
+    rig = Rig(seed_first=True)
+    assert rig(ConnectRequested(), at=0.0) == [
+        EmitState(CONNECTING),
+        StartConnection(1, None, seeded=True),
+    ]
+    assert EmitNotice(FRESH_SESSION) not in rig(ConnectionReady(1))
+    assert rig(HandleIssued(1, "h1")) == []
+    go_away = rig(GoAwayReceived(1, "go_away"), at=700.0)
+    assert StartConnection(2, "h1", seeded=False) in go_away, "a resumed one needs none"
