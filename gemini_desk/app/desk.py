@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gemini_desk.core.desk_state import DeskState
+from gemini_desk.desktop.status_wiring import StatusWiring
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.loop_lag import LoopLag
 from gemini_desk.core.messages import Message
@@ -87,6 +88,7 @@ class Desk:
         self.sharing: ScreenSharing
         self.tools: ToolsWiring  # built-in tools, MCP servers, approvals
         self.state: DeskState  # what the window, the tray and the talk bar show
+        self.status: StatusWiring  # the status element's one status
         self.desktop: DesktopWiring  # tray, close-to-tray, Help menu items
         self.dialogs: DialogsWiring
 
@@ -139,8 +141,15 @@ class Desk:
             paths.data_dir / "notes.md",
         )
         self.state = DeskState(
-            session=conv.status, muted=conv.mute, talk=conv.talk.state, sharing=self.sharing.shared
+            session=conv.status,
+            muted=conv.mute,
+            talk=conv.talk.state,
+            sharing=self.sharing.shared,
+            thinking=conv.thinking.thinking,
         )
+        # One status for the status element (window and mini mode) from all of these.
+        self.status = StatusWiring(self.state)
+        self.status.follow(window.set_status)
         self.desktop = DesktopWiring(window, self.state, settings, paths.log_dir)
         voice_samples = VoiceSamples(
             paths.data_dir / "voice-samples", make_speaker=streams.make_sample_speaker
@@ -165,6 +174,7 @@ class Desk:
             from PySide6.QtCore import QByteArray
 
             window.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+            window.fit_to_screen()  # a screen that is gone, or a scale that grew
 
     def _register_commands(self) -> None:
         """Later launches: --connect and --share-region (and bringing the window forward)."""
