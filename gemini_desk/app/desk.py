@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gemini_desk.core.desk_state import DeskState
-from gemini_desk.desktop.status_wiring import StatusWiring
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.loop_lag import LoopLag
 from gemini_desk.core.messages import Message
@@ -18,6 +17,7 @@ from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.desktop.status_wiring import StatusWiring
 from gemini_desk.live.models import ModelCatalog
 from gemini_desk.platform.keystore import KeyStore
 from gemini_desk.platform.loop_probe import probe_loop
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from gemini_desk.app.endpoints import Endpoints
     from gemini_desk.app.streams import AudioStreams
     from gemini_desk.desktop.dialogs_wiring import DialogsWiring
+    from gemini_desk.desktop.mini_wiring import MiniWiring
     from gemini_desk.desktop.sharing import ScreenSharing
     from gemini_desk.desktop.talk_wiring import TalkWiring
     from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -90,6 +91,7 @@ class Desk:
         self.state: DeskState  # what the window, the tray and the talk bar show
         self.status: StatusWiring  # the status element's one status
         self.desktop: DesktopWiring  # tray, close-to-tray, Help menu items
+        self.mini: MiniWiring  # mini mode
         self.dialogs: DialogsWiring
 
     @property
@@ -102,6 +104,7 @@ class Desk:
         from gemini_desk.app.endpoints import Endpoints
         from gemini_desk.app.streams import AudioStreams
         from gemini_desk.desktop.dialogs_wiring import DialogsWiring
+        from gemini_desk.desktop.mini_wiring import MiniWiring
         from gemini_desk.desktop.sharing import ScreenSharing
         from gemini_desk.desktop.talk_wiring import TalkWiring
         from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -151,6 +154,16 @@ class Desk:
         self.status = StatusWiring(self.state)
         self.status.follow(window.set_status)
         self.desktop = DesktopWiring(window, self.state, settings, paths.log_dir)
+        # Mini mode: the always-on-top pill (Ctrl+Shift+M, the tray's "Mini mode").
+        self.mini = MiniWiring(
+            window,
+            self.state,
+            self.status,
+            settings,
+            conv.talk,
+            streams.levels.speaker,
+            self.desktop.tray,
+        )
         voice_samples = VoiceSamples(
             paths.data_dir / "voice-samples", make_speaker=streams.make_sample_speaker
         )
@@ -274,6 +287,7 @@ class Desk:
         await self.model_wiring.stop()
         await self.sharing.shutdown()
         self.talk_wiring.stop()
+        self.mini.stop()
         self.desktop.stop()
         if self._connecting is not None:
             self._connecting.cancel()

@@ -69,6 +69,8 @@ class Settings:
     # and whether the "still running in the tray" note was shown once.
     language: str = ""
     tray_notice_shown: bool = False
+    # Mini mode (issue 21): where the pill was left ("X,Y", global logical pixels).
+    mini_position: str = ""
     # Tools (issue 17): Google Search where the model has it, and each tool's policy by
     # its declared name ("allow", "ask" or "never"; a tool not named keeps its default).
     google_search: bool = True

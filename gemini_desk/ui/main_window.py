@@ -34,11 +34,12 @@ from gemini_desk.ui.status_bar import StatusBar
 from gemini_desk.ui.status_orb import StatusElement
 from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.theme import follow_palette
-from gemini_desk.ui.window_style import window_style
 from gemini_desk.ui.transcript_view import TranscriptView
+from gemini_desk.ui.window_style import window_style
 
 _ACTIONS = ("api_key", "settings", "use_default_model")
 _LIVE_STATES = (SessionState.CONNECTED, SessionState.RECONNECTING)
+
 
 class MainWindow(QMainWindow):
     """The one window of the app. It shows state; the app decides what happens.
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
     diagnostics_action: QAction
     shortcuts_action: QAction
     log_folder_action: QAction
+    mini_action: QAction
 
     connectRequested = Signal()
     disconnectRequested = Signal()
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
     shortcutsRequested = Signal()  # Help > Keyboard shortcuts (F1)
     logFolderRequested = Signal()  # Help > Open log folder
     approvalDecided = Signal(str, str)  # call id, "once" | "always" | "deny"
+    miniRequested = Signal()  # Session > Mini mode (Ctrl+Shift+M)
 
     def __init__(
         self,
@@ -102,6 +105,7 @@ class MainWindow(QMainWindow):
         self._state = SessionState.DISCONNECTED
         self._close_allowed = False
         self.model_name = ""  # the model's friendly name (the tray and mini mode show it)
+        self.turn_listeners: list[Callable[[Turn], None]] = []
         self.about_box: QMessageBox | None = None  # Help > About, made when first asked for
         # Set by the app when a tray icon can bring the window back: closing then hides it
         # (the callable returns True) instead of quitting.
@@ -267,6 +271,8 @@ class MainWindow(QMainWindow):
 
     def show_turn(self, turn: Turn) -> None:
         self._transcript.show_turn(turn)
+        for listener in self.turn_listeners:  # mini mode's captions
+            listener(turn)
 
     def clear_transcript(self) -> None:
         self._transcript.clear()

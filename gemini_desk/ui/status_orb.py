@@ -4,7 +4,15 @@ details popover (model, latency). Clicking the pill mutes or unmutes the microph
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QFontMetrics,
+    QHideEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFormLayout,
@@ -130,13 +138,13 @@ class StatusPill(QAbstractButton):
         return self.sizeHint()
 
     # --- Qt overrides -------------------------------------------------------------
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         self._sync_timer()
-        super().showEvent(event)  # type: ignore[arg-type]
+        super().showEvent(event)
 
-    def hideEvent(self, event: object) -> None:  # type: ignore[override]
+    def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
-        super().hideEvent(event)  # type: ignore[arg-type]
+        super().hideEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -176,7 +184,9 @@ class StatusPill(QAbstractButton):
         p.drawEllipse(QRectF(cx - d / 2, cy - d / 2, d, d))
         if self._status is Status.MUTED:  # a slash through the orb: the mic is closed
             p.setPen(QPen(colour(f"status.{name}.bg"), 2))
-            p.drawLine(QPoint(int(cx - d / 2), int(cy + d / 2)), QPoint(int(cx + d / 2), int(cy - d / 2)))
+            p.drawLine(
+                QPoint(int(cx - d / 2), int(cy + d / 2)), QPoint(int(cx + d / 2), int(cy - d / 2))
+            )
         p.setPen(colour(f"status.{name}.fg"))
         text_rect = body.adjusted(body.height() - 4, 0, -10, 0)
         p.drawText(

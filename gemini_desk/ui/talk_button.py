@@ -13,6 +13,7 @@ __all__ = ["TALK_HEIGHT", "TalkButton"]
 
 TALK_HEIGHT = 48
 
+
 def _style() -> str:
     """The talk button's look per state, every colour from the palette (light or dark)."""
     c = hex_of
