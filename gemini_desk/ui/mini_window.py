@@ -128,9 +128,17 @@ class MiniWindow(QWidget):
         if not text:
             return
         if turn.role is Role.USER:
-            self.you.setText(self.tr("You: %1").replace("%1", text))
+            self._caption(self.you, self.tr("You: %1"), text)
         elif turn.role is Role.MODEL:
-            self.gemini.setText(self.tr("Gemini: %1").replace("%1", text))
+            self._caption(self.gemini, self.tr("Gemini: %1"), text)
+
+    def _caption(self, label: QLabel, who: str, text: str) -> None:
+        """``who`` with ``text``; cut at the start (the newest words stay) to fit."""
+        prefix = who.replace("%1", "")
+        room = label.maximumWidth() - label.fontMetrics().horizontalAdvance(prefix) - 4
+        tail = label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideLeft, room)
+        label.setText(who.replace("%1", tail))
+        label.setToolTip(text)
 
     def set_captions(self, you: str, gemini: str) -> None:
         self.you.setText(self.tr("You: %1").replace("%1", you) if you else "")

@@ -132,7 +132,7 @@ class StatusPill(QAbstractButton):
         fm = QFontMetrics(self.font())
         widest = max(fm.horizontalAdvance(w) for w in self._words.values())
         h = max(36, fm.height() + 18)
-        return QSize(h + widest + 22, h)
+        return QSize(h + widest + 18, h)
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
@@ -188,7 +188,7 @@ class StatusPill(QAbstractButton):
                 QPoint(int(cx - d / 2), int(cy + d / 2)), QPoint(int(cx + d / 2), int(cy - d / 2))
             )
         p.setPen(colour(f"status.{name}.fg"))
-        text_rect = body.adjusted(body.height() - 4, 0, -10, 0)
+        text_rect = body.adjusted(body.height() + 2, 0, -8, 0)
         p.drawText(
             text_rect,
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
