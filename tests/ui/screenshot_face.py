@@ -83,7 +83,9 @@ def turns(chinese: bool) -> list[Turn]:
             (Role.USER, "Summarise today's meeting for me."),
             (Role.MODEL, "Budget approved; the launch moves a week; you meet again Monday."),
         ]
-    return [Turn(i + 1, role, text, now - 60 + i * 10, True) for i, (role, text) in enumerate(lines)]
+    return [
+        Turn(i + 1, role, text, now - 60 + i * 10, True) for i, (role, text) in enumerate(lines)
+    ]
 
 
 # status -> (session state, talk state, muted, shared)
@@ -156,8 +158,10 @@ def main() -> int:
     def shot_details(popover: QWidget) -> None:
         shot = window.grab()
         p = QPainter(shot)
-        p.drawPixmap(popover.mapTo(popover, QPoint(0, 0)) + window.mapFromGlobal(popover.pos()),
-                     popover.grab())
+        p.drawPixmap(
+            popover.mapTo(popover, QPoint(0, 0)) + window.mapFromGlobal(popover.pos()),
+            popover.grab(),
+        )
         p.end()
         shot.save(str(out / f"{prefix}-details.png"))
         print(out / f"{prefix}-details.png")
