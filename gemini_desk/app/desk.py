@@ -17,6 +17,7 @@ from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.desktop.status_wiring import StatusWiring
 from gemini_desk.live.models import ModelCatalog
 from gemini_desk.platform.keystore import KeyStore
 from gemini_desk.platform.loop_probe import probe_loop
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from gemini_desk.app.endpoints import Endpoints
     from gemini_desk.app.streams import AudioStreams
     from gemini_desk.desktop.dialogs_wiring import DialogsWiring
+    from gemini_desk.desktop.mini_wiring import MiniWiring
     from gemini_desk.desktop.sharing import ScreenSharing
     from gemini_desk.desktop.talk_wiring import TalkWiring
     from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -87,7 +89,9 @@ class Desk:
         self.sharing: ScreenSharing
         self.tools: ToolsWiring  # built-in tools, MCP servers, approvals
         self.state: DeskState  # what the window, the tray and the talk bar show
+        self.status: StatusWiring  # the status element's one status
         self.desktop: DesktopWiring  # tray, close-to-tray, Help menu items
+        self.mini: MiniWiring  # mini mode
         self.dialogs: DialogsWiring
 
     @property
@@ -100,6 +104,7 @@ class Desk:
         from gemini_desk.app.endpoints import Endpoints
         from gemini_desk.app.streams import AudioStreams
         from gemini_desk.desktop.dialogs_wiring import DialogsWiring
+        from gemini_desk.desktop.mini_wiring import MiniWiring
         from gemini_desk.desktop.sharing import ScreenSharing
         from gemini_desk.desktop.talk_wiring import TalkWiring
         from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -139,9 +144,26 @@ class Desk:
             paths.data_dir / "notes.md",
         )
         self.state = DeskState(
-            session=conv.status, muted=conv.mute, talk=conv.talk.state, sharing=self.sharing.shared
+            session=conv.status,
+            muted=conv.mute,
+            talk=conv.talk.state,
+            sharing=self.sharing.shared,
+            thinking=conv.thinking.thinking,
         )
+        # One status for the status element (window and mini mode) from all of these.
+        self.status = StatusWiring(self.state)
+        self.status.follow(window.set_status)
         self.desktop = DesktopWiring(window, self.state, settings, paths.log_dir)
+        # Mini mode: the always-on-top pill (Ctrl+Shift+M, the tray's "Mini mode").
+        self.mini = MiniWiring(
+            window,
+            self.state,
+            self.status,
+            settings,
+            conv.talk,
+            streams.levels.speaker,
+            self.desktop.tray,
+        )
         voice_samples = VoiceSamples(
             paths.data_dir / "voice-samples", make_speaker=streams.make_sample_speaker
         )
@@ -166,6 +188,7 @@ class Desk:
             from PySide6.QtCore import QByteArray
 
             window.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+            window.fit_to_screen()  # a screen that is gone, or a scale that grew
 
     def _register_commands(self) -> None:
         """Later launches: --connect and --share-region (and bringing the window forward)."""
@@ -265,6 +288,7 @@ class Desk:
         await self.model_wiring.stop()
         await self.sharing.shutdown()
         self.talk_wiring.stop()
+        self.mini.stop()
         self.desktop.stop()
         if self._connecting is not None:
             self._connecting.cancel()

@@ -79,16 +79,22 @@ def _sharing() -> Observable[Shared | None]:
     return Observable(None)
 
 
+def _thinking() -> Observable[bool]:
+    return Observable(False)
+
+
 @dataclass(frozen=True)
 class DeskState:
     """The app's observable state; each part has one writer.
 
     ``session`` and ``muted``: the conversation. ``talk``: its talk controller.
     ``sharing``: what screen sharing sends now (a :class:`Shared`), None when nothing
-    is shared. The window, the tray and the talk bar observe them.
+    is shared. ``thinking``: an answer is awaited (the conversation's watch). The window,
+    the tray, the talk bar and the status element observe them.
     """
 
     session: Observable[SessionStatus] = field(default_factory=_session)
     muted: Observable[bool] = field(default_factory=_muted)
     talk: Observable[TalkState] = field(default_factory=_talk)
     sharing: Observable[Shared | None] = field(default_factory=_sharing)
+    thinking: Observable[bool] = field(default_factory=_thinking)

@@ -75,6 +75,8 @@ class Settings:
     # Wayland without global keys (issue 20): what the user was last told, so it is said
     # once per situation ("missing", or "refused:" and the keys asked; "" nothing).
     shortcuts_portal_told: str = ""
+    # Mini mode (issue 21): where the pill was left ("X,Y", global logical pixels).
+    mini_position: str = ""
     # Tools (issue 17): Google Search where the model has it, and each tool's policy by
     # its declared name ("allow", "ask" or "never"; a tool not named keeps its default).
     google_search: bool = True

@@ -289,12 +289,12 @@ class TalkWiring(QObject):
         bar.set_hint(self._hint(settings, talk, chosen.get(MUTE) or combos[MUTE].label()))
 
     def _hint(self, settings: Settings, talk: str, mute: str) -> str:
+        """Push-to-talk: which key and where it works (the button names the mouse only).
+        Hands-free: nothing (the status element says it all; the mute key is on it)."""
+        self._window.status.pill.set_mute_key(mute)
         if settings.talk_mode != "push_to_talk":
-            return self.tr(
-                "Hands-free: just speak; Gemini answers when you pause. Mute: %1."
-            ).replace("%1", mute)
-        text = message_text(explain(self.support, talk, settings.ptt_behaviour == "toggle"))
-        return text + " " + self.tr("Mute: %1.").replace("%1", mute)
+            return ""
+        return message_text(explain(self.support, talk, settings.ptt_behaviour == "toggle"))
 
     def _on_mode_picked(self, mode: str) -> None:
         self._settings.update(talk_mode=mode)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from gemini_desk.core.context import recent_context
-from gemini_desk.core.desk_state import SessionStatus
+from gemini_desk.core.desk_state import SessionStatus, TalkState
 from gemini_desk.core.events import (
     ErrorKind,
     GenerationComplete,
@@ -53,6 +53,7 @@ from gemini_desk.session.ports import (
     ToolHandler,
 )
 from gemini_desk.session.talk import TALK_FIELDS, TalkController
+from gemini_desk.session.thinking import ThinkingWatch
 
 log = logging.getLogger("gemini_desk.conversation")
 
@@ -137,6 +138,9 @@ class Conversation:
         self.on_disconnected: list[Callable[[], None]] = []
         # Runs the model's tool calls (None: no tools are offered).
         self.tools: ToolHandler | None = None
+        # An answer awaited (the status element's "thinking"): fed below.
+        self.thinking = ThinkingWatch()
+        self.talk.state.subscribe(self._on_talk_state)
         settings.subscribe(TALK_FIELDS, lambda _old, new: self.talk.configure(new))
         settings.subscribe(SESSION_FIELDS, self._on_session_settings)
 
@@ -232,6 +236,7 @@ class Conversation:
             return
         self.transcript.add_typed(text)
         self.timing.last_typed = time.monotonic()
+        self.thinking.turn_ended()
         self.session.send_text(text)
 
     def send_video(self, jpeg: bytes) -> bool:
@@ -371,12 +376,18 @@ class Conversation:
                 self.speaker.clear()
             self._answering = False
             self.talk.model_answering(False)
+            self.thinking.answer_ended()
         elif isinstance(event, VoiceActivity):
             self._view.set_voice_activity(event.active)
+            if event.active:
+                self.thinking.user_speaking()
+            else:
+                self.thinking.turn_ended()
         elif isinstance(event, WaitingForInput):
             # The model holds its answer while the user may go on: not answering now.
             self._answering = False
             self.talk.model_answering(False)
+            self.thinking.answer_ended()
         elif isinstance(event, GenerationComplete):
             # All of the answer's audio is here (turnComplete follows only after its
             # real-time length): running dry from now on is its end, not an underrun.
@@ -387,6 +398,7 @@ class Conversation:
                 self.speaker.end_turn()
             self._answering = False
             self.talk.model_answering(False)
+            self.thinking.answer_ended()
         if self.tools is not None and isinstance(event, _TOOL_EVENTS):
             self.tools.on_event(event)
         self.transcript.apply(event)
@@ -405,18 +417,24 @@ class Conversation:
             self.transcript.finish_all()
             self.session = None
             self._answering = False
+            self.thinking.reset()
             if self.tools is not None:
                 self.tools.connection_closed()
             for callback in self.on_disconnected:
                 callback()
 
     def _on_model_audio(self, event: ModelAudio) -> None:
+        self.thinking.answer_started()
         self.talk.model_answering(True)
         if not self._answering:
             self._answering = True
             self.timing.answer_started(self.talk.last_activity_end)
         if self.speaker is not None:
             self.speaker.feed(event.pcm, event.rate)
+
+    def _on_talk_state(self, old: TalkState, new: TalkState) -> None:
+        if old is TalkState.LISTENING and new in (TalkState.IDLE, TalkState.HANDS_FREE):
+            self.thinking.turn_ended()  # the talk key was released: the turn is sent
 
     def _show_latency(self, ms: float, server_ms: float | None) -> None:
         self._view.set_latency(ms, server_ms)

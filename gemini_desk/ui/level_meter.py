@@ -1,11 +1,12 @@
-"""A horizontal dBFS level meter that polls a level source at ~30 fps."""
+"""A horizontal dBFS level meter that polls a level source at ~30 fps while it is shown
+and active (connected, not muted); it repaints only when what it shows changed."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -18,6 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gemini_desk.core.level_meter import Ballistics
+from gemini_desk.ui.colours import colour
 
 LevelSource = Callable[[], tuple[float, float, bool]]
 """Returns ``(rms_db, peak_db, clipped)``; called on the GUI thread only."""
@@ -27,6 +29,7 @@ CEILING_DB = 0.0
 POLL_INTERVAL_MS = 33
 PEAK_HOLD_S = 1.0
 CLIP_HOLD_S = 1.5
+SCALE_DB = (-40.0, -20.0, -6.0)  # the compact meter's scale ticks
 
 
 def _clamp_db(value: float) -> float:
@@ -40,13 +43,25 @@ class LevelMeter(QWidget):
     """RMS bar, peak-hold tick and clip lamp for one audio stream.
 
     Signals: none. The widget only reads ``source`` from its own timer, so audio
-    threads never touch Qt; the timer runs only while the meter is visible.
+    threads never touch Qt; the timer runs only while the meter is visible and active
+    (:meth:`set_active`). ``compact``: no label, a dBFS scale of ticks instead (the
+    status element's mic meter).
     """
 
-    def __init__(self, source: LevelSource, label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: LevelSource,
+        label: str,
+        parent: QWidget | None = None,
+        compact: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._source = source
         self._label = label
+        self._compact = compact
+        self._active = True
+        self._shown: tuple[int, int, bool, bool] = (-1, -1, False, False)
+        self.repaints = 0  # paint events so far (tests: nothing is repainted unchanged)
         self._muted = False
         # Attack is effectively instant; release follows the usual ~20 dB/s.
         self._rms = Ballistics(attack_db_per_s=10_000.0, release_db_per_s=20.0, floor_db=FLOOR_DB)
@@ -86,12 +101,29 @@ class LevelMeter(QWidget):
     def clip_lit(self) -> bool:
         return not self._muted and self._clip_age < CLIP_HOLD_S
 
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    @property
+    def polling(self) -> bool:
+        """The timer runs (shown and active)."""
+        return self._timer.isActive()
+
     def set_muted(self, muted: bool) -> None:
         """Show the muted look: greyed, at the floor, labelled "muted"."""
         self._muted = muted
         if muted:
             self._reset()
-        self.update()
+        self._refresh(force=True)
+
+    def set_active(self, active: bool) -> None:
+        """Poll only while there is something to show (connected, not muted)."""
+        self._active = active
+        if not active:
+            self._reset()
+            self._refresh(force=True)
+        self._sync_timer()
 
     def poll(self, dt: float | None = None) -> None:
         """Read the source once and advance the ballistics by ``dt`` seconds.
@@ -106,7 +138,7 @@ class LevelMeter(QWidget):
                 dt = 0.0
         if self._muted:
             self._reset()
-            self.update()
+            self._refresh()
             return
         rms_db, peak_db, clipped = self._source()
         self._rms_db = _clamp_db(self._rms.step(_clamp_db(rms_db), dt))
@@ -118,12 +150,21 @@ class LevelMeter(QWidget):
         elif self._peak_age > PEAK_HOLD_S:
             self._peak_db = max(peak, self._peak_db - 20.0 * dt)
         self._clip_age = 0.0 if clipped else self._clip_age + dt
-        self.update()
+        self._refresh()
+
+    def level_text(self) -> str:
+        """The level in words, in dBFS (the tooltip, and what a screen reader reads)."""
+        if self._muted:
+            return self.tr("%1: muted").replace("%1", self._label)
+        if self._rms_db <= FLOOR_DB:
+            return self.tr("%1: silent (below -60 dBFS)").replace("%1", self._label)
+        text = self.tr("%1: %2 dBFS, peak %3 dBFS").replace("%1", self._label)
+        text = text.replace("%2", f"{self._rms_db:.0f}").replace("%3", f"{self._peak_db:.0f}")
+        return text + (" " + self.tr("(clipping)") if self.clip_lit else "")
 
     # --- Qt overrides -----------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        self._clock.start()
-        self._timer.start()
+        self._sync_timer()
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -131,35 +172,54 @@ class LevelMeter(QWidget):
         self._clock.invalidate()
         super().hideEvent(event)
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self.setToolTip(self.level_text())  # the level now, in dBFS
+        return super().event(event)
+
     def sizeHint(self) -> QSize:
         fm = QFontMetrics(self.font())
+        if self._compact:
+            return QSize(fm.horizontalAdvance("0") * 12, max(14, fm.height() // 2 + 8))
         return QSize(220, max(22, fm.height() + 8))
 
     def minimumSizeHint(self) -> QSize:
+        if self._compact:
+            return self.sizeHint()
         fm = QFontMetrics(self.font())
         return QSize(120, max(22, fm.height() + 8))
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self.repaints += 1
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         pal = self.palette()
         fm = QFontMetrics(self.font())
-        label_w = max(fm.horizontalAdvance(self.tr("Speaker")), fm.horizontalAdvance(self._label))
-        label_w += 8
+        label_w = 0
+        if not self._compact:
+            label_w = max(
+                fm.horizontalAdvance(self.tr("Speaker")), fm.horizontalAdvance(self._label)
+            )
+            label_w += 8
         h = self.height()
         painter.setPen(pal.color(QPalette.ColorRole.WindowText))
         painter.drawText(
             QRectF(0, 0, label_w, h),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            self._label,
+            self._label if not self._compact else "",
         )
-        lamp = h - 10
-        track = QRectF(label_w, 5, self.width() - label_w - lamp - 6, h - 10)
-        painter.setPen(pal.color(QPalette.ColorRole.Mid))
-        painter.setBrush(pal.color(QPalette.ColorRole.Base))
+        pad = 3 if self._compact else 5
+        lamp = h - 2 * pad
+        track = QRectF(label_w, pad, self.width() - label_w - lamp - 6, h - 2 * pad)
+        painter.setPen(colour("meter.tick"))
+        painter.setBrush(colour("meter.track"))
         painter.drawRoundedRect(track, 3, 3)
 
-        if self._muted:
+        if self._muted and self._compact:
+            # A struck-through track: the microphone is closed.
+            painter.setPen(colour("meter.tick"))
+            painter.drawLine(track.topLeft(), track.bottomRight())
+        elif self._muted:
             painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(track, int(Qt.AlignmentFlag.AlignCenter), self.tr("muted"))
         else:
@@ -175,16 +235,43 @@ class LevelMeter(QWidget):
                 x = inner.left() + inner.width() * pfrac
                 painter.setPen(pal.color(QPalette.ColorRole.Text))
                 painter.drawLine(int(x), int(inner.top()), int(x), int(inner.bottom()))
+            if self._compact:
+                painter.setPen(colour("meter.tick"))
+                for db in SCALE_DB:
+                    x = inner.left() + inner.width() * (db - FLOOR_DB) / (CEILING_DB - FLOOR_DB)
+                    painter.drawLine(int(x), int(inner.bottom() - 2), int(x), int(inner.bottom()))
 
-        lamp_rect = QRectF(self.width() - lamp - 2, 5, lamp, lamp)
-        painter.setPen(pal.color(QPalette.ColorRole.Mid))
-        painter.setBrush(QColor("#d32f2f") if self.clip_lit else pal.color(QPalette.ColorRole.Base))
+        lamp_rect = QRectF(self.width() - lamp - 2, pad, lamp, lamp)
+        painter.setPen(colour("meter.tick"))
+        painter.setBrush(colour("meter.clip") if self.clip_lit else colour("meter.track"))
         painter.drawEllipse(lamp_rect)
         painter.end()
 
     # --- internals ----------------------------------------------------------------
     def _on_tick(self) -> None:
         self.poll()
+
+    def _sync_timer(self) -> None:
+        if self._active and self.isVisible():
+            if not self._timer.isActive():
+                self._clock.start()
+                self._timer.start()
+        else:
+            self._timer.stop()
+            self._clock.invalidate()
+
+    def _refresh(self, force: bool = False) -> None:
+        """Repaint only when the bar, the peak tick or the clip mark moved a pixel."""
+        span = max(1, self.width())
+        shown = (
+            round((self._rms_db - FLOOR_DB) / -FLOOR_DB * span),
+            round((self._peak_db - FLOOR_DB) / -FLOOR_DB * span),
+            self.clip_lit,
+            self._muted,
+        )
+        if force or shown != self._shown:
+            self._shown = shown
+            self.update()
 
     def _reset(self) -> None:
         self._rms.reset()
@@ -196,7 +283,7 @@ class LevelMeter(QWidget):
     @staticmethod
     def _bar_colour(db: float) -> QColor:
         if db > -6.0:
-            return QColor("#e53935")
+            return colour("meter.high")
         if db > -18.0:
-            return QColor("#f9a825")
-        return QColor("#43a047")
+            return colour("meter.mid")
+        return colour("meter.low")

@@ -54,8 +54,14 @@ def build_menus(window: MainWindow) -> None:
     window.mute_action = QAction(translate("MainWindow", "&Mute microphone"), window)
     window.mute_action.setCheckable(True)
     window.mute_action.setShortcut(QKeySequence("Ctrl+M"))
+    window.mini_action = QAction(translate("MainWindow", "M&ini mode"), window)
+    window.mini_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+    window.mini_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    window.mini_action.triggered.connect(window.miniRequested)
     session_menu.addAction(window.connect_action)
     session_menu.addAction(window.mute_action)
+    session_menu.addSeparator()
+    session_menu.addAction(window.mini_action)
 
     bar.addMenu(window.share_bar.menu)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -21,53 +20,25 @@ from PySide6.QtWidgets import (
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.messages import Message
 from gemini_desk.core.models import DEFAULT_MODEL, display_name
+from gemini_desk.core.status import Status
 from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.approval_card import ApprovalCard
 from gemini_desk.ui.error_banner import ErrorBanner
 from gemini_desk.ui.focus import chain
-from gemini_desk.ui.level_meter import LevelMeter, LevelSource
+from gemini_desk.ui.level_meter import LevelSource
 from gemini_desk.ui.main_menus import build_menus
 from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.status_bar import StatusBar
+from gemini_desk.ui.status_orb import StatusElement
 from gemini_desk.ui.talk_bar import TalkBar
-from gemini_desk.ui.theme import follow_palette, pick
+from gemini_desk.ui.theme import follow_palette
 from gemini_desk.ui.transcript_view import TranscriptView
+from gemini_desk.ui.window_style import window_style
 
 _ACTIONS = ("api_key", "settings", "use_default_model")
 _LIVE_STATES = (SessionState.CONNECTED, SessionState.RECONNECTING)
-
-_STYLE = """
-QPushButton#connectButton {
-    font-size: 12pt; font-weight: bold; padding: 6px 22px; min-width: 9em;
-    border-radius: 6px; border: 2px solid #14532d; color: #ffffff; background: #1e7b40;
-}
-QPushButton#connectButton:hover { background: #23904b; }
-QPushButton#connectButton[sessionState="connected"] {
-    border-color: #7f1d1d; background: #b42318;
-}
-QPushButton#connectButton[sessionState="connected"]:hover { background: #c9302c; }
-QPushButton#connectButton[sessionState="reconnecting"] {
-    border-color: #7c2d12; background: #b45309;
-}
-QPushButton#connectButton:disabled {
-    border-color: #8a8a8a; background: #d6d6d6; color: #3d3d3d;
-}
-QPushButton#connectButton:focus { border: 2px solid palette(highlight); }
-QStatusBar QLabel { padding: 0px 6px; }
-QStatusBar::item { border: none; }
-"""
-
-
-def _style() -> str:
-    """The window's style sheet for the current palette (the demo note stays readable)."""
-    demo = pick("#7a4a00", "#f6c177")
-    heard = pick("#1e7b40", "#7ee2a8")
-    return _STYLE + (
-        f"QLabel#demoLabel {{ color: {demo}; font-weight: bold; }}"
-        f"QLabel#heardLabel {{ color: {heard}; }}"
-    )
 
 
 class MainWindow(QMainWindow):
@@ -107,6 +78,7 @@ class MainWindow(QMainWindow):
     diagnostics_action: QAction
     shortcuts_action: QAction
     log_folder_action: QAction
+    mini_action: QAction
 
     connectRequested = Signal()
     disconnectRequested = Signal()
@@ -121,6 +93,7 @@ class MainWindow(QMainWindow):
     shortcutsRequested = Signal()  # Help > Keyboard shortcuts (F1)
     logFolderRequested = Signal()  # Help > Open log folder
     approvalDecided = Signal(str, str)  # call id, "once" | "always" | "deny"
+    miniRequested = Signal()  # Session > Mini mode (Ctrl+Shift+M)
 
     def __init__(
         self,
@@ -131,41 +104,27 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._state = SessionState.DISCONNECTED
         self._close_allowed = False
+        self.model_name = ""  # the model's friendly name (the tray and mini mode show it)
+        self.turn_listeners: list[Callable[[Turn], None]] = []
         self.about_box: QMessageBox | None = None  # Help > About, made when first asked for
         # Set by the app when a tray icon can bring the window back: closing then hides it
         # (the callable returns True) instead of quitting.
         self.close_to_tray: Callable[[], bool] | None = None
         self.setWindowTitle(self.tr("Gemini Desk"))
         self.setObjectName("mainWindow")
-        follow_palette(self, _style)  # light and dark alike, and when the theme changes
 
-        # --- top bar ------------------------------------------------------------
+        # --- top bar: the status element (click: mute), then Connect or End -----------
+        self.status = StatusElement(mic_level, speaker_level)
+        self.status.muteClicked.connect(self._on_pill_clicked)
         self.connect_button = QPushButton(self.tr("Connect"))
         self.connect_button.setObjectName("connectButton")
-        self.connect_button.setProperty("sessionState", SessionState.DISCONNECTED.value)
-        self.connect_button.setToolTip(self.tr("Connect or disconnect (Ctrl+Enter)"))
+        self.connect_button.setToolTip(self.tr("Connect or end the conversation (Ctrl+Enter)"))
         self.connect_button.clicked.connect(self._on_connect_clicked)
-        self.connect_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.mute_button = QPushButton(self.tr("Mute"))
-        self.mute_button.setObjectName("muteButton")
-        self.mute_button.setCheckable(True)
-        self.mute_button.setAccessibleName(self.tr("Mute microphone"))
-        self.mute_button.setToolTip(self.tr("Mute or unmute the microphone (Ctrl+M)"))
-        self.mute_button.setMinimumWidth(90)
-        self.mute_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.mute_button.toggled.connect(self._on_mute_button_toggled)
-        self.mic_meter = LevelMeter(mic_level, self.tr("Mic"))
-        self.speaker_meter = LevelMeter(speaker_level, self.tr("Speaker"))
-        meters = QVBoxLayout()
-        meters.setSpacing(2)
-        meters.addWidget(self.mic_meter)
-        meters.addWidget(self.speaker_meter)
         top = QHBoxLayout()
         top.setSpacing(10)
+        top.addWidget(self.status)
+        top.addStretch(1)
         top.addWidget(self.connect_button)
-        top.addWidget(self.mute_button)
-        top.addSpacing(8)
-        top.addLayout(meters, 1)
 
         # --- centre and bottom ----------------------------------------------------
         self._transcript = TranscriptView()
@@ -178,6 +137,7 @@ class MainWindow(QMainWindow):
         self.text_box.setObjectName("textBox")
         self.text_box.setAccessibleName(self.tr("Message"))
         self.text_box.setClearButtonEnabled(True)
+        self.text_box.setPlaceholderText(self.tr("Type a message"))
         self.text_box.returnPressed.connect(self._on_text_entered)
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("sendButton")
@@ -193,35 +153,30 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(10, 10, 10, 6)
         layout.setSpacing(8)
         layout.addLayout(top)
-        # Talk mode switch, the large talk button, the hotkey hint and the muted flag.
+        # Talk mode switch and the talk button (push-to-talk), in a row of fixed height;
+        # the sharing badge with Stop and the preview at its end (the Share menu's owner).
         self.talk_bar = TalkBar()
-        layout.addWidget(self.talk_bar)
-        # Screen/camera sharing: the Share menu, the "Sharing" badge with Stop, the preview.
         self.share_bar = ShareBar()
-        layout.addWidget(self.share_bar)
+        self.talk_bar.add_to_row(self.share_bar)
+        layout.addWidget(self.talk_bar)
         layout.addWidget(self._transcript, 1)
         layout.addWidget(self.approval_card)
         layout.addWidget(self.error_banner)
         layout.addLayout(bottom)
+        central.setObjectName("centralArea")
+        follow_palette(central, window_style)  # light and dark alike, and when the theme changes
         self.setCentralWidget(central)
 
         self.status_bar = StatusBar()
         self.setStatusBar(self.status_bar)
         self.state_label = self.status_bar.state_label
-        self.model_label = self.status_bar.model_label
         self.demo_label = self.status_bar.demo_label
-        self.latency_label = self.status_bar.latency_label
-        self.heard_label = self.status_bar.heard_label
 
         build_menus(self)
         self.connect_action.triggered.connect(self._on_connect_clicked)
         self.mute_action.toggled.connect(self._on_mute_action_toggled)
-        card = self.approval_card
-        order = [self.connect_button, self.mute_button, self.talk_bar.mode_combo]
-        order += [self.talk_bar.button, self._transcript.scroll_area(), card.once_button]
-        order += [card.always_button, card.deny_button, self.error_banner.action_button]
-        chain([*order, self.error_banner.dismiss_button, self.text_box, self.send_button])
-
+        chain(self.focus_order())
+        self._fitted = False
         self.resize(900, 640)
         self.setMinimumSize(560, 420)
         self.set_session_state(SessionState.DISCONNECTED)
@@ -238,22 +193,26 @@ class MainWindow(QMainWindow):
         buttons = {
             SessionState.DISCONNECTED: self.tr("Connect"),
             SessionState.CONNECTING: self.tr("Connecting…"),
-            SessionState.CONNECTED: self.tr("Disconnect"),
-            SessionState.CLOSING: self.tr("Closing…"),
-            SessionState.RECONNECTING: self.tr("Disconnect"),
+            SessionState.CONNECTED: self.tr("End"),
+            SessionState.CLOSING: self.tr("Ending…"),
+            SessionState.RECONNECTING: self.tr("End"),
         }
         busy = state in (SessionState.CONNECTING, SessionState.CLOSING)
         had_focus = self.connect_button.hasFocus()
         self.connect_button.setText(buttons[state])
-        self.connect_button.setAccessibleName(buttons[state])
+        self.connect_button.setAccessibleName(
+            self.tr("End the conversation") if state in _LIVE_STATES else buttons[state]
+        )
         self.connect_button.setEnabled(not busy)
+        # Connect is the one thing to do when offline; End is a quiet, neutral control.
+        self.connect_button.setProperty("quiet", state is not SessionState.DISCONNECTED)
         self.connect_button.setProperty("sessionState", state.value)
         self.connect_button.style().unpolish(self.connect_button)
         self.connect_button.style().polish(self.connect_button)
         if had_focus and not busy:
             self.connect_button.setFocus()
         self.connect_action.setText(
-            self.tr("&Disconnect") if state in _LIVE_STATES else self.tr("&Connect")
+            self.tr("&End conversation") if state in _LIVE_STATES else self.tr("&Connect")
         )
         self.connect_action.setEnabled(not busy)
         self.status_bar.show_state(state, detail)
@@ -266,14 +225,54 @@ class MainWindow(QMainWindow):
         if connected and (focused is None or focused is self.connect_button):
             # Ready to talk or type: put the cursor where typing goes.
             self.text_box.setFocus()
-        self.text_box.setPlaceholderText(
-            self.tr("Type a message and press Enter")
-            if connected
-            else self.tr("Connect to type a message")
-        )
+
+    def set_status(self, status: Status) -> None:
+        """What the status element shows (the desk's one status; see core.status)."""
+        self.status.set_status(status, self.mute_action.isChecked())
+
+    def focus_order(self) -> list[QWidget]:
+        """Every control Tab reaches, in reading order (Tab after the last wraps)."""
+        card, banner, share = self.approval_card, self.error_banner, self.share_bar
+        return [
+            self.status.pill,
+            self.status.details_button,
+            self.connect_button,
+            self.talk_bar.mode_combo,
+            self.talk_bar.button,
+            share.stop_button,
+            self._transcript.scroll_area(),
+            card.once_button,
+            card.always_button,
+            card.deny_button,
+            banner.action_button,
+            banner.dismiss_button,
+            self.text_box,
+            self.send_button,
+        ]
+
+    def fit_to_screen(self) -> None:
+        """Keep the window on the screen it opens on, and no larger than it (200 %...)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        self.setMinimumSize(min(560, room.width()), min(420, room.height()))
+        frame = self.frameGeometry()
+        extra_w = frame.width() - self.width()
+        extra_h = frame.height() - self.height()
+        width = min(self.width(), room.width() - extra_w)
+        height = min(self.height(), room.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(frame.x(), room.left()), room.right() + 1 - width - extra_w)
+        y = min(max(frame.y(), room.top()), room.bottom() + 1 - height - extra_h)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def show_turn(self, turn: Turn) -> None:
         self._transcript.show_turn(turn)
+        for listener in self.turn_listeners:  # mini mode's captions
+            listener(turn)
 
     def clear_transcript(self) -> None:
         self._transcript.clear()
@@ -289,12 +288,13 @@ class MainWindow(QMainWindow):
         self.approval_card.withdraw(call_id)
 
     def set_model(self, model: str, label: str = "") -> None:
-        """Show the model's name (``label``, else the known name, else the id)."""
-        self.status_bar.set_model(model, label)
+        """The model's name (``label``, else the known name) and id, in the details."""
+        self.status.details.set_model(model, label)
+        self.model_name = label or display_name(model)
 
     def set_voice_activity(self, active: bool) -> None:
-        """Show or hide the "Hearing you" mark (the service heard speech start or stop)."""
-        self.status_bar.set_voice_activity(active)
+        """The service hears the user speak (True) or stop: the orb shows a steady ring."""
+        self.status.pill.set_hearing(active)
 
     def show_model_retired(self, old: str, new_label: str) -> None:
         """One line: the stored model is gone and which one is used instead."""
@@ -305,8 +305,8 @@ class MainWindow(QMainWindow):
         self.status_bar.set_demo_mode(demo)
 
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
-        """Show the latency of the last response (and the server's share); ``None`` hides it."""
-        self.status_bar.set_latency(ms, server_ms)
+        """The latency of the last response (and the server's share), in the details."""
+        self.status.details.set_latency(ms, server_ms)
 
     def show_error(self, message: Message | str, action: str | None = None) -> None:
         """Show ``message`` in the banner; ``action`` adds a button for the fix.
@@ -331,11 +331,10 @@ class MainWindow(QMainWindow):
 
     def set_muted(self, muted: bool) -> None:
         """Reflect the microphone's mute state (does not emit muteToggled)."""
-        for widget in (self.mute_button, self.mute_action):
-            blocked = widget.blockSignals(True)
-            widget.setChecked(muted)
-            widget.blockSignals(blocked)
-        self._show_muted(muted)
+        blocked = self.mute_action.blockSignals(True)
+        self.mute_action.setChecked(muted)
+        self.mute_action.blockSignals(blocked)
+        self.status.set_status(self.status.status, muted)
 
     def close_now(self) -> None:
         """Really close the window (the app calls this once it has shut down)."""
@@ -346,6 +345,12 @@ class MainWindow(QMainWindow):
         return QSize(900, 640)
 
     # --- Qt overrides ---------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # once, on the screen it opens on (restored geometry too)
+            self._fitted = True
+            self.fit_to_screen()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask the app to quit instead of closing; see the class docstring."""
         if self._close_allowed:
@@ -363,11 +368,12 @@ class MainWindow(QMainWindow):
         elif self._state in _LIVE_STATES:
             self.disconnectRequested.emit()
 
-    def _on_mute_button_toggled(self, muted: bool) -> None:
-        self._sync_mute(self.mute_action, muted)
+    def _on_pill_clicked(self) -> None:
+        self.mute_action.toggle()  # the same path as Ctrl+M and the menu
 
     def _on_mute_action_toggled(self, muted: bool) -> None:
-        self._sync_mute(self.mute_button, muted)
+        self.status.set_status(self.status.status, muted)
+        self.muteToggled.emit(muted)
 
     def _on_text_entered(self) -> None:
         if not self.text_box.isEnabled():
@@ -385,16 +391,3 @@ class MainWindow(QMainWindow):
             self.settingsRequested.emit()
         elif action == "use_default_model":
             self.useDefaultModelRequested.emit()
-
-    # --- internals --------------------------------------------------------------------
-    def _sync_mute(self, other: QAction | QPushButton, muted: bool) -> None:
-        blocked = other.blockSignals(True)
-        other.setChecked(muted)
-        other.blockSignals(blocked)
-        self._show_muted(muted)
-        self.muteToggled.emit(muted)
-
-    def _show_muted(self, muted: bool) -> None:
-        self.mute_button.setText(self.tr("Unmute") if muted else self.tr("Mute"))
-        self.mic_meter.set_muted(muted)
-        self.talk_bar.set_muted(muted)

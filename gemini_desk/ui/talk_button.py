@@ -6,34 +6,36 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from gemini_desk.core.desk_state import TalkState
+from gemini_desk.ui.colours import hex_of
 from gemini_desk.ui.theme import follow_palette
 
-__all__ = ["TalkButton"]
+__all__ = ["TALK_HEIGHT", "TalkButton"]
 
-_STYLE = """
-QPushButton#talkButton {
-    font-size: 13pt; font-weight: bold; padding: 10px 18px; border-radius: 10px;
-    border: 3px solid palette(mid); color: palette(button-text); background: palette(button);
-    text-align: center;
-}
-QPushButton#talkButton[talkState="idle"] {
-    border-color: #1d4ed8; background: #dbeafe; color: #1e3a8a;
-}
-QPushButton#talkButton[talkState="idle"]:hover { background: #bfdbfe; }
-QPushButton#talkButton[talkState="listening"] {
-    border-color: #14532d; background: #16a34a; color: #ffffff;
-}
-QPushButton#talkButton[talkState="speaking"] {
-    border-color: #6b21a8; background: #9333ea; color: #ffffff;
-}
-QPushButton#talkButton[talkState="muted"] {
-    border-color: #991b1b; background: #fee2e2; color: #7f1d1d;
-}
-QPushButton#talkButton[talkState="offline"], QPushButton#talkButton[talkState="hands_free"] {
-    border-color: palette(midlight); background: palette(window); color: palette(placeholder-text);
-    font-size: 11pt; padding: 4px 12px; border-width: 2px;
-}
-QPushButton#talkButton:focus { border-color: palette(highlight); border-style: dashed; }
+TALK_HEIGHT = 48
+
+
+def _style() -> str:
+    """The talk button's look per state, every colour from the palette (light or dark)."""
+    c = hex_of
+    return f"""
+QPushButton#talkButton {{
+    font-size: 12pt; font-weight: bold; padding: 6px 18px; border-radius: 10px;
+    border: 2px solid {c("talk.idle.border")}; color: {c("talk.idle.fg")};
+    background: {c("talk.idle.bg")}; text-align: center;
+}}
+QPushButton#talkButton[talkState="listening"] {{
+    border-color: {c("talk.listening.bg")}; background: {c("talk.listening.bg")};
+    color: {c("talk.listening.fg")};
+}}
+QPushButton#talkButton[talkState="speaking"] {{
+    border-color: {c("talk.speaking.bg")}; background: {c("talk.speaking.bg")};
+    color: {c("talk.speaking.fg")};
+}}
+QPushButton#talkButton[talkState="muted"], QPushButton#talkButton[talkState="offline"],
+QPushButton#talkButton[talkState="hands_free"] {{
+    border-color: {c("talk.off.bg")}; background: {c("talk.off.bg")}; color: {c("talk.off.fg")};
+}}
+QPushButton#talkButton:focus {{ border: 2px solid {c("focus")}; }}
 """
 
 
@@ -54,9 +56,9 @@ class TalkButton(QPushButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("talkButton")
-        follow_palette(self, _STYLE)  # follows light/dark
+        follow_palette(self, _style)  # follows light/dark
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(64)
+        self.setFixedHeight(TALK_HEIGHT)  # the same in every state: nothing below moves
         self._state = TalkState.OFFLINE
         self._key_label = ""
         self._toggle = False
@@ -79,25 +81,21 @@ class TalkButton(QPushButton):
         self._render()
 
     def sizeHint(self) -> QSize:
-        # Big while there is something to press; a slim status line when there is not
-        # (offline, hands-free), so the transcript keeps the room.
-        return QSize(420, 72 if self.isEnabled() else 40)
+        return QSize(420, TALK_HEIGHT)
 
     def _render(self) -> None:
         key = self._key_label
-        how = (
-            self.tr("Click or press %1 to talk")
-            if self._toggle
-            else self.tr("Hold to talk, or hold %1")
-        )
+        # The key and where it works are the talk bar's hint: the button names the mouse.
+        ready = self.tr("Click to talk") if self._toggle else self.tr("Hold to talk")
         texts = {
-            TalkState.OFFLINE: self.tr("Connect to talk"),
-            TalkState.HANDS_FREE: self.tr("Hands-free: just speak"),
-            TalkState.IDLE: how.replace("%1", key),
+            # Offline and muted: the same words, greyed (the status element says why).
+            TalkState.OFFLINE: ready,
+            TalkState.HANDS_FREE: ready,
+            TalkState.IDLE: ready,
             TalkState.LISTENING: self.tr("Listening…")
             + ("  " + self.tr("(click or %1 to send)").replace("%1", key) if self._toggle else ""),
             TalkState.SPEAKING: self.tr("Gemini is speaking — press to interrupt"),
-            TalkState.MUTED: self.tr("Muted — unmute to talk"),
+            TalkState.MUTED: ready,
         }
         text = texts[self._state]
         self.setText(text)
@@ -106,8 +104,6 @@ class TalkButton(QPushButton):
         live = self._state not in (TalkState.OFFLINE, TalkState.HANDS_FREE)
         if live != self.isEnabled():
             self.setEnabled(live)
-            self.setMinimumHeight(64 if live else 36)
-            self.updateGeometry()
         self.setProperty("talkState", self._state.value)
         self.style().unpolish(self)
         self.style().polish(self)

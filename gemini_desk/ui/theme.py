@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import shiboken6
@@ -71,25 +72,52 @@ class _Follower(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kinds = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
-        if (
-            event.type() in kinds
-            and not self._pending
-            and shiboken6.isValid(self._widget)
-            and _palette_key() != self._key
-        ):
+        if event.type() in kinds:
+            self.changed()
+        return False
+
+    def changed(self) -> None:
+        if not self._pending and shiboken6.isValid(self._widget) and _palette_key() != self._key:
             # Not inside the palette event itself: re-styling there re-enters Qt's
             # palette propagation (and aborts). Right after it is safe.
             self._pending = True
             QTimer.singleShot(0, self, self._apply_later)
-        return False
 
     def _apply_later(self) -> None:
         self._pending = False
         self.apply()
 
 
+class _Hub(QObject):
+    """Tells every follower when the application's palette changed.
+
+    A widget under a style sheet that sets colours gets no palette events of its own
+    (the style sheet owns its palette), so the application's event is the signal."""
+
+    def __init__(self, app: QObject) -> None:
+        super().__init__(app)
+        self.followers: weakref.WeakSet[_Follower] = weakref.WeakSet()
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationPaletteChange and watched is self.parent():
+            for follower in list(self.followers):
+                if shiboken6.isValid(follower):
+                    follower.changed()
+        return False
+
+
+_hub: _Hub | None = None
+
+
 def follow_palette(widget: QWidget, style: str | Callable[[], str]) -> None:
     """Give ``widget`` the style sheet ``style`` (text, or a function of the palette via
     :func:`pick`) and keep it current when the system switches light/dark."""
+    global _hub
     make = style if callable(style) else (lambda: style)
-    _Follower(widget, make)
+    follower = _Follower(widget, make)
+    app = QGuiApplication.instance()
+    if app is not None:
+        if _hub is None or not shiboken6.isValid(_hub):
+            _hub = _Hub(app)
+        _hub.followers.add(follower)

@@ -257,34 +257,41 @@ class TranscriptView(QWidget):
 
     # --- internals ----------------------------------------------------------------
     def _apply_style(self) -> None:
-        # User bubbles: a light tint of the highlight colour over the base, so ordinary
-        # text colour keeps its contrast (and selections stay visible) in light and
-        # dark palettes alike.
-        pal = self.palette()
-        base = pal.color(QPalette.ColorRole.Base)
-        accent = pal.color(QPalette.ColorRole.Highlight)
-        mix = 0.22
-
-        def blend(a: QColor, b: QColor, amount: float = mix) -> str:
-            r = round(a.red() * (1 - amount) + b.red() * amount)
-            g = round(a.green() * (1 - amount) + b.green() * amount)
-            bl = round(a.blue() * (1 - amount) + b.blue() * amount)
-            return f"rgb({r}, {g}, {bl})"
-
-        # Header: the text colour softened a little, not the placeholder grey, which is
-        # too faint on the tinted user bubble.
-        header = blend(pal.color(QPalette.ColorRole.Text), base, 0.38)
-
+        c = bubble_colours(self.palette())
         self.setStyleSheet(
             "#transcriptColumn { background: palette(base); }"
-            f"#userBubble {{ background: {blend(base, accent)}; border-radius: 10px; }}"
-            "#modelBubble { background: palette(alternate-base);"
+            f"#userBubble {{ background: {c['user.bg'].name()}; border-radius: 10px; }}"
+            f"#modelBubble {{ background: {c['model.bg'].name()};"
             " border: 1px solid palette(midlight); border-radius: 10px; }"
-            f"#bubbleHeader {{ color: {header}; }}"
-            f"#bubbleCaption {{ color: {header}; font-style: italic; }}"
+            f"#bubbleHeader {{ color: {c['header'].name()}; }}"
+            f"#bubbleCaption {{ color: {c['header'].name()}; font-style: italic; }}"
             "#bubbleNotice { font-style: italic; }"
         )
 
     def _limit_width(self, bubble: Bubble | ToolRow) -> None:
         width = self._scroll.viewport().width() or self.width()
         bubble.fit(max(200, int(width * _BUBBLE_WIDTH_FRACTION)))
+
+
+def bubble_colours(pal: QPalette) -> dict[str, QColor]:
+    """The bubbles' colours for ``pal``: the user's is a light tint of the highlight
+    colour over the base, so ordinary text keeps its contrast (and selections stay
+    visible) in light and dark palettes alike; headers and captions are the text colour
+    softened a little (not the placeholder grey, too faint on the tint)."""
+    base = pal.color(QPalette.ColorRole.Base)
+    accent = pal.color(QPalette.ColorRole.Highlight)
+    text = pal.color(QPalette.ColorRole.Text)
+
+    def blend(a: QColor, b: QColor, amount: float) -> QColor:
+        return QColor(
+            round(a.red() * (1 - amount) + b.red() * amount),
+            round(a.green() * (1 - amount) + b.green() * amount),
+            round(a.blue() * (1 - amount) + b.blue() * amount),
+        )
+
+    return {
+        "text": text,
+        "user.bg": blend(base, accent, 0.22),
+        "model.bg": pal.color(QPalette.ColorRole.AlternateBase),
+        "header": blend(text, base, 0.38),
+    }

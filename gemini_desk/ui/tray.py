@@ -166,6 +166,7 @@ class TrayIcon(QObject):
         stopSharingRequested(): "Stop sharing".
         quitRequested(): "Quit".
         notificationClicked(): the user clicked the last notification (:meth:`notify`).
+        miniRequested(): "Mini mode" (the compact always-on-top pill, or back).
 
     The QSystemTrayIcon exists whether or not the desktop has a tray; it is shown only
     where one is available (:attr:`available`).
@@ -179,6 +180,7 @@ class TrayIcon(QObject):
     stopSharingRequested = Signal()
     quitRequested = Signal()
     notificationClicked = Signal()
+    miniRequested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -189,6 +191,7 @@ class TrayIcon(QObject):
         self.menu = QMenu()
         self.menu.setObjectName("trayMenu")
         self.show_action = self._add(self.tr("Hide window"), self.showHideRequested)
+        self.mini_action = self._add(self.tr("Mini mode"), self.miniRequested)
         self.menu.addSeparator()
         self.connect_action = self._add(self.tr("Connect"), self._on_connect)
         self.mute_action = QAction(self.tr("Mute microphone"), self)

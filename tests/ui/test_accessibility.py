@@ -129,7 +129,8 @@ def test_focus_is_visible_on_custom_styled_buttons(windows, qtbot: QtBot) -> Non
     window, _ = windows
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    for button in (window.connect_button, window.talk_bar.button):
+    window.talk_bar.set_mode("push_to_talk")
+    for button in (window.connect_button, window.talk_bar.button, window.status.pill):
         window.text_box.setFocus()
         qtbot.waitUntil(window.text_box.hasFocus)
         before = button.grab().toImage()

@@ -74,13 +74,15 @@ def test_hearing_you_mark_follows_voice_activity(qapp) -> None:  # noqa: F811
     window = MainWindow(_silence, _silence)
     window.show()
     process_events()
-    assert window.heard_label.isHidden()
+    pill = window.status.pill
+    assert not pill.hearing
     window.set_voice_activity(True)
-    assert window.heard_label.isVisible()
+    assert pill.hearing
     window.set_voice_activity(False)
-    assert window.heard_label.isHidden()
+    assert not pill.hearing
     window.set_model(DEFAULT_MODEL)
-    assert window.model_label.text() == "Gemini 3.8 Live"
+    assert window.status.details.model_label.text() == "Gemini 3.8 Live"
+    assert window.model_name == "Gemini 3.8 Live"
     window.show_model_retired("gemini-old-live", "Gemini 3.8 Live")
     assert window.error_banner.message == (
         "gemini-old-live was retired; now using Gemini 3.8 Live."

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from gemini_desk.core.events import SessionState
 from gemini_desk.core.messages import MessageId, message
+from gemini_desk.core.status import Status
 from gemini_desk.core.transcript import Role, Turn
 from gemini_desk.ui.main_window import MainWindow
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
@@ -33,12 +34,18 @@ def window(qapp) -> Iterator[MainWindow]:  # noqa: F811
 
 def test_defaults(window: MainWindow) -> None:
     assert window.windowTitle() == "Gemini Desk"
-    assert window.width() >= 800 and window.height() >= 600
+    room = window.screen().availableGeometry()
+    assert window.width() >= min(800, room.width() - 8)
+    assert window.height() >= min(560, room.height() - 40)
+    assert window.frameGeometry().width() <= room.width()  # it fits the screen
+    assert window.frameGeometry().height() <= room.height()
     assert window.minimumWidth() > 0 and window.minimumHeight() > 0
     assert window.connect_button.text() == "Connect"
-    assert window.state_label.text() == "Disconnected"
+    assert window.status.status is Status.OFFLINE
+    assert window.state_label.text() == ""  # the pill says "Offline"; no repeat
     assert not window.text_box.isEnabled()
-    assert "Connect" in window.text_box.placeholderText()
+    # No stale "Connect to type" hint: Connect is said once, on its button.
+    assert "Connect" not in window.text_box.placeholderText()
     assert window.transcript.placeholder_visible
 
 
@@ -52,28 +59,28 @@ def test_connect_button_follows_state(window: MainWindow) -> None:
     assert window.connect_button.text() == "Connecting…"
     assert not window.connect_button.isEnabled()
     assert not window.connect_action.isEnabled()
-    assert window.state_label.text() == "Connecting…"
     window.connect_action.trigger()
     assert connect.count() == 1 and disconnect.count() == 0
 
     window.set_session_state(SessionState.CONNECTED)
-    assert window.connect_button.text() == "Disconnect"
+    assert window.connect_button.text() == "End"
+    assert window.connect_button.accessibleName() == "End the conversation"
+    assert window.connect_button.property("quiet") is True  # neutral, not red
     assert window.connect_button.isEnabled()
-    assert window.state_label.text() == "Connected"
     assert window.text_box.isEnabled() and window.send_button.isEnabled()
     QTest.mouseClick(window.connect_button, Qt.MouseButton.LeftButton)
     assert disconnect.count() == 1
 
     window.set_session_state(SessionState.CLOSING)
-    assert window.connect_button.text() == "Closing…"
+    assert window.connect_button.text() == "Ending…"
     assert not window.connect_button.isEnabled()
-    assert window.state_label.text() == "Closing…"
     assert not window.text_box.isEnabled()
 
     window.set_session_state(SessionState.DISCONNECTED, message(MessageId.CONNECTION_LOST))
     assert window.connect_button.text() == "Connect"
+    assert window.connect_button.property("quiet") is False
     assert window.state_label.text() == (
-        "Disconnected — The connection to the Live service was lost. Connect again."
+        "The connection to the Live service was lost. Connect again."
     )
 
 
@@ -129,50 +136,60 @@ def test_connect_shortcut(window: MainWindow) -> None:
     QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert spy.count() == 1
     window.set_session_state(SessionState.CONNECTED)
-    assert window.connect_action.text() == "&Disconnect"
+    assert window.connect_action.text() == "&End conversation"
     spy = QSignalSpy(window.disconnectRequested)
     window.text_box.setFocus()
     QTest.keyClick(window.text_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert spy.count() == 1
 
 
-def test_mute_button_action_and_shortcut_stay_in_sync(window: MainWindow) -> None:
+def test_the_pill_is_the_one_mic_toggle(window: MainWindow) -> None:
     spy = QSignalSpy(window.muteToggled)
-    QTest.mouseClick(window.mute_button, Qt.MouseButton.LeftButton)
+    window.set_session_state(SessionState.CONNECTED)
+    window.set_status(Status.LISTENING)
+    pill = window.status.pill
+    assert pill.accessibleName() == "Status: Listening"
+    QTest.mouseClick(pill, Qt.MouseButton.LeftButton)
     assert spy.count() == 1 and spy.at(0) == [True]
     assert window.mute_action.isChecked()
-    assert window.mute_button.text() == "Unmute"
-    assert window.mic_meter.muted
+    assert window.status.mic_meter.muted
+    assert "unmute" in pill.accessibleDescription()
 
     QTest.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     assert spy.count() == 2 and spy.at(1) == [False]
-    assert not window.mute_button.isChecked()
-    assert not window.mic_meter.muted
+    assert not window.status.mic_meter.muted
+    pill.setFocus()
+    QTest.keyClick(pill, Qt.Key.Key_Space)  # the keyboard works it too
+    assert spy.count() == 3 and spy.at(2) == [True]
 
-    window.set_muted(True)  # the app confirms a state: no signal
-    assert spy.count() == 2
-    assert window.mute_button.isChecked() and window.mute_action.isChecked()
-    assert window.mic_meter.muted
-    assert not window.speaker_meter.muted
+    window.set_muted(False)  # the app confirms a state: no signal
+    assert spy.count() == 3
+    assert not window.mute_action.isChecked() and not window.status.mic_meter.muted
+    # One mute control: no separate button, flag or bar saying it again.
+    texts = [b.text() for b in window.findChildren(QPushButton)]
+    assert not any("mute" in t.lower() for t in texts), texts
 
 
-def test_status_bar_model_demo_latency(window: MainWindow) -> None:
-    window.set_model("gemini-live-2.5-flash-preview")
-    assert window.model_label.text() == "gemini-live-2.5-flash-preview"
+def test_details_popover_has_the_figures(window: MainWindow) -> None:
+    window.set_model("gemini-3.8-live")
+    details = window.status.show_details()
+    assert details.isVisible()
+    assert window.status.details.model_label.text() == "Gemini 3.8 Live"
+    assert window.status.details.model_id_label.text() == "gemini-3.8-live"
+    assert window.status.details.latency_label.text() == "No answer yet"
+    window.set_latency(612.4, 480.2)
+    assert window.status.details.latency_label.text() == "612 ms"
+    assert window.status.details.server_label.text() == "480 ms"
+    details.close()
+    # None of it on the main screen.
+    shown = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
+    assert not any("ms" in t or "gemini-3.8" in t for t in shown), shown
     assert window.demo_label.isHidden()
     window.set_demo_mode(True)
     assert window.demo_label.isVisible()
     assert window.demo_label.text() == "Demo mode (local server)"
     window.set_demo_mode(False)
     assert window.demo_label.isHidden()
-    assert window.latency_label.isHidden()
-    window.set_latency(411.6)
-    assert window.latency_label.isVisible()
-    assert window.latency_label.text() == "Last response: 412 ms"
-    window.set_latency(612.4, 480.2)
-    assert window.latency_label.text() == "Last response: 612 ms (server 480 ms)"
-    window.set_latency(None)
-    assert window.latency_label.isHidden()
 
 
 @pytest.mark.parametrize(
@@ -251,10 +268,12 @@ def test_every_control_reachable_by_tab(window: MainWindow) -> None:
     window.show_turn(Turn(1, Role.MODEL, "hello"))
     window.talk_bar.set_state("idle")  # push-to-talk, connected: the talk button is live
     process_events()
-    chain = _tab_chain(window.connect_button)
+    window.talk_bar.set_mode("push_to_talk")
+    chain = _tab_chain(window.status.pill)
     expected = [
+        window.status.pill,
+        window.status.details_button,
         window.connect_button,
-        window.mute_button,
         window.talk_bar.mode_combo,
         window.talk_bar.button,
         window.transcript.scroll_area(),
@@ -274,17 +293,21 @@ def test_every_control_reachable_by_tab(window: MainWindow) -> None:
         and w.window() is window
     ]
     assert set(focusable) <= set(chain), [w.objectName() or type(w).__name__ for w in focusable]
+    # Tab after the last control wraps to the first.
+    window.send_button.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.send_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.status.pill
 
 
 def test_controls_have_accessible_names(window: MainWindow) -> None:
     for widget in (
         window.connect_button,
-        window.mute_button,
+        window.status.pill,
+        window.status.details_button,
         window.text_box,
         window.send_button,
         window.error_banner.dismiss_button,
-        window.mic_meter,
-        window.speaker_meter,
+        window.status.mic_meter,
         window.transcript.scroll_area(),
     ):
         assert widget.accessibleName(), widget

@@ -30,8 +30,8 @@ def window(qapp) -> Iterator[MainWindow]:  # noqa: F811
 def test_reconnecting_keeps_typing_and_disconnect_available(window: MainWindow) -> None:
     window.set_session_state(SessionState.RECONNECTING, message(MessageId.RETRY_NETWORK, 4))
     process_events()
-    assert window.state_label.text() == "Reconnecting… — Waiting for the network; retrying in 4 s"
-    assert window.connect_button.text() == "Disconnect" and window.connect_button.isEnabled()
+    assert window.state_label.text() == "Waiting for the network; retrying in 4 s"
+    assert window.connect_button.text() == "End" and window.connect_button.isEnabled()
     assert window.text_box.isEnabled(), "typed messages wait for the new connection"
     disconnect = QSignalSpy(window.disconnectRequested)
     QTest.mouseClick(window.connect_button, Qt.MouseButton.LeftButton)

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from gemini_desk.core.events import SessionState
+from gemini_desk.core.status import Status
 from gemini_desk.core.transcript import Role, Turn
+from gemini_desk.ui.colours import colour
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.theme import is_dark
 from tests.support.palettes import dark_palette
@@ -24,6 +26,12 @@ def _floor() -> tuple[float, float, bool]:
 def _centre(widget: QWidget, dx: int = 0, dy: int = 0) -> QColor:
     image = widget.grab().toImage()
     return image.pixelColor(min(image.width() - 1, 6 + dx), image.height() // 2 + dy)
+
+
+def _fill(pill: QWidget) -> QColor:
+    """The pill's background, above its text."""
+    image = pill.grab().toImage()
+    return image.pixelColor(image.width() // 2, max(4, image.height() // 6))
 
 
 @pytest.fixture
@@ -46,6 +54,10 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes, qtbot: QtBo
     window.show_turn(Turn(2, Role.MODEL, "hi, how can I help?", finished=True))
     window.show_error("Something went wrong.")
     window.set_demo_mode(True)
+    window.talk_bar.set_mode("push_to_talk")
+    window.talk_bar.set_state("idle")  # the light blue of the ready talk button
+    window.talk_bar.set_hint("Hold F8 in this window to talk.")
+    window.set_status(Status.MUTED)  # the pink of the muted pill
     window.resize(900, 640)
     window.show()
     qtbot.waitExposed(window)
@@ -55,12 +67,15 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes, qtbot: QtBo
     light_talk = _centre(talk)
     light_banner = _centre(banner)
     light_demo = window.demo_label.palette().color(window.demo_label.foregroundRole())
+    pill = window.status.pill
+    light_pill = _fill(pill)
+    assert light_talk.lightness() > 150 and light_pill.lightness() > 150
 
     qapp.setPalette(dark)
     assert is_dark()
-    # The talk button (offline/hands-free look) takes the dark window colour.
+    # The talk button and the pill take their dark variants: no light blue, no pink.
     qtbot.waitUntil(lambda: _centre(talk).lightness() < 80)
-    assert light_talk.lightness() > 80
+    qtbot.waitUntil(lambda: _fill(pill).lightness() < 80)
     # The error banner switches to its dark pair: dark background, light text.
     assert _centre(banner).lightness() < 80 < light_banner.lightness()
     text = banner.findChild(QWidget, "errorText")
@@ -76,9 +91,7 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes, qtbot: QtBo
     assert _centre(model, dx=4).lightness() < 80
     assert _centre(user, dx=4).lightness() < 100
     hint = window.talk_bar.hint
-    assert hint.palette().color(hint.foregroundRole()) == dark.color(
-        QPalette.ColorRole.PlaceholderText
-    )
+    assert hint.palette().color(hint.foregroundRole()) == colour("subtle.fg", dark=True)
 
     qapp.setPalette(light)  # and back
     qtbot.waitUntil(lambda: _centre(talk).lightness() > 150)

@@ -1,0 +1,131 @@
+"""WCAG AA for every text/background pair the app paints, in light and dark palettes.
+
+The pairs come from the palette module (status element, talk controls, notices, the
+mic meter's marks) and from the palette the desktop hands over (bubbles, hints on the
+window); the status element and the error notice are also rendered and their painted
+background compared with the colour the pair was checked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from gemini_desk.core.status import Status
+from gemini_desk.ui.colours import COLOURS, TEXT_PAIRS, colour, contrast_ratio
+from gemini_desk.ui.error_banner import ErrorBanner
+from gemini_desk.ui.status_orb import StatusPill
+from gemini_desk.ui.transcript_view import bubble_colours
+from tests.support.palettes import dark_palette
+from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
+
+TEXT, LARGE = 4.5, 3.0
+
+
+def _light() -> QPalette:
+    style = QStyleFactory.create("Fusion")
+    assert style is not None
+    return style.standardPalette()
+
+
+PALETTES = {"light": _light, "dark": dark_palette}
+
+
+@pytest.fixture
+def app_palette(qapp: QApplication) -> Iterator[None]:  # noqa: F811
+    before = QPalette(qapp.palette())
+    yield
+    qapp.setPalette(before)
+    process_events()
+
+
+def test_the_ratio_is_wcag_s() -> None:
+    assert contrast_ratio(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21.0)
+    assert contrast_ratio(QColor("#777777"), QColor("#ffffff")) == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio(QColor("#ffffff"), QColor("#ffffff")) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_every_palette_pair_meets_aa(dark: bool) -> None:
+    failures = []
+    for pair in TEXT_PAIRS:
+        ratio = contrast_ratio(colour(pair.fg, dark=dark), colour(pair.bg, dark=dark))
+        if ratio < pair.minimum:
+            failures.append(f"{pair.what}: {ratio:.2f} < {pair.minimum}")
+    assert not failures, failures
+
+
+def test_every_colour_has_a_pair_or_is_a_mark() -> None:
+    """No colour the app paints escapes the check (the meter's bar colours are marks,
+    seen against the track; borders and hover shades go with a checked pair)."""
+    used = {p.fg for p in TEXT_PAIRS} | {p.bg for p in TEXT_PAIRS}
+    marks = {"meter.low", "meter.mid", "meter.high", "quiet.border", "talk.off.border"}
+    borders = {n for n in COLOURS if n.endswith(".border")}
+    unchecked = set(COLOURS) - used - marks - borders
+    assert not unchecked, sorted(unchecked)
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_text_on_the_desktop_palette_meets_aa(name: str) -> None:
+    pal = PALETTES[name]()
+    dark = name == "dark"
+    window = pal.color(QPalette.ColorRole.Window)
+    checks = {
+        "window text": (pal.color(QPalette.ColorRole.WindowText), window, TEXT),
+        "hint": (colour("subtle.fg", dark=dark), window, TEXT),
+        "demo note": (colour("demo.fg", dark=dark), window, TEXT),
+        "focus ring": (colour("focus", dark=dark), window, LARGE),
+        "focus ring on the transcript": (
+            colour("focus", dark=dark),
+            pal.color(QPalette.ColorRole.Base),
+            LARGE,
+        ),
+    }
+    bubbles = bubble_colours(pal)
+    for bubble in ("user.bg", "model.bg"):
+        checks[f"{bubble} text"] = (bubbles["text"], bubbles[bubble], TEXT)
+        checks[f"{bubble} header"] = (bubbles["header"], bubbles[bubble], TEXT)
+    for status in Status:
+        pill_edge = colour(f"status.{status.value}.fg", dark=dark)
+        checks[f"pill edge {status.value}"] = (pill_edge, window, LARGE)
+    failures = [
+        f"{what}: {contrast_ratio(fg, bg):.2f} < {need}"
+        for what, (fg, bg, need) in checks.items()
+        if contrast_ratio(fg, bg) < need
+    ]
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_painted_colours_are_the_checked_ones(
+    qapp: QApplication,  # noqa: F811
+    app_palette: None,
+    name: str,
+) -> None:
+    qapp.setPalette(PALETTES[name]())
+    process_events()
+    dark = name == "dark"
+    pill = StatusPill(lambda: (-90.0, -90.0, False))
+    pill.show()
+    for status in Status:
+        pill.set_status(status)
+        image = pill.grab().toImage()
+        fill = image.pixelColor(image.width() // 2, max(4, image.height() // 6))
+        assert fill == colour(f"status.{status.value}.bg", dark=dark), status
+        painted = {
+            image.pixelColor(x, y).name()
+            for x in range(image.height(), image.width() - 10)
+            for y in range(image.height() // 3, 2 * image.height() // 3)
+        }
+        # The state's word is painted in its text colour (antialiased edges aside).
+        assert colour(f"status.{status.value}.fg", dark=dark).name() in painted, status
+    pill.close()
+    banner = ErrorBanner()
+    banner.show_message("Something failed.")
+    process_events()
+    image = banner.grab().toImage()
+    assert image.pixelColor(image.width() // 2, 3) == colour("notice.error.bg", dark=dark)
+    banner.close()
