@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../gemini_desk/ui/status_orb.py" line="+43"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listening</source>
+        <translation>正在聆听</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Speaking</source>
+        <translation>正在说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Muted</source>
+        <translation>已静音</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sharing</source>
+        <translation>正在共享</translation>
+    </message>
+</context>
+<context>
     <name>AddServerDialog</name>
     <message>
         <location filename="../../gemini_desk/ui/mcp_server_dialog.py" line="+50"/>
@@ -216,6 +259,35 @@
     </message>
 </context>
 <context>
+    <name>ConversationList</name>
+    <message>
+        <location filename="../../gemini_desk/ui/history_list.py" line="+33"/>
+        <source>(no words from you)</source>
+        <translation>（你没有说话）</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <location line="+1"/>
+        <source>Search all conversations</source>
+        <translation>搜索全部对话</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>Conversations found: %1</source>
+        <translation>找到的对话：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing found for “%1”.</source>
+        <translation>没有找到“%1”。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Turns: %1</source>
+        <translation>发言：%1</translation>
+    </message>
+</context>
+<context>
     <name>CrashNotice</name>
     <message>
         <location filename="../../gemini_desk/ui/crash_notice.py" line="+21"/>
@@ -246,17 +318,27 @@
         <translation>点击此处打开窗口，允许或拒绝它。若不回答，%1 秒后将被拒绝。</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+56"/>
+        <source>Everywhere, also in other apps</source>
+        <translation>任何地方，包括其他应用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Talk (push-to-talk; hold, also in other apps)</source>
         <translation>说话（按键说话；按住，在其他应用中也有效）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Mute or unmute the microphone (also in other apps)</source>
         <translation>麦克风静音或取消静音（在其他应用中也有效）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
+        <source>Typing and tools</source>
+        <translation>输入与工具</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Send the typed message</source>
         <translation>发送输入的消息</translation>
     </message>
@@ -282,9 +364,54 @@
         <translation>Esc</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Could not open the log folder. It is here: %1</source>
         <translation>无法打开日志文件夹。它位于：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPopover</name>
+    <message>
+        <location filename="../../gemini_desk/ui/status_orb.py" line="+185"/>
+        <location line="+16"/>
+        <source>No answer yet</source>
+        <translation>尚无回答</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model id:</source>
+        <translation>模型 ID：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last response:</source>
+        <translation>上次响应：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server time:</source>
+        <translation>服务器用时：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connection details</source>
+        <translation>连接详情</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>From the end of your speech to the first sound of the answer.</source>
+        <translation>从你说完到听到回答第一个声音的时间。</translation>
     </message>
 </context>
 <context>
@@ -346,6 +473,14 @@
     </message>
 </context>
 <context>
+    <name>DialogsWiring</name>
+    <message>
+        <location filename="../../gemini_desk/desktop/dialogs_wiring.py" line="+109"/>
+        <source>That conversation could not be opened: %1</source>
+        <translation>无法打开这段对话：%1</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBanner</name>
     <message>
         <location filename="../../gemini_desk/ui/error_banner.py" line="+35"/>
@@ -366,27 +501,47 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/history_dialog.py" line="+111"/>
+        <location filename="../../gemini_desk/ui/history_dialog.py" line="+71"/>
         <source>Conversation history</source>
         <translation>对话历史</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../gemini_desk/ui/history_list.py" line="-54"/>
         <source>Past conversations</source>
         <translation>以往的对话</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Turns of the chosen conversation</source>
-        <translation>所选对话的各轮发言</translation>
+        <location filename="../../gemini_desk/ui/history_dialog.py" line="+21"/>
+        <source>Search is not available: see the log.</source>
+        <translation>无法搜索：请查看日志。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>No conversations yet. Finished turns appear here.</source>
         <translation>还没有对话。完成的发言会显示在这里。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Co&amp;ntinue this conversation</source>
+        <translation>继续这段对话(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show it in the window; what you say next is added to it.</source>
+        <translation>在窗口中显示它；你接下来说的话会加到这段对话里。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Copy turn</source>
         <translation>复制发言(&amp;C)</translation>
     </message>
@@ -406,44 +561,42 @@
         <translation>导出为 &amp;JSON…</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Conversations</source>
-        <translation>对话</translation>
-    </message>
-    <message>
-        <location line="+46"/>
-        <source>%1 — %2 turns
-%3</source>
-        <translation>%1 — %2 轮发言
-%3</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location filename="../../gemini_desk/ui/history_list.py" line="+60"/>
         <source>Lines that could not be read: %1</source>
         <translation>无法读取的行数：%1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-30"/>
         <source>%1 — damaged, cannot be shown</source>
         <translation>%1 — 已损坏，无法显示</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Could not read it: %1</source>
         <translation>无法读取：%1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location filename="../../gemini_desk/ui/history_dialog.py" line="+93"/>
         <source>Copied the turn&apos;s text.</source>
         <translation>已复制这轮发言的文字。</translation>
     </message>
     <message>
+        <location line="+15"/>
+        <source>Could not delete it: %1</source>
+        <translation>无法删除：%1</translation>
+    </message>
+    <message>
         <location line="+8"/>
+        <source>Deleted “%1”.</source>
+        <translation>已删除“%1”。</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Conversation of %1</source>
         <translation>%1 的对话</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -453,32 +606,7 @@
         <translation>已保存到 %1</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>You</source>
-        <translation>您</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Gemini</source>
-        <translation>Gemini</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>answered after %1 ms</source>
-        <translation>%1 毫秒后回答</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>interrupted</source>
-        <translation>已打断</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Sources: %1</source>
-        <translation>来源：%1</translation>
-    </message>
-    <message>
-        <location line="+33"/>
+        <location line="+78"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
@@ -497,13 +625,19 @@
     <name>HotkeyEdit</name>
     <message>
         <location filename="../../gemini_desk/ui/hotkey_edit.py" line="+30"/>
+        <location line="+45"/>
         <source>Press the keys…</source>
         <translation>请按下按键…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-43"/>
         <source>Click here and press the key combination. Backspace restores the default.</source>
         <translation>点击此处并按下组合键。按退格键恢复默认值。</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Press the keys… (now: %1)</source>
+        <translation>请按下组合键…（当前：%1）</translation>
     </message>
 </context>
 <context>
@@ -532,7 +666,7 @@
 <context>
     <name>LevelMeter</name>
     <message>
-        <location filename="../../gemini_desk/ui/level_meter.py" line="+63"/>
+        <location filename="../../gemini_desk/ui/level_meter.py" line="+78"/>
         <source>%1 level</source>
         <translation>%1 音量</translation>
     </message>
@@ -542,12 +676,32 @@
         <translation>%1 音量，-60 至 0 dBFS</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+79"/>
+        <source>%1: muted</source>
+        <translation>%1：已静音</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: silent (below -60 dBFS)</source>
+        <translation>%1：无声（低于 -60 dBFS）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: %2 dBFS, peak %3 dBFS</source>
+        <translation>%1：%2 dBFS，峰值 %3 dBFS</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(clipping)</source>
+        <translation>（削波）</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Speaker</source>
         <translation>扬声器</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+23"/>
         <source>muted</source>
         <translation>已静音</translation>
     </message>
@@ -555,54 +709,33 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+138"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+113"/>
         <source>Gemini Desk</source>
         <translation>Gemini Desk</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+96"/>
+        <location line="+6"/>
+        <location line="+75"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-93"/>
-        <source>Connect or disconnect (Ctrl+Enter)</source>
-        <translation>连接或断开（Ctrl+Enter）</translation>
+        <location line="-73"/>
+        <source>Connect or end the conversation (Ctrl+Enter)</source>
+        <translation>连接或结束对话（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+249"/>
-        <source>Mute</source>
-        <translation>静音</translation>
-    </message>
-    <message>
-        <location line="-246"/>
-        <source>Mute microphone</source>
-        <translation>麦克风静音</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Mute or unmute the microphone (Ctrl+M)</source>
-        <translation>麦克风静音或取消静音（Ctrl+M）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Mic</source>
-        <translation>麦克风</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Speaker</source>
-        <translation>扬声器</translation>
-    </message>
-    <message>
-        <location line="+21"/>
+        <location line="+17"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>Type a message</source>
+        <translation>输入消息</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -612,12 +745,28 @@
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+29"/>
-        <source>Model</source>
-        <translation>模型</translation>
+        <location line="+52"/>
+        <location line="+2"/>
+        <source>End</source>
+        <translation>结束</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
+        <source>Ending…</source>
+        <translation>正在结束…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>End the conversation</source>
+        <translation>结束对话</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&amp;End conversation</source>
+        <translation>结束对话(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../gemini_desk/ui/status_bar.py" line="+31"/>
         <source>Demo mode (local server)</source>
         <translation>演示模式（本地服务器）</translation>
     </message>
@@ -625,21 +774,6 @@
         <location line="+3"/>
         <source>Talking to a local server on this computer; nothing leaves the machine.</source>
         <translation>正在与本机上的本地服务器对话；任何数据都不会离开这台电脑。</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>● Hearing you</source>
-        <translation>● 正在听你说</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Gemini hears you speaking.</source>
-        <translation>Gemini 听到你在说话。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Gemini hears you speaking</source>
-        <translation>Gemini 听到你在说话</translation>
     </message>
     <message>
         <location filename="../../gemini_desk/ui/main_menus.py" line="+30"/>
@@ -673,7 +807,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+72"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+0"/>
         <source>&amp;Connect</source>
         <translation>连接(&amp;C)</translation>
     </message>
@@ -683,7 +817,12 @@
         <translation>麦克风静音(&amp;M)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
+        <source>M&amp;ini mode</source>
+        <translation>迷你模式(&amp;I)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -708,80 +847,17 @@
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+11"/>
-        <source>Disconnected</source>
-        <translation>未连接</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="-16"/>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="-20"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
-        <source>Connected</source>
-        <translation>已连接</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+2"/>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
-        <source>Closing…</source>
-        <translation>正在关闭…</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+1"/>
-        <source>Reconnecting…</source>
-        <translation>正在重新连接…</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="-1"/>
-        <location line="+2"/>
-        <source>Disconnect</source>
-        <translation>断开</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>&amp;Disconnect</source>
-        <translation>断开(&amp;D)</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Type a message and press Enter</source>
-        <translation>输入消息后按 Enter 发送</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Connect to type a message</source>
-        <translation>连接后即可输入消息</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+10"/>
-        <source>Model: %1</source>
-        <translation>模型：%1</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+29"/>
+        <location line="+106"/>
         <source>%1 was retired; now using %2.</source>
         <translation>%1 已停用；现在使用 %2。</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/status_bar.py" line="+14"/>
-        <source>Last response: %1 ms</source>
-        <translation>上次响应：%1 毫秒</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Last response: %1 ms (server %2 ms)</source>
-        <translation>上次响应：%1 毫秒（服务器 %2 毫秒）</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>From the end of your speech to the first sound of the answer; the server&apos;s share is until its first audio arrived.</source>
-        <translation>从您说完话到听到回答的第一个声音所用的时间；服务器部分指直到收到其第一段音频的时间。</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+22"/>
+        <location line="+22"/>
         <source>Enter API key…</source>
         <translation>输入 API 密钥…</translation>
     </message>
@@ -808,11 +884,6 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>Gemini Desk %1
 
 基于 Gemini Live API 的桌面语音助手：与 Gemini 对话，听它回答，并阅读实时文字记录。</translation>
-    </message>
-    <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+73"/>
-        <source>Unmute</source>
-        <translation>取消静音</translation>
     </message>
 </context>
 <context>
@@ -1319,6 +1390,51 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
 </context>
 <context>
+    <name>MiniWindow</name>
+    <message>
+        <location filename="../../gemini_desk/ui/mini_window.py" line="+68"/>
+        <source>Gemini Desk (mini)</source>
+        <translation>Gemini Desk（迷你）</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>● Sharing</source>
+        <translation>● 正在共享</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hover to see what Gemini saw last</source>
+        <translation>悬停可查看 Gemini 最后看到的画面</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hold to talk</source>
+        <translation>按住说话</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Back to the full window</source>
+        <translation>返回完整窗口</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the full window (Ctrl+Shift+M)</source>
+        <translation>返回完整窗口（Ctrl+Shift+M）</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location line="+13"/>
+        <source>You: %1</source>
+        <translation>你：%1</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+12"/>
+        <source>Gemini: %1</source>
+        <translation>Gemini：%1</translation>
+    </message>
+</context>
+<context>
     <name>ModelSettings</name>
     <message>
         <location filename="../../gemini_desk/ui/model_settings.py" line="+39"/>
@@ -1352,11 +1468,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+2"/>
+        <location line="+93"/>
         <source>More thinking gives better answers to hard questions, and slower ones.</source>
         <translation>思考越多，难题的回答越好，但也越慢。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-90"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
@@ -1405,6 +1522,11 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <source>Asking the service for its models…</source>
         <translation>正在向服务查询模型…</translation>
     </message>
+    <message>
+        <location line="+34"/>
+        <source>This model does not take a thinking level.</source>
+        <translation>此模型不支持设置思考深度。</translation>
+    </message>
 </context>
 <context>
     <name>RegionSelector</name>
@@ -1437,7 +1559,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>%1 × %2 的区域</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+42"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+52"/>
         <source>This desktop does not list windows for capture. Select a region around the window instead (Share ▸ Share a region…).</source>
         <translation>此桌面环境不提供可捕获的窗口列表。请改为框选窗口所在的区域（共享 ▸ 共享屏幕区域…）。</translation>
     </message>
@@ -1492,7 +1614,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+76"/>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+81"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1517,29 +1639,49 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>更改 API 密钥(&amp;C)…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+24"/>
         <source>Sp&amp;eaker:</source>
         <translation>扬声器(&amp;E)：</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-3"/>
         <source>System &amp;instruction:</source>
         <translation>系统指令(&amp;I)：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Micro&amp;phone:</source>
         <translation>麦克风(&amp;P)：</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-6"/>
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Gener&amp;al</source>
         <translation>常规(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Voice &amp;&amp; model</source>
+        <translation>语音与模型(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A&amp;udio</source>
+        <translation>音频(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk &amp;&amp; &amp;keys</source>
+        <translation>说话与按键(&amp;K)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Privac&amp;y</source>
+        <translation>隐私(&amp;Y)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1552,7 +1694,22 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>设置页面</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+32"/>
+        <source>Nothing is recorded or sent before you connect. While connected, Gemini gets what your microphone hears (not while muted), what you type, and your screen or camera only while you share it.</source>
+        <translation>连接之前不会录制或发送任何内容。连接后，Gemini 会收到麦克风听到的声音（静音时除外）、你输入的文字，以及仅在你共享时的屏幕或摄像头画面。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Conversations are kept on this computer only, readable by you alone. Delete them in History.</source>
+        <translation>对话只保存在这台电脑上，只有你能读取。可在历史记录中删除。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>They are in %1</source>
+        <translation>保存位置：%1</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
@@ -1637,26 +1794,57 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/shortcuts_dialog.py" line="+99"/>
-        <location line="+4"/>
+        <location filename="../../gemini_desk/ui/shortcuts_dialog.py" line="+96"/>
+        <source>In the window</source>
+        <translation>在本窗口中</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+29"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
+</context>
+<context>
+    <name>StatusElement</name>
     <message>
-        <location line="-1"/>
-        <source>Action</source>
-        <translation>操作</translation>
+        <location filename="../../gemini_desk/ui/status_orb.py" line="+20"/>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Keys</source>
-        <translation>按键</translation>
+        <location line="+8"/>
+        <source>Connection details</source>
+        <translation>连接详情</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model and response time</source>
+        <translation>模型和响应时间</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPill</name>
+    <message>
+        <location line="-80"/>
+        <source>Status: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Click to unmute the microphone (%1).</source>
+        <translation>点击取消麦克风静音（%1）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Click to mute the microphone (%1).</source>
+        <translation>点击将麦克风静音（%1）。</translation>
     </message>
 </context>
 <context>
     <name>TalkBar</name>
     <message>
-        <location filename="../../gemini_desk/ui/talk_bar.py" line="+37"/>
+        <location filename="../../gemini_desk/ui/talk_bar.py" line="+40"/>
         <source>Hands-free</source>
         <translation>免提</translation>
     </message>
@@ -1682,41 +1870,21 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <source>&amp;Talk:</source>
         <translation>说话(&amp;T)：</translation>
     </message>
-    <message>
-        <location line="+3"/>
-        <source>MIC MUTED</source>
-        <translation>麦克风已静音</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Microphone muted</source>
-        <translation>麦克风已静音</translation>
-    </message>
 </context>
 <context>
     <name>TalkButton</name>
     <message>
         <location filename="../../gemini_desk/ui/talk_button.py" line="+89"/>
-        <source>Click or press %1 to talk</source>
-        <translation>点击或按 %1 开始说话</translation>
+        <source>Click to talk</source>
+        <translation>点击说话</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Hold to talk, or hold %1</source>
-        <translation>按住说话，或按住 %1</translation>
+        <location line="+0"/>
+        <source>Hold to talk</source>
+        <translation>按住说话</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Connect to talk</source>
-        <translation>连接后即可说话</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Hands-free: just speak</source>
-        <translation>免提：直接说话即可</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Listening…</source>
         <translation>正在聆听…</translation>
     </message>
@@ -1731,12 +1899,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>Gemini 正在说话 — 按下可打断</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Muted — unmute to talk</source>
-        <translation>已静音 — 取消静音后才能说话</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Talk</source>
         <translation>说话</translation>
     </message>
@@ -1794,7 +1957,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>静音键</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
+        <source>Only used in push-to-talk.</source>
+        <translation>仅用于按键说话模式。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>&amp;Talk mode:</source>
         <translation>说话方式(&amp;T)：</translation>
     </message>
@@ -1805,13 +1973,13 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>Talk &amp;key:</source>
-        <translation>说话键(&amp;K)：</translation>
+        <source>Ta&amp;lk key:</source>
+        <translation>说话键(&amp;L)：</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>M&amp;ute key:</source>
-        <translation>静音键(&amp;U)：</translation>
+        <source>&amp;Mute key:</source>
+        <translation>静音键(&amp;M)：</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1822,7 +1990,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+208"/>
+        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+213"/>
         <source>Gemini Desk: push to talk</source>
         <translation>Gemini Desk：按键说话</translation>
     </message>
@@ -1832,22 +2000,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>Gemini Desk：将麦克风静音或取消静音</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+46"/>
         <source>The talk key only works in other apps with Accessibility permission. </source>
         <translation>只有获得“辅助功能”权限后，说话键才能在其他应用中使用。</translation>
     </message>
     <message>
-        <location line="+29"/>
-        <source>Hands-free: just speak; Gemini answers when you pause. Mute: %1.</source>
-        <translation>免提：直接说话即可，您停顿时 Gemini 就会回答。静音：%1。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Mute: %1.</source>
-        <translation>静音：%1。</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+48"/>
         <source>push-to-talk</source>
         <translation>按键说话</translation>
     </message>
@@ -1862,7 +2020,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>已切换到%1：已重新连接，因为语音检测是会话设置的一部分。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+36"/>
         <source>The global talk key stopped working (%1). The talk button still works.</source>
         <translation>全局说话键已失效（%1）。说话按钮仍可使用。</translation>
     </message>
@@ -1981,7 +2139,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>工具：%1</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/history_dialog.py" line="-26"/>
+        <location filename="../../gemini_desk/ui/history_turns.py" line="+147"/>
         <location filename="../../gemini_desk/ui/tool_row.py" line="+1"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
@@ -2154,13 +2312,18 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../gemini_desk/ui/tray.py" line="+191"/>
-        <location line="+79"/>
+        <location filename="../../gemini_desk/ui/tray.py" line="+193"/>
+        <location line="+80"/>
         <source>Hide window</source>
         <translation>隐藏窗口</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-79"/>
+        <source>Mini mode</source>
+        <translation>迷你模式</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <location line="+79"/>
         <source>Connect</source>
         <translation>连接</translation>
@@ -2244,17 +2407,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>VoicePicker</name>
     <message>
-        <location filename="../../gemini_desk/ui/voice_picker.py" line="+38"/>
+        <location filename="../../gemini_desk/ui/voice_picker.py" line="+55"/>
         <source>Voice</source>
         <translation>语音</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Pla&amp;y sample</source>
-        <translation>试听(&amp;Y)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Play a sample of this voice</source>
         <translation>试听这个语音</translation>
     </message>
@@ -2269,9 +2427,14 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>&amp;Voice:</source>
-        <translation>语音(&amp;V)：</translation>
+        <location line="-16"/>
+        <source>&amp;Play sample</source>
+        <translation>试听(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Voi&amp;ce:</source>
+        <translation>声音(&amp;C)：</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2292,6 +2455,116 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <location line="+2"/>
         <source>The sample could not be played.</source>
         <translation>无法播放试听。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>bright</source>
+        <translation>明亮</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>upbeat</source>
+        <translation>欢快</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>informative</source>
+        <translation>清晰易懂</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>firm</source>
+        <translation>坚定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>excitable</source>
+        <translation>兴奋</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>youthful</source>
+        <translation>年轻</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>breezy</source>
+        <translation>轻快</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>easy-going</source>
+        <translation>随和</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>breathy</source>
+        <translation>气声</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>clear</source>
+        <translation>清澈</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>smooth</source>
+        <translation>柔顺</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>gravelly</source>
+        <translation>沙哑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>soft</source>
+        <translation>柔和</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>even</source>
+        <translation>平稳</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mature</source>
+        <translation>成熟</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>forward</source>
+        <translation>直率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>friendly</source>
+        <translation>友好</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>casual</source>
+        <translation>随意</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>gentle</source>
+        <translation>温和</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>lively</source>
+        <translation>活泼</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>knowledgeable</source>
+        <translation>博学</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>warm</source>
+        <translation>温暖</translation>
     </message>
 </context>
 <context>
