@@ -24,11 +24,13 @@ from gemini_desk.core.models import DEFAULT_MODEL, display_name
 from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.approval_card import ApprovalCard
-from gemini_desk.ui.error_banner import ErrorBanner
+from gemini_desk.ui.connection_banner import ConnectionBanner
 from gemini_desk.ui.focus import chain
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
 from gemini_desk.ui.main_menus import build_menus
 from gemini_desk.ui.message_text import message_text
+from gemini_desk.ui.notice_kinds import notice_kind
+from gemini_desk.ui.notices import Condition, NoticeArea, Severity
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.status_bar import StatusBar
 from gemini_desk.ui.talk_bar import TalkBar
@@ -121,6 +123,8 @@ class MainWindow(QMainWindow):
     shortcutsRequested = Signal()  # Help > Keyboard shortcuts (F1)
     logFolderRequested = Signal()  # Help > Open log folder
     approvalDecided = Signal(str, str)  # call id, "once" | "always" | "deny"
+    retryNowRequested = Signal()  # "Retry now" in the connection banner
+    resendRequested = Signal(int)  # "Retry" on a typed message that was not sent (turn id)
 
     def __init__(
         self,
@@ -169,11 +173,16 @@ class MainWindow(QMainWindow):
 
         # --- centre and bottom ----------------------------------------------------
         self._transcript = TranscriptView()
+        self._transcript.resendRequested.connect(self.resendRequested)
         # A tool set to "ask" wants to run: Allow once / Always allow / Deny.
         self.approval_card = ApprovalCard()
         self.approval_card.decided.connect(self.approvalDecided)
-        self.error_banner = ErrorBanner()
-        self.error_banner.actionTriggered.connect(self._on_error_action)
+        # Notices (issue 21): info, warnings and errors that clear when their condition
+        # ends; the connection banner (cause, countdown, Retry now) sits above them.
+        self.notices = NoticeArea()
+        self.notices.actionTriggered.connect(self._on_error_action)
+        self.connection_banner = ConnectionBanner()
+        self.connection_banner.retryRequested.connect(self.retryNowRequested)
         self.text_box = QLineEdit()
         self.text_box.setObjectName("textBox")
         self.text_box.setAccessibleName(self.tr("Message"))
@@ -201,7 +210,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.share_bar)
         layout.addWidget(self._transcript, 1)
         layout.addWidget(self.approval_card)
-        layout.addWidget(self.error_banner)
+        layout.addWidget(self.connection_banner)  # notices (issue 21)
+        layout.addWidget(self.notices)
         layout.addLayout(bottom)
         self.setCentralWidget(central)
 
@@ -216,11 +226,8 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.connect_action.triggered.connect(self._on_connect_clicked)
         self.mute_action.toggled.connect(self._on_mute_action_toggled)
-        card = self.approval_card
-        order = [self.connect_button, self.mute_button, self.talk_bar.mode_combo]
-        order += [self.talk_bar.button, self._transcript.scroll_area(), card.once_button]
-        order += [card.always_button, card.deny_button, self.error_banner.action_button]
-        chain([*order, self.error_banner.dismiss_button, self.text_box, self.send_button])
+        self._chain_focus()
+        self.notices.changed.connect(self._chain_focus)  # notices come and go
 
         self.resize(900, 640)
         self.setMinimumSize(560, 420)
@@ -257,6 +264,7 @@ class MainWindow(QMainWindow):
         )
         self.connect_action.setEnabled(not busy)
         self.status_bar.show_state(state, detail)
+        self._notice_conditions(state)
 
         # While reconnecting, typed messages and speech wait and are sent afterwards.
         connected = state in _LIVE_STATES
@@ -299,7 +307,7 @@ class MainWindow(QMainWindow):
     def show_model_retired(self, old: str, new_label: str) -> None:
         """One line: the stored model is gone and which one is used instead."""
         text = self.tr("%1 was retired; now using %2.").replace("%1", old).replace("%2", new_label)
-        self.error_banner.show_message(text)
+        self.notices.show_notice("model_retired", text, Severity.INFO)
 
     def set_demo_mode(self, demo: bool) -> None:
         self.status_bar.set_demo_mode(demo)
@@ -324,10 +332,25 @@ class MainWindow(QMainWindow):
             "settings": self.tr("Open Settings…"),
             "use_default_model": self.tr("Use %1").replace("%1", display_name(DEFAULT_MODEL)),
         }
-        self.error_banner.show_message(message_text(message), labels.get(action or "", ""), action)
+        severity, clears_on = notice_kind(message)
+        key = message.id.name if isinstance(message, Message) else "text:" + message
+        text, label = message_text(message), labels.get(action or "", "")
+        self.notices.show_notice(key, text, severity, label, action, clears_on)
 
     def clear_error(self) -> None:
-        self.error_banner.clear()
+        """What a new attempt or reopened devices settle: connection and device errors."""
+        self.notices.condition(Condition.AUDIO_BACK)
+        self.notices.clear((Severity.ERROR, Severity.WARNING), Condition.CONNECTING)
+
+    def _notice_conditions(self, state: SessionState) -> None:
+        """Notices whose condition ended with ``state`` go (issue 21)."""
+        conditions = {
+            SessionState.CONNECTING: Condition.CONNECTING,
+            SessionState.CONNECTED: Condition.CONNECTED,
+            SessionState.DISCONNECTED: Condition.DISCONNECTED,
+        }
+        if state in conditions:
+            self.notices.condition(conditions[state])
 
     def set_muted(self, muted: bool) -> None:
         """Reflect the microphone's mute state (does not emit muteToggled)."""
@@ -387,6 +410,14 @@ class MainWindow(QMainWindow):
             self.useDefaultModelRequested.emit()
 
     # --- internals --------------------------------------------------------------------
+    def _chain_focus(self) -> None:
+        card = self.approval_card
+        order = [self.connect_button, self.mute_button, self.talk_bar.mode_combo]
+        order += [self.talk_bar.button, self._transcript.scroll_area(), card.once_button]
+        order += [card.always_button, card.deny_button, self.connection_banner.retry_button]
+        order += [b for row in self.notices.rows for b in (row.action_button, row.dismiss_button)]
+        chain([*order, self.text_box, self.send_button])
+
     def _sync_mute(self, other: QAction | QPushButton, muted: bool) -> None:
         blocked = other.blockSignals(True)
         other.setChecked(muted)
@@ -398,3 +429,5 @@ class MainWindow(QMainWindow):
         self.mute_button.setText(self.tr("Unmute") if muted else self.tr("Mute"))
         self.mic_meter.set_muted(muted)
         self.talk_bar.set_muted(muted)
+        if not muted:
+            self.notices.condition(Condition.UNMUTED)
