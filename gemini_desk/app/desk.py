@@ -100,6 +100,7 @@ class Desk:
         from gemini_desk.app.endpoints import Endpoints
         from gemini_desk.app.streams import AudioStreams
         from gemini_desk.desktop.dialogs_wiring import DialogsWiring
+        from gemini_desk.desktop.notices_wiring import wire_notices
         from gemini_desk.desktop.sharing import ScreenSharing
         from gemini_desk.desktop.talk_wiring import TalkWiring
         from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -129,7 +130,7 @@ class Desk:
         self.talk_wiring = TalkWiring(window, conv, paths, settings)
         self.sharing = ScreenSharing(window, window, settings, conv.send_video, conv.video_ready)
         conv.on_disconnected.append(self.sharing.stop)
-        self._wire_notices()
+        wire_notices(window, conv, self.sharing.shared)  # banner, Retry now, share ends notices
         conv.status.subscribe(self.sharing.connection_changed)  # capture only when sendable
         self.tools = ToolsWiring(
             window,
@@ -166,22 +167,6 @@ class Desk:
             from PySide6.QtCore import QByteArray
 
             window.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
-
-    def _wire_notices(self) -> None:
-        """The connection banner follows the connection; a share that starts ends the
-        notices about sharing; "Retry now" skips the wait."""
-        from gemini_desk.ui.notices import Condition
-
-        conv, window = self.conversation, self.window
-        conv.status.subscribe(lambda _old, new: window.connection_banner.show_status(new))
-        window.retryNowRequested.connect(conv.retry_now)
-        window.resendRequested.connect(conv.resend)
-
-        def shared(_old: object, new: object) -> None:
-            if new is not None:
-                window.notices.condition(Condition.SHARING)
-
-        self.sharing.shared.subscribe(shared)
 
     def _register_commands(self) -> None:
         """Later launches: --connect and --share-region (and bringing the window forward)."""

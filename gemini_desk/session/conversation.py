@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.context import recent_context
 from gemini_desk.core.desk_state import SessionStatus
 from gemini_desk.core.events import (
@@ -137,6 +138,8 @@ class Conversation:
         self.on_disconnected: list[Callable[[], None]] = []
         # Runs the model's tool calls (None: no tools are offered).
         self.tools: ToolHandler | None = None
+        # The waits between connection attempts, made per connect (tests lengthen them).
+        self.make_backoff: Callable[[], Backoff] = Backoff
         settings.subscribe(TALK_FIELDS, lambda _old, new: self.talk.configure(new))
         settings.subscribe(SESSION_FIELDS, self._on_session_settings)
 
@@ -184,6 +187,7 @@ class Conversation:
             context=lambda: recent_context(self.transcript.finished_turns),
             tools=self.tools.declarations if self.tools is not None else Declarations,
             stable_s=self.stable_s,
+            backoff=self.make_backoff(),
         )
         self._task = asyncio.get_running_loop().create_task(self.session.run(), name="live")
 
