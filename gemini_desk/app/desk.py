@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from gemini_desk.app.endpoints import Endpoints
     from gemini_desk.app.streams import AudioStreams
     from gemini_desk.desktop.dialogs_wiring import DialogsWiring
+    from gemini_desk.desktop.onboarding import Onboarding
     from gemini_desk.desktop.sharing import ScreenSharing
     from gemini_desk.desktop.talk_wiring import TalkWiring
     from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -89,6 +90,7 @@ class Desk:
         self.state: DeskState  # what the window, the tray and the talk bar show
         self.desktop: DesktopWiring  # tray, close-to-tray, Help menu items
         self.dialogs: DialogsWiring
+        self.onboarding: Onboarding  # the first run's welcome
 
     @property
     def settings(self) -> Settings:
@@ -101,6 +103,7 @@ class Desk:
         from gemini_desk.app.streams import AudioStreams
         from gemini_desk.desktop.dialogs_wiring import DialogsWiring
         from gemini_desk.desktop.notices_wiring import wire_notices
+        from gemini_desk.desktop.onboarding import Onboarding
         from gemini_desk.desktop.sharing import ScreenSharing
         from gemini_desk.desktop.talk_wiring import TalkWiring
         from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -162,6 +165,7 @@ class Desk:
             open_mcp_config=self.tools.open_mcp_config,
             desktop_keys=lambda: self.talk_wiring.desktop_triggers,
         )
+        self.onboarding = Onboarding(window, self.endpoints, self.keys, self._connect)
         self._register_commands()
         if self.settings.window_geometry:
             from PySide6.QtCore import QByteArray
@@ -245,11 +249,12 @@ class Desk:
             forward_actions(self.args, self.paths)  # show, and --connect etc.
             log.info("gemini-desk is already running: brought its window forward")
             return 0
-        endpoint, offer_key_dialog = self.endpoints.first()
-        if offer_key_dialog:
-            self.dialogs.open_key_dialog()
-        self.endpoints.use(endpoint)
+        endpoint = self.endpoints.first()
+        if endpoint is not None:
+            self.endpoints.use(endpoint)
         self.window.show()
+        if endpoint is None:  # first run: the welcome asks for a key or the demo
+            self.onboarding.open()
         self.desktop.start()
         if self.args.connect:
             self._connect()
@@ -275,6 +280,7 @@ class Desk:
         if self._loop_probe is not None:
             self._loop_probe.cancel()
         self.dialogs.close()
+        self.onboarding.stop()
         self._crash_notices()
         self.window.hide()
         self.endpoints.stop()

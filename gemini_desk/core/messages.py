@@ -101,6 +101,7 @@ class MessageId(enum.Enum):
     KEY_IN_KEYRING = ("key_in_keyring", 0)
     KEY_IN_MEMORY = ("key_in_memory", 0)
     NO_KEY_DEMO = ("no_key_demo", 0)
+    DEMO_REPLAYS = ("demo_replays", 0)  # the demo plays back what you said
     # The settings file (core/settings.py, core/settings_model.py).
     SETTINGS_NOT_SAVED = ("settings_not_saved", 1)  # the OS's reason
     SETTINGS_DAMAGED = ("settings_damaged", 1)  # the name the damaged file was kept under

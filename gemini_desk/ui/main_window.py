@@ -36,6 +36,7 @@ from gemini_desk.ui.status_bar import StatusBar
 from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.theme import follow_palette, pick
 from gemini_desk.ui.transcript_view import TranscriptView
+from gemini_desk.ui.welcome_view import WelcomeView, welcome_stack
 
 _ACTIONS = ("api_key", "settings", "use_default_model")
 _LIVE_STATES = (SessionState.CONNECTED, SessionState.RECONNECTING)
@@ -213,7 +214,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.connection_banner)  # notices (issue 21)
         layout.addWidget(self.notices)
         layout.addLayout(bottom)
-        self.setCentralWidget(central)
+        # First run (issue 21): the welcome takes the conversation's place until done.
+        self.welcome = WelcomeView()
+        self.setCentralWidget(welcome_stack(central, self.welcome))
 
         self.status_bar = StatusBar()
         self.setStatusBar(self.status_bar)

@@ -284,6 +284,12 @@ def templates() -> dict[M, str]:
             "GEMINI_API_KEY to avoid typing it again.",
         ),
         M.NO_KEY_DEMO: translate("Messages", "No API key set (demo mode)."),
+        M.DEMO_REPLAYS: translate(
+            "Messages",
+            "This is the local demo: a small server on this computer plays back what you "
+            "say. Nothing leaves this computer. To talk to Gemini, enter an API key (File > "
+            "API key).",
+        ),
     }
 
 

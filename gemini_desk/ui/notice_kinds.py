@@ -20,6 +20,7 @@ _INFO = {
     M.KEY_IN_KEYRING: frozenset(),
     M.KEY_IN_MEMORY: frozenset(),
     M.NO_KEY_DEMO: frozenset(),
+    M.DEMO_REPLAYS: frozenset(),
     M.HOLD_KEY_ANYWHERE: frozenset(),
     M.PRESS_KEY_ANYWHERE: frozenset(),
     M.KEY_IN_WINDOW_ONLY: frozenset(),

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -138,9 +137,10 @@ def _free_port() -> int:
     return port
 
 
-def _run(app: QApplication, main: Callable[[], object]) -> None:
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(asyncio.wait_for(main(), 60))  # type: ignore[arg-type]
+def _run(main: Callable[[], object]) -> None:
+    """Run ``main`` on a plain asyncio loop; Qt's events are processed while it waits."""
+    asyncio.run(asyncio.wait_for(main(), 60))  # type: ignore[arg-type]
+    process_events()
 
 
 async def _until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
@@ -148,12 +148,12 @@ async def _until(predicate: Callable[[], bool], timeout: float, what: str) -> No
     while not predicate():
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+        process_events()
+        await asyncio.sleep(0.01)
 
 
 def test_a_refused_connection_counts_down_and_retry_now_connects(
     qapp: QApplication,  # noqa: F811
-    window: MainWindow,
     tmp_path: Path,
 ) -> None:
     """Nothing listens at first: the banner says the connection was refused (not "waiting
@@ -164,6 +164,9 @@ def test_a_refused_connection_counts_down_and_retry_now_connects(
     ca_file = generate_tls(tls).ca_file
     settings = Settings()
     holder: list[SimThread] = []
+
+    window = MainWindow(_floor, _floor)
+    window.show()
 
     async def main() -> None:
         conv = Conversation(window, settings, tmp_path, None, None)
@@ -192,9 +195,11 @@ def test_a_refused_connection_counts_down_and_retry_now_connects(
             assert holder[0].server.sessions, "the local server saw the connection"
         finally:
             await conv.shutdown()
+            window.close_now()
+            window.deleteLater()
 
     try:
-        _run(qapp, main)
+        _run(main)
     finally:
         for thread in holder:
             thread.stop()
@@ -202,7 +207,6 @@ def test_a_refused_connection_counts_down_and_retry_now_connects(
 
 def test_a_typed_message_shows_sending_then_not_sent_with_retry(
     qapp: QApplication,  # noqa: F811
-    window: MainWindow,
     tmp_path: Path,
 ) -> None:
     """Typed while the connection is being replaced it waits ("sending…"); when the
@@ -212,6 +216,9 @@ def test_a_typed_message_shows_sending_then_not_sent_with_retry(
     tls = tmp_path / "tls"  # the same CA file, rewritten by each server
     sims = [SimThread(config, port=port, cert_dir=tls).start()]
     sim = sims[0]
+
+    window = MainWindow(_floor, _floor)
+    window.show()
 
     async def main() -> None:
         conv = Conversation(window, Settings(), tmp_path, None, None)
@@ -235,7 +242,8 @@ def test_a_typed_message_shows_sending_then_not_sent_with_retry(
             await conv.disconnect()
             window.transcript.flush()
             assert second.delivery == "not_sent"
-            assert bubble.delivery.text() == "not sent —" and bubble.retry_button.isVisible()
+            assert bubble.delivery.text() == "not sent —"
+            assert bubble.retry_button.isVisibleTo(bubble)
             # The server is back: Retry connects and sends it, as a new turn.
             sims.append(SimThread(config, port=port, cert_dir=tls).start())
             QTest.mouseClick(bubble.retry_button, Qt.MouseButton.LeftButton)
@@ -249,12 +257,14 @@ def test_a_typed_message_shows_sending_then_not_sent_with_retry(
                 "the server to get it",
             )
             window.transcript.flush()
-            assert bubble.retry_button.isHidden()
+            assert not bubble.retry_button.isVisibleTo(bubble)
         finally:
             await conv.shutdown()
+            window.close_now()
+            window.deleteLater()
 
     try:
-        _run(qapp, main)
+        _run(main)
     finally:
         for thread in sims:
             thread.stop()
