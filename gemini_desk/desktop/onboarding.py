@@ -49,6 +49,7 @@ class Onboarding:
         window.welcome.demoChosen.connect(self._on_demo)
 
     def open(self) -> None:
+        log.info("first run: the welcome asks for a key or the demo")
         welcome = self._window.welcome
         welcome.set_storage_note(self._keys.where())
         welcome.open()
