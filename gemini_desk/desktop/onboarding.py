@@ -25,6 +25,7 @@ class Endpoints(Protocol):
     def adopt_key(self, key: str) -> None: ...
     def adopt_demo(self) -> None: ...
 
+
 __all__ = ["Onboarding"]
 
 log = logging.getLogger("gemini_desk.app")

@@ -56,7 +56,7 @@ def test_try_the_demo_then_speak_and_hear_the_answer(
     assert loud.size, "nothing was heard on the speaker"
     answer = heard16[max(0, loud[0] - 800) : loud[-1] + 800]
     assert correlation(answer, speech16.astype(np.float32)) > 0.6
-    model = [t for t in _turns(app.home) if t["role"] == "model"][0]
+    model = next(t for t in _turns(app.home) if t["role"] == "model")
     assert "playing back what you said" in str(model["text"]), "an honest caption"
     assert app.quit_with_keyboard() == 0
     assert_clean_log(app)
