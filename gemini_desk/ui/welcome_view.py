@@ -26,6 +26,7 @@ from gemini_desk.ui.theme import follow_palette, pick
 __all__ = ["WelcomeView", "welcome_stack"]
 
 ICON_PX = 72
+BOX_WIDTH = 520
 
 
 class WelcomeView(QWidget):
@@ -49,6 +50,7 @@ class WelcomeView(QWidget):
         icon = QLabel()
         icon.setObjectName("welcomeIcon")
         icon.setPixmap(QIcon(str(resource_path(APP_ICON))).pixmap(ICON_PX, ICON_PX))
+        icon.setFixedSize(ICON_PX, ICON_PX)
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         icon.setAccessibleName(self.tr("Gemini Desk"))
         title = QLabel(self.tr("Welcome to Gemini Desk"))
@@ -97,6 +99,7 @@ class WelcomeView(QWidget):
         self.status.setObjectName("keyStatus")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setMargin(6)  # not in the style sheet: a wrapped label keeps its height
         self.status.setProperty("severity", Severity.INFO.value)
         follow_palette(self.status, _status_style)
         self.status.hide()
@@ -119,7 +122,7 @@ class WelcomeView(QWidget):
 
         column = QVBoxLayout()
         column.setSpacing(12)
-        column.addWidget(icon)
+        column.addWidget(icon, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(title)
         column.addWidget(sentence)
         column.addSpacing(8)
@@ -133,10 +136,14 @@ class WelcomeView(QWidget):
         column.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignHCenter)
         box = QWidget()
         box.setLayout(column)
-        box.setMaximumWidth(560)
+        box.setFixedWidth(BOX_WIDTH)  # a fixed width: wrapped text gets the height it needs
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
         self.setTabOrder(self.key_edit, self.paste_button)
         self.setTabOrder(self.paste_button, self.continue_button)
@@ -214,7 +221,7 @@ def _status_style() -> str:
         bg, border, text = (pick(a, b) for a, b in zip(light, dark, strict=True))
         out.append(
             f'QLabel#keyStatus[severity="{severity.value}"] {{ background: {bg};'
-            f" border: 1px solid {border}; border-radius: 6px; color: {text}; padding: 6px; }}"
+            f" border: 1px solid {border}; border-radius: 6px; color: {text}; }}"
         )
     return "".join(out)
 
