@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from gemini_desk.app.streams import AudioStreams
     from gemini_desk.desktop.dialogs_wiring import DialogsWiring
     from gemini_desk.desktop.mini_wiring import MiniWiring
+    from gemini_desk.desktop.onboarding import Onboarding
     from gemini_desk.desktop.sharing import ScreenSharing
     from gemini_desk.desktop.talk_wiring import TalkWiring
     from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -93,6 +94,7 @@ class Desk:
         self.desktop: DesktopWiring  # tray, close-to-tray, Help menu items
         self.mini: MiniWiring  # mini mode
         self.dialogs: DialogsWiring
+        self.onboarding: Onboarding  # the first run's welcome
 
     @property
     def settings(self) -> Settings:
@@ -105,6 +107,8 @@ class Desk:
         from gemini_desk.app.streams import AudioStreams
         from gemini_desk.desktop.dialogs_wiring import DialogsWiring
         from gemini_desk.desktop.mini_wiring import MiniWiring
+        from gemini_desk.desktop.notices_wiring import wire_notices
+        from gemini_desk.desktop.onboarding import Onboarding
         from gemini_desk.desktop.sharing import ScreenSharing
         from gemini_desk.desktop.talk_wiring import TalkWiring
         from gemini_desk.desktop.tools_wiring import ToolsWiring
@@ -134,6 +138,7 @@ class Desk:
         self.talk_wiring = TalkWiring(window, conv, paths, settings)
         self.sharing = ScreenSharing(window, window, settings, conv.send_video, conv.video_ready)
         conv.on_disconnected.append(self.sharing.stop)
+        wire_notices(window, conv, self.sharing.shared)  # banner, Retry now, share ends notices
         conv.status.subscribe(self.sharing.connection_changed)  # capture only when sendable
         self.tools = ToolsWiring(
             window,
@@ -183,6 +188,7 @@ class Desk:
             desktop_keys=lambda: self.talk_wiring.desktop_triggers,
             history_index=paths.history_index,
         )
+        self.onboarding = Onboarding(window, self.endpoints, self.keys, self._connect)
         self._register_commands()
         if self.settings.window_geometry:
             from PySide6.QtCore import QByteArray
@@ -267,11 +273,12 @@ class Desk:
             forward_actions(self.args, self.paths)  # show, and --connect etc.
             log.info("gemini-desk is already running: brought its window forward")
             return 0
-        endpoint, offer_key_dialog = self.endpoints.first()
-        if offer_key_dialog:
-            self.dialogs.open_key_dialog()
-        self.endpoints.use(endpoint)
+        endpoint = self.endpoints.first()
+        if endpoint is not None:
+            self.endpoints.use(endpoint)
         self.window.show()
+        if endpoint is None:  # first run: the welcome asks for a key or the demo
+            self.onboarding.open()
         self.desktop.start()
         if self.args.connect:
             self._connect()
@@ -298,6 +305,7 @@ class Desk:
         if self._loop_probe is not None:
             self._loop_probe.cancel()
         self.dialogs.close()
+        self.onboarding.stop()
         self._crash_notices()
         self.window.hide()
         self.endpoints.stop()

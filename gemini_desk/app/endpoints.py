@@ -62,14 +62,33 @@ class Endpoints:
         self.sim: SimThread | None = None
         self._demo_key = ""
 
-    def first(self) -> tuple[Endpoint, bool]:
-        """The endpoint to start with, and whether to offer the key dialog (no key, and
-        the demo was never chosen: demo mode now, and the dialog once)."""
+    def first(self) -> Endpoint | None:
+        """The endpoint to start with; None on a first run (no key, and the demo was
+        never chosen): the welcome asks, and nothing runs before the user chooses."""
         endpoint = self._chosen()
         if endpoint is not None:
-            return endpoint, False
+            return endpoint
         asked = self._settings.current.demo_chosen or bool(self._args.connect)
-        return self.demo(), not asked
+        return self.demo() if asked else None
+
+    def key_endpoint(self, key: str) -> Endpoint:
+        """Where ``key`` connects (Google, or --base-url); the key is redacted from now on."""
+        REDACTOR.add_secret(key)
+        base_url = self._args.base_url or os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
+        return Endpoint(api_key=key, base_url=base_url)
+
+    def adopt_key(self, key: str) -> None:
+        """A key that was checked, while nothing is connected: keep it, use it now."""
+        endpoint = self.key_endpoint(key)
+        where = self._keys.set(key)
+        log.info("API key saved (%s)", where)
+        self._settings.update(demo_chosen=False)
+        self.use(endpoint)
+
+    def adopt_demo(self) -> None:
+        """The demo was chosen while nothing is connected: use it now."""
+        self._settings.update(demo_chosen=True)
+        self.use(self.demo())
 
     def _chosen(self) -> Endpoint | None:
         """--demo, else a key (env or keyring) for --base-url / Google, else None."""

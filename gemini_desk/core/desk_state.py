@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from gemini_desk.core.events import SessionState
+from gemini_desk.core.events import RetryWait, SessionState
 from gemini_desk.core.messages import Message
 from gemini_desk.core.observable import Observable
 
@@ -32,6 +32,7 @@ class SessionStatus:
 
     state: SessionState = SessionState.DISCONNECTED
     detail: Message | None = None
+    retry: RetryWait | None = None  # the wait before the next attempt, while counting down
 
     @property
     def live(self) -> bool:

@@ -36,11 +36,22 @@ class ErrorKind(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class RetryWait:
+    """A wait before the next connection attempt: ``seconds`` from when it was announced;
+    ``attempt`` counts the waits of a conversation (each one starts its own countdown)."""
+
+    seconds: float
+    attempt: int
+
+
+@dataclass(frozen=True, slots=True)
 class StateChanged:
-    """The connection's new state; ``detail`` says more (e.g. "retrying in 4 s")."""
+    """The connection's new state; ``detail`` says more (e.g. "retrying in 4 s"), and
+    ``retry`` is the wait before the next attempt, while one is counting down."""
 
     state: SessionState
     detail: Message | None = None
+    retry: RetryWait | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +131,11 @@ class Grounding:
 @dataclass(frozen=True, slots=True)
 class TurnComplete:
     """The model's turn is over; ``reason`` is the service's turnCompleteReason, if any
-    (e.g. ``"PROHIBITED_INPUT_CONTENT"`` when the answer was blocked)."""
+    (e.g. ``"PROHIBITED_INPUT_CONTENT"`` when the answer was blocked); ``cut``: the
+    answer was cut off with its connection and will not finish."""
 
     reason: str = ""
+    cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +193,13 @@ class SessionError:
 
 
 @dataclass(frozen=True, slots=True)
+class TextSent:
+    """The typed message numbered ``token`` was written to the connection."""
+
+    token: int
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """Something the user should know that is not a failure (e.g. a fresh session)."""
 
@@ -206,5 +226,6 @@ LiveEvent = (
     | ToolCall
     | ToolCallCancellation
     | SessionError
+    | TextSent
     | Notice
 )

@@ -21,7 +21,10 @@ class MessageId(enum.Enum):
     UNKNOWN_MODEL = ("unknown_model", 1)  # model id
     QUOTA = ("quota", 0)
     SERVER_ERROR = ("server_error", 0)
-    NETWORK_UNREACHABLE = ("network_unreachable", 0)
+    NETWORK_UNREACHABLE = ("network_unreachable", 0)  # offline: no route to the service
+    CONNECTION_REFUSED = ("connection_refused", 0)  # nothing listens at the address
+    HOST_NOT_FOUND = ("host_not_found", 0)  # DNS: the name does not resolve
+    TLS_FAILED = ("tls_failed", 0)  # the TLS handshake failed
     TLS_UNVERIFIED = ("tls_unverified", 1)  # the verifier's reason
     CONNECTION_LOST = ("connection_lost", 0)
     SERVICE_ENDED = ("service_ended", 1)  # the close reason or code
@@ -37,6 +40,9 @@ class MessageId(enum.Enum):
     RETRY_QUOTA = ("retry_quota", 1)
     RETRY_LOST = ("retry_lost", 1)
     RETRY_SHORT_LIVED = ("retry_short_lived", 1)  # seconds; connections ended at once
+    RETRY_REFUSED = ("retry_refused", 1)  # seconds; the connection was refused
+    RETRY_DNS = ("retry_dns", 1)  # seconds; the service's name did not resolve
+    RETRY_TLS = ("retry_tls", 1)  # seconds; the TLS handshake failed
     # Voice samples (live/voice_sample.py).
     VOICE_SAMPLE_TIMEOUT = ("voice_sample_timeout", 0)
     VOICE_SAMPLE_NO_AUDIO = ("voice_sample_no_audio", 0)
@@ -95,6 +101,7 @@ class MessageId(enum.Enum):
     KEY_IN_KEYRING = ("key_in_keyring", 0)
     KEY_IN_MEMORY = ("key_in_memory", 0)
     NO_KEY_DEMO = ("no_key_demo", 0)
+    DEMO_REPLAYS = ("demo_replays", 0)  # the demo plays back what you said
     # The settings file (core/settings.py, core/settings_model.py).
     SETTINGS_NOT_SAVED = ("settings_not_saved", 1)  # the OS's reason
     SETTINGS_DAMAGED = ("settings_damaged", 1)  # the name the damaged file was kept under

@@ -53,6 +53,9 @@ class Turn:
     grounding: list[dict[str, object]] = field(default_factory=list)
     tool: ToolCallRecord | None = None  # the call a TOOL row shows
     truncated: bool = False  # text beyond MAX_TURN_CHARS was dropped
+    # A typed message: "sending" until it is on the wire, "not_sent" when its connection
+    # ended first, "resent" once it was sent again as a new turn; "" when it went out.
+    delivery: str = ""
 
     @property
     def shown_text(self) -> str:
@@ -71,6 +74,8 @@ class Turn:
             extra["tool"] = self.tool.to_dict()
         if self.truncated:
             extra["truncated"] = True
+        if self.delivery in ("not_sent", "resent"):
+            extra["not_sent"] = True
         return extra | {
             "id": self.id,
             "role": self.role.value,
@@ -116,6 +121,7 @@ class Turn:
             else [],
             tool=ToolCallRecord.from_dict(tool) if isinstance(tool, Mapping) else None,
             truncated=data.get("truncated") is True,
+            delivery="not_sent" if data.get("not_sent") is True else "",
         )
 
 
@@ -164,14 +170,47 @@ class Transcript:
         self._next_id = 1
         self._pending_latency: float | None = None
         self._pending_server: float | None = None
+        self._sending: dict[int, Turn] = {}  # typed turns not on the wire yet, by id
 
     # --- inputs ---------------------------------------------------------------
-    def add_typed(self, text: str) -> Turn:
-        """A message the user typed: a finished user turn at once."""
+    def add_typed(self, text: str, sending: bool = False) -> Turn:
+        """A message the user typed: a finished user turn at once, or with ``sending``
+        one marked "sending" until :meth:`text_sent` (or :meth:`not_sent`) closes it."""
         self.finish_all()
         turn = self._new(Role.USER, text.strip(), typed=True)
-        self._finish(turn)
+        if sending:
+            turn.delivery = "sending"
+            self._sending[turn.id] = turn
+            self._notify(turn)
+        else:
+            self._finish(turn)
         return turn
+
+    def text_sent(self, turn_id: int) -> None:
+        """The typed turn ``turn_id`` reached the connection: it closes, sent."""
+        turn = self._sending.pop(turn_id, None)
+        if turn is not None:
+            turn.delivery = ""
+            self._finish(turn)
+
+    def not_sent(self) -> list[Turn]:
+        """The connection ended: every typed turn still sending closes as not sent."""
+        failed = list(self._sending.values())
+        self._sending.clear()
+        for turn in failed:
+            turn.delivery = "not_sent"
+            self._finish(turn)
+        return failed
+
+    def mark_resent(self, turn_id: int) -> Turn | None:
+        """A turn that was not sent is being sent again (as a new turn): the old one
+        keeps its "not sent" mark but offers no retry any more. The old turn, or None."""
+        for turn in self.turns:
+            if turn.id == turn_id and turn.delivery == "not_sent":
+                turn.delivery = "resent"
+                self._notify(turn)
+                return turn
+        return None
 
     def apply(self, event: LiveEvent) -> None:
         """Fold one live event into the transcript."""
@@ -197,6 +236,8 @@ class Transcript:
             model.grounding.append(event.metadata)
             self._notify(model)
         elif isinstance(event, TurnComplete):
+            if event.cut:
+                self._mark_cut()
             if blocked_by(event.reason) is not None:
                 model = self._open_turn(Role.MODEL)
                 model.blocked = event.reason
@@ -238,8 +279,11 @@ class Transcript:
         turn.latency_ms, turn.server_ms = latency_ms, server_ms
         self._notify(turn)
 
-    def finish_all(self) -> None:
-        """Close whatever is open (turn complete, disconnect, shutdown)."""
+    def finish_all(self, cut: bool = False) -> None:
+        """Close whatever is open (turn complete, disconnect, shutdown); ``cut``: an
+        answer still open was cut off (marked interrupted)."""
+        if cut:
+            self._mark_cut()
         for role in (Role.USER, Role.MODEL):
             self._finish_role(role)
         # A figure still waiting belongs to an answer that never got a turn; it must not
@@ -265,6 +309,12 @@ class Transcript:
         return [t for t in self.turns if t.finished]
 
     # --- internals ------------------------------------------------------------
+    def _mark_cut(self) -> None:
+        model = self._open.get(Role.MODEL)
+        if model is not None and not model.interrupted:
+            model.interrupted = True
+            self._notify(model)
+
     def _new(self, role: Role, text: str, typed: bool = False) -> Turn:
         turn = Turn(id=self._next_id, role=role, started_at=self._clock(), typed=typed)
         _set_text(turn, text)

@@ -92,6 +92,7 @@ class ScreenSharing:
         self.bar.stopRequested.connect(self.stop)
         self.bar.sharpToggled.connect(self.set_sharp)
         self.bar.set_sharp(settings.current.share_sharp_text)
+        self.bar.set_available(self.support.screens, self.support.windows)
         self._unsubscribe = settings.subscribe(PUMP_FIELDS, self._on_pump_settings)
 
     @property

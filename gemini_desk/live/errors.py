@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import ssl
 
 from google.genai import errors as genai_errors
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from gemini_desk.core.events import ErrorKind, SessionError
+from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
-from gemini_desk.core.messages import message
 
 BAD_KEY = message(M.BAD_KEY)
 QUOTA = message(M.QUOTA)
 SERVER = message(M.SERVER_ERROR)
 NETWORK = message(M.NETWORK_UNREACHABLE)
 DROPPED = message(M.CONNECTION_LOST)
+REFUSED = message(M.CONNECTION_REFUSED)
+HOST_NOT_FOUND = message(M.HOST_NOT_FOUND)
+TLS_FAILED = message(M.TLS_FAILED)
 SESSION_LIMIT = message(M.SESSION_LIMIT)
 BAD_FRAMES = message(M.BAD_FRAMES)
 # The log and an error's detail keep at most this much of what the service sent.
@@ -76,6 +81,24 @@ def _close_code_error(code: int, reason: str, model: str) -> SessionError:
     )
 
 
+# The errno values that mean "this computer has no route to the service": offline.
+_OFFLINE = {errno.ENETUNREACH, errno.ENETDOWN, errno.EHOSTUNREACH}
+
+
+def _network_cause(exc: BaseException) -> Message:
+    """Which network failure ``exc`` is: refused, DNS, TLS, offline, or another drop."""
+    if isinstance(exc, ConnectionRefusedError):
+        return REFUSED
+    if isinstance(exc, socket.gaierror):
+        # EAI_AGAIN: no name server answered (typically offline); else the name is unknown.
+        return NETWORK if exc.errno == socket.EAI_AGAIN else HOST_NOT_FOUND
+    if isinstance(exc, ssl.SSLError):
+        return TLS_FAILED
+    if isinstance(exc, OSError) and exc.errno in _OFFLINE:
+        return NETWORK
+    return NETWORK
+
+
 def classify(exc: BaseException, model: str = "") -> SessionError:
     """The SessionError a person should see for ``exc``; ``detail`` goes to the log only."""
     if isinstance(exc, SetupTimeout):
@@ -109,5 +132,5 @@ def classify(exc: BaseException, model: str = "") -> SessionError:
             repr(exc),
         )
     if isinstance(exc, OSError | InvalidHandshake | TimeoutError | EOFError):
-        return SessionError(ErrorKind.NETWORK, NETWORK, repr(exc), retryable=True)
+        return SessionError(ErrorKind.NETWORK, _network_cause(exc), repr(exc), retryable=True)
     return SessionError(ErrorKind.PROTOCOL, message(M.UNEXPECTED), prefix(repr(exc)))

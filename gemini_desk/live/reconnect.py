@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from gemini_desk.core.backoff import Backoff
-from gemini_desk.core.events import ErrorKind, SessionError, SessionState
+from gemini_desk.core.events import ErrorKind, RetryWait, SessionError, SessionState
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
 from gemini_desk.live.reconnect_policy import (
@@ -27,6 +27,7 @@ from gemini_desk.live.reconnect_policy import (
     SHORT_LIVED,
     STABLE_S,
     TRANSIENT,
+    WAIT_BY_CAUSE,
     WAIT_TEXT,
 )
 from gemini_desk.live.reconnect_types import (
@@ -48,6 +49,7 @@ from gemini_desk.live.reconnect_types import (
     HandleIssued,
     ReclaimUnsent,
     ReplayOpenUtterance,
+    RetryNow,
     StartConnection,
     StartTimer,
     Stopped,
@@ -119,6 +121,8 @@ class ReconnectMachine:
         self._ever_connected = False
         self._state = SessionState.DISCONNECTED
         self._detail: Message | None = None
+        self._retry: RetryWait | None = None  # the wait on show, if any
+        self._waits = 0
         self._started = False
         self._closing = False
         self._stopped = False
@@ -198,6 +202,8 @@ class ReconnectMachine:
                 self._started = True
                 self._set_state(SessionState.CONNECTING)
                 self._launch()
+        elif isinstance(event, RetryNow):
+            self._retry_now()
         elif isinstance(event, CloseRequested) and not self._closing:
             self._set_state(SessionState.CLOSING)
             self._begin_closing()
@@ -320,6 +326,15 @@ class ReconnectMachine:
         elif self._current is not None:  # STABLE: the connection was healthy
             self.backoff.reset()
 
+    def _retry_now(self) -> None:
+        """Skip the wait: the next attempt starts now (only while one is waiting)."""
+        if Timer.RETRY not in self._armed or self._closing:
+            return
+        self._cancel_timer(Timer.RETRY)
+        if self._pending is None and self._current is None:
+            log.info("retrying now, as asked")
+            self._launch()
+
     # --- steps ---------------------------------------------------------------------
     def _short_lived(self, conn: _Conn) -> bool:
         """``conn`` is being replaced less than ``stable_s`` after its setup."""
@@ -354,10 +369,14 @@ class ReconnectMachine:
         at_least = self._quota_wait_s if error and error.kind is ErrorKind.QUOTA else 0.0
         delay = self.backoff.next_delay(at_least)
         kind = error.kind if error is not None else ErrorKind.PROTOCOL
+        if wait is None and error is not None:
+            wait = WAIT_BY_CAUSE.get(error.message.id)
         wait = wait or WAIT_TEXT.get(kind, WAIT_TEXT[ErrorKind.PROTOCOL])
         log.info("retrying in %.2f s (%s)", delay, kind.value)
         if delay > self._grace_s or self._state is SessionState.RECONNECTING:
-            self._set_state(SessionState.RECONNECTING, message(wait, max(1, round(delay))))
+            self._waits += 1  # each wait is told, with its own countdown
+            detail = message(wait, max(1, round(delay)))
+            self._set_state(SessionState.RECONNECTING, detail, RetryWait(delay, self._waits))
         self._start_timer(Timer.RETRY, delay)
 
     def _start_gap(self, cause: str) -> None:
@@ -406,8 +425,10 @@ class ReconnectMachine:
         for timer in Timer:
             self._cancel_timer(timer)
 
-    def _set_state(self, state: SessionState, detail: Message | None = None) -> None:
-        if state is self._state and detail == self._detail:
+    def _set_state(
+        self, state: SessionState, detail: Message | None = None, retry: RetryWait | None = None
+    ) -> None:
+        if state is self._state and detail == self._detail and retry == self._retry:
             return
-        self._state, self._detail = state, detail
-        self._out.append(EmitState(state, detail))
+        self._state, self._detail, self._retry = state, detail, retry
+        self._out.append(EmitState(state, detail, retry))

@@ -23,6 +23,12 @@ WAIT_TEXT = {
     ErrorKind.QUOTA: M.RETRY_QUOTA,
     ErrorKind.PROTOCOL: M.RETRY_LOST,
 }
+# A network failure's own wait, by its cause (refused, DNS, TLS; offline is RETRY_NETWORK).
+WAIT_BY_CAUSE = {
+    M.CONNECTION_REFUSED: M.RETRY_REFUSED,
+    M.HOST_NOT_FOUND: M.RETRY_DNS,
+    M.TLS_FAILED: M.RETRY_TLS,
+}
 NEEDS_USER = (ErrorKind.BAD_KEY, ErrorKind.UNKNOWN_MODEL, ErrorKind.REJECTED_SETTING)
 TRANSIENT = (ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.QUOTA, ErrorKind.SESSION_LIMIT)
 # Gaps the service planned: the backoff starts over once the next connection is ready.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from gemini_desk.core.events import SessionError, SessionState
+from gemini_desk.core.events import RetryWait, SessionError, SessionState
 from gemini_desk.core.messages import Message
 
 
@@ -75,6 +75,11 @@ class TimerFired:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryNow:
+    """The user asked to retry at once instead of waiting for the retry timer."""
+
+
+@dataclass(frozen=True, slots=True)
 class CloseRequested:
     """End the conversation."""
 
@@ -88,6 +93,7 @@ Event = (
     | ContentReceived
     | TurnCompleted
     | TimerFired
+    | RetryNow
     | CloseRequested
 )
 
@@ -147,6 +153,7 @@ class ReplayOpenUtterance:
 class EmitState:
     state: SessionState
     detail: Message | None = None
+    retry: RetryWait | None = None  # the wait now counting down, if any
 
 
 @dataclass(frozen=True, slots=True)

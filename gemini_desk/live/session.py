@@ -20,6 +20,7 @@ from gemini_desk.core.events import (
     SessionState,
     SetupComplete,
     StateChanged,
+    TextSent,
 )
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.tools import Declarations
@@ -51,6 +52,7 @@ class _Outgoing:
     data: bytes = b""
     text: str = ""
     response: types.FunctionResponse | None = None
+    token: int = 0  # a typed message's number: TextSent(token) once it is on the wire
 
 
 class LiveSession:
@@ -123,8 +125,10 @@ class LiveSession:
     def send_video(self, jpeg: bytes) -> None:
         self._put(_Outgoing("video", jpeg))
 
-    def send_text(self, text: str) -> None:
-        self._put(_Outgoing("text", text=text))
+    def send_text(self, text: str, token: int = 0) -> None:
+        """Queue a typed message; with a ``token``, ``TextSent(token)`` follows once the
+        SDK has written it to the connection."""
+        self._put(_Outgoing("text", text=text, token=token))
 
     def send_tool_response(
         self, call_id: str, name: str, response: dict[str, object], scheduling: str | None = None
@@ -303,6 +307,8 @@ class LiveSession:
                 )
             elif item.kind == "text":
                 await session.send_realtime_input(text=item.text)
+                if item.token:
+                    self._emit(TextSent(item.token))
             elif item.kind == "activity_start":
                 await session.send_realtime_input(activity_start=types.ActivityStart())
             elif item.kind == "activity_end":

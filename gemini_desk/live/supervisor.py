@@ -185,8 +185,10 @@ class SessionSupervisor:
     def send_video(self, jpeg: bytes) -> None:
         self._send(Outgoing("video", lambda s: s.send_video(jpeg)))
 
-    def send_text(self, text: str) -> None:
-        self._send(Outgoing("other", lambda s: s.send_text(text)))
+    def send_text(self, text: str, token: int = 0) -> None:
+        """A typed message; with a ``token``, ``TextSent(token)`` follows once a
+        connection has written it (it waits in the outbox while none is ready)."""
+        self._send(Outgoing("other", lambda s: s.send_text(text, token)))
 
     def send_tool_response(
         self,
@@ -204,6 +206,11 @@ class SessionSupervisor:
         conn.calls.discard(call_id)
         conn.session.send_tool_response(call_id, name, response, scheduling)
         return True
+
+    def retry_now(self) -> None:
+        """Skip a retry's wait: the next attempt starts at once (nothing while none waits)."""
+        if not self._stopped.is_set():
+            self._feed(rt.RetryNow())
 
     def refresh_setup(self) -> None:
         """The setup changed (the tools on offer): hand the conversation over to a new
@@ -302,12 +309,12 @@ class SessionSupervisor:
                     items = conn.heard.take_open()
                     self._outbox.put_front(items)
                     self.replayed_bytes += sum(len(i.audio) for i in items if i.audio)
-            case rt.EmitState(state, detail):
-                self._emit(StateChanged(state, detail))
+            case rt.EmitState(state, detail, retry):
+                self._emit(StateChanged(state, detail, retry))
             case rt.EmitNotice(message):
                 self._emit(Notice(message))
             case rt.CloseCutTurn():
-                self._emit(TurnComplete())
+                self._emit(TurnComplete(cut=True))
             case rt.GiveUp(error):
                 self._emit(error)
             case rt.Stopped():

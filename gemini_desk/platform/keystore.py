@@ -63,7 +63,7 @@ class KeyStore:
         """Keep ``key``; returns where it went ("keyring" or "memory")."""
         key = key.strip()
         if not _keyring_available():
-            log.warning("no secure keyring; the key is kept in memory only")
+            log.info("no secure keyring; the key is kept in memory only")
             self._keyring_ok = False
             self._memory = key
             return "memory"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gemini_desk.core.backoff import Backoff
 from gemini_desk.core.context import recent_context
 from gemini_desk.core.desk_state import SessionStatus, TalkState
 from gemini_desk.core.events import (
@@ -23,6 +24,7 @@ from gemini_desk.core.events import (
     SessionError,
     SessionState,
     StateChanged,
+    TextSent,
     ToolCall,
     ToolCallCancellation,
     TurnComplete,
@@ -141,6 +143,8 @@ class Conversation:
         # An answer awaited (the status element's "thinking"): fed below.
         self.thinking = ThinkingWatch()
         self.talk.state.subscribe(self._on_talk_state)
+        # The waits between connection attempts, made per connect (tests lengthen them).
+        self.make_backoff: Callable[[], Backoff] = Backoff
         settings.subscribe(TALK_FIELDS, lambda _old, new: self.talk.configure(new))
         settings.subscribe(SESSION_FIELDS, self._on_session_settings)
 
@@ -185,6 +189,7 @@ class Conversation:
             # A talk-mode switch, a reconnect or a continued conversation: what was said
             # goes to the new session as context.
             seed_first=bool(self.transcript.finished_turns),
+            backoff=self.make_backoff(),
         )
         self._task = asyncio.get_running_loop().create_task(self.session.run(), name="live")
 
@@ -231,13 +236,35 @@ class Conversation:
         return TranscriptStore(self._conversations_dir, writer=self._writer, on_error=not_saved)
 
     def send_text(self, text: str) -> None:
+        """Send a typed message; its turn shows "sending" until it is on the wire (while
+        reconnecting it waits), and "not sent" if the conversation ends first."""
         text = text.strip()
         if not text or self.session is None or self.state not in _LIVE:
             return
-        self.transcript.add_typed(text)
+        turn = self.transcript.add_typed(text, sending=True)
         self.timing.last_typed = time.monotonic()
         self.thinking.turn_ended()
-        self.session.send_text(text)
+        self.session.send_text(text, turn.id)
+
+    def resend(self, turn_id: int) -> None:
+        """Send a typed message that was not sent again, as a new turn (connecting
+        first when disconnected: it waits for the connection)."""
+        old = next((t for t in self.transcript.turns if t.id == turn_id), None)
+        if old is None or old.delivery != "not_sent":
+            return
+        if self.state is SessionState.DISCONNECTED:
+            self.connect()
+        if self.session is None or self.state is SessionState.CLOSING:
+            return
+        self.transcript.mark_resent(turn_id)
+        turn = self.transcript.add_typed(old.text, sending=True)
+        self.timing.last_typed = time.monotonic()
+        self.session.send_text(old.text, turn.id)
+
+    def retry_now(self) -> None:
+        """Skip the wait before the next connection attempt."""
+        if self.session is not None:
+            self.session.retry_now()
 
     def send_video(self, jpeg: bytes) -> bool:
         """Send one JPEG of what the user shares; False (nothing sent) unless connected."""
@@ -367,6 +394,9 @@ class Conversation:
             return
         if isinstance(event, StateChanged):
             self._on_state(event)
+        elif isinstance(event, TextSent):
+            self.transcript.text_sent(event.token)
+            return
         elif isinstance(event, Notice):
             self._view.show_error(event.message)
         elif isinstance(event, SessionError):
@@ -404,7 +434,7 @@ class Conversation:
         self.transcript.apply(event)
 
     def _on_state(self, event: StateChanged) -> None:
-        status = SessionStatus(event.state, event.detail)
+        status = SessionStatus(event.state, event.detail, event.retry)
         self.status.set(status)  # the window and the tray follow
         # A hand-over or reconnect keeps the key's turn: the supervisor buffers what is
         # said meanwhile and sends it on the new connection.
@@ -414,7 +444,8 @@ class Conversation:
         elif event.state is SessionState.DISCONNECTED:
             self._view.set_voice_activity(False)
             self._stop_audio()
-            self.transcript.finish_all()
+            self.transcript.not_sent()  # typed messages still waiting never went out
+            self.transcript.finish_all(cut=True)  # an answer still open was cut off
             self.session = None
             self._answering = False
             self.thinking.reset()

@@ -121,7 +121,7 @@ def describe_turn(turn: UserTurn, voice: str | None = None) -> str:
     prebuilt ``voice`` was asked for, that it is not available here)."""
     clauses: list[str] = []
     if turn.audio:
-        clauses.append(f"I heard {turn.audio_seconds:.1f} seconds of audio")
+        clauses.append(f"playing back what you said ({turn.audio_seconds:.1f} s)")
     if turn.video:
         clauses.append(f"received {describe_frames(turn.video)}")
     clauses.extend(f"the tool said: {result}" for result in turn.tool_results)

@@ -24,11 +24,13 @@ from gemini_desk.core.status import Status
 from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.approval_card import ApprovalCard
-from gemini_desk.ui.error_banner import ErrorBanner
+from gemini_desk.ui.connection_banner import ConnectionBanner
 from gemini_desk.ui.focus import chain
 from gemini_desk.ui.level_meter import LevelSource
 from gemini_desk.ui.main_menus import build_menus
 from gemini_desk.ui.message_text import message_text
+from gemini_desk.ui.notice_kinds import notice_kind
+from gemini_desk.ui.notices import Condition, NoticeArea, Severity
 from gemini_desk.ui.share_bar import ShareBar
 from gemini_desk.ui.status_bar import StatusBar
 from gemini_desk.ui.status_orb import StatusElement
@@ -36,6 +38,7 @@ from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.theme import follow_palette
 from gemini_desk.ui.transcript_view import TranscriptView
 from gemini_desk.ui.window_style import window_style
+from gemini_desk.ui.welcome_view import WelcomeView, welcome_stack
 
 _ACTIONS = ("api_key", "settings", "use_default_model")
 _LIVE_STATES = (SessionState.CONNECTED, SessionState.RECONNECTING)
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
     logFolderRequested = Signal()  # Help > Open log folder
     approvalDecided = Signal(str, str)  # call id, "once" | "always" | "deny"
     miniRequested = Signal()  # Session > Mini mode (Ctrl+Shift+M)
+    retryNowRequested = Signal()  # "Retry now" in the connection banner
+    resendRequested = Signal(int)  # "Retry" on a typed message that was not sent (turn id)
 
     def __init__(
         self,
@@ -128,11 +133,16 @@ class MainWindow(QMainWindow):
 
         # --- centre and bottom ----------------------------------------------------
         self._transcript = TranscriptView()
+        self._transcript.resendRequested.connect(self.resendRequested)
         # A tool set to "ask" wants to run: Allow once / Always allow / Deny.
         self.approval_card = ApprovalCard()
         self.approval_card.decided.connect(self.approvalDecided)
-        self.error_banner = ErrorBanner()
-        self.error_banner.actionTriggered.connect(self._on_error_action)
+        # Notices (issue 21): info, warnings and errors that clear when their condition
+        # ends; the connection banner (cause, countdown, Retry now) sits above them.
+        self.notices = NoticeArea()
+        self.notices.actionTriggered.connect(self._on_error_action)
+        self.connection_banner = ConnectionBanner()
+        self.connection_banner.retryRequested.connect(self.retryNowRequested)
         self.text_box = QLineEdit()
         self.text_box.setObjectName("textBox")
         self.text_box.setAccessibleName(self.tr("Message"))
@@ -161,11 +171,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.talk_bar)
         layout.addWidget(self._transcript, 1)
         layout.addWidget(self.approval_card)
-        layout.addWidget(self.error_banner)
+        layout.addWidget(self.connection_banner)  # notices (issue 21)
+        layout.addWidget(self.notices)
         layout.addLayout(bottom)
         central.setObjectName("centralArea")
         follow_palette(central, window_style)  # light and dark alike, and when the theme changes
-        self.setCentralWidget(central)
+        # First run (issue 21): the welcome takes the conversation's place until done.
+        self.welcome = WelcomeView()
+        self.setCentralWidget(welcome_stack(central, self.welcome))
 
         self.status_bar = StatusBar()
         self.setStatusBar(self.status_bar)
@@ -175,7 +188,8 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.connect_action.triggered.connect(self._on_connect_clicked)
         self.mute_action.toggled.connect(self._on_mute_action_toggled)
-        chain(self.focus_order())
+        self._chain_focus()
+        self.notices.changed.connect(self._chain_focus)  # notices come and go
         self._fitted = False
         self.resize(900, 640)
         self.setMinimumSize(560, 420)
@@ -216,6 +230,7 @@ class MainWindow(QMainWindow):
         )
         self.connect_action.setEnabled(not busy)
         self.status_bar.show_state(state, detail)
+        self._notice_conditions(state)
 
         # While reconnecting, typed messages and speech wait and are sent afterwards.
         connected = state in _LIVE_STATES
@@ -232,7 +247,8 @@ class MainWindow(QMainWindow):
 
     def focus_order(self) -> list[QWidget]:
         """Every control Tab reaches, in reading order (Tab after the last wraps)."""
-        card, banner, share = self.approval_card, self.error_banner, self.share_bar
+        card, banner, share = self.approval_card, self.connection_banner, self.share_bar
+        notices = [b for row in self.notices.rows for b in (row.action_button, row.dismiss_button)]
         return [
             self.status.pill,
             self.status.details_button,
@@ -244,8 +260,8 @@ class MainWindow(QMainWindow):
             card.once_button,
             card.always_button,
             card.deny_button,
-            banner.action_button,
-            banner.dismiss_button,
+            banner.retry_button,
+            *notices,
             self.text_box,
             self.send_button,
         ]
@@ -299,7 +315,7 @@ class MainWindow(QMainWindow):
     def show_model_retired(self, old: str, new_label: str) -> None:
         """One line: the stored model is gone and which one is used instead."""
         text = self.tr("%1 was retired; now using %2.").replace("%1", old).replace("%2", new_label)
-        self.error_banner.show_message(text)
+        self.notices.show_notice("model_retired", text, Severity.INFO)
 
     def set_demo_mode(self, demo: bool) -> None:
         self.status_bar.set_demo_mode(demo)
@@ -324,10 +340,25 @@ class MainWindow(QMainWindow):
             "settings": self.tr("Open Settings…"),
             "use_default_model": self.tr("Use %1").replace("%1", display_name(DEFAULT_MODEL)),
         }
-        self.error_banner.show_message(message_text(message), labels.get(action or "", ""), action)
+        severity, clears_on = notice_kind(message)
+        key = message.id.name if isinstance(message, Message) else "text:" + message
+        text, label = message_text(message), labels.get(action or "", "")
+        self.notices.show_notice(key, text, severity, label, action, clears_on)
 
     def clear_error(self) -> None:
-        self.error_banner.clear()
+        """What a new attempt or reopened devices settle: connection and device errors."""
+        self.notices.condition(Condition.AUDIO_BACK)
+        self.notices.clear((Severity.ERROR, Severity.WARNING), Condition.CONNECTING)
+
+    def _notice_conditions(self, state: SessionState) -> None:
+        """Notices whose condition ended with ``state`` go (issue 21)."""
+        conditions = {
+            SessionState.CONNECTING: Condition.CONNECTING,
+            SessionState.CONNECTED: Condition.CONNECTED,
+            SessionState.DISCONNECTED: Condition.DISCONNECTED,
+        }
+        if state in conditions:
+            self.notices.condition(conditions[state])
 
     def set_muted(self, muted: bool) -> None:
         """Reflect the microphone's mute state (does not emit muteToggled)."""
@@ -335,6 +366,8 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(muted)
         self.mute_action.blockSignals(blocked)
         self.status.set_status(self.status.status, muted)
+        if not muted:
+            self.notices.condition(Condition.UNMUTED)
 
     def close_now(self) -> None:
         """Really close the window (the app calls this once it has shut down)."""
@@ -391,3 +424,7 @@ class MainWindow(QMainWindow):
             self.settingsRequested.emit()
         elif action == "use_default_model":
             self.useDefaultModelRequested.emit()
+
+    # --- internals --------------------------------------------------------------------
+    def _chain_focus(self) -> None:
+        chain(self.focus_order())

@@ -46,6 +46,16 @@ def templates() -> dict[M, str]:
             "Messages",
             "Cannot reach the Live service. Check your network connection, then connect again.",
         ),
+        M.CONNECTION_REFUSED: translate(
+            "Messages",
+            "The Live service refused the connection: nothing answers at its address.",
+        ),
+        M.HOST_NOT_FOUND: translate(
+            "Messages", "The Live service's address could not be found (DNS)."
+        ),
+        M.TLS_FAILED: translate(
+            "Messages", "A secure (TLS) connection to the Live service could not be set up."
+        ),
         M.TLS_UNVERIFIED: translate(
             "Messages",
             "The secure connection to the Live service could not be verified (%1).",
@@ -93,6 +103,11 @@ def templates() -> dict[M, str]:
             "Messages",
             "The service keeps ending the connection right away; retrying in %1 s",
         ),
+        M.RETRY_REFUSED: translate("Messages", "The connection was refused; retrying in %1 s"),
+        M.RETRY_DNS: translate(
+            "Messages", "The service's address could not be found; retrying in %1 s"
+        ),
+        M.RETRY_TLS: translate("Messages", "The secure connection failed; retrying in %1 s"),
         M.NO_KEY_YET: translate("Messages", "No API key yet: enter one, or try the demo."),
         M.SPEAKER_UNAVAILABLE: translate("Messages", "The speaker could not be opened: %1"),
         M.MIC_UNAVAILABLE: translate(
@@ -269,6 +284,12 @@ def templates() -> dict[M, str]:
             "GEMINI_API_KEY to avoid typing it again.",
         ),
         M.NO_KEY_DEMO: translate("Messages", "No API key set (demo mode)."),
+        M.DEMO_REPLAYS: translate(
+            "Messages",
+            "This is the local demo: a small server on this computer plays back what you "
+            "say. Nothing leaves this computer. To talk to Gemini, enter an API key (File > "
+            "API key).",
+        ),
     }
 
 

@@ -84,7 +84,23 @@ class ShareBar(QWidget):
         self.stop_action = self._action(
             self.tr("S&top sharing"), self.stopRequested, "Ctrl+Shift+X"
         )
+        self.menu.setToolTipsVisible(True)  # a disabled item says why
         self.set_sharing(None)
+
+    def set_available(self, screens: bool, windows: bool) -> None:
+        """Disable what cannot work on this desktop, with the reason as its tooltip."""
+        no_screen = self.tr("This display has no screen that apps can capture.")
+        no_windows = self.tr(
+            "This desktop does not let apps capture single windows; share a region "
+            "around the window instead."
+        )
+        for action, ok, why in (
+            (self.region_action, screens, no_screen),
+            (self.screen_action, screens, no_screen),
+            (self.window_action, windows and screens, no_windows),
+        ):
+            action.setEnabled(ok)
+            action.setToolTip("" if ok else why)
 
     def _action(self, text: str, signal: SignalInstance, shortcut: str = "") -> QAction:
         action = QAction(text, self)

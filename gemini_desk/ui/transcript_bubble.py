@@ -6,7 +6,15 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gemini_desk.core.grounding import sources_of
 from gemini_desk.core.transcript import Role, Turn
@@ -82,6 +90,20 @@ class Bubble(QFrame):
         self.notice.hide()
         # The web pages a grounded answer drew on, as links.
         self.sources = SourcesList(self)
+        # A typed message: "sending…" until it is on the wire, "not sent" with Retry.
+        self.delivery = QLabel(self)
+        self.delivery.setObjectName("bubbleDelivery")
+        self.delivery.hide()
+        self.retry_button = QPushButton(translate("TranscriptView", "Retry"), self)
+        self.retry_button.setObjectName("retrySend")
+        self.retry_button.setFlat(True)
+        self.retry_button.setAccessibleName(translate("TranscriptView", "Send this message again"))
+        self.retry_button.hide()
+        delivery_row = QHBoxLayout()
+        delivery_row.setContentsMargins(0, 0, 0, 0)
+        delivery_row.addWidget(self.delivery)
+        delivery_row.addWidget(self.retry_button)
+        delivery_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 8)
         layout.setSpacing(2)
@@ -90,6 +112,7 @@ class Bubble(QFrame):
         layout.addWidget(self.caption)
         layout.addWidget(self.notice)
         layout.addWidget(self.sources)
+        layout.addLayout(delivery_row)
         self.refresh()
 
     def refresh(self) -> None:
@@ -127,9 +150,22 @@ class Bubble(QFrame):
         self.notice.setVisible(bool(notice))
         if turn.role is Role.MODEL:
             self.sources.set_sources(sources_of(turn.grounding))
+        self._show_delivery(turn.delivery)
         self.setAccessibleName(header)
         self.body.setAccessibleName(header)
         self.fit()
+
+    def _show_delivery(self, delivery: str) -> None:
+        words = {
+            "sending": translate("TranscriptView", "sending…"),
+            "not_sent": translate("TranscriptView", "not sent —"),
+            "resent": translate("TranscriptView", "not sent"),
+        }
+        text = words.get(delivery, "")
+        if self.delivery.text() != text:
+            self.delivery.setText(text)
+        self.delivery.setVisible(bool(text))
+        self.retry_button.setVisible(delivery == "not_sent")
 
     def fit(self, max_width: int | None = None) -> None:
         """Be as wide as the text needs, up to ``max_width``.
@@ -157,6 +193,7 @@ class Bubble(QFrame):
     def plain_text(self) -> str:
         """Header, text, caption, notice and sources, one per line (empty ones left out)."""
         lines = [self.header.text(), self.body.text(), self.caption.text(), self.notice.text()]
+        lines.append(self.delivery.text() if self.delivery.isVisibleTo(self) else "")
         if self.sources.sources:
             lines.append(translate("TranscriptView", "Sources:"))
             lines += [f"{i}. {t} <{u}>" for i, (t, u) in enumerate(self.sources.sources, 1)]

@@ -3,7 +3,7 @@ tool calls as compact rows between them, and an answer's search sources under it
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,7 +30,8 @@ _STREAM_REFRESH_MS = 50
 class TranscriptView(QWidget):
     """Shows the conversation's turns as they stream in.
 
-    Signals: none.
+    Signals:
+        resendRequested(int): "Retry" on a typed message that was not sent (its turn id).
 
     ``show_turn`` inserts a turn the first time its id is seen and refreshes it in place
     afterwards. New turns go at the end, except a user turn that starts while the
@@ -44,6 +45,8 @@ class TranscriptView(QWidget):
     state, however many fragments came in between); a new or finished turn at once. The
     ``turn_*`` readers draw what is waiting first, so they always see the latest text.
     """
+
+    resendRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +112,9 @@ class TranscriptView(QWidget):
             bubble.refresh()
             return
         bubble = ToolRow(turn) if turn.role is Role.TOOL else Bubble(turn)
+        if isinstance(bubble, Bubble):
+            turn_id = turn.id
+            bubble.retry_button.clicked.connect(lambda: self.resendRequested.emit(turn_id))
         self._bubbles[turn.id] = bubble
         index = len(self._rows)
         if turn.role is Role.USER:

@@ -17,6 +17,16 @@ class CaptureSupport:
     portal: bool  # the ScreenCast portal + PipeWire is the way (vision/portal_source.py)
     note: Message | None  # for the user when something does not work as elsewhere
 
+    @property
+    def windows(self) -> bool:
+        """Single windows can be shared (the portal's picker, or a window list)."""
+        return self.portal or self.display in ("x11", "windows", "macos")
+
+    @property
+    def screens(self) -> bool:
+        """The screen (or a region of it) can be shared."""
+        return self.portal or self.direct_grab
+
 
 def detect(platform_name: str, env: dict[str, str] | None = None) -> CaptureSupport:
     """Decide from Qt's platform plugin name (``QGuiApplication.platformName()``) and env."""

@@ -277,7 +277,7 @@ def test_refusal_says_the_fallback_once_and_the_window_key_still_works(
         assert app.portal_said() == [message(MessageId.SHORTCUTS_REFUSED)]
         text = message_text(message(MessageId.SHORTCUTS_REFUSED))
         assert "gemini-desk --ptt toggle" in text and "GNOME" in text and "KDE" in text
-        assert app.window.error_banner.message == text
+        assert app.window.notices.message == text
         assert app.wiring.support is HotkeySupport.WINDOW_ONLY
         assert app.wiring.window_keys is not None, "the in-window key stays"
         hint = app.window.talk_bar.hint.text()

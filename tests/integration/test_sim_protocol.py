@@ -241,7 +241,7 @@ def test_model_echo_and_description() -> None:
         video=(p.Blob("image/jpeg", jpeg), p.Blob("image/jpeg", jpeg)),
     )
     assert describe_turn(turn) == (
-        "Local demo server: I heard 1.8 seconds of audio, received 2 video frames "
+        "Local demo server: playing back what you said (1.8 s), received 2 video frames "
         "(640\u00d7480 JPEG, 35 KB), and you typed: hello"
     )
     reply = LocalModel().respond(turn)

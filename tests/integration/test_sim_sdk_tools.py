@@ -264,7 +264,7 @@ def test_barge_in_cancels_the_running_call_and_a_late_response_is_ignored(
     if barge_in == "text":
         assert said(barge) == "Local demo server: you typed: never mind"
     else:
-        assert said(barge) == "Local demo server: I heard 0.4 seconds of audio"
+        assert said(barge) == "Local demo server: playing back what you said (0.4 s)"
     if model == PREVIEW:
         assert not audio_of(cut), "a blocking call's turn had nothing to say yet"
     assert "the tool said" not in said(inbox.msgs)

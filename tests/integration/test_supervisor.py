@@ -301,6 +301,6 @@ def test_push_to_talk_utterance_cut_by_go_away_reaches_the_new_connection_whole(
     assert second.resumed_from is not None
     assert not first.turns, "the old connection never got the end of the utterance"
     assert [a.kind for a in second.activity] == ["start", "end"]
-    heard = re.search(r"I heard ([\d.]+) seconds", second.answered[0].output_text)
+    heard = re.search(r"what you said \(([\d.]+) s\)", second.answered[0].output_text)
     assert heard is not None
     assert abs(float(heard.group(1)) - len(chunks) * 0.02) < 0.15, "the whole utterance"

@@ -180,10 +180,10 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
     window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
     window.show_error(classify(ConnectionRefusedError(111, "refused")).message)
-    assert window.error_banner.message.startswith("无法连接到")
+    assert window.notices.message.startswith("无法连接到")
     no_mic = message(MessageId.NO_DEVICES, message(MessageId.DEVICE_KIND_INPUT))
     window.show_error(message(MessageId.MIC_UNAVAILABLE, no_mic), action="settings")
-    assert "麦克风（输入）" in window.error_banner.message  # noqa: RUF001
+    assert "麦克风（输入）" in window.notices.message  # noqa: RUF001
     window.share_bar.set_sharing(Shared(ShareKind.SCREEN))
     window.show()
     desk.refresh()

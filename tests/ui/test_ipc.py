@@ -269,7 +269,7 @@ def test_share_region_says_sharing_only_when_sharing_started(tmp_path: Path) -> 
     off_screen = b'{"action": "share-region", "arg": "90000,90000,200,100"}\n'
     reply = json.loads(_exchange(server.path, off_screen))
     assert reply["ok"] is False and "did not start" in reply["message"]
-    assert sharing.what is None and window.error_banner.message, "the window says why"
+    assert sharing.what is None and window.notices.message, "the window says why"
     server.close()
 
     started = CommandServer(socket_name(tmp_path / "other"))

@@ -200,28 +200,28 @@ def test_details_popover_has_the_figures(window: MainWindow) -> None:
         ("use_default_model", "useDefaultModelRequested", "Use Gemini 3.8 Live"),
     ],
 )
-def test_error_banner_action(window: MainWindow, action: str, signal_name: str, label: str) -> None:
-    banner = window.error_banner
+def test_notices_action(window: MainWindow, action: str, signal_name: str, label: str) -> None:
+    banner = window.notices
     assert banner.isHidden()
     spy = QSignalSpy(getattr(window, signal_name))
     window.show_error("Something failed.", action=action)
     process_events()
     assert banner.isVisible()
     assert banner.message == "Something failed."
-    assert banner.action_button.isVisible()
-    assert banner.action_button.text() == label
-    QTest.mouseClick(banner.action_button, Qt.MouseButton.LeftButton)
+    assert banner.rows[0].action_button.isVisible()
+    assert banner.rows[0].action_button.text() == label
+    QTest.mouseClick(banner.rows[0].action_button, Qt.MouseButton.LeftButton)
     assert spy.count() == 1
     window.clear_error()
     assert banner.isHidden()
 
 
-def test_error_banner_without_action_and_dismiss(window: MainWindow) -> None:
-    banner = window.error_banner
+def test_notices_without_action_and_dismiss(window: MainWindow) -> None:
+    banner = window.notices
     window.show_error("No microphone found.")
     assert banner.isVisible()
-    assert not banner.action_button.isVisible()
-    QTest.mouseClick(banner.dismiss_button, Qt.MouseButton.LeftButton)
+    assert not banner.rows[0].action_button.isVisible()
+    QTest.mouseClick(banner.rows[0].dismiss_button, Qt.MouseButton.LeftButton)
     assert banner.isHidden()
     with pytest.raises(ValueError):
         window.show_error("x", action="reboot")
@@ -277,8 +277,8 @@ def test_every_control_reachable_by_tab(window: MainWindow) -> None:
         window.talk_bar.mode_combo,
         window.talk_bar.button,
         window.transcript.scroll_area(),
-        window.error_banner.action_button,
-        window.error_banner.dismiss_button,
+        window.notices.rows[0].action_button,
+        window.notices.rows[0].dismiss_button,
         window.text_box,
         window.send_button,
     ]
@@ -300,13 +300,14 @@ def test_every_control_reachable_by_tab(window: MainWindow) -> None:
 
 
 def test_controls_have_accessible_names(window: MainWindow) -> None:
+    window.show_error("Key refused.", action="api_key")
     for widget in (
         window.connect_button,
         window.status.pill,
         window.status.details_button,
         window.text_box,
         window.send_button,
-        window.error_banner.dismiss_button,
+        window.notices.rows[0].dismiss_button,
         window.status.mic_meter,
         window.transcript.scroll_area(),
     ):

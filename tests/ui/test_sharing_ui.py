@@ -221,8 +221,8 @@ def test_no_camera_is_a_message_not_a_dialog(qapp, quiet_multimedia) -> None:  #
     for _ in range(3):  # asking again does not stack up dialogs
         window.share_bar.camera_action.trigger()
     process_events()
-    assert window.error_banner.isVisible()
-    assert window.error_banner.message == message_text(NO_CAMERA)
+    assert window.notices.isVisible()
+    assert window.notices.message == message_text(NO_CAMERA)
     assert not window.findChildren(QInputDialog) and not sharing.sharing, "no picker opened"
     assert not [w for w in QGuiApplication.topLevelWindows() if w.isVisible() and w.isModal()]
     window.close_now()

@@ -62,7 +62,7 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes, qtbot: QtBo
     window.show()
     qtbot.waitExposed(window)
     talk = window.talk_bar.button
-    banner = window.error_banner
+    banner = window.notices
     assert not is_dark()
     light_talk = _centre(talk)
     light_banner = _centre(banner)
@@ -78,7 +78,7 @@ def test_window_follows_light_and_dark(qapp: QApplication, palettes, qtbot: QtBo
     qtbot.waitUntil(lambda: _fill(pill).lightness() < 80)
     # The error banner switches to its dark pair: dark background, light text.
     assert _centre(banner).lightness() < 80 < light_banner.lightness()
-    text = banner.findChild(QWidget, "errorText")
+    text = banner.findChild(QWidget, "noticeText")
     assert text is not None and text.palette().color(text.foregroundRole()).lightness() > 180
     # The demo note stays readable: light on dark now, dark on light before.
     dark_demo = window.demo_label.palette().color(window.demo_label.foregroundRole())

@@ -1,6 +1,9 @@
 """Server messages and failures become the right core events (real SDK types)."""
 
 import base64
+import errno
+import socket
+import ssl
 
 import pytest
 from google.genai import errors, types
@@ -112,10 +115,24 @@ def test_close_codes_become_plain_errors(
     assert reason in err.detail
 
 
-def test_network_failures_are_network_errors() -> None:
-    err = classify(ConnectionRefusedError(111, "Connection refused"))
-    assert err.kind is ErrorKind.NETWORK
-    assert err.message == Message(MessageId.NETWORK_UNREACHABLE)
+@pytest.mark.parametrize(
+    ("exc", "said"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), MessageId.CONNECTION_REFUSED),
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), MessageId.HOST_NOT_FOUND),
+        (socket.gaierror(socket.EAI_AGAIN, "Temporary failure"), MessageId.NETWORK_UNREACHABLE),
+        (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), MessageId.TLS_FAILED),
+        (OSError(errno.ENETUNREACH, "Network is unreachable"), MessageId.NETWORK_UNREACHABLE),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), MessageId.NETWORK_UNREACHABLE),
+        (TimeoutError(), MessageId.NETWORK_UNREACHABLE),
+    ],
+)
+def test_network_failures_are_network_errors_with_their_cause(
+    exc: BaseException, said: MessageId
+) -> None:
+    err = classify(exc)
+    assert err.kind is ErrorKind.NETWORK and err.retryable
+    assert err.message == Message(said)
 
 
 def test_unknown_model_message_names_the_model() -> None:

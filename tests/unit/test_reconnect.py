@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gemini_desk.core.backoff import Backoff
-from gemini_desk.core.events import ErrorKind, SessionError, SessionState
+from gemini_desk.core.events import ErrorKind, RetryWait, SessionError, SessionState
 from gemini_desk.core.messages import MessageId, message
 from gemini_desk.live.reconnect import ReconnectMachine
 from gemini_desk.live.reconnect_policy import (
@@ -192,7 +192,7 @@ def test_retries_wait_longer_each_time_up_to_the_cap() -> None:
         ReclaimUnsent(1),
         ReplayOpenUtterance(1),
         StartTimer(GRACE, GRACE_S),
-        EmitState(RECONNECTING, message(MessageId.RETRY_NETWORK, 1)),  # 1 s > grace
+        EmitState(RECONNECTING, message(MessageId.RETRY_NETWORK, 1), RetryWait(1.0, 1)),
         StartTimer(RETRY, 1.0),
     ]
     assert rig.machine.reconnects == 1
@@ -211,7 +211,7 @@ def test_jittered_delays_stay_within_the_band() -> None:
     rig.up()
     out = rig(ConnectionClosed(1, None))
     assert out[-2:] == [
-        EmitState(RECONNECTING, message(MessageId.RETRY_LOST, 1)),
+        EmitState(RECONNECTING, message(MessageId.RETRY_LOST, 1), RetryWait(0.5, 1)),
         StartTimer(RETRY, 0.5),
     ]
 
@@ -231,13 +231,13 @@ def test_a_quota_error_waits_at_least_the_quota_time() -> None:
     rig = Rig(Backoff(base=0.25, cap=8.0, jitter=0.0))
     rig.up()
     assert rig(ConnectionClosed(1, QUOTA))[-2:] == [
-        EmitState(RECONNECTING, message(MessageId.RETRY_QUOTA, 30)),
+        EmitState(RECONNECTING, message(MessageId.RETRY_QUOTA, 30), RetryWait(QUOTA_WAIT_S, 1)),
         StartTimer(RETRY, QUOTA_WAIT_S),
     ]
     short = Rig(Backoff(base=0.25, cap=8.0, jitter=0.0), quota_wait_s=0.6)
     short.up()
     assert short(ConnectionClosed(1, QUOTA))[-2:] == [
-        EmitState(RECONNECTING, message(MessageId.RETRY_QUOTA, 1)),
+        EmitState(RECONNECTING, message(MessageId.RETRY_QUOTA, 1), RetryWait(0.6, 1)),
         StartTimer(RETRY, 0.6),
     ]
 

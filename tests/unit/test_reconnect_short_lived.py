@@ -8,7 +8,7 @@ only a connection that stays up starts the backoff over.
 from __future__ import annotations
 
 from gemini_desk.core.backoff import Backoff
-from gemini_desk.core.events import SessionState
+from gemini_desk.core.events import RetryWait, SessionState
 from gemini_desk.core.messages import MessageId, message
 from gemini_desk.live.reconnect_policy import STABLE_S
 from gemini_desk.live.reconnect_types import (
@@ -33,8 +33,9 @@ RECONNECTING, CONNECTED = SessionState.RECONNECTING, SessionState.CONNECTED
 RETRY, GRACE, STABLE = Timer.RETRY, Timer.GRACE, Timer.STABLE
 
 
-def short_lived(seconds: int) -> EmitState:
-    return EmitState(RECONNECTING, message(MessageId.RETRY_SHORT_LIVED, seconds))
+def short_lived(seconds: int, attempt: int) -> EmitState:
+    wait = RetryWait(float(seconds), attempt)
+    return EmitState(RECONNECTING, message(MessageId.RETRY_SHORT_LIVED, seconds), wait)
 
 
 def test_a_go_away_storm_is_spaced_by_the_backoff() -> None:
@@ -46,7 +47,7 @@ def test_a_go_away_storm_is_spaced_by_the_backoff() -> None:
         ReclaimUnsent(1),
         ReplayOpenUtterance(1),
         StartTimer(GRACE, GRACE_S),
-        short_lived(1),
+        short_lived(1, 1),
         StartTimer(RETRY, 1.0),
     ], "no new connection at once: it waits like after a failure"
     assert rig(TimerFired(GRACE), at=0.1 + GRACE_S) == [], "the wait text stays"
@@ -59,11 +60,11 @@ def test_a_go_away_storm_is_spaced_by_the_backoff() -> None:
     ]
     assert rig(HandleIssued(2, "h2"), at=1.2) == []
     now, conn, delays = 1.2, 2, []
-    for _ in range(5):  # the storm goes on: 2, 4, 8, 8, 8 s apart
+    for attempt in range(2, 7):  # the storm goes on: 2, 4, 8, 8, 8 s apart
         out = rig(GoAwayReceived(conn), at=now + 0.1)
         assert not [c for c in out if isinstance(c, StartConnection)], out
         [delay] = [c.delay for c in out if isinstance(c, StartTimer) and c.timer is RETRY]
-        assert short_lived(int(delay)) in out
+        assert short_lived(int(delay), attempt) in out
         delays.append(delay)
         now += 0.1 + delay
         rig(TimerFired(GRACE), at=now)
