@@ -37,8 +37,8 @@ from gemini_desk.ui.status_orb import StatusElement
 from gemini_desk.ui.talk_bar import TalkBar
 from gemini_desk.ui.theme import follow_palette
 from gemini_desk.ui.transcript_view import TranscriptView
-from gemini_desk.ui.window_style import window_style
 from gemini_desk.ui.welcome_view import WelcomeView, welcome_stack
+from gemini_desk.ui.window_style import window_style
 
 _ACTIONS = ("api_key", "settings", "use_default_model")
 _LIVE_STATES = (SessionState.CONNECTED, SessionState.RECONNECTING)

@@ -259,6 +259,75 @@
     </message>
 </context>
 <context>
+    <name>ConnectionBanner</name>
+    <message>
+        <location filename="../../gemini_desk/ui/connection_banner.py" line="+26"/>
+        <source>The Live service refused the connection: nothing answers at its address.</source>
+        <translation>Live 服务拒绝了连接：其地址上没有任何服务应答。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The Live service&apos;s address could not be found (DNS).</source>
+        <translation>找不到 Live 服务的地址（DNS）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A secure (TLS) connection to the Live service failed.</source>
+        <translation>与 Live 服务的安全（TLS）连接失败。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This computer seems to be offline: no network route.</source>
+        <translation>这台电脑似乎已离线：没有可用的网络路由。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The Live service had a server error.</source>
+        <translation>Live 服务出现了服务器错误。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The service says your quota or rate limit is reached.</source>
+        <translation>服务表示你已达到配额或速率限制。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The connection was lost.</source>
+        <translation>连接已断开。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The service keeps ending the connection right away.</source>
+        <translation>服务一再立即结束连接。</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Retry now</source>
+        <translation>立即重试</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Connection lost</source>
+        <translation>连接已断开</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cannot connect</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+14"/>
+        <source>Trying again now…</source>
+        <translation>正在重试…</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Retrying in %1 s</source>
+        <translation>%1 秒后重试</translation>
+    </message>
+</context>
+<context>
     <name>ConversationList</name>
     <message>
         <location filename="../../gemini_desk/ui/history_list.py" line="+33"/>
@@ -481,24 +550,6 @@
     </message>
 </context>
 <context>
-    <name>ErrorBanner</name>
-    <message>
-        <location filename="../../gemini_desk/ui/error_banner.py" line="+35"/>
-        <source>Dismiss</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Dismiss error</source>
-        <translation>关闭错误提示</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Error</source>
-        <translation>错误</translation>
-    </message>
-</context>
-<context>
     <name>HistoryDialog</name>
     <message>
         <location filename="../../gemini_desk/ui/history_dialog.py" line="+71"/>
@@ -709,23 +760,23 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+113"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+118"/>
         <source>Gemini Desk</source>
         <translation>Gemini Desk</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+75"/>
+        <location line="+84"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-82"/>
         <source>Connect or end the conversation (Ctrl+Enter)</source>
         <translation>连接或结束对话（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
@@ -745,7 +796,7 @@
         <translation>发送消息</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+56"/>
         <location line="+2"/>
         <source>End</source>
         <translation>结束</translation>
@@ -852,7 +903,7 @@
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+108"/>
         <source>%1 was retired; now using %2.</source>
         <translation>%1 已停用；现在使用 %2。</translation>
     </message>
@@ -1049,6 +1100,21 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+4"/>
+        <source>The Live service refused the connection: nothing answers at its address.</source>
+        <translation>Live 服务拒绝了连接：其地址上没有任何服务应答。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The Live service&apos;s address could not be found (DNS).</source>
+        <translation>找不到 Live 服务的地址（DNS）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A secure (TLS) connection to the Live service could not be set up.</source>
+        <translation>无法与 Live 服务建立安全（TLS）连接。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The secure connection to the Live service could not be verified (%1).</source>
         <translation>无法验证与 Live 服务的安全连接（%1）。</translation>
     </message>
@@ -1129,6 +1195,21 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+4"/>
+        <source>The connection was refused; retrying in %1 s</source>
+        <translation>连接被拒绝；%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The service&apos;s address could not be found; retrying in %1 s</source>
+        <translation>找不到服务的地址；%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The secure connection failed; retrying in %1 s</source>
+        <translation>安全连接失败；%1 秒后重试</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>No API key yet: enter one, or try the demo.</source>
         <translation>尚未设置 API 密钥：请输入密钥，或试用演示模式。</translation>
     </message>
@@ -1364,12 +1445,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+5"/>
-        <location line="+21"/>
+        <location line="+27"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-26"/>
         <source>Using the key from the %1 environment variable.</source>
         <translation>正在使用环境变量 %1 中的密钥。</translation>
     </message>
@@ -1387,6 +1468,11 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <location line="+5"/>
         <source>No API key set (demo mode).</source>
         <translation>尚未设置 API 密钥（演示模式）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is the local demo: a small server on this computer plays back what you say. Nothing leaves this computer. To talk to Gemini, enter an API key (File &gt; API key).</source>
+        <translation>这是本地演示：这台电脑上的一个小型服务器会回放你说的话，任何内容都不会离开这台电脑。如需使用真正的服务，请输入 API 密钥（文件 &gt; API 密钥）。</translation>
     </message>
 </context>
 <context>
@@ -1529,6 +1615,34 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
 </context>
 <context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../gemini_desk/ui/notices.py" line="+69"/>
+        <source>Information</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Dismiss %1</source>
+        <translation>关闭%1</translation>
+    </message>
+</context>
+<context>
     <name>RegionSelector</name>
     <message>
         <location filename="../../gemini_desk/ui/region_selector.py" line="+99"/>
@@ -1549,7 +1663,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+133"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+134"/>
         <source>That region is not on any screen. Pick it again.</source>
         <translation>该区域不在任何屏幕上。请重新选择。</translation>
     </message>
@@ -1763,7 +1877,17 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>停止共享(&amp;T)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+7"/>
+        <source>This display has no screen that apps can capture.</source>
+        <translation>此显示环境没有可供应用截取的屏幕。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This desktop does not let apps capture single windows; share a region around the window instead.</source>
+        <translation>此桌面不允许应用截取单个窗口；请改为共享窗口周围的区域。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>● Sharing %1</source>
         <translation>● 正在共享%1</translation>
     </message>
@@ -2238,7 +2362,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../gemini_desk/ui/transcript_bubble.py" line="+28"/>
+        <location filename="../../gemini_desk/ui/transcript_bubble.py" line="+36"/>
         <source>No answer: the service blocked the request because of what it contained.</source>
         <translation>没有回答：服务因请求的内容而阻止了它。</translation>
     </message>
@@ -2268,7 +2392,17 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>这段内容过长：其余部分未保留。</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+43"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send this message again</source>
+        <translation>再次发送这条消息</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>You</source>
         <translation>您</translation>
     </message>
@@ -2293,12 +2427,27 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>（已打断）</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+27"/>
+        <source>sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not sent —</source>
+        <translation>未发送 —</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not sent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/transcript_view.py" line="+59"/>
+        <location filename="../../gemini_desk/ui/transcript_view.py" line="+62"/>
         <source>Connect and start talking, or type below.</source>
         <translation>连接后开始说话，或在下方输入文字。</translation>
     </message>
@@ -2593,6 +2742,74 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <location line="+9"/>
         <source>Voice processing:</source>
         <translation>语音处理：</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeView</name>
+    <message>
+        <location filename="../../gemini_desk/ui/welcome_view.py" line="+55"/>
+        <source>Gemini Desk</source>
+        <translation>Gemini Desk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome to Gemini Desk</source>
+        <translation>欢迎使用 Gemini Desk</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Talk with Gemini out loud: paste your Gemini API key to start.</source>
+        <translation>用语音与 Gemini 对话：粘贴你的 Gemini API 密钥即可开始。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Paste your API key here</source>
+        <translation>在此粘贴你的 API 密钥</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paste the API key</source>
+        <translation>粘贴 API 密钥</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Continue</source>
+        <translation>继续(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>(free, at Google AI Studio)</source>
+        <translation>（免费，在 Google AI Studio 获取）</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No key yet? The demo runs on this computer and plays back what you say.</source>
+        <translation>还没有密钥？演示在这台电脑上运行，会回放你说的话。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Try the &amp;demo</source>
+        <translation>试用演示(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>Checking your key…</source>
+        <translation>正在检查你的密钥…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your key works (%1 Live models). Connecting…</source>
+        <translation>你的密钥可用（%1 个 Live 模型）。正在连接…</translation>
     </message>
 </context>
 <context>

@@ -84,9 +84,7 @@ def test_hearing_you_mark_follows_voice_activity(qapp) -> None:  # noqa: F811
     assert window.status.details.model_label.text() == "Gemini 3.8 Live"
     assert window.model_name == "Gemini 3.8 Live"
     window.show_model_retired("gemini-old-live", "Gemini 3.8 Live")
-    assert window.notices.message == (
-        "gemini-old-live was retired; now using Gemini 3.8 Live."
-    )
+    assert window.notices.message == ("gemini-old-live was retired; now using Gemini 3.8 Live.")
     assert window.notices.rows[0].action_button.isHidden()
     window.close_now()
     window.deleteLater()
