@@ -85,14 +85,18 @@ def main(argv: list[str] | None = None) -> int:
             image = qscreen.grabWindow(0, 0, 0, w, h).toImage()
             if not native:
                 image = image.scaled(
-                    1024, 1024, Qt.AspectRatioMode.KeepAspectRatio,
+                    1024,
+                    1024,
+                    Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )
             buf = QBuffer()
             buf.open(QIODevice.OpenModeFlag.WriteOnly)
             image.save(buf, "JPEG", 80)
             sizes["naive_native" if native else "naive_1024"] = (
-                image.width(), image.height(), buf.size()
+                image.width(),
+                image.height(),
+                buf.size(),
             )
 
         return run

@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gemini_desk.core.level_meter import Ballistics
+from gemini_desk.core.ballistics import Ballistics
 
 LevelSource = Callable[[], tuple[float, float, bool]]
 """Returns ``(rms_db, peak_db, clipped)``; called on the GUI thread only."""
