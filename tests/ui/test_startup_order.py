@@ -51,6 +51,6 @@ def test_the_window_is_painted_before_the_sdk_keyring_and_local_server_load(
     at_paint, built = result["at_first_paint"], result["built"]
     assert at_paint, "the main window was never painted"
     assert [m for m in LATER if at_paint[m]] == []
-    # The probe sees them once they are there: the SDK, the key store and demo mode's
+    # The probe sees them once they are there: the SDK and demo mode's
     # local server are loaded by the time the app is built.
-    assert built["google.genai"] and built["keyring"] and built["gemini_desk.sim"]
+    assert built["google.genai"] and built["gemini_desk.sim"]
