@@ -1,11 +1,11 @@
-"""A horizontal dBFS level meter that polls a level source at ~30 fps."""
+"""A horizontal dBFS level meter that polls a level source at ~30 fps while it moves."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -25,6 +25,10 @@ LevelSource = Callable[[], tuple[float, float, bool]]
 FLOOR_DB = -60.0
 CEILING_DB = 0.0
 POLL_INTERVAL_MS = 33
+# Once the picture has not changed for SETTLE_TICKS polls (a silent room, a muted mic),
+# poll at IDLE_POLL_INTERVAL_MS until it moves again: a sound still shows within 0.1 s.
+IDLE_POLL_INTERVAL_MS = 100
+SETTLE_TICKS = 10
 PEAK_HOLD_S = 1.0
 CLIP_HOLD_S = 1.5
 
@@ -40,7 +44,9 @@ class LevelMeter(QWidget):
     """RMS bar, peak-hold tick and clip lamp for one audio stream.
 
     Signals: none. The widget only reads ``source`` from its own timer, so audio
-    threads never touch Qt; the timer runs only while the meter is visible.
+    threads never touch Qt. The timer runs only while the meter is visible and its
+    window is not minimised, slows down while nothing changes, and the meter is
+    repainted only when what it shows changed.
     """
 
     def __init__(self, source: LevelSource, label: str, parent: QWidget | None = None) -> None:
@@ -55,6 +61,9 @@ class LevelMeter(QWidget):
         self._peak_age = 0.0
         self._clip_age = math.inf
         self._clock = QElapsedTimer()
+        self._shown: tuple[object, ...] = ()  # what the last paint showed
+        self._still = 0  # polls since it last changed
+        self._watched: QWidget | None = None  # the top-level window, for minimising
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -86,12 +95,21 @@ class LevelMeter(QWidget):
     def clip_lit(self) -> bool:
         return not self._muted and self._clip_age < CLIP_HOLD_S
 
+    @property
+    def poll_interval_ms(self) -> int:
+        """The timer's interval now (fast while the level moves)."""
+        return self._timer.interval()
+
+    @property
+    def polling(self) -> bool:
+        return self._timer.isActive()
+
     def set_muted(self, muted: bool) -> None:
         """Show the muted look: greyed, at the floor, labelled "muted"."""
         self._muted = muted
         if muted:
             self._reset()
-        self.update()
+        self._repaint_if_changed()
 
     def poll(self, dt: float | None = None) -> None:
         """Read the source once and advance the ballistics by ``dt`` seconds.
@@ -106,7 +124,7 @@ class LevelMeter(QWidget):
                 dt = 0.0
         if self._muted:
             self._reset()
-            self.update()
+            self._repaint_if_changed()
             return
         rms_db, peak_db, clipped = self._source()
         self._rms_db = _clamp_db(self._rms.step(_clamp_db(rms_db), dt))
@@ -118,18 +136,28 @@ class LevelMeter(QWidget):
         elif self._peak_age > PEAK_HOLD_S:
             self._peak_db = max(peak, self._peak_db - 20.0 * dt)
         self._clip_age = 0.0 if clipped else self._clip_age + dt
-        self.update()
+        self._repaint_if_changed()
 
     # --- Qt overrides -----------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        self._clock.start()
-        self._timer.start()
+        window = self.window()
+        if window is not self._watched:
+            if self._watched is not None:
+                self._watched.removeEventFilter(self)
+            self._watched = window if window is not self else None
+            if self._watched is not None:
+                self._watched.installEventFilter(self)
+        self._sync_timer()
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self._timer.stop()
-        self._clock.invalidate()
+        self._sync_timer()
         super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() == QEvent.Type.WindowStateChange:
+            self._sync_timer()
+        return False
 
     def sizeHint(self) -> QSize:
         fm = QFontMetrics(self.font())
@@ -185,6 +213,41 @@ class LevelMeter(QWidget):
     # --- internals ----------------------------------------------------------------
     def _on_tick(self) -> None:
         self.poll()
+
+    def _sync_timer(self) -> None:
+        """Poll only while the meter can be seen: visible, its window not minimised."""
+        seen = self.isVisible() and not self.window().isMinimized()
+        if seen and not self._timer.isActive():
+            self._clock.start()
+            self._still = 0
+            self._timer.setInterval(POLL_INTERVAL_MS)
+            self._timer.start()
+        elif not seen and self._timer.isActive():
+            self._timer.stop()
+            self._clock.invalidate()
+
+    def _picture(self) -> tuple[object, ...]:
+        """What a paint would show, at the precision it shows it (a tenth of a dB is
+        less than a pixel on any meter)."""
+        return (
+            self._muted,
+            round(self._rms_db, 1),
+            round(self._peak_db, 1),
+            self.clip_lit,
+        )
+
+    def _repaint_if_changed(self) -> None:
+        picture = self._picture()
+        if picture != self._shown:
+            self._shown = picture
+            self._still = 0
+            if self._timer.isActive() and self._timer.interval() != POLL_INTERVAL_MS:
+                self._timer.setInterval(POLL_INTERVAL_MS)
+            self.update()
+            return
+        self._still += 1
+        if self._still >= SETTLE_TICKS and self._timer.interval() != IDLE_POLL_INTERVAL_MS:
+            self._timer.setInterval(IDLE_POLL_INTERVAL_MS)
 
     def _reset(self) -> None:
         self._rms.reset()
