@@ -63,7 +63,7 @@ class LevelMeter(QWidget):
         self._clock = QElapsedTimer()
         self._shown: tuple[object, ...] = ()  # what the last paint showed
         self._still = 0  # polls since it last changed
-        self._watched: QWidget | None = None  # the top-level window, for minimising
+        self._watched: QWidget | None = None  # the minimised top-level, for its restore
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -140,13 +140,6 @@ class LevelMeter(QWidget):
 
     # --- Qt overrides -----------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        window = self.window()
-        if window is not self._watched:
-            if self._watched is not None:
-                self._watched.removeEventFilter(self)
-            self._watched = window if window is not self else None
-            if self._watched is not None:
-                self._watched.installEventFilter(self)
         self._sync_timer()
         super().showEvent(event)
 
@@ -155,6 +148,7 @@ class LevelMeter(QWidget):
         super().hideEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Installed on the top-level window only while it is minimised: its restore.
         if watched is self._watched and event.type() == QEvent.Type.WindowStateChange:
             self._sync_timer()
         return False
@@ -212,11 +206,24 @@ class LevelMeter(QWidget):
 
     # --- internals ----------------------------------------------------------------
     def _on_tick(self) -> None:
+        if self.window().isMinimized():  # no hide event reached the meter
+            self._sync_timer()
+            return
         self.poll()
 
     def _sync_timer(self) -> None:
-        """Poll only while the meter can be seen: visible, its window not minimised."""
-        seen = self.isVisible() and not self.window().isMinimized()
+        """Poll only while the meter can be seen: visible, its window not minimised.
+        A minimised window is watched (an event filter, only then) for its restore."""
+        window = self.window()
+        minimised = window.isMinimized()
+        seen = self.isVisible() and not minimised
+        watch = window if minimised and window is not self else None
+        if watch is not self._watched:
+            if self._watched is not None:
+                self._watched.removeEventFilter(self)
+            self._watched = watch
+            if watch is not None:
+                watch.installEventFilter(self)
         if seen and not self._timer.isActive():
             self._clock.start()
             self._still = 0
