@@ -101,7 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # One app per user and config folder, decided before anything is built: a later
     # launch hands its options to the running app and exits.
     from gemini_desk.platform.instance_lock import Outcome, claim_instance, lock_path
-    from gemini_desk.platform.single_instance import forward_actions
+
+    def forward_actions(args: argparse.Namespace, paths: AppPaths) -> int | None:
+        # QtNetwork (the socket) is imported only when there is a running app to ask.
+        from gemini_desk.platform.single_instance import forward_actions
+
+        return forward_actions(args, paths)
 
     claim = claim_instance(lock_path(paths.config_dir), lambda _: forward_actions(args, paths))
     if claim.outcome is Outcome.HANDED_OVER:
