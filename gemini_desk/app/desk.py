@@ -1,4 +1,9 @@
-"""The composition root: builds the app in order, runs it, takes it down in reverse."""
+"""The composition root: builds the app in order, runs it, takes it down in reverse.
+
+The window comes first: it is built from the Qt widgets alone and shown, and only once
+it has been painted are the SDK, the key store (keyring), the conversation and its
+audio, the tools and (in demo mode) the local server imported and built.
+"""
 
 from __future__ import annotations
 
@@ -17,24 +22,23 @@ from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import SettingsModel
-from gemini_desk.desktop.status_wiring import StatusWiring
-from gemini_desk.live.models import ModelCatalog
-from gemini_desk.platform.keystore import KeyStore
 from gemini_desk.platform.loop_probe import probe_loop
 from gemini_desk.platform.paths import AppPaths
-from gemini_desk.session.model_wiring import ModelWiring
 
 if TYPE_CHECKING:
     from gemini_desk.app.endpoints import Endpoints
-    from gemini_desk.app.streams import AudioStreams
+    from gemini_desk.app.streams import AudioStreams, LevelTaps
     from gemini_desk.desktop.dialogs_wiring import DialogsWiring
     from gemini_desk.desktop.mini_wiring import MiniWiring
     from gemini_desk.desktop.onboarding import Onboarding
     from gemini_desk.desktop.sharing import ScreenSharing
+    from gemini_desk.desktop.status_wiring import StatusWiring
     from gemini_desk.desktop.talk_wiring import TalkWiring
     from gemini_desk.desktop.tools_wiring import ToolsWiring
     from gemini_desk.desktop.tray_wiring import DesktopWiring
+    from gemini_desk.platform.keystore import KeyStore
     from gemini_desk.session.conversation import Conversation
+    from gemini_desk.session.model_wiring import ModelWiring
     from gemini_desk.ui.main_window import MainWindow
 
 __all__ = ["Desk"]
@@ -73,14 +77,15 @@ class Desk:
         self.paths = paths
         # The one owner of the settings: every change goes through it and is saved.
         self.settings_model, self._settings_notice = _load_settings(args, paths)
-        self.keys = KeyStore()
+        self.keys: KeyStore  # made in _build (keyring is imported after the window shows)
         self._quit = asyncio.Event()
         # Event-loop lag, measured while the app runs (shown in Audio diagnostics).
         self.loop_lag = LoopLag()
         self._loop_probe: asyncio.Task[None] | None = None
         self._connecting: asyncio.Task[None] | None = None
         self._crash_notices: Callable[[], None] = lambda: None
-        # Made in _build, in this order.
+        # Made in _build_window, then in _build, in this order.
+        self.levels: LevelTaps
         self.window: MainWindow
         self.streams: AudioStreams
         self.conversation: Conversation
@@ -102,7 +107,21 @@ class Desk:
         return self.settings_model.current
 
     # --- build --------------------------------------------------------------------
+    def _build_window(self) -> None:
+        """The main window, from the Qt widgets alone, where it was last time."""
+        from gemini_desk.app.streams import LevelTaps
+        from gemini_desk.ui.main_window import MainWindow
+
+        self.levels = levels = LevelTaps()
+        self.window = window = MainWindow(levels.mic, levels.speaker)
+        if self.settings.window_geometry:
+            from PySide6.QtCore import QByteArray
+
+            window.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+            window.fit_to_screen()  # a screen that is gone, or a scale that grew
+
     def _build(self) -> None:
+        """Everything behind the window (imported only now)."""
         from gemini_desk.app.endpoints import Endpoints
         from gemini_desk.app.streams import AudioStreams
         from gemini_desk.desktop.dialogs_wiring import DialogsWiring
@@ -110,16 +129,19 @@ class Desk:
         from gemini_desk.desktop.notices_wiring import wire_notices
         from gemini_desk.desktop.onboarding import Onboarding
         from gemini_desk.desktop.sharing import ScreenSharing
+        from gemini_desk.desktop.status_wiring import StatusWiring
         from gemini_desk.desktop.talk_wiring import TalkWiring
         from gemini_desk.desktop.tools_wiring import ToolsWiring
         from gemini_desk.desktop.tray_wiring import DesktopWiring
+        from gemini_desk.live.models import ModelCatalog
+        from gemini_desk.platform.keystore import KeyStore
         from gemini_desk.session.conversation import Conversation
+        from gemini_desk.session.model_wiring import ModelWiring
         from gemini_desk.session.voice_samples import VoiceSamples
-        from gemini_desk.ui.main_window import MainWindow
 
-        settings, paths = self.settings_model, self.paths
-        self.streams = streams = AudioStreams(asyncio.get_running_loop(), settings)
-        self.window = window = MainWindow(streams.levels.mic, streams.levels.speaker)
+        settings, paths, window = self.settings_model, self.paths, self.window
+        self.keys = KeyStore()
+        self.streams = streams = AudioStreams(asyncio.get_running_loop(), settings, self.levels)
         self.conversation = conv = Conversation(
             window, settings, paths.conversations_dir, streams.make_mic, streams.make_speaker
         )
@@ -166,7 +188,7 @@ class Desk:
             self.status,
             settings,
             conv.talk,
-            streams.levels.speaker,
+            self.levels.speaker,
             self.desktop.tray,
         )
         voice_samples = VoiceSamples(
@@ -190,11 +212,6 @@ class Desk:
         )
         self.onboarding = Onboarding(window, self.endpoints, self.keys, self._connect)
         self._register_commands()
-        if self.settings.window_geometry:
-            from PySide6.QtCore import QByteArray
-
-            window.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
-            window.fit_to_screen()  # a screen that is gone, or a scale that grew
 
     def _register_commands(self) -> None:
         """Later launches: --connect and --share-region (and bringing the window forward)."""
@@ -246,6 +263,12 @@ class Desk:
             self._quit.set()
 
     async def run(self) -> int:
+        from gemini_desk.ui.first_paint import first_paint
+
+        self._build_window()
+        self.window.show()  # first: the rest is built once it is on the screen
+        await first_paint(self.window)
+        log.info("window shown")
         self._build()
         # Uncaught errors (main installs the hook) get one plain message in the window.
         from gemini_desk.platform.crash_hook import HOOK
@@ -276,8 +299,7 @@ class Desk:
         endpoint = self.endpoints.first()
         if endpoint is not None:
             self.endpoints.use(endpoint)
-        self.window.show()
-        if endpoint is None:  # first run: the welcome asks for a key or the demo
+        else:  # first run: the welcome asks for a key or the demo
             self.onboarding.open()
         self.desktop.start()
         if self.args.connect:

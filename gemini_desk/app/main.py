@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -44,7 +45,9 @@ def install_qt_message_handler() -> None:
 
 def install_quit_signals(request_quit: Callable[[], None]) -> None:
     """SIGINT/SIGTERM quit cleanly (same order as the Quit action)."""
-    from PySide6.QtCore import QTimer
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
 
     def on_signal(signum: int, frame: object) -> None:
         log.info("signal %d: quitting", signum)
@@ -52,13 +55,21 @@ def install_quit_signals(request_quit: Callable[[], None]) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, on_signal)
-    # Python runs signal handlers only between bytecodes: wake up now and then while
-    # Qt sits in C++ waiting for events.
-    timer = QTimer()
-    timer.setInterval(250)
-    timer.timeout.connect(lambda: None)
-    timer.start()
-    _KEEP.append(timer)
+    # Python runs signal handlers only between bytecodes, and Qt waits in C++: the C
+    # handler writes the signal's number to a socket Qt watches, and reading it runs
+    # Python (and so the handler) at once. No timer wakes the app to look.
+    wake_r, wake_w = socket.socketpair()
+    for end in (wake_r, wake_w):
+        end.setblocking(False)
+    signal.set_wakeup_fd(wake_w.fileno(), warn_on_full_buffer=False)
+    notifier = QSocketNotifier(wake_r.fileno(), QSocketNotifier.Type.Read)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            wake_r.recv(64)
+
+    notifier.activated.connect(drain)
+    _KEEP.extend((wake_r, wake_w, notifier))
 
 
 _KEEP: list[object] = []
@@ -87,11 +98,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_file = setup_logging(paths.log_dir, args.log_level)
     install_crash_hook()  # uncaught exceptions (Qt slots, threads) go to the redacted log
     log.info("gemini-desk starting; log file %s", log_file)
-    install_qt_message_handler()
+    install_qt_message_handler()  # the first PySide6 import
+    from gemini_desk.platform.pyside_imports import stop_source_caching
+
+    stop_source_caching()  # before anything else is imported: 10-25 MB less (see there)
     # One app per user and config folder, decided before anything is built: a later
     # launch hands its options to the running app and exits.
     from gemini_desk.platform.instance_lock import Outcome, claim_instance, lock_path
-    from gemini_desk.platform.single_instance import forward_actions
+
+    def forward_actions(args: argparse.Namespace, paths: AppPaths) -> int | None:
+        # QtNetwork (the socket) is imported only when there is a running app to ask.
+        from gemini_desk.platform.single_instance import forward_actions
+
+        return forward_actions(args, paths)
 
     claim = claim_instance(lock_path(paths.config_dir), lambda _: forward_actions(args, paths))
     if claim.outcome is Outcome.HANDED_OVER:

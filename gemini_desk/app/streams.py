@@ -53,10 +53,15 @@ class AudioStreams:
     connected); a new headphones, noise or gain setting gives the open microphone a new
     processor at once."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, settings: SettingsModel) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        settings: SettingsModel,
+        levels: LevelTaps | None = None,
+    ) -> None:
         self._loop = loop
         self._settings = settings
-        self.levels = LevelTaps()
+        self.levels = levels if levels is not None else LevelTaps()
         self.conversation: Conversation | None = None  # set once it is built
         self._unsubscribe = [
             settings.subscribe(DEVICE_FIELDS, self._on_device_settings),

@@ -7,9 +7,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
+from typing import Any
 
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
@@ -52,8 +50,8 @@ class KeyStore:
         if not _keyring_available():
             return None
         try:
-            stored = keyring.get_password(SERVICE, ACCOUNT)
-        except (NoKeyringError, KeyringError, RuntimeError) as exc:
+            stored = _keyring().get_password(SERVICE, ACCOUNT)
+        except _errors() as exc:
             self._keyring_ok = False
             log.info("no usable keyring: %s", type(exc).__name__)
             return None
@@ -68,8 +66,8 @@ class KeyStore:
             self._memory = key
             return "memory"
         try:
-            keyring.set_password(SERVICE, ACCOUNT, key)
-        except (NoKeyringError, KeyringError, RuntimeError) as exc:
+            _keyring().set_password(SERVICE, ACCOUNT, key)
+        except _errors() as exc:
             self._keyring_ok = False
             log.warning("keyring unavailable (%s); key kept in memory only", type(exc).__name__)
             self._memory = key
@@ -79,8 +77,8 @@ class KeyStore:
 
     def delete(self) -> None:
         self._memory = None
-        with contextlib.suppress(NoKeyringError, KeyringError, RuntimeError):
-            keyring.delete_password(SERVICE, ACCOUNT)
+        with contextlib.suppress(*_errors()):
+            _keyring().delete_password(SERVICE, ACCOUNT)
 
     def where(self) -> Message:
         """Where a new key will be kept (for the UI)."""
@@ -97,10 +95,25 @@ class KeyStore:
 _INSECURE_MODULES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
 
 
+def _keyring() -> Any:
+    """The keyring package, imported when first needed: finding its backends scans every
+    installed package's entry points (~10 MB), which a key from the environment or the
+    demo never needs."""
+    import keyring
+
+    return keyring
+
+
+def _errors() -> tuple[type[Exception], ...]:
+    from keyring.errors import KeyringError, NoKeyringError
+
+    return (NoKeyringError, KeyringError, RuntimeError)
+
+
 def _keyring_available() -> bool:
     """True when the keyring is a real OS secret store."""
     try:
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
     except Exception:
         return False
     backends = getattr(backend, "backends", None) or [backend]  # a ChainerBackend

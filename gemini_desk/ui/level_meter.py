@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gemini_desk.core.level_meter import Ballistics
+from gemini_desk.core.ballistics import Ballistics
 from gemini_desk.ui.colours import colour
 
 LevelSource = Callable[[], tuple[float, float, bool]]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from gemini_desk.vision.encode import EncodedFrame
+if TYPE_CHECKING:  # Pillow is imported when sharing starts, not with the window
+    from gemini_desk.vision.encode import EncodedFrame
 
 
 class SharePreview(QWidget):

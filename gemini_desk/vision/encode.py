@@ -1,10 +1,17 @@
-"""Scale (Qt, area-averaging) and JPEG-encode (Pillow) frames in a worker thread."""
+"""Scale (Qt, area-averaging) and JPEG-encode (Pillow) frames in a worker thread.
+
+Each step touches the pixels once: a 32-bit QImage goes to Pillow in one BGRX unpacking
+pass (no RGB888 conversion, no intermediate bytes), and the preview is decoded from the
+JPEG at a reduced DCT scale close to its own size.
+"""
 
 from __future__ import annotations
 
 import io
+import sys
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -48,8 +55,23 @@ def scale(image: QImage, max_side: int, sharp: bool) -> QImage:
     )
 
 
+_BGRX_FORMATS = (
+    QImage.Format.Format_RGB32,
+    QImage.Format.Format_ARGB32,
+    QImage.Format.Format_ARGB32_Premultiplied,
+)
+
+
 def to_pil(image: QImage) -> Image.Image:
     """Copy a QImage (any format) into a Pillow RGB image."""
+    if image.format() in _BGRX_FORMATS and sys.byteorder == "little":
+        # 0xAARRGGBB words are B, G, R, A bytes in memory: Pillow unpacks them into its
+        # own RGB storage in one pass while ``image`` (and so its bits) is alive here.
+        # Opaque screen grabs are what this sees; alpha is dropped as convertToFormat
+        # to RGB888 would drop it.
+        w, h, stride = image.width(), image.height(), image.bytesPerLine()
+        bits = cast("bytes", image.constBits())  # a memoryview: any buffer will do
+        return Image.frombuffer("RGB", (w, h), bits, "raw", "BGRX", stride, 1)
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
     data = bytes(rgb.constBits())  # own the pixels: the QImage dies with this call
@@ -73,9 +95,13 @@ def encode_jpeg(image: Image.Image, quality: int, full_chroma: bool = False) -> 
 
 
 def preview_of(jpeg: bytes, side: int = PREVIEW_SIDE) -> Image.Image:
-    """Decode the sent JPEG at reduced size (libjpeg's draft mode is nearly free)."""
+    """Decode the sent JPEG at reduced size: libjpeg's DCT scaling (draft mode) to the
+    smallest 1/2^n scale still at least the preview's size, then a bilinear step."""
     source = Image.open(io.BytesIO(jpeg))
-    source.draft("RGB", (side, side))
+    w, h = source.size
+    scale = min(1.0, side / max(w, h))
+    fitted = (max(1, round(w * scale)), max(1, round(h * scale)))
+    source.draft("RGB", fitted)  # asking for (side, side) kept wide frames at full size
     image = source.convert("RGB")
     image.thumbnail((side, side), Image.Resampling.BILINEAR)
     return image

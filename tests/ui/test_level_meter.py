@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gemini_desk.ui.level_meter import FLOOR_DB, LevelMeter
+from gemini_desk.ui.level_meter import (
+    FLOOR_DB,
+    IDLE_POLL_INTERVAL_MS,
+    POLL_INTERVAL_MS,
+    SETTLE_TICKS,
+    LevelMeter,
+)
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
 
@@ -105,3 +113,76 @@ def test_paints_levels(meter: LevelMeter, source: FakeSource) -> None:
     loud = meter.grab().toImage()
     assert quiet != loud
     assert meter.accessibleName() == "Mic level"
+
+
+class PaintCount(QObject):
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.paints = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def test_repaints_only_when_what_it_shows_changes(meter: LevelMeter, source: FakeSource) -> None:
+    meter.show()
+    process_events(50)
+    meter._timer.stop()  # polls by hand from here on
+    count = PaintCount(meter)
+    source.level = (-30.0, -20.0, False)
+    meter.poll(dt=1 / 30)
+    process_events(30)
+    assert count.paints == 1
+    for _ in range(5):  # the same level, settled: nothing to repaint
+        meter.poll(dt=0.0)
+        process_events(10)
+    assert count.paints == 1
+    source.level = (-12.0, -6.0, False)
+    meter.poll(dt=1 / 30)
+    process_events(30)
+    assert count.paints == 2
+    meter.set_muted(True)
+    process_events(30)
+    meter.set_muted(True)
+    meter.poll(dt=1 / 30)
+    process_events(30)
+    assert count.paints == 3  # muted once: one repaint
+
+
+def test_polls_slowly_while_still_and_fast_again_when_sound_comes(
+    meter: LevelMeter, source: FakeSource
+) -> None:
+    meter.show()
+    process_events(50)
+    assert meter.poll_interval_ms == POLL_INTERVAL_MS
+    for _ in range(SETTLE_TICKS + 1):  # silence: the floor, unchanged
+        meter.poll(dt=1 / 30)
+    assert meter.poll_interval_ms == IDLE_POLL_INTERVAL_MS
+    source.level = (-20.0, -10.0, False)
+    meter.poll(dt=1 / 10)
+    assert meter.poll_interval_ms == POLL_INTERVAL_MS
+
+
+def test_no_polling_while_its_window_is_minimised(qapp, source: FakeSource) -> None:  # noqa: F811
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    meter = LevelMeter(source, "Mic")
+    layout.addWidget(meter)
+    window.show()
+    process_events(50)
+    assert meter.polling
+    window.setWindowState(Qt.WindowState.WindowMinimized)
+    process_events(50)
+    assert not meter.polling
+    calls = source.calls
+    process_events(150)
+    assert source.calls == calls
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.show()
+    process_events(50)
+    assert meter.polling
+    window.close()
+    window.deleteLater()

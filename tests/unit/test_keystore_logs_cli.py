@@ -154,3 +154,30 @@ def test_app_icon_resource_is_found() -> None:
     assert resource_path(APP_ICON).read_text().startswith("<svg")
     with pytest.raises(FileNotFoundError):
         resource_path("icons/nope.svg")
+
+
+def test_a_key_from_the_environment_does_not_load_the_keyring() -> None:
+    """keyring (and its scan of every package's entry points) loads only when needed."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from gemini_desk.platform.keystore import KeyStore; "
+        "ks = KeyStore({'GEMINI_API_KEY': 'k-from-env'}); "
+        "s = ks.get(); w = ks.where(); "
+        "print(s.source, 'keyring' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.split() == ["GEMINI_API_KEY", "False"]
+    probe_no_env = probe.replace("{'GEMINI_API_KEY': 'k-from-env'}", "{}").replace("s.source", "s")
+    out = subprocess.run(
+        [sys.executable, "-c", probe_no_env],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PATH": "/usr/bin"},
+    )
+    assert out.stdout.split() == ["None", "True"]  # no key in the environment: it asks
