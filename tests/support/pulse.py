@@ -25,6 +25,12 @@ the PCM ``pulse``, and ``99-pulse.conf`` (a hook run when ALSA loads its config)
 ``default`` (32 in / 32 out channels, default_samplerate 44100.0): open ``"pulse"`` by
 name (``PULSE_SERVER`` picks the server; the default sink/source pick speaker/mic).
 
+The same rig runs on PipeWire's pulse server: ``pulse_server("pipewire")`` starts
+pipewire, wireplumber and pipewire-pulse instead (tests/support/pipewire.py) and makes
+the same devices, and everything above holds for it. Tests run on both with
+``pytestmark = on_both_servers`` (the ``pulse`` fixture is parametrised indirectly;
+tests that do not ask get PulseAudio).
+
 PortAudio enumerates devices in ``Pa_Initialize``: sounddevice calls it on import, so
 the fixture calls ``sd._terminate(); sd._initialize()`` after the server is up (and
 again after tear-down) to re-scan; ALSA reloads its config then, so the hook re-runs.
@@ -50,8 +56,25 @@ import numpy as np
 import pytest
 
 from tests.support.needs import unavailable
+from tests.support.pipewire import (
+    PIPEWIRE_TOOLS,
+    device_modules,
+    program,
+    start_pipewire,
+    stop_all,
+)
 
-__all__ = ["PulseServer", "PulseUnavailable", "Recording", "pulse", "pulse_server"]
+__all__ = [
+    "SERVER_KINDS",
+    "PulseServer",
+    "PulseUnavailable",
+    "Recording",
+    "on_both_servers",
+    "pulse",
+    "pulse_server",
+]
+
+SERVER_KINDS = ("pulseaudio", "pipewire")
 
 SPEAKER_SINK = "speaker"
 MIC_SINK = "virtmic"
@@ -138,11 +161,15 @@ class Recording:
 class PulseServer:
     """Handle to the private server. ``env`` is the environment for child processes."""
 
-    def __init__(self, runtime_dir: Path, env: dict[str, str]) -> None:
+    def __init__(self, runtime_dir: Path, env: dict[str, str], kind: str = "pulseaudio") -> None:
         self.runtime_dir = runtime_dir
         self.env = env
+        self.kind = kind  # "pulseaudio" or "pipewire"
         self.device = PORTAUDIO_DEVICE
-        self.pid: int | None = None  # the pulseaudio process (benchmarks count its CPU)
+        # The server's processes (benchmarks count their CPU): pulseaudio alone, or
+        # pipewire, wireplumber and pipewire-pulse. ``pid`` is the first of them.
+        self.pids: tuple[int, ...] = ()
+        self.pid: int | None = None
         self._seq = 0
 
     def _tmp(self, suffix: str) -> Path:
@@ -259,13 +286,47 @@ class PulseUnavailable(RuntimeError):
     """The PulseAudio tools are not installed."""
 
 
+def _start_pulseaudio(env: dict[str, str], log: Any) -> list[subprocess.Popen[bytes]]:
+    """``pulseaudio -n`` with only the socket and the rig's devices."""
+    return [
+        subprocess.Popen(
+            [
+                "pulseaudio",
+                "-n",
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--use-pid-file=no",
+                "-L",
+                "module-native-protocol-unix auth-anonymous=1",
+                *(
+                    arg
+                    for module in device_modules(SPEAKER_SINK, MIC_SINK, MIC_SOURCE)
+                    for arg in ("-L", " ".join(module))
+                ),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    ]
+
+
+_TOOLS = {
+    "pulseaudio": (("pulseaudio",), "pulseaudio"),
+    "pipewire": (PIPEWIRE_TOOLS, "pipewire pipewire-pulse wireplumber dbus-daemon"),
+}
+
+
 @contextlib.contextmanager
-def pulse_server() -> Iterator[PulseServer]:
-    """Start a private PulseAudio server; usable outside pytest (see module docstring)."""
-    for tool in ("pulseaudio", "pactl", "paplay", "parecord"):
+def pulse_server(kind: str = "pulseaudio") -> Iterator[PulseServer]:
+    """Start a private sound server, ``kind`` one of ``SERVER_KINDS``: PulseAudio or
+    PipeWire's pulse server; usable outside pytest (see module docstring)."""
+    tools, packages = _TOOLS[kind]
+    for tool in (*tools, "pactl", "paplay", "parecord"):
         if shutil.which(tool) is None:
             raise PulseUnavailable(
-                f"{tool} is not installed (apt-get install pulseaudio pulseaudio-utils)"
+                f"{tool} is not installed (apt-get install {packages} pulseaudio-utils)"
             )
     runtime = Path(tempfile.mkdtemp(prefix="gd-pulse-"))  # mkdtemp makes it 0700
     os.chmod(runtime, 0o700)
@@ -277,44 +338,33 @@ def pulse_server() -> Iterator[PulseServer]:
         "PULSE_SERVER": f"unix:{runtime}/pulse/native",
     }
     env = {**os.environ, **env_vars}
-    log_path = runtime / "pulseaudio.log"
+    log_path = runtime / f"{kind}.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed in teardown
-    proc = subprocess.Popen(
-        [
-            "pulseaudio",
-            "-n",
-            "--daemonize=no",
-            "--exit-idle-time=-1",
-            "--use-pid-file=no",
-            "-L",
-            "module-native-protocol-unix auth-anonymous=1",
-            "-L",
-            f"module-null-sink sink_name={SPEAKER_SINK}",
-            "-L",
-            f"module-null-sink sink_name={MIC_SINK} channels=1",
-            "-L",
-            f"module-remap-source master={MIC_SINK}.monitor source_name={MIC_SOURCE} channels=1",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    server = PulseServer(runtime, env)
-    server.pid = proc.pid
+    server = PulseServer(runtime, env, kind)
+    procs: list[subprocess.Popen[bytes]] = []
     try:
+        if kind == "pipewire":
+            procs = start_pipewire(runtime, env, log)
+        else:
+            procs = _start_pulseaudio(env, log)
+        server.pids = tuple(p.pid for p in procs)
+        server.pid = server.pids[0]
         deadline = time.monotonic() + 15
         while True:
-            if proc.poll() is not None:
+            dead = [p for p in procs if p.poll() is not None]
+            if dead:
                 log.flush()
                 text = log_path.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"pulseaudio exited with {proc.returncode}:\n{text}")
+                raise RuntimeError(f"{program(dead[0])} exited with {dead[0].returncode}:\n{text}")
             ok = subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=10)
             if ok.returncode == 0:
                 break
             if time.monotonic() > deadline:
-                raise RuntimeError("pulseaudio did not come up within 15 s")
+                raise RuntimeError(f"{kind} did not come up within 15 s")
             time.sleep(0.05)
+        if kind == "pipewire":
+            for module in device_modules(SPEAKER_SINK, MIC_SINK, MIC_SOURCE):
+                server.pactl("load-module", *module)
         server.pactl("set-default-sink", SPEAKER_SINK)
         server.pactl("set-default-source", MIC_SOURCE)
         os.environ.update(env_vars)
@@ -327,22 +377,18 @@ def pulse_server() -> Iterator[PulseServer]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_all(procs)
         log.close()
         _rescan_portaudio()
         shutil.rmtree(runtime, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def pulse() -> Iterator[PulseServer]:
-    """A private PulseAudio server for the test session (see the module docstring)."""
+def pulse(request: pytest.FixtureRequest) -> Iterator[PulseServer]:
+    """A private sound server for the test session (see the module docstring):
+    PulseAudio, or the kind a test's indirect parametrisation asks for."""
     try:
-        cm = pulse_server()
+        cm = pulse_server(getattr(request, "param", "pulseaudio"))
         server = cm.__enter__()
     except PulseUnavailable as exc:
         unavailable(str(exc))  # a skip here, a failure in CI
@@ -350,3 +396,8 @@ def pulse() -> Iterator[PulseServer]:
         yield server
     finally:
         cm.__exit__(None, None, None)
+
+
+#: ``pytestmark`` for a module whose tests run on PulseAudio and on PipeWire's pulse
+#: server (one server at a time: pytest groups the tests by server).
+on_both_servers = pytest.mark.parametrize("pulse", SERVER_KINDS, indirect=True)
