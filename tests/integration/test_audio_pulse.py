@@ -1,4 +1,5 @@
-"""MicCapture and SpeakerPlayback against a private PulseAudio server with virtual devices.
+"""MicCapture and SpeakerPlayback against a private sound server with virtual devices:
+PulseAudio and PipeWire's pulse server (tests/support/pulse.py).
 
 Every assertion is on content (correlation, spectra, levels), never on timing.
 """
@@ -25,11 +26,11 @@ from gemini_desk.audio import (
 )
 from gemini_desk.core.messages import Message, MessageId, message
 from tests.support.needs import need_tool
-from tests.support.pulse import PulseServer, pulse, read_wav
+from tests.support.pulse import PulseServer, on_both_servers, pulse, read_wav
 
 __all__ = ["pulse"]  # the fixture, re-exported so pytest finds it here
 
-pytestmark = [pytest.mark.pulse, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.pulse, pytest.mark.timeout(60), on_both_servers]
 
 DEVICE = "pulse"  # ALSA's PulseAudio PCM, as PortAudio lists it
 
@@ -364,7 +365,23 @@ def _restore_devices(pulse: PulseServer) -> None:
     pulse.pactl("set-default-source", "mic")
 
 
-def test_vanishing_devices_stop_cleanly_with_a_message_and_reopen(pulse: PulseServer) -> None:
+# Diagnosed (issue 19): on PipeWire a stream whose sink vanishes does not fail. The
+# session manager moves it to another sink (pipewire-pulse always loads
+# module-always-sink, so auto_null appears); with that unloaded too, the streams stay
+# connected to no sink (index PA_INVALID_INDEX) and get no callbacks and no error: a
+# silent stall, so neither MIC_STOPPED nor SPEAKER_STOPPED is said.
+PIPEWIRE_MOVES_STREAMS = (
+    "PipeWire moves or parks a stream whose device vanished instead of failing it: no "
+    "stop message (issue 19)"
+)
+
+
+def test_vanishing_devices_stop_cleanly_with_a_message_and_reopen(
+    pulse: PulseServer, request: pytest.FixtureRequest
+) -> None:
+    request.applymarker(
+        pytest.mark.xfail(pulse.kind == "pipewire", reason=PIPEWIRE_MOVES_STREAMS, strict=True)
+    )
     lost: list[Message] = []
 
     async def main() -> tuple[int, int]:

@@ -29,11 +29,11 @@ from tests.integration.test_audio_pulse import (
     tone_presence,
 )
 from tests.support.needs import unavailable
-from tests.support.pulse import PulseServer, pulse
+from tests.support.pulse import PulseServer, on_both_servers, pulse
 
 __all__ = ["pulse"]
 
-pytestmark = [pytest.mark.pulse, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.pulse, pytest.mark.timeout(60), on_both_servers]
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +100,23 @@ def _play(
     return recorded, t0
 
 
-def test_barge_in_overwrites_what_the_server_still_holds(pulse: PulseServer) -> None:
+# Diagnosed, not yet fixed (issue 19): pipewire-pulse reports configured_sink_usec
+# 130 ms (its share of the 300 ms ADJUST_LATENCY request) while its sink holds ~1.3 ms
+# (sink_usec), so the writer's margin (4 ms + PulseOutput.sink_block()) skips ~134 ms
+# of rewritable queue: 180 ms of old audio heard. Overwriting the whole queue that
+# queued_frames() reports leaves 0 ms heard on PipeWire: the rewrite itself works.
+PIPEWIRE_SINK_BLOCK = (
+    "pipewire-pulse reports configured_sink_usec 130 ms for a ~1 ms sink: the barge-in "
+    "margin skips what a rewrite could still reach (issue 19)"
+)
+
+
+def test_barge_in_overwrites_what_the_server_still_holds(
+    pulse: PulseServer, request: pytest.FixtureRequest
+) -> None:
+    request.applymarker(
+        pytest.mark.xfail(pulse.kind == "pipewire", reason=PIPEWIRE_SINK_BLOCK, strict=True)
+    )
     rate = 24000
     marks: dict[str, float] = {}
 
