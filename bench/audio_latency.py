@@ -17,14 +17,18 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
 1. mic-to-wire: a chunk's first sample arriving in the input callback (baseline: the
    blocking read returning it) to the chunk being handed to ``send_realtime_input``; also
    the first sample's age (plus the block it waited in);
-2. wire-to-speaker: the first sample of an answer's first chunk received to that sample
-   handed to the device (our output callback / the baseline's write), and plus the
-   stream's reported output latency (for gemini-desk's libpulse speaker: what it keeps
-   queued while idle, which an answer starts behind; the full buffer builds up only
-   while it plays);
+2. wire-to-speaker: the first sample of an answer's first chunk received (and fed) to
+   that sample handed to the device (our output callback / the baseline's write), and
+   to its onset in a recording of the speaker ("heard"); the old estimate, handed plus
+   the stream's reported output latency, is kept as ``wire_to_speaker_estimated``;
 3. interrupt-to-silence: ``interrupted`` received to the last non-silent sample handed
-   to the device (and, from a recording of the speaker, when the tone stopped being
-   heard); the barge-in lands at a random point of the sim's 40 ms chunks (the same
+   to the device, and to the end of the last sample heard in the recording. The
+   recording is put on time.monotonic() by two chirps whose play time libpulse reports
+   (bench/heard_clock.py: gemini-desk plays them through its own speaker, the baseline,
+   whose blocking writes report no play time, through a short-lived libpulse stream);
+   ``anchor_drift_ms`` is the second chirp's residual against the first's clock and
+   ``anchor_t0_error_ms`` how far parecord's connect time was from its first sample.
+   The barge-in lands at a random point of the sim's 40 ms chunks (the same
    points for both engines), since a fixed delay after the answer starts would lock it
    to one phase of the baseline's chunk writes;
    gemini-desk's speaker on a sound server hands its fade by rewriting the tail it had
@@ -74,6 +78,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import heard_clock
 from bench.sim_process import SimProcess
 from gemini_desk.audio.capture import SEND_RATE, MicCapture
 from gemini_desk.audio.playback import RECEIVE_RATE, SpeakerPlayback
@@ -150,6 +155,10 @@ class Figures:
     wire_ms: list[float] = field(default_factory=list)  # first chunk recv -> handed
     interrupt_ms: list[float] = field(default_factory=list)  # interrupted -> last handed
     heard_ms: list[float] = field(default_factory=list)  # interrupted -> tone stops (recorded)
+    answer_heard_ms: list[float] = field(default_factory=list)  # first chunk fed -> heard
+    anchor_drift_ms: float = float("nan")  # end marker minus where the start one puts it
+    anchor_t0_error_ms: float = float("nan")  # recording start minus parecord's connect
+    anchor_corr: float = float("nan")  # the weaker marker's normalised correlation
     output_latency_ms: float = 0.0
     input_latency_ms: float = 0.0
     cpu_s_per_min: float = 0.0
@@ -186,11 +195,15 @@ class Engine:
     def measure_interrupt(self, t_int: float) -> float | None:
         return None
 
-    def measure_first_chunk(self, t_recv: float) -> float | None:
+    def measure_first_chunk(self, t_recv: float, pos: int | None = None) -> float | None:
         return None
 
     def playing(self) -> bool:
         return False
+
+    async def play_marker(self, marker: np.ndarray) -> float:
+        """Play ``marker``; return its first sample's play time (libpulse's report)."""
+        return await heard_clock.play_on_clock_stream(DEVICE, marker)
 
 
 class DeskEngine(Engine):
@@ -307,6 +320,11 @@ class DeskEngine(Engine):
 
     def playing(self) -> bool:
         return bool(self.speaker and self.speaker.is_playing)
+
+    async def play_marker(self, marker: np.ndarray) -> float:
+        """Through this engine's own speaker: its tap's blocks carry libpulse's play time."""
+        assert self.speaker is not None and self.speaker.backend == "pulse"
+        return await heard_clock.play_on_tap(self.speaker, self.tap, self._emitted, marker)
 
     def _blocks(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         st = self.tap.stamps()
@@ -536,7 +554,12 @@ class Driver:
             # (2) + (3): short answers, each interrupted after ~1 s of playback.
             rec = self.pulse.start_recording(rate=RECEIVE_RATE)
             rec_t0 = time.monotonic()
+            # The recording's clock: a chirp whose play time libpulse reports, before the
+            # trials and a reversed one after them (bench/heard_clock.py).
+            t_first = await self.engine.play_marker(heard_clock.chirp(rising=True))
+            await asyncio.sleep(0.3)
             t_ints: list[float] = []
+            t_feeds: list[float] = []
             # Barge in at a different point of a chunk each time (the same points for
             # both engines): a fixed 1.0 s would lock the interrupt to the sim's 40 ms
             # chunk grid and bias both engines' figures.
@@ -547,6 +570,7 @@ class Driver:
                 t_recv, pos = self.first_recv, self.first_pos
                 await asyncio.sleep(1.0 + float(offset))
                 assert t_recv is not None
+                t_feeds.append(t_recv)  # the driver feeds the engine as it receives
                 w = self.engine.measure_first_chunk(t_recv, pos)
                 if w is not None:
                     f.wire_ms.append(w)
@@ -563,7 +587,16 @@ class Driver:
                     f.interrupt_ms.append(d)
                 await self.until(lambda: not self.engine.playing(), 10)
                 await asyncio.sleep(0.3)
-            f.heard_ms = heard_after(rec.stop(), rec_t0, t_ints)
+            t_last = await self.engine.play_marker(heard_clock.chirp(rising=False))
+            await asyncio.sleep(0.2)
+            recorded = rec.stop()
+            first = heard_clock.anchor(recorded, heard_clock.chirp(rising=True), t_first)
+            last = heard_clock.anchor(recorded, heard_clock.chirp(rising=False), t_last)
+            clock = heard_clock.RecordingClock(first, last, RECEIVE_RATE, rec_t0)
+            f.anchor_drift_ms, f.anchor_t0_error_ms = clock.drift_ms, clock.t0_error_ms
+            f.anchor_corr = min(first.corr, last.corr)
+            f.heard_ms = [heard_clock.silence_ms(recorded, clock, t) for t in t_ints]
+            f.answer_heard_ms = [heard_clock.onset_ms(recorded, clock, t) for t in t_feeds]
             self.engine.measuring_done()
             # (5): a long answer in bursts, full duplex (the mic streams too).
             f.burst_underruns, f.burst_gaps, f.burst_gap_s, _ = await self._long_answer(
@@ -626,24 +659,6 @@ class Driver:
         return self.engine.underruns() - under0, gaps, gap_s, cpu
 
 
-def heard_after(recorded: np.ndarray, t0: float, t_ints: list[float]) -> list[float]:
-    """For each interruption, when the recorded tone fell silent (ms after the signal).
-
-    The recording's first sample is taken to be at ``t0`` (parecord was connected then;
-    its 10 ms latency applies to both engines alike)."""
-    n = RECEIVE_RATE // 200  # 5 ms frames
-    frames = recorded[: len(recorded) // n * n].reshape(-1, n)
-    loud = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) > 0.01
-    out = []
-    for t in t_ints:
-        i = int((t - t0) * 200)
-        j = i
-        while j < len(loud) and loud[j]:
-            j += 1
-        out.append(max(0.0, (t0 + (j + 1) / 200 - t) * 1000))
-    return out
-
-
 def alternating(items: list[T], rounds: int) -> Iterator[tuple[int, T]]:
     """(round, item) in ABBA order: this machine's speed drifts by tens of per cent over
     minutes, so segments taken one engine after the other would compare two moments."""
@@ -658,7 +673,9 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
         "mic_to_wire_p99_ms": pct(f.mic_arrival_ms, 99),
         "mic_first_sample_age_p99_ms": pct(f.mic_age_ms, 99),
         "wire_to_speaker_p50_ms": pct(f.wire_ms, 50),
-        "wire_to_speaker_heard_p50_ms": pct(f.wire_ms, 50) + f.output_latency_ms,
+        "wire_to_speaker_estimated_p50_ms": pct(f.wire_ms, 50) + f.output_latency_ms,
+        "wire_to_speaker_heard_p50_ms": pct(f.answer_heard_ms, 50),
+        "wire_to_speaker_heard_max_ms": max(f.answer_heard_ms, default=float("nan")),
         "interrupt_to_silence_p50_ms": pct(f.interrupt_ms, 50),
         "interrupt_to_silence_max_ms": max(f.interrupt_ms) if f.interrupt_ms else float("nan"),
         "interrupt_to_silence_heard_p50_ms": pct(f.heard_ms, 50),
@@ -675,6 +692,9 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
         "slow_gap_s": f.slow_gap_s,
         "dropped_samples": f.dropped_samples,
         "n_interrupts": len(f.interrupt_ms),
+        "anchor_drift_ms": f.anchor_drift_ms,
+        "anchor_t0_error_ms": f.anchor_t0_error_ms,
+        "anchor_corr": f.anchor_corr,
         "n_mic_chunks": len(f.mic_arrival_ms),
     }
 
@@ -780,6 +800,8 @@ def main(argv: list[str] | None = None) -> int:
     ratios = {}
     for key, value in ours.items():
         b = base[key]
+        if key.startswith("anchor_"):  # the clock's own check, not a comparison
+            continue
         if isinstance(value, float) and isinstance(b, float) and b > 0 and np.isfinite(value):
             ratios[key] = value / b
     # The issue defines interrupt-to-silence as "to the last non-silent sample handed to
@@ -798,8 +820,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"{'metric':38s} {'gemini-desk':>12s} {'baseline':>12s} {'ratio':>8s}")
     for key in ours:
-        r = ratios.get(key)
-        print(f"{key:38s} {ours[key]:12.2f} {base[key]:12.2f} {'' if r is None else f'{r:8.3f}'}")
+        ratio = ratios.get(key)
+        shown = "" if ratio is None else f"{ratio:8.3f}"
+        print(f"{key:38s} {ours[key]:12.2f} {base[key]:12.2f} {shown}")
     for goal, ok in goals.items():
         print(f"goal {goal:33s} {'met' if ok else 'NOT met'}")
     print(
