@@ -1,13 +1,16 @@
 """Audio latency benchmark: gemini-desk's engine vs a baseline built like Google's quickstart.
 
-Run from the repository root (needs pulseaudio, pulseaudio-utils, libportaudio2 and
-libasound2-plugins; ``scripts/setup-env`` installs them)::
+Run from the repository root (needs pulseaudio, pipewire, pipewire-pulse, wireplumber,
+pulseaudio-utils, libportaudio2 and libasound2-plugins; ``scripts/setup-env`` installs
+them)::
 
-    python -m bench.audio_latency    # ~6 minutes; --answer-seconds 20 --cpu-rounds 2 is quicker
+    python -m bench.audio_latency    # ~12 minutes; --answer-seconds 20 --cpu-rounds 2 is quicker
 
 Both engines talk to the local Live server (gemini_desk.sim, in a process of its own as
 a real server would be: bench/sim_process.py) through the real google-genai SDK, and to a
-private PulseAudio server with virtual devices (tests/support/pulse.py).
+private sound server with virtual devices (tests/support/pulse.py). Every measurement
+runs on each sound server in turn: PulseAudio, then PipeWire's pulse server
+(``--servers`` picks); each gets its own table, goals and JSON section.
 The baseline follows the quickstart's documented parameters: 1024-frame (64 ms) blocking
 reads at 16 kHz in a thread, an unbounded queue of received chunks, whole chunks written
 with blocking writes, both streams at the device's default low latency (what PyAudio asks
@@ -35,7 +38,8 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
    queued there (audio/pulse_writer.py): the moment that rewrite is handed counts;
 4. CPU seconds per minute of full-duplex streaming: this process (the benchmark's own
    reference tap is detached first, so it is not counted), and the
-   same plus the PulseAudio server's CPU (whoever converts sample rates pays for it: both
+   same plus the sound server's CPU, summed over its processes (PipeWire's: pipewire,
+   wireplumber, pipewire-pulse; whoever converts sample rates pays for it: both
    engines' microphones open at 16 kHz on the sound server's device, which converts, as
    does the baseline's 24 kHz speaker; gemini-desk's speaker resamples in-process).
    Measured in alternating segments (gemini-desk, baseline, baseline, gemini-desk, ...,
@@ -55,7 +59,8 @@ reported as a separate, stricter line (it adds each stream's device latency).
 other block and buffer sizes for gemini-desk; ``--only NAME`` runs one engine (for a
 profiler; no ratios). ``BENCH_THREADS=1`` prints each CPU segment's CPU per thread.
 
-The last line printed is one JSON object with every figure and the ratios
+The last line printed is one JSON object with a section per sound server (keyed by
+``pulseaudio`` / ``pipewire``), each with every figure and the ratios
 gemini-desk/baseline.
 """
 
@@ -85,7 +90,7 @@ from gemini_desk.audio.playback import RECEIVE_RATE, SpeakerPlayback
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import INPUT_MIME, Endpoint, build_connect_config, make_client
-from tests.support.pulse import PulseServer, pulse_server
+from tests.support.pulse import SERVER_KINDS, PulseServer, pulse_server
 
 DEVICE = "pulse"
 TONE_HZ = 440.0
@@ -128,6 +133,12 @@ def pid_cpu(pid: int | None) -> float:
     """CPU seconds of another process (Linux /proc), 0 if unknown."""
     got = None if pid is None else _stat_cpu(Path(f"/proc/{pid}/stat"))
     return 0.0 if got is None else got[1]
+
+
+def server_cpu(pulse: PulseServer) -> float:
+    """CPU seconds of the sound server, summed over its processes (PipeWire runs
+    several)."""
+    return sum(pid_cpu(pid) for pid in pulse.pids)
 
 
 def process_cpu() -> float:
@@ -612,9 +623,9 @@ class Driver:
         server over a full-duplex answer of ``seconds`` delivered in bursts."""
         async with self._connected():
             self.engine.measuring_done()
-            server0 = pid_cpu(self.pulse.pid)
+            server0 = server_cpu(self.pulse)
             *_, cpu = await self._long_answer(seconds, bursty=True)
-            return cpu, pid_cpu(self.pulse.pid) - server0
+            return cpu, server_cpu(self.pulse) - server0
 
     async def _long_answer(self, seconds: float, bursty: bool) -> tuple[int, int, float, float]:
         sim = self.sim
@@ -756,6 +767,13 @@ def main(argv: list[str] | None = None) -> int:
         help="length of each CPU segment's answer (default 15)",
     )
     ap.add_argument(
+        "--servers",
+        nargs="+",
+        choices=SERVER_KINDS,
+        default=list(SERVER_KINDS),
+        help="sound servers to measure on, in turn (default: all of them)",
+    )
+    ap.add_argument(
         "--only",
         choices=("gemini-desk", "baseline"),
         default=None,
@@ -771,10 +789,28 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     names = [args.only] if args.only else ["gemini-desk", "baseline"]
+    sections: dict[str, Any] = {}
+    with SimProcess() as sim:
+        for kind in args.servers:
+            figures = measure(kind, sim, names, make, args)
+            results = {name: summarize(name, f) for name, f in figures.items()}
+            sections[kind] = results if args.only else report(kind, results)
+    print(json.dumps(_clean(sections)))
+    return 0
+
+
+def measure(
+    kind: str,
+    sim: SimProcess,
+    names: list[str],
+    make: Callable[[str], Engine],
+    args: argparse.Namespace,
+) -> dict[str, Figures]:
+    """Every figure of ``names`` on a private sound server of ``kind``."""
     figures: dict[str, Figures] = {}
-    with pulse_server() as pulse, SimProcess() as sim:
+    with pulse_server(kind) as pulse:
         for name in names:
-            print(f"running {name} ...", file=sys.stderr, flush=True)
+            print(f"[{kind}] running {name} ...", file=sys.stderr, flush=True)
             figures[name] = asyncio.run(
                 Driver(make(name), sim, pulse).run(
                     args.answer_seconds, args.interrupts, args.slow_seconds
@@ -783,7 +819,11 @@ def main(argv: list[str] | None = None) -> int:
         # CPU in alternating segments (ABBA...; see alternating()).
         cpu = {name: [0.0, 0.0] for name in names}
         for r, name in alternating(names, args.cpu_rounds):
-            print(f"cpu segment {r + 1}/{args.cpu_rounds}: {name} ...", file=sys.stderr, flush=True)
+            print(
+                f"[{kind}] cpu segment {r + 1}/{args.cpu_rounds}: {name} ...",
+                file=sys.stderr,
+                flush=True,
+            )
             own, server = asyncio.run(Driver(make(name), sim, pulse).cpu_segment(args.cpu_seconds))
             cpu[name][0] += own
             cpu[name][1] += server
@@ -791,11 +831,11 @@ def main(argv: list[str] | None = None) -> int:
             total_s = args.cpu_rounds * args.cpu_seconds
             figures[name].cpu_s_per_min = cpu[name][0] / total_s * 60
             figures[name].cpu_with_server_s_per_min = sum(cpu[name]) / total_s * 60
-    results = {name: summarize(name, f) for name, f in figures.items()}
+    return figures
 
-    if args.only:
-        print(json.dumps(_clean(results)))
-        return 0
+
+def report(kind: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Print one sound server's table and goals; return its JSON section."""
     ours, base = results["gemini-desk"], results["baseline"]
     ratios = {}
     for key, value in ours.items():
@@ -818,6 +858,7 @@ def main(argv: list[str] | None = None) -> int:
             ours["cpu_with_server_s_per_min"] <= base["cpu_with_server_s_per_min"] * 1.05
         ),
     }
+    print(f"sound server: {kind}")
     print(f"{'metric':38s} {'gemini-desk':>12s} {'baseline':>12s} {'ratio':>8s}")
     for key in ours:
         ratio = ratios.get(key)
@@ -825,12 +866,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:38s} {ours[key]:12.2f} {base[key]:12.2f} {shown}")
     for goal, ok in goals.items():
         print(f"goal {goal:33s} {'met' if ok else 'NOT met'}")
-    print(
-        json.dumps(
-            _clean({"gemini_desk": ours, "baseline": base, "ratios": ratios, "goals": goals})
-        )
-    )
-    return 0
+    print()
+    return {"gemini_desk": ours, "baseline": base, "ratios": ratios, "goals": goals}
 
 
 def _clean(obj: Any) -> Any:

@@ -100,23 +100,9 @@ def _play(
     return recorded, t0
 
 
-# Diagnosed, not yet fixed (issue 19): pipewire-pulse reports configured_sink_usec
-# 130 ms (its share of the 300 ms ADJUST_LATENCY request) while its sink holds ~1.3 ms
-# (sink_usec), so the writer's margin (4 ms + PulseOutput.sink_block()) skips ~134 ms
-# of rewritable queue: 180 ms of old audio heard. Overwriting the whole queue that
-# queued_frames() reports leaves 0 ms heard on PipeWire: the rewrite itself works.
-PIPEWIRE_SINK_BLOCK = (
-    "pipewire-pulse reports configured_sink_usec 130 ms for a ~1 ms sink: the barge-in "
-    "margin skips what a rewrite could still reach (issue 19)"
-)
-
-
-def test_barge_in_overwrites_what_the_server_still_holds(
-    pulse: PulseServer, request: pytest.FixtureRequest
-) -> None:
-    request.applymarker(
-        pytest.mark.xfail(pulse.kind == "pipewire", reason=PIPEWIRE_SINK_BLOCK, strict=True)
-    )
+def test_barge_in_overwrites_what_the_server_still_holds(pulse: PulseServer) -> None:
+    # pipewire-pulse reports configured_sink_usec 130 ms for a sink that holds ~1 ms: a
+    # margin of the configured figure skipped 130 ms of rewritable queue (issue 19).
     rate = 24000
     marks: dict[str, float] = {}
 
@@ -192,3 +178,12 @@ def test_pulse_output_reports_an_unreachable_server_in_plain_words(
     monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/pulse/native")
     with pytest.raises(RuntimeError, match="Could not connect to the sound server"):
         PulseOutput(24000, 60, 20, timeout=3.0)
+
+
+def test_pulse_output_knows_which_server_it_talks_to(pulse: PulseServer) -> None:
+    # sink_block() trusts the sink's reported hold only on pipewire-pulse (see there).
+    out = PulseOutput(24000, 60, 20)
+    try:
+        assert out.on_pipewire == (pulse.kind == "pipewire"), out.server_name
+    finally:
+        out.close()
