@@ -14,11 +14,15 @@ the recording went from 12-22 ms to 32 ms):
   position with a 3 ms fade of exactly the samples that were due there, then silence -
   no click, and nothing queued before the interruption is heard after it;
 * **an answer starting while idle**: while idle only ``tick + 10 ms`` of silence is kept
-  queued (enough to cover one late wake-up), so an answer is heard after at most that;
-  the queue grows to the full buffer while it plays. (Flushing the silence instead
-  would start it at once, but the server's read position then moves by an amount known
-  only to within a sink block, and the echo canceller's alignment with it: measured
-  here, echo leaked at the start of every other answer.)
+  queued (enough to cover one late wake-up); when an answer arrives that silence is
+  rewritten with it from a sink block past the server's read position (the barge-in's
+  negative seek), so the answer waits behind ~one sink block instead of 0-30 ms of
+  silence; the queue grows to the full buffer while it plays. The rewritten block is
+  stamped with when it will really be heard: earlier than the silence the echo
+  canceller already holds, which ``EchoCanceller.push_far`` takes for a rewrite and
+  drops. (Flushing the silence instead moved the server's read position by an amount
+  known only to within a sink block, and the echo canceller's alignment with it:
+  measured here, echo leaked at the start of every other answer.)
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ log = logging.getLogger("gemini_desk.audio")
 
 _MARGIN_S = 0.004  # barge-in rewrites from this far past the estimated read position
 _NO_TIMING_MARGIN_S = 0.02  # more when the position is only our own estimate
+_MIN_START_CUT_S = 0.004  # an answer is not moved up by less than this (not worth a rewrite)
+_START_AHEAD_S = 0.01  # an answer's start is rewritten no closer to the speaker than this
 _HISTORY_S = 1.0
 JOIN_TIMEOUT_S = 2.0  # stop() waits this long for the thread (the thread frees the stream)
 
@@ -127,6 +133,7 @@ class PulseWriter:
         self._close_lock = threading.Lock()
         self._closed = False
         self.last_clear_handled: float | None = None  # monotonic, the fade was written
+        self.start_rewrites = 0  # answers moved up over the idle silence (_start_early)
         self._thread = threading.Thread(target=self._run, name="gd-speaker", daemon=True)
 
     @property
@@ -196,6 +203,8 @@ class PulseWriter:
             return True
         if renderer.clear_pending:
             self._barge_in()
+        elif not renderer.active and renderer.will_play(renderer.available):
+            self._start_early()
         out = self.output
         with out.locked():
             if not out.alive_locked():
@@ -290,3 +299,47 @@ class PulseWriter:
                 self._remember(first, tail)
                 self._audio_end = first + n
         self.last_clear_handled = self.clock()
+
+    def _start_early(self) -> None:
+        """An answer starts while only idle silence is queued: overwrite that silence with
+        the answer from a sink block past the server's read position (the server may
+        already have taken up to a sink block beyond it), stamping the block with when it
+        will be heard. Left as is when the server gives no timing, when it would move the
+        answer up by less than ``_MIN_START_CUT_S``, or would overwrite the end of the
+        previous answer."""
+        out, renderer = self.output, self.renderer
+        queued = out.queued_frames(timeout=0.02)
+        if queued is None:
+            return
+        with out.locked():
+            if not out.alive_locked():
+                return
+            end = out.written
+            now = self.clock()
+            ahead = out.latency()  # until the frame written next is heard
+            if ahead is None:
+                ahead = queued / self.rate + out.sink_latency()
+            # Not before the server's read position, and heard a sink block from now at
+            # the earliest (10 ms at least: with a monitor recording, PulseAudio reported
+            # 0.5-10 ms as the sink's block). Measured there: a sink block past the read
+            # position (fresh queue figure) put the rewrite 15 ms from the speaker at
+            # p50; with the block's margin taken on the heard time instead, 11 ms, and
+            # each answer heard where its stamp says. Closer (1-2 ms from the speaker,
+            # reached by the server rewinding its sink), 2 of 40 answers lost 8 ms.
+            block_frames = int(self.rate * max(out.sink_block(), _START_AHEAD_S))
+            first = max(
+                end - queued,
+                end - int(ahead * self.rate) + block_frames,
+                self._audio_end,
+            )
+            if renderer.turn_open:  # more is coming: no silence in the middle of it
+                first = max(first, end - renderer.available)
+            cut = end - first
+            if cut < int(self.rate * _MIN_START_CUT_S) or cut > self._scratch.shape[0]:
+                return
+            ahead -= cut / self.rate  # the block's first frame is heard this long before
+            block = self._scratch[:cut]
+            renderer.render(block, ahead - self.buffer_latency, now + ahead)
+            out.overwrite_tail(block)
+            self._remember(first, block)
+            self.start_rewrites += 1
