@@ -320,12 +320,11 @@ class PulseWriter:
             if ahead is None:
                 ahead = queued / self.rate + out.sink_latency()
             # Not before the server's read position, and heard a sink block from now at
-            # the earliest (10 ms at least: with a monitor recording, PulseAudio reported
-            # 0.5-10 ms as the sink's block). Measured there: a sink block past the read
-            # position (fresh queue figure) put the rewrite 15 ms from the speaker at
-            # p50; with the block's margin taken on the heard time instead, 11 ms, and
-            # each answer heard where its stamp says. Closer (1-2 ms from the speaker,
-            # reached by the server rewinding its sink), 2 of 40 answers lost 8 ms.
+            # the earliest (10 ms at least). Measured on PulseAudio: a sink block past
+            # the read position (fresh queue figure) put the answer 15 ms from the
+            # speaker at p50; with the margin taken on the heard time instead, 11 ms.
+            # Rewrites 1-2 ms from the speaker (reached by the server rewinding its
+            # sink) lost the answer's first 8 ms in 2 of 40 answers.
             block_frames = int(self.rate * max(out.sink_block(), _START_AHEAD_S))
             first = max(
                 end - queued,
