@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -34,6 +35,8 @@ from gemini_desk.tools.declarations import build_declarations, is_non_blocking
 from gemini_desk.tools.policy import effective_policy, with_choice
 
 log = logging.getLogger("gemini_desk.tools")
+
+ROUND_TRIPS_KEPT = 1000
 
 
 class ToolView(Protocol):
@@ -102,8 +105,9 @@ class ToolSession:
         self._declared: Declarations | None = None  # what the current connection was given
         self._refresh_wanted = False
         # Figures for tests and the benchmark: (call id, seconds from the call's arrival
-        # to its response being handed to the supervisor, seconds the run itself took).
-        self.round_trips: list[tuple[str, float, float]] = []
+        # to its response being handed to the supervisor, seconds the run itself took),
+        # the newest ROUND_TRIPS_KEPT (a long session must not grow it without bound).
+        self.round_trips: deque[tuple[str, float, float]] = deque(maxlen=ROUND_TRIPS_KEPT)
         self._arrived: dict[str, float] = {}
         self._ran: dict[str, float] = {}
 
@@ -114,24 +118,23 @@ class ToolSession:
     # --- what the model is offered -----------------------------------------------------
     def declarations(self) -> Declarations:
         """The tools to declare on the next connection (called as each one starts)."""
+        self._declared = self._on_offer()
+        self._refresh_wanted = False
+        return self._declared
+
+    def _on_offer(self) -> Declarations:
+        """What the settings and the catalog offer the model in use now."""
         s = self._settings.current
-        declared = build_declarations(
+        return build_declarations(
             self._catalog.specs(), s.tool_policies, capabilities(s.model), s.google_search
         )
-        self._declared = declared
-        self._refresh_wanted = False
-        return declared
 
     def tools_changed(self) -> None:
         """The tools on offer (or their policies) changed: a connected conversation is
         handed over to one that declares them, as soon as no call is open."""
         if self._declared is None or self._responder() is None:
             return  # the next connection declares them anyway
-        s = self._settings.current
-        now = build_declarations(
-            self._catalog.specs(), s.tool_policies, capabilities(s.model), s.google_search
-        )
-        self._refresh_wanted = now != self._declared
+        self._refresh_wanted = self._on_offer() != self._declared
         self._refresh_if_idle()
 
     def connection_closed(self) -> None:

@@ -43,6 +43,7 @@ def other_app(xvfb: XDisplay) -> Iterator[str]:
     try:
         deadline = time.monotonic() + 15
         while not (wins := xvfb.xdotool("search", "--onlyvisible", "--class", "xlogo").split()):
+            assert proc.poll() is None, f"xlogo exited with {proc.returncode}"
             assert time.monotonic() < deadline, "xlogo did not appear"
             time.sleep(0.05)
         xvfb.xdotool("windowmove", "--sync", wins[0], "960", "120")  # beside the app window

@@ -5,9 +5,7 @@ fsync runs off the caller's thread, with everything flushed at shutdown."""
 from __future__ import annotations
 
 import json
-import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,7 @@ from gemini_desk.core.messages import Message, MessageId
 from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import SettingsModel
-
-WAIT = 10.0  # seconds: an upper bound for conditions that hold at once when all is well
+from tests.support.blocked_fsync import WAIT, BlockedFsync, blocked_fsync  # noqa: F401
 
 
 def _unwritable(tmp_path: Path) -> SettingsStore:
@@ -136,32 +133,6 @@ def test_a_good_file_is_not_kept_aside(tmp_path: Path) -> None:
 
 
 # --- finding 18: the fsync leaves the caller's thread; shutdown flushes ------------------------
-class BlockedFsync:
-    """os.fsync waits until :meth:`release`; ``entered`` is set once one is waiting."""
-
-    def __init__(self) -> None:
-        self.entered = threading.Event()
-        self._release = threading.Event()
-        self._real = os.fsync
-
-    def fsync(self, fd: int) -> None:
-        self.entered.set()
-        if not self._release.wait(WAIT * 3):
-            raise AssertionError("fsync was never released")
-        self._real(fd)
-
-    def release(self) -> None:
-        self._release.set()
-
-
-@pytest.fixture
-def blocked_fsync(monkeypatch: pytest.MonkeyPatch) -> Iterator[BlockedFsync]:
-    blocked = BlockedFsync()
-    monkeypatch.setattr(os, "fsync", blocked.fsync)
-    try:
-        yield blocked
-    finally:
-        blocked.release()
 
 
 def _in_thread(fn: object) -> threading.Event:
@@ -176,7 +147,8 @@ def _in_thread(fn: object) -> threading.Event:
 
 
 def test_saving_returns_before_the_fsync_and_shutdown_flushes_the_last(
-    tmp_path: Path, blocked_fsync: BlockedFsync
+    tmp_path: Path,
+    blocked_fsync: BlockedFsync,  # noqa: F811
 ) -> None:
     store = SettingsStore(tmp_path / "settings.json")
     saved: list[str] = []

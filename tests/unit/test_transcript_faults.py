@@ -4,21 +4,17 @@ the next turn, and appends are written and fsynced off the caller's thread."""
 from __future__ import annotations
 
 import errno
-import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.transcript import Role, Turn
 from gemini_desk.core.transcript_store import TranscriptStore
+from tests.support.blocked_fsync import WAIT, BlockedFsync, blocked_fsync  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
-WAIT = 10.0
 
 DISK_FILLS_MID_WRITE = """
 import resource, signal, sys
@@ -79,34 +75,11 @@ def test_a_fragment_left_in_the_file_is_cut_or_closed_before_the_next_turn(
 
 
 # --- finding 18: appends leave the caller's thread ---------------------------------------------
-class BlockedFsync:
-    def __init__(self) -> None:
-        self.entered = threading.Event()
-        self._release = threading.Event()
-        self._real = os.fsync
-
-    def fsync(self, fd: int) -> None:
-        self.entered.set()
-        if not self._release.wait(WAIT * 3):
-            raise AssertionError("fsync was never released")
-        self._real(fd)
-
-    def release(self) -> None:
-        self._release.set()
-
-
-@pytest.fixture
-def blocked_fsync(monkeypatch: pytest.MonkeyPatch) -> Iterator[BlockedFsync]:
-    blocked = BlockedFsync()
-    monkeypatch.setattr(os, "fsync", blocked.fsync)
-    try:
-        yield blocked
-    finally:
-        blocked.release()
 
 
 def test_append_returns_before_the_fsync_and_flush_writes_every_turn_in_order(
-    tmp_path: Path, blocked_fsync: BlockedFsync
+    tmp_path: Path,
+    blocked_fsync: BlockedFsync,  # noqa: F811
 ) -> None:
     writer = SerialWriter("test-transcript")
     store = TranscriptStore(tmp_path, started_at=0, writer=writer)
