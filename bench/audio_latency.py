@@ -51,10 +51,14 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
    sound server fell behind: a too-small device buffer for a busy machine, not the
    jitter buffer running dry).
 
-Goals (the issue's): interrupt-to-silence handed to the device 5x faster than the
-baseline and under 40 ms; mic-to-wire p99 within one block plus 5 ms; no underruns or
-gaps in the burst test; CPU no higher than the baseline. The "heard" interrupt figure is
-reported as a separate, stricter line (it adds each stream's device latency).
+6. the same bursty answer again with ``--load`` CPU-bound processes beside it (default
+   2, one per core here): underruns, gaps and the device's underflows under load.
+
+Goals (issue 19's, as heard on the recording, on each sound server): interrupt ->
+silence p50 <= 20 ms and <= 0.5x the baseline's; first answer sample -> heard p50
+<= 15 ms; 0 underruns and 0 gaps in the bursty answer with and without the load; CPU
+with the sound server counted <= the baseline's. Echo cancellation stays on throughout
+(its own goals: bench/aec_bench.py and the echo end-to-end tests).
 ``--out-block-ms`` / ``--in-block-ms`` / ``--out-latency-ms`` / ``--in-latency-ms`` try
 other block and buffer sizes for gemini-desk; ``--only NAME`` runs one engine (for a
 profiler; no ratios). ``BENCH_THREADS=1`` prints each CPU segment's CPU per thread.
@@ -71,6 +75,7 @@ import asyncio
 import contextlib
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -181,6 +186,10 @@ class Figures:
     slow_underruns: int = 0
     slow_gaps: int = 0
     slow_gap_s: float = 0.0
+    loaded_underruns: int = 0  # the bursty answer again, CPU burners beside it
+    loaded_device_underflows: int = 0
+    loaded_gaps: int = 0
+    loaded_gap_s: float = 0.0
     dropped_samples: int = 0
 
 
@@ -214,7 +223,7 @@ class Engine:
 
     async def play_marker(self, marker: np.ndarray) -> float:
         """Play ``marker``; return its first sample's play time (libpulse's report)."""
-        return await heard_clock.play_on_clock_stream(DEVICE, marker)
+        raise NotImplementedError
 
 
 class DeskEngine(Engine):
@@ -383,6 +392,7 @@ class BaselineEngine(Engine):
         self._tasks: list[asyncio.Task[None]] = []
         self._running = False
         self._busy = False
+        self.clock: heard_clock.ClockStream | None = None
 
     async def start(self, send: Callable[[bytes, float], None]) -> None:
         sd = self.sd
@@ -443,6 +453,17 @@ class BaselineEngine(Engine):
         for s in (self.inp, self.out):
             s.stop(ignore_errors=True)
             s.close(ignore_errors=True)
+
+    async def play_marker(self, marker: np.ndarray) -> float:
+        """Through one clock stream kept open from the first chirp to the last."""
+        if self.clock is None:
+            self.clock = heard_clock.ClockStream(DEVICE)
+        return await self.clock.play(marker)
+
+    def measuring_done(self) -> None:
+        if self.clock is not None:
+            self.clock.close()
+            self.clock = None
 
     def on_audio(self, pcm: bytes, t_recv: float) -> None:
         self.queue.put_nowait((pcm, t_recv))
@@ -557,7 +578,7 @@ class Driver:
                 await asyncio.gather(*tasks, return_exceptions=True)
                 sim.set_pacing("normal")
 
-    async def run(self, answer_s: float, interrupts: int, slow_s: float) -> Figures:
+    async def run(self, answer_s: float, interrupts: int, slow_s: float, load: int) -> Figures:
         f = self.engine.figures
         async with self._connected() as session:
             f.mic_arrival_ms.clear()
@@ -616,6 +637,14 @@ class Driver:
             f.slow_underruns, f.slow_gaps, f.slow_gap_s, _ = await self._long_answer(
                 slow_s, bursty=False
             )
+            if load > 0:
+                flows0 = f.burst_device_underflows
+                with cpu_burners(load):
+                    f.loaded_underruns, f.loaded_gaps, f.loaded_gap_s, _ = await self._long_answer(
+                        answer_s, bursty=True
+                    )
+                f.loaded_device_underflows = f.burst_device_underflows
+                f.burst_device_underflows = flows0
         return f
 
     async def cpu_segment(self, seconds: float) -> tuple[float, float]:
@@ -670,6 +699,19 @@ class Driver:
         return self.engine.underruns() - under0, gaps, gap_s, cpu
 
 
+@contextlib.contextmanager
+def cpu_burners(n: int) -> Iterator[None]:
+    """``n`` processes that each keep a core busy (plain Python loops, the scheduler's
+    default priority), for the under-load figures."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait(10)
+
+
 def alternating(items: list[T], rounds: int) -> Iterator[tuple[int, T]]:
     """(round, item) in ABBA order: this machine's speed drifts by tens of per cent over
     minutes, so segments taken one engine after the other would compare two moments."""
@@ -701,6 +743,9 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
         "slow_underruns": f.slow_underruns,
         "slow_gaps": f.slow_gaps,
         "slow_gap_s": f.slow_gap_s,
+        "loaded_underruns": f.loaded_underruns,
+        "loaded_gaps": f.loaded_gaps,
+        "loaded_device_underflows": f.loaded_device_underflows,
         "dropped_samples": f.dropped_samples,
         "n_interrupts": len(f.interrupt_ms),
         "anchor_drift_ms": f.anchor_drift_ms,
@@ -767,6 +812,12 @@ def main(argv: list[str] | None = None) -> int:
         help="length of each CPU segment's answer (default 15)",
     )
     ap.add_argument(
+        "--load",
+        type=int,
+        default=2,
+        help="CPU-bound processes beside the bursty answer's second run (default 2; 0 skips it)",
+    )
+    ap.add_argument(
         "--servers",
         nargs="+",
         choices=SERVER_KINDS,
@@ -813,7 +864,7 @@ def measure(
             print(f"[{kind}] running {name} ...", file=sys.stderr, flush=True)
             figures[name] = asyncio.run(
                 Driver(make(name), sim, pulse).run(
-                    args.answer_seconds, args.interrupts, args.slow_seconds
+                    args.answer_seconds, args.interrupts, args.slow_seconds, args.load
                 )
             )
         # CPU in alternating segments (ABBA...; see alternating()).
@@ -844,18 +895,19 @@ def report(kind: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
             continue
         if isinstance(value, float) and isinstance(b, float) and b > 0 and np.isfinite(value):
             ratios[key] = value / b
-    # The issue defines interrupt-to-silence as "to the last non-silent sample handed to
-    # the device"; the "heard" figure (from the recording) adds each stream's device
-    # latency and is reported as a stricter, separate line.
+    # The goal lines are as heard, on a recording of the speaker (issue 19); the figures
+    # at hand-over are printed beside them.
+    burst, loaded = ("burst_underruns", "burst_gaps"), ("loaded_underruns", "loaded_gaps")
     goals = {
-        "interrupt_5x_faster": ratios.get("interrupt_to_silence_p50_ms", 1.0) <= 0.2,
-        "interrupt_heard_5x_faster": ratios.get("interrupt_to_silence_heard_p50_ms", 1.0) <= 0.2,
-        "interrupt_under_40ms": ours["interrupt_to_silence_max_ms"] < 40.0,
-        "mic_p99_within_block_plus_5ms": ours["mic_to_wire_p99_ms"] <= 10.0 + 5.0,
-        "no_underruns_in_bursts": ours["burst_underruns"] == 0 and ours["burst_gaps"] == 0,
-        "cpu_not_higher": ours["cpu_s_per_min"] <= base["cpu_s_per_min"] * 1.05,
+        "interrupt_heard_p50_under_20ms": ours["interrupt_to_silence_heard_p50_ms"] <= 20.0,
+        "interrupt_heard_half_the_baseline": (
+            ratios.get("interrupt_to_silence_heard_p50_ms", 1.0) <= 0.5
+        ),
+        "answer_start_heard_p50_under_15ms": ours["wire_to_speaker_heard_p50_ms"] <= 15.0,
+        "no_underruns_or_gaps_in_bursts": all(ours[k] == 0 for k in burst),
+        "no_underruns_or_gaps_under_load": all(ours[k] == 0 for k in loaded),
         "cpu_with_server_not_higher": (
-            ours["cpu_with_server_s_per_min"] <= base["cpu_with_server_s_per_min"] * 1.05
+            ours["cpu_with_server_s_per_min"] <= base["cpu_with_server_s_per_min"]
         ),
     }
     print(f"sound server: {kind}")

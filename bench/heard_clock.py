@@ -157,20 +157,46 @@ def drain(tap: ReferenceTap, emitted: list[npt.NDArray[np.float32]]) -> None:
         emitted.append(buf[:n].copy())
 
 
-async def play_on_clock_stream(device: str, marker: npt.NDArray[np.int16]) -> float:
-    """Play ``marker`` through a short-lived libpulse stream of gemini-desk's own (for an
-    engine whose stream reports no play time: the baseline's blocking PortAudio writes
-    give only the hand-off time, which would fold its own output latency out)."""
-    tap = ReferenceTap(48000, seconds=4.0, max_blocks=8000)
-    emitted: list[npt.NDArray[np.float32]] = []
-    speaker = SpeakerPlayback(device=device, reference=tap, backend="pulse")
-    switch = sys.getswitchinterval()
-    speaker.start()
-    try:
-        for _ in range(50):  # let the stream settle (its timing info arrives)
-            drain(tap, emitted)
-            await asyncio.sleep(0.01)
-        return await play_on_tap(speaker, tap, emitted, marker)
-    finally:
-        speaker.stop()
-        sys.setswitchinterval(switch)
+class ClockStream:
+    """A libpulse stream of gemini-desk's own that plays the chirps for an engine whose
+    stream reports no play time (the baseline's blocking PortAudio writes give only the
+    hand-off time, which would fold its own output latency out).
+
+    It stays open from the first chirp to the last: a stream opened afresh for each
+    chirp reported a play time up to ~10 ms off while the sink's latency settled, which
+    showed as the baseline's anchor drift.
+    """
+
+    def __init__(self, device: str) -> None:
+        self.device = device
+        self.tap = ReferenceTap(48000, seconds=4.0, max_blocks=8000)
+        self.emitted: list[npt.NDArray[np.float32]] = []
+        self.speaker: SpeakerPlayback | None = None
+        self._drainer: asyncio.Task[None] | None = None
+        self._switch = sys.getswitchinterval()
+
+    async def play(self, marker: npt.NDArray[np.int16]) -> float:
+        """Play ``marker``; return its first sample's play time (libpulse's report)."""
+        if self.speaker is None:
+            self.speaker = SpeakerPlayback(device=self.device, reference=self.tap, backend="pulse")
+            self.speaker.start()
+            for _ in range(50):  # let the stream settle (its timing info arrives)
+                drain(self.tap, self.emitted)
+                await asyncio.sleep(0.01)
+            self._drainer = asyncio.create_task(self._drain_now_and_then())
+        return await play_on_tap(self.speaker, self.tap, self.emitted, marker)
+
+    async def _drain_now_and_then(self) -> None:
+        """Keep the tap's 4 s ring from overflowing between the chirps."""
+        while True:
+            drain(self.tap, self.emitted)
+            await asyncio.sleep(0.5)
+
+    def close(self) -> None:
+        if self._drainer is not None:
+            self._drainer.cancel()
+            self._drainer = None
+        if self.speaker is not None:
+            self.speaker.stop()
+            self.speaker = None
+            sys.setswitchinterval(self._switch)
