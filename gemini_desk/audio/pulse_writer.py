@@ -50,6 +50,9 @@ _MIN_START_CUT_S = 0.004  # an answer is not moved up by less than this (not wor
 _START_AHEAD_S = 0.01  # an answer's start is rewritten no closer to the speaker than this
 _HISTORY_S = 1.0
 JOIN_TIMEOUT_S = 2.0  # stop() waits this long for the thread (the thread frees the stream)
+# No frame taken by the server for this long: the stream plays nowhere. PipeWire parks a
+# stream whose device vanished when it has nowhere to move it: no error, no callback.
+STALL_S = 2.0
 
 
 class PulseSink(Protocol):
@@ -127,6 +130,7 @@ class PulseWriter:
         # empty: the first write or a detected run-dry. The queue is then "written since
         # minus played since" (the server plays at the stream's rate), no round trip.
         self._anchor: tuple[float, int] | None = None
+        self._progress_at: float | None = None  # monotonic, the last write the server made room for
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._started = False
@@ -228,7 +232,8 @@ class PulseWriter:
                     self._timeout = max(0.001, (queued - self.last_call) / self.rate)
             frames = min(frames, self._scratch.shape[0])
             if frames <= 0:
-                return True
+                return not self._stalled(now)
+            self._progress_at = now
             block = self._scratch[:frames]
             # Stamp the reference as if handed at (play time - the stream's latency), so
             # the echo canceller lines it up with the microphone: libpulse's interpolated
@@ -242,6 +247,15 @@ class PulseWriter:
                 self._anchor = (now, start)
             out.write(block)
             self._remember(start, block)
+        return True
+
+    def _stalled(self, now: float) -> bool:
+        """True when the server has made no room for ``STALL_S`` (call with ``locked()``)."""
+        if self._progress_at is None:
+            self._progress_at = now
+        if now - self._progress_at <= STALL_S:
+            return False
+        log.info("speaker stream stalled: the sound server took nothing for %.1f s", STALL_S)
         return True
 
     def _queued(self, now: float) -> int:
@@ -280,15 +294,25 @@ class PulseWriter:
         queued = out.queued_frames(timeout=0.02)
         with out.locked():
             end = out.written
-            # The server's read position moves in the sink's render blocks: rewrite from
-            # a block past it, plus a margin (wider when the server did not answer in
-            # time and only our own estimate is known). Measured: a margin of 4 ms plus
-            # the sink's momentary lead cut the tone hard in about 1 of 12 barge-ins.
-            margin = _MARGIN_S + out.sink_block()
-            if queued is None:
-                queued = self._queued(self.clock())
-                margin += _NO_TIMING_MARGIN_S
-            first = end - queued + int(self.rate * margin)
+            ahead = out.latency() if queued is not None else None
+            if ahead is not None and queued is not None:
+                # libpulse says when the next frame written is heard: fade from the frame
+                # heard a sink block (10 ms at least) from now, as an answer's start is
+                # rewritten, never before the server's read position. Measured on
+                # PulseAudio: heard silence p50 24 ms -> see the README's audio section.
+                heard_later = int(self.rate * max(out.sink_block(), _START_AHEAD_S))
+                first = max(end - queued, end - int(ahead * self.rate) + heard_later)
+            else:
+                # The server's read position moves in the sink's render blocks: rewrite
+                # from a block past it, plus a margin (wider when the server did not
+                # answer in time and only our own estimate is known). Measured: a margin
+                # of 4 ms plus the sink's momentary lead cut the tone hard in about 1 of
+                # 12 barge-ins.
+                margin = _MARGIN_S + out.sink_block()
+                if queued is None:
+                    queued = self._queued(self.clock())
+                    margin += _NO_TIMING_MARGIN_S
+                first = end - queued + int(self.rate * margin)
             if first < end and end - first < self._history.shape[0] and first < self._audio_end:
                 fade = self.renderer.fade
                 n = min(fade.shape[0], end - first)

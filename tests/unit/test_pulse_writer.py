@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from gemini_desk.audio.pulse_writer import PulseWriter
+from gemini_desk.audio.pulse_writer import STALL_S, PulseWriter
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.audio.render import BlockRenderer
 
@@ -43,7 +43,7 @@ class FakeServer:
         self.rate = RATE
         self.written = 0
         self.read = 0  # frames the sink has taken
-        self.stream = np.full(RATE * 2, np.nan, np.float32)  # by stream index
+        self.stream = np.full(RATE * 4, np.nan, np.float32)  # by stream index
         self.writes: list[tuple[int, int]] = []  # (stream index, frames)
         self.rewrites: list[tuple[int, int]] = []
         self.timing = timing  # False: no fresh timing, no interpolated latency
@@ -264,6 +264,34 @@ def test_a_barge_in_rewrites_the_queued_tail_with_a_fade_then_silence(
     assert r.available == 0 and not r.active and not r.is_playing and r.cleared_samples > 0
 
 
+@pytest.mark.parametrize(
+    ("sink_holds_s", "first"),
+    [
+        # The sink holds its whole 10 ms block: heard 10 ms from now is the read position.
+        (SINK_S, 1125),
+        # The sink holds 4 ms (frame 933 is at the speaker now): 10 ms from now is 1413.
+        (0.004, 1413),
+    ],
+)
+def test_a_barge_in_with_libpulses_latency_rewrites_what_is_heard_10_ms_from_now(
+    sink_holds_s: float, first: int
+) -> None:
+    # libpulse's latency says when the next written frame is heard; the fade starts at
+    # the frame heard a sink block (10 ms at least) from now, never before the server's
+    # read position. (The margin past the read position alone left ~24 ms heard.)
+    rig = Rig()
+    before = _playing_a_long_answer(rig)
+    rig.play(1)  # read 1125, 2025 queued
+    rig.server.latency_s = 2025 / RATE + sink_holds_s
+    rig.renderer.clear()
+    rig.refill()
+    assert rig.server.rewrites == [(first, 3150 - first)]
+    fade = rig.renderer.fade
+    stream = rig.server.stream
+    assert np.array_equal(stream[first : first + 144], before[first : first + 144] * fade)
+    assert np.all(stream[first + 144 : 3150] == 0.0)
+
+
 def test_a_barge_in_too_close_to_the_end_of_the_queue_rewrites_nothing() -> None:
     rig = Rig()
     before = _playing_a_long_answer(rig)
@@ -388,3 +416,44 @@ def test_an_answer_start_is_heard_a_sink_block_from_now_at_the_earliest() -> Non
     rig.renderer.end_turn()
     assert rig.refill() == [(1440, 960)]
     assert rig.server.rewrites == [(960, 480)]  # heard 10 ms from now
+
+
+# -- a stream the server stopped playing ------------------------------------------------
+
+
+def stall(rig: Rig, seconds: float) -> None:
+    """Time passes but the sink takes nothing (no device behind the stream)."""
+    rig.clock.now += seconds
+
+
+def test_a_stream_the_sink_stopped_taking_from_fails_after_the_stall_limit() -> None:
+    # PipeWire parks a stream whose device vanished with nothing to move it to: no error,
+    # no callbacks, the queue never drains. The writer must say so, not wait forever.
+    rig = Rig()
+    assert rig.writer.service()
+    rig.play(4)
+    assert rig.writer.service()
+    stall(rig, STALL_S - 0.1)
+    assert rig.writer.service(), "a stall shorter than the limit is not a failure"
+    stall(rig, 0.2)
+    assert not rig.writer.service()
+
+
+def test_a_writer_that_slept_long_is_not_taken_for_a_stall() -> None:
+    # The thread itself ran late (a busy machine), but the sink kept taking frames.
+    rig = Rig()
+    assert rig.writer.service()
+    rig.play(int((STALL_S + 1.0) * 128))
+    assert rig.writer.service()
+    assert rig.server.writes[-1][1] > 0
+
+
+def test_a_full_queue_while_an_answer_plays_is_no_stall_while_the_sink_takes_frames() -> None:
+    # Playing an answer keeps the server's buffer full: writes are limited by the room
+    # the sink makes, and that is progress.
+    rig = Rig()
+    rig.feed(np.full(RATE * 4, 0.25, np.float32))
+    for _ in range(int(STALL_S * 128) + 64):
+        rig.play(1)
+        assert rig.writer.service()
+    assert rig.server.written > RATE * 2
