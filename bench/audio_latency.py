@@ -174,7 +174,8 @@ class Figures:
     answer_heard_ms: list[float] = field(default_factory=list)  # first chunk fed -> heard
     anchor_drift_ms: float = float("nan")  # end marker minus where the start one puts it
     anchor_t0_error_ms: float = float("nan")  # recording start minus parecord's connect
-    anchor_corr: float = float("nan")  # the weaker marker's normalised correlation
+    anchor_corr: float = float("nan")  # the weakest marker's normalised correlation
+    anchor_local_max_ms: float = float("nan")  # largest trial anchor off the run's clock
     output_latency_ms: float = 0.0
     input_latency_ms: float = 0.0
     cpu_s_per_min: float = 0.0
@@ -238,8 +239,11 @@ class DeskEngine(Engine):
         in_block_ms: int | None = None,
         out_latency_ms: float | None = None,
         in_latency_ms: float | None = None,
+        out_backend: str = "auto",
     ) -> None:
         self.figures = Figures()
+        self.out_backend = out_backend
+        self.clock: heard_clock.ClockStream | None = None  # PortAudio speaker: chirps there
         self.out_block_ms = out_block_ms
         self.in_block_ms = in_block_ms
         self.out_latency_ms = out_latency_ms
@@ -263,7 +267,7 @@ class DeskEngine(Engine):
             self.figures.mic_age_ms.append((now - arrival) * 1000 + self.mic.block_ms)
             send(pcm, now)
 
-        out_kw: dict[str, Any] = {}
+        out_kw: dict[str, Any] = {"backend": self.out_backend}
         in_kw: dict[str, Any] = {}
         if self.out_block_ms is not None:
             out_kw["block_ms"] = self.out_block_ms
@@ -337,13 +341,22 @@ class DeskEngine(Engine):
             self._drainer = None
         if self.speaker is not None:
             self.speaker.reference = None
+        if self.clock is not None:
+            self.clock.close()
+            self.clock = None
 
     def playing(self) -> bool:
         return bool(self.speaker and self.speaker.is_playing)
 
     async def play_marker(self, marker: np.ndarray) -> float:
-        """Through this engine's own speaker: its tap's blocks carry libpulse's play time."""
-        assert self.speaker is not None and self.speaker.backend == "pulse"
+        """Through this engine's own speaker: its tap's blocks carry libpulse's play time
+        (on PortAudio's speaker, whose blocks carry no play time, through a clock stream
+        as for the baseline)."""
+        assert self.speaker is not None
+        if self.speaker.backend != "pulse":
+            if self.clock is None:
+                self.clock = heard_clock.ClockStream(DEVICE)
+            return await self.clock.play(marker)
         return await heard_clock.play_on_tap(self.speaker, self.tap, self._emitted, marker)
 
     def _blocks(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -596,7 +609,11 @@ class Driver:
             # both engines): a fixed 1.0 s would lock the interrupt to the sim's 40 ms
             # chunk grid and bias both engines' figures.
             offsets = np.random.default_rng(4).uniform(0.0, 0.04, interrupts)
+            t_chirps: list[float] = []
             for offset in offsets:
+                # Each trial's own clock anchor (heard_clock.local_clock says why).
+                t_chirps.append(await self.engine.play_marker(heard_clock.chirp(rising=True)))
+                await asyncio.sleep(0.15)
                 await self.ask(tone(4.0))
                 await self.until(lambda: self.first_recv is not None, 10)
                 t_recv, pos = self.first_recv, self.first_pos
@@ -622,13 +639,28 @@ class Driver:
             t_last = await self.engine.play_marker(heard_clock.chirp(rising=False))
             await asyncio.sleep(0.2)
             recorded = rec.stop()
-            first = heard_clock.anchor(recorded, heard_clock.chirp(rising=True), t_first)
+            # The run's first chirp, searched before the trials' own (the same chirp).
+            before = int(((t_first + t_chirps[0]) / 2 - rec_t0) * RECEIVE_RATE)
+            first = heard_clock.anchor(recorded[:before], heard_clock.chirp(rising=True), t_first)
             last = heard_clock.anchor(recorded, heard_clock.chirp(rising=False), t_last)
             clock = heard_clock.RecordingClock(first, last, RECEIVE_RATE, rec_t0)
             f.anchor_drift_ms, f.anchor_t0_error_ms = clock.drift_ms, clock.t0_error_ms
-            f.anchor_corr = min(first.corr, last.corr)
-            f.heard_ms = [heard_clock.silence_ms(recorded, clock, t) for t in t_ints]
-            f.answer_heard_ms = [heard_clock.onset_ms(recorded, clock, t) for t in t_feeds]
+            chirp = heard_clock.chirp(rising=True)
+            local = [first] + [heard_clock.anchor_near(recorded, chirp, t, clock) for t in t_chirps]
+            # How far each trial's anchor is from the whole-run clock: the non-uniformity
+            # the local anchors keep out of the figures.
+            f.anchor_local_max_ms = (
+                max(abs(clock.time(a.index) - a.t) * 1000 for a in local[1:])
+                if len(local) > 1
+                else float("nan")
+            )
+            f.anchor_corr = min(a.corr for a in [*local, last])
+
+            def at(t: float) -> heard_clock.RecordingClock:
+                return heard_clock.local_clock(local, t, RECEIVE_RATE, rec_t0)
+
+            f.heard_ms = [heard_clock.silence_ms(recorded, at(t), t) for t in t_ints]
+            f.answer_heard_ms = [heard_clock.onset_ms(recorded, at(t), t) for t in t_feeds]
             self.engine.measuring_done()
             # (5): a long answer in bursts, full duplex (the mic streams too).
             f.burst_underruns, f.burst_gaps, f.burst_gap_s, _ = await self._long_answer(
@@ -751,6 +783,7 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
         "anchor_drift_ms": f.anchor_drift_ms,
         "anchor_t0_error_ms": f.anchor_t0_error_ms,
         "anchor_corr": f.anchor_corr,
+        "anchor_local_max_ms": f.anchor_local_max_ms,
         "n_mic_chunks": len(f.mic_arrival_ms),
     }
 
@@ -812,6 +845,12 @@ def main(argv: list[str] | None = None) -> int:
         help="length of each CPU segment's answer (default 15)",
     )
     ap.add_argument(
+        "--out-backend",
+        choices=("auto", "pulse", "portaudio"),
+        default="auto",
+        help="gemini-desk's speaker path on the sound server (default: libpulse)",
+    )
+    ap.add_argument(
         "--load",
         type=int,
         default=2,
@@ -836,7 +875,11 @@ def main(argv: list[str] | None = None) -> int:
         if name == "baseline":
             return BaselineEngine()
         return DeskEngine(
-            args.out_block_ms, args.in_block_ms, args.out_latency_ms, args.in_latency_ms
+            args.out_block_ms,
+            args.in_block_ms,
+            args.out_latency_ms,
+            args.in_latency_ms,
+            args.out_backend,
         )
 
     names = [args.only] if args.only else ["gemini-desk", "baseline"]

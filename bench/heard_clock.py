@@ -103,11 +103,46 @@ class RecordingClock:
         return round(self.first.index + (t - self.first.t) / self.seconds_per_sample)
 
 
-def anchor(recorded: npt.NDArray[np.float32], marker: npt.NDArray[np.int16], t: float) -> Anchor:
+def anchor(
+    recorded: npt.NDArray[np.float32],
+    marker: npt.NDArray[np.int16],
+    t: float,
+    min_corr: float = 0.6,
+) -> Anchor:
     at, corr = find(recorded, marker.astype(np.float64) / 32768)
-    if corr < 0.8:
+    if corr < min_corr:
         raise RuntimeError(f"marker not found in the recording (correlation {corr:.2f})")
     return Anchor(at, t, corr)
+
+
+def anchor_near(
+    recorded: npt.NDArray[np.float32],
+    marker: npt.NDArray[np.int16],
+    t: float,
+    clock: RecordingClock,
+    window_s: float = 0.25,
+) -> Anchor:
+    """``marker`` played at ``t``, found within ``window_s`` of where ``clock`` puts it
+    (the same chirp is played before every trial, so the search must stay local)."""
+    rate = clock.rate
+    centre = clock.index(t)
+    i0 = max(0, centre - int(window_s * rate))
+    i1 = min(recorded.shape[0], centre + int(window_s * rate) + marker.shape[0])
+    found = anchor(recorded[i0:i1], marker, t, min_corr=0.6)  # one chirp in the window
+    return Anchor(i0 + found.index, t, found.corr)
+
+
+def local_clock(anchors: list[Anchor], t: float, rate: int, assumed_t0: float) -> RecordingClock:
+    """A clock from the last anchor played before ``t`` at the nominal rate.
+
+    A recording of a sink's monitor is not uniform in time: when the sound server
+    rewinds the sink (a stream that underruns, a client rewriting what it queued), the
+    re-rendered audio is recorded again. Measured: the baseline's PortAudio stream,
+    underrunning after each answer, left -11 to -22 ms between two chirps ~30 s apart on
+    PulseAudio. Anchoring each trial on its own chirp keeps that out of its figures."""
+    before = [a for a in anchors if a.t <= t] or anchors[:1]
+    a = before[-1]
+    return RecordingClock(a, a, rate, assumed_t0)
 
 
 def onset_ms(recorded: npt.NDArray[np.float32], clock: RecordingClock, t_fed: float) -> float:
