@@ -240,9 +240,11 @@ class DeskEngine(Engine):
         out_latency_ms: float | None = None,
         in_latency_ms: float | None = None,
         out_backend: str = "auto",
+        pulse_buffer_ms: float | None = None,
     ) -> None:
         self.figures = Figures()
         self.out_backend = out_backend
+        self.pulse_buffer_ms = pulse_buffer_ms
         self.clock: heard_clock.ClockStream | None = None  # PortAudio speaker: chirps there
         self.out_block_ms = out_block_ms
         self.in_block_ms = in_block_ms
@@ -268,6 +270,8 @@ class DeskEngine(Engine):
             send(pcm, now)
 
         out_kw: dict[str, Any] = {"backend": self.out_backend}
+        if self.pulse_buffer_ms is not None:
+            out_kw["pulse_buffer_ms"] = self.pulse_buffer_ms
         in_kw: dict[str, Any] = {}
         if self.out_block_ms is not None:
             out_kw["block_ms"] = self.out_block_ms
@@ -851,6 +855,12 @@ def main(argv: list[str] | None = None) -> int:
         help="gemini-desk's speaker path on the sound server (default: libpulse)",
     )
     ap.add_argument(
+        "--pulse-buffer-ms",
+        type=float,
+        default=None,
+        help="gemini-desk's libpulse server buffer while playing (default: SpeakerPlayback's)",
+    )
+    ap.add_argument(
         "--load",
         type=int,
         default=2,
@@ -880,6 +890,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out_latency_ms,
             args.in_latency_ms,
             args.out_backend,
+            args.pulse_buffer_ms,
         )
 
     names = [args.only] if args.only else ["gemini-desk", "baseline"]
