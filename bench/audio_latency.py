@@ -1,13 +1,16 @@
 """Audio latency benchmark: gemini-desk's engine vs a baseline built like Google's quickstart.
 
-Run from the repository root (needs pulseaudio, pulseaudio-utils, libportaudio2 and
-libasound2-plugins; ``scripts/setup-env`` installs them)::
+Run from the repository root (needs pulseaudio, pipewire, pipewire-pulse, wireplumber,
+pulseaudio-utils, libportaudio2 and libasound2-plugins; ``scripts/setup-env`` installs
+them)::
 
-    python -m bench.audio_latency    # ~6 minutes; --answer-seconds 20 --cpu-rounds 2 is quicker
+    python -m bench.audio_latency    # ~12 minutes; --answer-seconds 20 --cpu-rounds 2 is quicker
 
 Both engines talk to the local Live server (gemini_desk.sim, in a process of its own as
 a real server would be: bench/sim_process.py) through the real google-genai SDK, and to a
-private PulseAudio server with virtual devices (tests/support/pulse.py).
+private sound server with virtual devices (tests/support/pulse.py). Every measurement
+runs on each sound server in turn: PulseAudio, then PipeWire's pulse server
+(``--servers`` picks); each gets its own table, goals and JSON section.
 The baseline follows the quickstart's documented parameters: 1024-frame (64 ms) blocking
 reads at 16 kHz in a thread, an unbounded queue of received chunks, whole chunks written
 with blocking writes, both streams at the device's default low latency (what PyAudio asks
@@ -17,21 +20,26 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
 1. mic-to-wire: a chunk's first sample arriving in the input callback (baseline: the
    blocking read returning it) to the chunk being handed to ``send_realtime_input``; also
    the first sample's age (plus the block it waited in);
-2. wire-to-speaker: the first sample of an answer's first chunk received to that sample
-   handed to the device (our output callback / the baseline's write), and plus the
-   stream's reported output latency (for gemini-desk's libpulse speaker: what it keeps
-   queued while idle, which an answer starts behind; the full buffer builds up only
-   while it plays);
+2. wire-to-speaker: the first sample of an answer's first chunk received (and fed) to
+   that sample handed to the device (our output callback / the baseline's write), and
+   to its onset in a recording of the speaker ("heard"); the old estimate, handed plus
+   the stream's reported output latency, is kept as ``wire_to_speaker_estimated``;
 3. interrupt-to-silence: ``interrupted`` received to the last non-silent sample handed
-   to the device (and, from a recording of the speaker, when the tone stopped being
-   heard); the barge-in lands at a random point of the sim's 40 ms chunks (the same
+   to the device, and to the end of the last sample heard in the recording. The
+   recording is put on time.monotonic() by two chirps whose play time libpulse reports
+   (bench/heard_clock.py: gemini-desk plays them through its own speaker, the baseline,
+   whose blocking writes report no play time, through a short-lived libpulse stream);
+   ``anchor_drift_ms`` is the second chirp's residual against the first's clock and
+   ``anchor_t0_error_ms`` how far parecord's connect time was from its first sample.
+   The barge-in lands at a random point of the sim's 40 ms chunks (the same
    points for both engines), since a fixed delay after the answer starts would lock it
    to one phase of the baseline's chunk writes;
    gemini-desk's speaker on a sound server hands its fade by rewriting the tail it had
    queued there (audio/pulse_writer.py): the moment that rewrite is handed counts;
 4. CPU seconds per minute of full-duplex streaming: this process (the benchmark's own
    reference tap is detached first, so it is not counted), and the
-   same plus the PulseAudio server's CPU (whoever converts sample rates pays for it: both
+   same plus the sound server's CPU, summed over its processes (PipeWire's: pipewire,
+   wireplumber, pipewire-pulse; whoever converts sample rates pays for it: both
    engines' microphones open at 16 kHz on the sound server's device, which converts, as
    does the baseline's 24 kHz speaker; gemini-desk's speaker resamples in-process).
    Measured in alternating segments (gemini-desk, baseline, baseline, gemini-desk, ...,
@@ -43,15 +51,20 @@ PortAudio for), the queue dropped only on ``turn_complete`` (the sim sends it ri
    sound server fell behind: a too-small device buffer for a busy machine, not the
    jitter buffer running dry).
 
-Goals (the issue's): interrupt-to-silence handed to the device 5x faster than the
-baseline and under 40 ms; mic-to-wire p99 within one block plus 5 ms; no underruns or
-gaps in the burst test; CPU no higher than the baseline. The "heard" interrupt figure is
-reported as a separate, stricter line (it adds each stream's device latency).
+6. the same bursty answer again with ``--load`` CPU-bound processes beside it (default
+   2, one per core here): underruns, gaps and the device's underflows under load.
+
+Goals (issue 19's, as heard on the recording, on each sound server): interrupt ->
+silence p50 <= 20 ms and <= 0.5x the baseline's; first answer sample -> heard p50
+<= 15 ms; 0 underruns and 0 gaps in the bursty answer with and without the load; CPU
+with the sound server counted <= the baseline's. Echo cancellation stays on throughout
+(its own goals: bench/aec_bench.py and the echo end-to-end tests).
 ``--out-block-ms`` / ``--in-block-ms`` / ``--out-latency-ms`` / ``--in-latency-ms`` try
 other block and buffer sizes for gemini-desk; ``--only NAME`` runs one engine (for a
 profiler; no ratios). ``BENCH_THREADS=1`` prints each CPU segment's CPU per thread.
 
-The last line printed is one JSON object with every figure and the ratios
+The last line printed is one JSON object with a section per sound server (keyed by
+``pulseaudio`` / ``pipewire``), each with every figure and the ratios
 gemini-desk/baseline.
 """
 
@@ -62,6 +75,7 @@ import asyncio
 import contextlib
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -74,13 +88,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import heard_clock
 from bench.sim_process import SimProcess
 from gemini_desk.audio.capture import SEND_RATE, MicCapture
 from gemini_desk.audio.playback import RECEIVE_RATE, SpeakerPlayback
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.settings import Settings
 from gemini_desk.live.config import INPUT_MIME, Endpoint, build_connect_config, make_client
-from tests.support.pulse import PulseServer, pulse_server
+from tests.support.pulse import SERVER_KINDS, PulseServer, pulse_server
 
 DEVICE = "pulse"
 TONE_HZ = 440.0
@@ -125,6 +140,12 @@ def pid_cpu(pid: int | None) -> float:
     return 0.0 if got is None else got[1]
 
 
+def server_cpu(pulse: PulseServer) -> float:
+    """CPU seconds of the sound server, summed over its processes (PipeWire runs
+    several)."""
+    return sum(pid_cpu(pid) for pid in pulse.pids)
+
+
 def process_cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -150,6 +171,11 @@ class Figures:
     wire_ms: list[float] = field(default_factory=list)  # first chunk recv -> handed
     interrupt_ms: list[float] = field(default_factory=list)  # interrupted -> last handed
     heard_ms: list[float] = field(default_factory=list)  # interrupted -> tone stops (recorded)
+    answer_heard_ms: list[float] = field(default_factory=list)  # first chunk fed -> heard
+    anchor_drift_ms: float = float("nan")  # end marker minus where the start one puts it
+    anchor_t0_error_ms: float = float("nan")  # recording start minus parecord's connect
+    anchor_corr: float = float("nan")  # the weakest marker's normalised correlation
+    anchor_local_max_ms: float = float("nan")  # largest trial anchor off the run's clock
     output_latency_ms: float = 0.0
     input_latency_ms: float = 0.0
     cpu_s_per_min: float = 0.0
@@ -161,6 +187,10 @@ class Figures:
     slow_underruns: int = 0
     slow_gaps: int = 0
     slow_gap_s: float = 0.0
+    loaded_underruns: int = 0  # the bursty answer again, CPU burners beside it
+    loaded_device_underflows: int = 0
+    loaded_gaps: int = 0
+    loaded_gap_s: float = 0.0
     dropped_samples: int = 0
 
 
@@ -186,11 +216,15 @@ class Engine:
     def measure_interrupt(self, t_int: float) -> float | None:
         return None
 
-    def measure_first_chunk(self, t_recv: float) -> float | None:
+    def measure_first_chunk(self, t_recv: float, pos: int | None = None) -> float | None:
         return None
 
     def playing(self) -> bool:
         return False
+
+    async def play_marker(self, marker: np.ndarray) -> float:
+        """Play ``marker``; return its first sample's play time (libpulse's report)."""
+        raise NotImplementedError
 
 
 class DeskEngine(Engine):
@@ -205,8 +239,13 @@ class DeskEngine(Engine):
         in_block_ms: int | None = None,
         out_latency_ms: float | None = None,
         in_latency_ms: float | None = None,
+        out_backend: str = "auto",
+        pulse_buffer_ms: float | None = None,
     ) -> None:
         self.figures = Figures()
+        self.out_backend = out_backend
+        self.pulse_buffer_ms = pulse_buffer_ms
+        self.clock: heard_clock.ClockStream | None = None  # PortAudio speaker: chirps there
         self.out_block_ms = out_block_ms
         self.in_block_ms = in_block_ms
         self.out_latency_ms = out_latency_ms
@@ -230,7 +269,9 @@ class DeskEngine(Engine):
             self.figures.mic_age_ms.append((now - arrival) * 1000 + self.mic.block_ms)
             send(pcm, now)
 
-        out_kw: dict[str, Any] = {}
+        out_kw: dict[str, Any] = {"backend": self.out_backend}
+        if self.pulse_buffer_ms is not None:
+            out_kw["pulse_buffer_ms"] = self.pulse_buffer_ms
         in_kw: dict[str, Any] = {}
         if self.out_block_ms is not None:
             out_kw["block_ms"] = self.out_block_ms
@@ -304,9 +345,23 @@ class DeskEngine(Engine):
             self._drainer = None
         if self.speaker is not None:
             self.speaker.reference = None
+        if self.clock is not None:
+            self.clock.close()
+            self.clock = None
 
     def playing(self) -> bool:
         return bool(self.speaker and self.speaker.is_playing)
+
+    async def play_marker(self, marker: np.ndarray) -> float:
+        """Through this engine's own speaker: its tap's blocks carry libpulse's play time
+        (on PortAudio's speaker, whose blocks carry no play time, through a clock stream
+        as for the baseline)."""
+        assert self.speaker is not None
+        if self.speaker.backend != "pulse":
+            if self.clock is None:
+                self.clock = heard_clock.ClockStream(DEVICE)
+            return await self.clock.play(marker)
+        return await heard_clock.play_on_tap(self.speaker, self.tap, self._emitted, marker)
 
     def _blocks(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         st = self.tap.stamps()
@@ -354,6 +409,7 @@ class BaselineEngine(Engine):
         self._tasks: list[asyncio.Task[None]] = []
         self._running = False
         self._busy = False
+        self.clock: heard_clock.ClockStream | None = None
 
     async def start(self, send: Callable[[bytes, float], None]) -> None:
         sd = self.sd
@@ -414,6 +470,17 @@ class BaselineEngine(Engine):
         for s in (self.inp, self.out):
             s.stop(ignore_errors=True)
             s.close(ignore_errors=True)
+
+    async def play_marker(self, marker: np.ndarray) -> float:
+        """Through one clock stream kept open from the first chirp to the last."""
+        if self.clock is None:
+            self.clock = heard_clock.ClockStream(DEVICE)
+        return await self.clock.play(marker)
+
+    def measuring_done(self) -> None:
+        if self.clock is not None:
+            self.clock.close()
+            self.clock = None
 
     def on_audio(self, pcm: bytes, t_recv: float) -> None:
         self.queue.put_nowait((pcm, t_recv))
@@ -528,7 +595,7 @@ class Driver:
                 await asyncio.gather(*tasks, return_exceptions=True)
                 sim.set_pacing("normal")
 
-    async def run(self, answer_s: float, interrupts: int, slow_s: float) -> Figures:
+    async def run(self, answer_s: float, interrupts: int, slow_s: float, load: int) -> Figures:
         f = self.engine.figures
         async with self._connected() as session:
             f.mic_arrival_ms.clear()
@@ -536,17 +603,27 @@ class Driver:
             # (2) + (3): short answers, each interrupted after ~1 s of playback.
             rec = self.pulse.start_recording(rate=RECEIVE_RATE)
             rec_t0 = time.monotonic()
+            # The recording's clock: a chirp whose play time libpulse reports, before the
+            # trials and a reversed one after them (bench/heard_clock.py).
+            t_first = await self.engine.play_marker(heard_clock.chirp(rising=True))
+            await asyncio.sleep(0.3)
             t_ints: list[float] = []
+            t_feeds: list[float] = []
             # Barge in at a different point of a chunk each time (the same points for
             # both engines): a fixed 1.0 s would lock the interrupt to the sim's 40 ms
             # chunk grid and bias both engines' figures.
             offsets = np.random.default_rng(4).uniform(0.0, 0.04, interrupts)
+            t_chirps: list[float] = []
             for offset in offsets:
+                # Each trial's own clock anchor (heard_clock.local_clock says why).
+                t_chirps.append(await self.engine.play_marker(heard_clock.chirp(rising=True)))
+                await asyncio.sleep(0.15)
                 await self.ask(tone(4.0))
                 await self.until(lambda: self.first_recv is not None, 10)
                 t_recv, pos = self.first_recv, self.first_pos
                 await asyncio.sleep(1.0 + float(offset))
                 assert t_recv is not None
+                t_feeds.append(t_recv)  # the driver feeds the engine as it receives
                 w = self.engine.measure_first_chunk(t_recv, pos)
                 if w is not None:
                     f.wire_ms.append(w)
@@ -563,7 +640,31 @@ class Driver:
                     f.interrupt_ms.append(d)
                 await self.until(lambda: not self.engine.playing(), 10)
                 await asyncio.sleep(0.3)
-            f.heard_ms = heard_after(rec.stop(), rec_t0, t_ints)
+            t_last = await self.engine.play_marker(heard_clock.chirp(rising=False))
+            await asyncio.sleep(0.2)
+            recorded = rec.stop()
+            # The run's first chirp, searched before the trials' own (the same chirp).
+            before = int(((t_first + t_chirps[0]) / 2 - rec_t0) * RECEIVE_RATE)
+            first = heard_clock.anchor(recorded[:before], heard_clock.chirp(rising=True), t_first)
+            last = heard_clock.anchor(recorded, heard_clock.chirp(rising=False), t_last)
+            clock = heard_clock.RecordingClock(first, last, RECEIVE_RATE, rec_t0)
+            f.anchor_drift_ms, f.anchor_t0_error_ms = clock.drift_ms, clock.t0_error_ms
+            chirp = heard_clock.chirp(rising=True)
+            local = [first] + [heard_clock.anchor_near(recorded, chirp, t, clock) for t in t_chirps]
+            # How far each trial's anchor is from the whole-run clock: the non-uniformity
+            # the local anchors keep out of the figures.
+            f.anchor_local_max_ms = (
+                max(abs(clock.time(a.index) - a.t) * 1000 for a in local[1:])
+                if len(local) > 1
+                else float("nan")
+            )
+            f.anchor_corr = min(a.corr for a in [*local, last])
+
+            def at(t: float) -> heard_clock.RecordingClock:
+                return heard_clock.local_clock(local, t, RECEIVE_RATE, rec_t0)
+
+            f.heard_ms = [heard_clock.silence_ms(recorded, at(t), t) for t in t_ints]
+            f.answer_heard_ms = [heard_clock.onset_ms(recorded, at(t), t) for t in t_feeds]
             self.engine.measuring_done()
             # (5): a long answer in bursts, full duplex (the mic streams too).
             f.burst_underruns, f.burst_gaps, f.burst_gap_s, _ = await self._long_answer(
@@ -572,6 +673,14 @@ class Driver:
             f.slow_underruns, f.slow_gaps, f.slow_gap_s, _ = await self._long_answer(
                 slow_s, bursty=False
             )
+            if load > 0:
+                flows0 = f.burst_device_underflows
+                with cpu_burners(load):
+                    f.loaded_underruns, f.loaded_gaps, f.loaded_gap_s, _ = await self._long_answer(
+                        answer_s, bursty=True
+                    )
+                f.loaded_device_underflows = f.burst_device_underflows
+                f.burst_device_underflows = flows0
         return f
 
     async def cpu_segment(self, seconds: float) -> tuple[float, float]:
@@ -579,9 +688,9 @@ class Driver:
         server over a full-duplex answer of ``seconds`` delivered in bursts."""
         async with self._connected():
             self.engine.measuring_done()
-            server0 = pid_cpu(self.pulse.pid)
+            server0 = server_cpu(self.pulse)
             *_, cpu = await self._long_answer(seconds, bursty=True)
-            return cpu, pid_cpu(self.pulse.pid) - server0
+            return cpu, server_cpu(self.pulse) - server0
 
     async def _long_answer(self, seconds: float, bursty: bool) -> tuple[int, int, float, float]:
         sim = self.sim
@@ -626,22 +735,17 @@ class Driver:
         return self.engine.underruns() - under0, gaps, gap_s, cpu
 
 
-def heard_after(recorded: np.ndarray, t0: float, t_ints: list[float]) -> list[float]:
-    """For each interruption, when the recorded tone fell silent (ms after the signal).
-
-    The recording's first sample is taken to be at ``t0`` (parecord was connected then;
-    its 10 ms latency applies to both engines alike)."""
-    n = RECEIVE_RATE // 200  # 5 ms frames
-    frames = recorded[: len(recorded) // n * n].reshape(-1, n)
-    loud = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) > 0.01
-    out = []
-    for t in t_ints:
-        i = int((t - t0) * 200)
-        j = i
-        while j < len(loud) and loud[j]:
-            j += 1
-        out.append(max(0.0, (t0 + (j + 1) / 200 - t) * 1000))
-    return out
+@contextlib.contextmanager
+def cpu_burners(n: int) -> Iterator[None]:
+    """``n`` processes that each keep a core busy (plain Python loops, the scheduler's
+    default priority), for the under-load figures."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait(10)
 
 
 def alternating(items: list[T], rounds: int) -> Iterator[tuple[int, T]]:
@@ -658,7 +762,9 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
         "mic_to_wire_p99_ms": pct(f.mic_arrival_ms, 99),
         "mic_first_sample_age_p99_ms": pct(f.mic_age_ms, 99),
         "wire_to_speaker_p50_ms": pct(f.wire_ms, 50),
-        "wire_to_speaker_heard_p50_ms": pct(f.wire_ms, 50) + f.output_latency_ms,
+        "wire_to_speaker_estimated_p50_ms": pct(f.wire_ms, 50) + f.output_latency_ms,
+        "wire_to_speaker_heard_p50_ms": pct(f.answer_heard_ms, 50),
+        "wire_to_speaker_heard_max_ms": max(f.answer_heard_ms, default=float("nan")),
         "interrupt_to_silence_p50_ms": pct(f.interrupt_ms, 50),
         "interrupt_to_silence_max_ms": max(f.interrupt_ms) if f.interrupt_ms else float("nan"),
         "interrupt_to_silence_heard_p50_ms": pct(f.heard_ms, 50),
@@ -673,8 +779,15 @@ def summarize(name: str, f: Figures) -> dict[str, Any]:
         "slow_underruns": f.slow_underruns,
         "slow_gaps": f.slow_gaps,
         "slow_gap_s": f.slow_gap_s,
+        "loaded_underruns": f.loaded_underruns,
+        "loaded_gaps": f.loaded_gaps,
+        "loaded_device_underflows": f.loaded_device_underflows,
         "dropped_samples": f.dropped_samples,
         "n_interrupts": len(f.interrupt_ms),
+        "anchor_drift_ms": f.anchor_drift_ms,
+        "anchor_t0_error_ms": f.anchor_t0_error_ms,
+        "anchor_corr": f.anchor_corr,
+        "anchor_local_max_ms": f.anchor_local_max_ms,
         "n_mic_chunks": len(f.mic_arrival_ms),
     }
 
@@ -736,6 +849,31 @@ def main(argv: list[str] | None = None) -> int:
         help="length of each CPU segment's answer (default 15)",
     )
     ap.add_argument(
+        "--out-backend",
+        choices=("auto", "pulse", "portaudio"),
+        default="auto",
+        help="gemini-desk's speaker path on the sound server (default: libpulse)",
+    )
+    ap.add_argument(
+        "--pulse-buffer-ms",
+        type=float,
+        default=None,
+        help="gemini-desk's libpulse server buffer while playing (default: SpeakerPlayback's)",
+    )
+    ap.add_argument(
+        "--load",
+        type=int,
+        default=2,
+        help="CPU-bound processes beside the bursty answer's second run (default 2; 0 skips it)",
+    )
+    ap.add_argument(
+        "--servers",
+        nargs="+",
+        choices=SERVER_KINDS,
+        default=list(SERVER_KINDS),
+        help="sound servers to measure on, in turn (default: all of them)",
+    )
+    ap.add_argument(
         "--only",
         choices=("gemini-desk", "baseline"),
         default=None,
@@ -747,23 +885,50 @@ def main(argv: list[str] | None = None) -> int:
         if name == "baseline":
             return BaselineEngine()
         return DeskEngine(
-            args.out_block_ms, args.in_block_ms, args.out_latency_ms, args.in_latency_ms
+            args.out_block_ms,
+            args.in_block_ms,
+            args.out_latency_ms,
+            args.in_latency_ms,
+            args.out_backend,
+            args.pulse_buffer_ms,
         )
 
     names = [args.only] if args.only else ["gemini-desk", "baseline"]
+    sections: dict[str, Any] = {}
+    with SimProcess() as sim:
+        for kind in args.servers:
+            figures = measure(kind, sim, names, make, args)
+            results = {name: summarize(name, f) for name, f in figures.items()}
+            sections[kind] = results if args.only else report(kind, results)
+    print(json.dumps(_clean(sections)))
+    return 0
+
+
+def measure(
+    kind: str,
+    sim: SimProcess,
+    names: list[str],
+    make: Callable[[str], Engine],
+    args: argparse.Namespace,
+) -> dict[str, Figures]:
+    """Every figure of ``names`` on a private sound server of ``kind``."""
     figures: dict[str, Figures] = {}
-    with pulse_server() as pulse, SimProcess() as sim:
+    with pulse_server(kind) as pulse:
         for name in names:
-            print(f"running {name} ...", file=sys.stderr, flush=True)
+            print(f"[{kind}] running {name} ...", file=sys.stderr, flush=True)
             figures[name] = asyncio.run(
                 Driver(make(name), sim, pulse).run(
-                    args.answer_seconds, args.interrupts, args.slow_seconds
+                    args.answer_seconds, args.interrupts, args.slow_seconds, args.load
                 )
             )
         # CPU in alternating segments (ABBA...; see alternating()).
         cpu = {name: [0.0, 0.0] for name in names}
         for r, name in alternating(names, args.cpu_rounds):
-            print(f"cpu segment {r + 1}/{args.cpu_rounds}: {name} ...", file=sys.stderr, flush=True)
+            print(
+                f"[{kind}] cpu segment {r + 1}/{args.cpu_rounds}: {name} ...",
+                file=sys.stderr,
+                flush=True,
+            )
             own, server = asyncio.run(Driver(make(name), sim, pulse).cpu_segment(args.cpu_seconds))
             cpu[name][0] += own
             cpu[name][1] += server
@@ -771,43 +936,44 @@ def main(argv: list[str] | None = None) -> int:
             total_s = args.cpu_rounds * args.cpu_seconds
             figures[name].cpu_s_per_min = cpu[name][0] / total_s * 60
             figures[name].cpu_with_server_s_per_min = sum(cpu[name]) / total_s * 60
-    results = {name: summarize(name, f) for name, f in figures.items()}
+    return figures
 
-    if args.only:
-        print(json.dumps(_clean(results)))
-        return 0
+
+def report(kind: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Print one sound server's table and goals; return its JSON section."""
     ours, base = results["gemini-desk"], results["baseline"]
     ratios = {}
     for key, value in ours.items():
         b = base[key]
+        if key.startswith("anchor_"):  # the clock's own check, not a comparison
+            continue
         if isinstance(value, float) and isinstance(b, float) and b > 0 and np.isfinite(value):
             ratios[key] = value / b
-    # The issue defines interrupt-to-silence as "to the last non-silent sample handed to
-    # the device"; the "heard" figure (from the recording) adds each stream's device
-    # latency and is reported as a stricter, separate line.
+    # The goal lines are as heard, on a recording of the speaker (issue 19); the figures
+    # at hand-over are printed beside them.
+    burst, loaded = ("burst_underruns", "burst_gaps"), ("loaded_underruns", "loaded_gaps")
     goals = {
-        "interrupt_5x_faster": ratios.get("interrupt_to_silence_p50_ms", 1.0) <= 0.2,
-        "interrupt_heard_5x_faster": ratios.get("interrupt_to_silence_heard_p50_ms", 1.0) <= 0.2,
-        "interrupt_under_40ms": ours["interrupt_to_silence_max_ms"] < 40.0,
-        "mic_p99_within_block_plus_5ms": ours["mic_to_wire_p99_ms"] <= 10.0 + 5.0,
-        "no_underruns_in_bursts": ours["burst_underruns"] == 0 and ours["burst_gaps"] == 0,
-        "cpu_not_higher": ours["cpu_s_per_min"] <= base["cpu_s_per_min"] * 1.05,
+        "interrupt_heard_p50_under_20ms": ours["interrupt_to_silence_heard_p50_ms"] <= 20.0,
+        "interrupt_heard_half_the_baseline": (
+            ratios.get("interrupt_to_silence_heard_p50_ms", 1.0) <= 0.5
+        ),
+        "answer_start_heard_p50_under_15ms": ours["wire_to_speaker_heard_p50_ms"] <= 15.0,
+        "no_underruns_or_gaps_in_bursts": all(ours[k] == 0 for k in burst),
+        "no_underruns_or_gaps_under_load": all(ours[k] == 0 for k in loaded),
         "cpu_with_server_not_higher": (
-            ours["cpu_with_server_s_per_min"] <= base["cpu_with_server_s_per_min"] * 1.05
+            ours["cpu_with_server_s_per_min"] <= base["cpu_with_server_s_per_min"]
         ),
     }
+    print(f"sound server: {kind}")
     print(f"{'metric':38s} {'gemini-desk':>12s} {'baseline':>12s} {'ratio':>8s}")
     for key in ours:
-        r = ratios.get(key)
-        print(f"{key:38s} {ours[key]:12.2f} {base[key]:12.2f} {'' if r is None else f'{r:8.3f}'}")
+        ratio = ratios.get(key)
+        shown = "" if ratio is None else f"{ratio:8.3f}"
+        print(f"{key:38s} {ours[key]:12.2f} {base[key]:12.2f} {shown}")
     for goal, ok in goals.items():
         print(f"goal {goal:33s} {'met' if ok else 'NOT met'}")
-    print(
-        json.dumps(
-            _clean({"gemini_desk": ours, "baseline": base, "ratios": ratios, "goals": goals})
-        )
-    )
-    return 0
+    print()
+    return {"gemini_desk": ours, "baseline": base, "ratios": ratios, "goals": goals}
 
 
 def _clean(obj: Any) -> Any:

@@ -30,6 +30,9 @@ log = logging.getLogger("gemini_desk.audio")
 SEND_RATE = 16000  # what the Live API takes: audio/pcm;rate=16000
 _RING_SECONDS = 2.0  # how long the loop may stall before samples are dropped
 _DRAIN_BLOCK = 4096
+# No callback for this long while open: the stream records nothing. PipeWire parks a
+# stream whose device vanished when it has nowhere to move it: no error, no callback.
+STALL_S = 2.0
 _STAMPS = 256  # arrival times of the most recent callbacks (for mic-to-wire bookkeeping)
 
 
@@ -104,6 +107,8 @@ class MicCapture:
         self.input_overflows = 0  # PortAudio said input was lost before we saw it
         self.wakeups = 0
         self.callbacks = 0  # grows while the device delivers audio: a liveness signal
+        self._watch: asyncio.TimerHandle | None = None
+        self._watched = -1  # callbacks at the watchdog's last look
 
     # -- public API ----------------------------------------------------------------
 
@@ -161,14 +166,21 @@ class MicCapture:
         self._device = dev
         self._stream = stream
         self.input_latency = float(stream.latency)
+        self._watched = -1
+        self._watch = self._loop.call_later(STALL_S, self._check_alive)
         log.info("capture started on %r at %d Hz", dev.name, rate)
 
     def stop(self) -> None:
         stream, self._stream = self._stream, None
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
         if stream is None:
             return
         self._stopping = True
-        close_stream(stream, "capture")
+        # A microphone has nothing worth finishing: abort, which does not wait on a
+        # stalled stream as stop() does.
+        close_stream(stream, "capture", abort=True)
         self.level.reset()
         log.info("capture stopped (overflows=%d)", self.overflows)
 
@@ -212,6 +224,21 @@ class MicCapture:
         msg = message(M.MIC_STOPPED, repr(self._device.name) if self._device else "")
         with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
             self._loop.call_soon_threadsafe(self._on_lost, msg)
+
+    def _check_alive(self) -> None:
+        """Loop timer, every ``STALL_S`` while open: no callback since the last look means
+        the stream stalled; that is told like a lost device (the owner stops and reopens)."""
+        self._watch = None
+        if self._stream is None or self._stopping:
+            return
+        if self.callbacks == self._watched:
+            log.info("capture stalled: no audio from the device for %.1f s", STALL_S)
+            if self._on_lost is not None:
+                name = repr(self._device.name) if self._device else ""
+                self._on_lost(message(M.MIC_STOPPED, name))
+            return
+        self._watched = self.callbacks
+        self._watch = self._loop.call_later(STALL_S, self._check_alive)
 
     def _arrival(self, sample16k: int) -> float:
         """When the input sample matching 16 kHz sample ``sample16k`` reached the callback."""

@@ -224,11 +224,16 @@ def open_stream(
     return stream, dev, rate
 
 
-def close_stream(stream: Any, what: str) -> None:
+def close_stream(stream: Any, what: str, *, abort: bool = False) -> None:
     """Stop and close a stream from ``open_stream``; a device already gone is logged
-    (``what``: "capture"/"playback"), never raised."""
+    (``what``: "capture"/"playback"), never raised. ``abort``: drop pending buffers
+    instead of letting them finish (a stalled stream's stop waits for ALSA's pulse
+    plugin to time out: ~40 s on a PipeWire stream whose device vanished)."""
     try:
-        stream.stop()
+        if abort:
+            stream.abort()
+        else:
+            stream.stop()
     except sd.PortAudioError as exc:
         log.info("%s stop: %s", what, exc)
     finally:

@@ -23,6 +23,11 @@ _INT16 = 32768.0
 # A stream's own sample count keeps its timeline; a stamp further off than this (a stall,
 # a restart, a clock that drifted) moves the timeline to the stamp.
 _REANCHOR_S = 0.05
+# A far-end stamp this much earlier than the running timeline is a rewrite: the speaker
+# replaced audio it had queued (libpulse's negative seek) from that time on. Above the
+# stamps' jitter (libpulse's interpolated latency: well under 1 ms), below the shortest
+# rewrite PulseWriter makes.
+_REWRITE_S = 0.002
 # Far-end frames this much older than the near end are stale (e.g. queued while muted):
 # dropped rather than fed in a burst. AEC3's delay search reaches ~0.4 s (bench/aec_bench.py).
 _STALE_S = 0.5
@@ -174,6 +179,8 @@ class EchoCanceller:
         self.far_frames = 0
         self.far_dropped = 0  # far-end frames discarded because no near-end came for them
         self.far_late = 0  # near-end frames processed while the reference lagged behind
+        self.far_rewrites = 0  # times the speaker rewrote queued audio (stamp went back)
+        self.far_rewound = 0  # queued far-end frames those rewrites replaced
         self.cpu_total_s = 0.0
         self.cpu_max_s = 0.0
         self.gated_frames = 0  # near-end frames the residual echo gate attenuated
@@ -188,14 +195,15 @@ class EchoCanceller:
         x = self._far_rs.process(block)
         if x.shape[0] == 0:
             return
-        if self._far_buf.shape[0] == 0:
+        expected = self._far_t + self._far_buf.shape[0] / self.rate
+        if (self._far or self._far_buf.shape[0]) and expected - play_time > _REWRITE_S:
+            self._rewind(play_time)
+        elif self._far_buf.shape[0] == 0:
             self._far_t = play_time
-        else:
+        elif abs(expected - play_time) > _REANCHOR_S:
             # Keep the stream's own timeline unless the clocks disagree badly (a stream
             # restart, a stall): then trust the new stamp.
-            expected = self._far_t + self._far_buf.shape[0] / self.rate
-            if abs(expected - play_time) > _REANCHOR_S:
-                self._far_t = play_time - self._far_buf.shape[0] / self.rate
+            self._far_t = play_time - self._far_buf.shape[0] / self.rate
         buf = np.concatenate((self._far_buf, x)) if self._far_buf.shape[0] else x
         n = self.frame_samples
         whole = buf.shape[0] // n * n
@@ -206,6 +214,24 @@ class EchoCanceller:
         while len(self._far) > self._max_far:
             self._far.popleft()
             self.far_dropped += 1
+
+    def _rewind(self, play_time: float) -> None:
+        """The speaker rewrote its queue from ``play_time``: forget the queued far end
+        from there (what is still waiting for its near end; frames already handed to the
+        module stay) and continue the timeline at ``play_time``, cut to the sample."""
+        far, n = self._far, self.frame_samples
+        kept: list[npt.NDArray[np.float32]] = [self._far_buf]
+        while far and far[-1][0] + self._frame_s > play_time:
+            t, frame = far.pop()
+            kept.insert(0, frame)
+            self._far_t = t
+        pending = np.concatenate(kept)
+        keep = max(0, min(pending.shape[0], round((play_time - self._far_t) * self.rate)))
+        self._far_buf = pending[:keep].copy()
+        if keep == 0:
+            self._far_t = play_time
+        self.far_rewound += (pending.shape[0] - keep) // n
+        self.far_rewrites += 1
 
     # -- near end --------------------------------------------------------------------
 
@@ -343,6 +369,7 @@ class EchoCanceller:
             "far_queued": len(self._far),
             "far_dropped": self.far_dropped,
             "far_late": self.far_late,
+            "far_rewrites": self.far_rewrites,
             "gated_frames": self.gated_frames,
             "coupling_db": self._coupling_db,
             "delay_ms": max(self._delay_ms, 0),

@@ -14,11 +14,15 @@ the recording went from 12-22 ms to 32 ms):
   position with a 3 ms fade of exactly the samples that were due there, then silence -
   no click, and nothing queued before the interruption is heard after it;
 * **an answer starting while idle**: while idle only ``tick + 10 ms`` of silence is kept
-  queued (enough to cover one late wake-up), so an answer is heard after at most that;
-  the queue grows to the full buffer while it plays. (Flushing the silence instead
-  would start it at once, but the server's read position then moves by an amount known
-  only to within a sink block, and the echo canceller's alignment with it: measured
-  here, echo leaked at the start of every other answer.)
+  queued (enough to cover one late wake-up); when an answer arrives that silence is
+  rewritten with it from a sink block past the server's read position (the barge-in's
+  negative seek), so the answer waits behind ~one sink block instead of 0-30 ms of
+  silence; the queue grows to the full buffer while it plays. The rewritten block is
+  stamped with when it will really be heard: earlier than the silence the echo
+  canceller already holds, which ``EchoCanceller.push_far`` takes for a rewrite and
+  drops. (Flushing the silence instead moved the server's read position by an amount
+  known only to within a sink block, and the echo canceller's alignment with it:
+  measured here, echo leaked at the start of every other answer.)
 """
 
 from __future__ import annotations
@@ -42,8 +46,13 @@ log = logging.getLogger("gemini_desk.audio")
 
 _MARGIN_S = 0.004  # barge-in rewrites from this far past the estimated read position
 _NO_TIMING_MARGIN_S = 0.02  # more when the position is only our own estimate
+_MIN_START_CUT_S = 0.004  # an answer is not moved up by less than this (not worth a rewrite)
+_START_AHEAD_S = 0.01  # an answer's start is rewritten no closer to the speaker than this
 _HISTORY_S = 1.0
 JOIN_TIMEOUT_S = 2.0  # stop() waits this long for the thread (the thread frees the stream)
+# No frame taken by the server for this long: the stream plays nowhere. PipeWire parks a
+# stream whose device vanished when it has nowhere to move it: no error, no callback.
+STALL_S = 2.0
 
 
 class PulseSink(Protocol):
@@ -121,12 +130,14 @@ class PulseWriter:
         # empty: the first write or a detected run-dry. The queue is then "written since
         # minus played since" (the server plays at the stream's rate), no round trip.
         self._anchor: tuple[float, int] | None = None
+        self._progress_at: float | None = None  # monotonic, the last write the server made room for
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._started = False
         self._close_lock = threading.Lock()
         self._closed = False
         self.last_clear_handled: float | None = None  # monotonic, the fade was written
+        self.start_rewrites = 0  # answers moved up over the idle silence (_start_early)
         self._thread = threading.Thread(target=self._run, name="gd-speaker", daemon=True)
 
     @property
@@ -196,6 +207,8 @@ class PulseWriter:
             return True
         if renderer.clear_pending:
             self._barge_in()
+        elif not renderer.active and renderer.will_play(renderer.available):
+            self._start_early()
         out = self.output
         with out.locked():
             if not out.alive_locked():
@@ -219,7 +232,8 @@ class PulseWriter:
                     self._timeout = max(0.001, (queued - self.last_call) / self.rate)
             frames = min(frames, self._scratch.shape[0])
             if frames <= 0:
-                return True
+                return not self._stalled(now)
+            self._progress_at = now
             block = self._scratch[:frames]
             # Stamp the reference as if handed at (play time - the stream's latency), so
             # the echo canceller lines it up with the microphone: libpulse's interpolated
@@ -233,6 +247,15 @@ class PulseWriter:
                 self._anchor = (now, start)
             out.write(block)
             self._remember(start, block)
+        return True
+
+    def _stalled(self, now: float) -> bool:
+        """True when the server has made no room for ``STALL_S`` (call with ``locked()``)."""
+        if self._progress_at is None:
+            self._progress_at = now
+        if now - self._progress_at <= STALL_S:
+            return False
+        log.info("speaker stream stalled: the sound server took nothing for %.1f s", STALL_S)
         return True
 
     def _queued(self, now: float) -> int:
@@ -271,15 +294,25 @@ class PulseWriter:
         queued = out.queued_frames(timeout=0.02)
         with out.locked():
             end = out.written
-            # The server's read position moves in the sink's render blocks: rewrite from
-            # a block past it, plus a margin (wider when the server did not answer in
-            # time and only our own estimate is known). Measured: a margin of 4 ms plus
-            # the sink's momentary lead cut the tone hard in about 1 of 12 barge-ins.
-            margin = _MARGIN_S + out.sink_block()
-            if queued is None:
-                queued = self._queued(self.clock())
-                margin += _NO_TIMING_MARGIN_S
-            first = end - queued + int(self.rate * margin)
+            ahead = out.latency() if queued is not None else None
+            if ahead is not None and queued is not None:
+                # libpulse says when the next frame written is heard: fade from the frame
+                # heard a sink block (10 ms at least) from now, as an answer's start is
+                # rewritten, never before the server's read position. Measured on
+                # PulseAudio: heard silence p50 24 ms -> see the README's audio section.
+                heard_later = int(self.rate * max(out.sink_block(), _START_AHEAD_S))
+                first = max(end - queued, end - int(ahead * self.rate) + heard_later)
+            else:
+                # The server's read position moves in the sink's render blocks: rewrite
+                # from a block past it, plus a margin (wider when the server did not
+                # answer in time and only our own estimate is known). Measured: a margin
+                # of 4 ms plus the sink's momentary lead cut the tone hard in about 1 of
+                # 12 barge-ins.
+                margin = _MARGIN_S + out.sink_block()
+                if queued is None:
+                    queued = self._queued(self.clock())
+                    margin += _NO_TIMING_MARGIN_S
+                first = end - queued + int(self.rate * margin)
             if first < end and end - first < self._history.shape[0] and first < self._audio_end:
                 fade = self.renderer.fade
                 n = min(fade.shape[0], end - first)
@@ -290,3 +323,46 @@ class PulseWriter:
                 self._remember(first, tail)
                 self._audio_end = first + n
         self.last_clear_handled = self.clock()
+
+    def _start_early(self) -> None:
+        """An answer starts while only idle silence is queued: overwrite that silence with
+        the answer from a sink block past the server's read position (the server may
+        already have taken up to a sink block beyond it), stamping the block with when it
+        will be heard. Left as is when the server gives no timing, when it would move the
+        answer up by less than ``_MIN_START_CUT_S``, or would overwrite the end of the
+        previous answer."""
+        out, renderer = self.output, self.renderer
+        queued = out.queued_frames(timeout=0.02)
+        if queued is None:
+            return
+        with out.locked():
+            if not out.alive_locked():
+                return
+            end = out.written
+            now = self.clock()
+            ahead = out.latency()  # until the frame written next is heard
+            if ahead is None:
+                ahead = queued / self.rate + out.sink_latency()
+            # Not before the server's read position, and heard a sink block from now at
+            # the earliest (10 ms at least). Measured on PulseAudio: a sink block past
+            # the read position (fresh queue figure) put the answer 15 ms from the
+            # speaker at p50; with the margin taken on the heard time instead, 11 ms.
+            # Rewrites 1-2 ms from the speaker (reached by the server rewinding its
+            # sink) lost the answer's first 8 ms in 2 of 40 answers.
+            block_frames = int(self.rate * max(out.sink_block(), _START_AHEAD_S))
+            first = max(
+                end - queued,
+                end - int(ahead * self.rate) + block_frames,
+                self._audio_end,
+            )
+            if renderer.turn_open:  # more is coming: no silence in the middle of it
+                first = max(first, end - renderer.available)
+            cut = end - first
+            if cut < int(self.rate * _MIN_START_CUT_S) or cut > self._scratch.shape[0]:
+                return
+            ahead -= cut / self.rate  # the block's first frame is heard this long before
+            block = self._scratch[:cut]
+            renderer.render(block, ahead - self.buffer_latency, now + ahead)
+            out.overwrite_tail(block)
+            self._remember(first, block)
+            self.start_rewrites += 1

@@ -9,7 +9,11 @@ Numbers used throughout: a 2400-frame (50 ms) server buffer and 20 ms ticks give
 idle queue and a low-water mark of 1440 frames (tick + 10 ms) and a last call of 384
 (8 ms); the jitter policy starts an open turn at 1892 queued frames; a barge-in
 rewrites from 672 frames (4 ms + the sink's 10 ms block) past the read position, 1632
-(+ 20 ms) when the server gives no timing; the fade is 144 frames (3 ms).
+(+ 20 ms) when the server gives no timing; an answer starting while idle rewrites the
+idle silence from the read position, or later if that is heard in less than 10 ms (the
+sink's block: the fake's sink latency is 10 ms, so the read position unless a test sets
+libpulse's latency figure), if that moves it up by at least 192 frames (4 ms); the fade
+is 144 frames (3 ms).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from gemini_desk.audio.pulse_writer import PulseWriter
+from gemini_desk.audio.pulse_writer import STALL_S, PulseWriter
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.audio.render import BlockRenderer
 
@@ -39,7 +43,7 @@ class FakeServer:
         self.rate = RATE
         self.written = 0
         self.read = 0  # frames the sink has taken
-        self.stream = np.full(RATE * 2, np.nan, np.float32)  # by stream index
+        self.stream = np.full(RATE * 4, np.nan, np.float32)  # by stream index
         self.writes: list[tuple[int, int]] = []  # (stream index, frames)
         self.rewrites: list[tuple[int, int]] = []
         self.timing = timing  # False: no fresh timing, no interpolated latency
@@ -154,31 +158,35 @@ def test_idle_keeps_only_the_short_queue_of_silence() -> None:
     assert rig.renderer.blocks == 3 and not rig.writer.starving
 
 
-def test_an_answer_arriving_while_idle_is_written_right_behind_the_idle_queue() -> None:
+def test_an_answer_arriving_while_idle_replaces_the_idle_silence() -> None:
     rig = Rig()
     rig.refill()
     answer = _ramp(4800)  # 100 ms, complete
     rig.feed(answer)
     rig.renderer.end_turn()
-    # The full buffer now: 2400 - 1440 queued = 960 frames of the answer at once.
+    # The idle silence from the read position is rewritten with the answer (1440
+    # frames), then the buffer is filled: 2400 - 1440 queued = 960 more.
     assert rig.refill() == [(1440, 960)]
+    assert rig.server.rewrites == [(0, 1440)] and rig.writer.start_rewrites == 1
     assert rig.renderer.last_first_sample_time is not None
     writes = []
-    for _ in range(11):
+    for _ in range(9):
         rig.play(1)
         writes += rig.refill()
-    assert writes == [(2400 + k * STEP, STEP) for k in range(11)]
+    assert writes == [(2400 + k * STEP, STEP) for k in range(7)]
     stream = rig.server.stream
-    assert np.array_equal(stream[1440 : 1440 + 4800], answer)  # whole, in order
-    assert np.all(stream[6240:6525] == 0.0)  # then silence in the same block
-    # The answer is over: back to the idle queue (2400 queued, more than 1440).
+    assert np.array_equal(stream[:4800], answer)  # whole, in order
+    assert np.all(stream[4800:5025] == 0.0)  # then silence
+    # The answer is over: back to the idle queue (1275 queued, topped up to 1440).
     rig.play(1)
-    assert rig.refill() == []
+    assert rig.refill() == [(5025, 165)]
     assert not rig.renderer.is_playing and rig.renderer.underruns == 0
 
 
 def test_an_open_turn_writes_only_what_there_is_then_waits_then_underruns() -> None:
     rig = Rig()
+    rig.server.queued_frames = lambda timeout=0.05: None  # type: ignore[method-assign]
+    # (no fresh timing from the server: the answer is not moved up, see below)
     w = rig.writer
     rig.refill()
     answer = _ramp(2372)
@@ -209,11 +217,14 @@ def test_an_open_turn_writes_only_what_there_is_then_waits_then_underruns() -> N
 
 
 def _playing_a_long_answer(rig: Rig) -> npt.NDArray[np.float32]:
-    """The buffer full of an open turn's audio (stream 1440..3150), 750 frames played."""
+    """The buffer full of an open turn's audio (stream 0..3150), 750 frames played."""
     rig.refill()
     answer = _ramp(RATE)
     rig.feed(answer)
     assert rig.refill() == [(1440, 960)]
+    # The answer's start over the idle silence (not without fresh timing from the server).
+    assert rig.server.rewrites == ([(0, 1440)] if rig.server.timing else [])
+    rig.server.rewrites.clear()
     rig.play(2)
     assert rig.refill() == [(2400, 750)]
     assert (rig.server.written, rig.server.read) == (3150, 750)
@@ -251,6 +262,34 @@ def test_a_barge_in_rewrites_the_queued_tail_with_a_fade_then_silence(
     assert rig.writer.last_clear_handled == rig.clock.now
     r = rig.renderer
     assert r.available == 0 and not r.active and not r.is_playing and r.cleared_samples > 0
+
+
+@pytest.mark.parametrize(
+    ("sink_holds_s", "first"),
+    [
+        # The sink holds its whole 10 ms block: heard 10 ms from now is the read position.
+        (SINK_S, 1125),
+        # The sink holds 4 ms (frame 933 is at the speaker now): 10 ms from now is 1413.
+        (0.004, 1413),
+    ],
+)
+def test_a_barge_in_with_libpulses_latency_rewrites_what_is_heard_10_ms_from_now(
+    sink_holds_s: float, first: int
+) -> None:
+    # libpulse's latency says when the next written frame is heard; the fade starts at
+    # the frame heard a sink block (10 ms at least) from now, never before the server's
+    # read position. (The margin past the read position alone left ~24 ms heard.)
+    rig = Rig()
+    before = _playing_a_long_answer(rig)
+    rig.play(1)  # read 1125, 2025 queued
+    rig.server.latency_s = 2025 / RATE + sink_holds_s
+    rig.renderer.clear()
+    rig.refill()
+    assert rig.server.rewrites == [(first, 3150 - first)]
+    fade = rig.renderer.fade
+    stream = rig.server.stream
+    assert np.array_equal(stream[first : first + 144], before[first : first + 144] * fade)
+    assert np.all(stream[first + 144 : 3150] == 0.0)
 
 
 def test_a_barge_in_too_close_to_the_end_of_the_queue_rewrites_nothing() -> None:
@@ -311,3 +350,110 @@ def test_a_dead_stream_stops_the_thread_and_says_so() -> None:
         rig.writer.stop()
     assert rig.server.writes == []
     assert rig.server.closed  # the thread closed its stream as it left
+
+
+def test_an_answer_start_rewrite_is_stamped_with_when_it_is_heard() -> None:
+    rig = Rig()
+    tap = ReferenceTap(RATE)
+    rig.renderer.reference = tap
+    rig.server.latency_s = 0.042  # libpulse: a frame written now is heard in 42 ms
+    rig.refill()
+    rig.play(1)  # read 375: 1065 queued
+    rig.refill()
+    assert rig.server.writes == [(0, 1440), (1440, 375)]
+    rig.feed(_ramp(2000))
+    rig.renderer.end_turn()
+    assert rig.refill() == [(1815, 960)]
+    # From the read position (heard in 12 ms): 1440 frames, heard that long before
+    # what is written now.
+    assert rig.server.rewrites == [(375, 1440)]
+    st = tap.stamps()
+    now = 100.0 + 1 / 128
+    assert st["frames"].tolist() == [1440, 375, 1440, 960]
+    assert st["dac"][2] == pytest.approx(now + 0.042 - 1440 / RATE, abs=1e-12)
+    assert st["queue_pos"][2] == 0  # the answer's first sample
+
+
+@pytest.mark.parametrize(("steps", "rewrites"), [(3, [(1125, 315)]), (4, [])])
+def test_an_answer_start_that_would_move_up_little_is_written_behind(
+    steps: int, rewrites: list[tuple[int, int]]
+) -> None:
+    rig = Rig()
+    rig.refill()
+    rig.play(steps)  # 315 frames (6.6 ms) of silence left, or none
+    rig.feed(_ramp(2000))
+    rig.renderer.end_turn()
+    rig.refill()
+    assert rig.server.rewrites == rewrites
+    assert rig.writer.start_rewrites == len(rewrites)
+    if not rewrites:  # the answer goes after what was written
+        assert rig.server.writes[1][0] == 1440 and np.all(rig.server.stream[1440:3440] != 0.0)
+
+
+def test_an_answer_right_after_another_does_not_overwrite_its_tail() -> None:
+    rig = Rig()
+    rig.refill()
+    first = _ramp(600)
+    rig.feed(first)
+    rig.renderer.end_turn()
+    assert rig.refill() == []  # the idle queue is full: the answer went in by rewrite
+    assert rig.server.rewrites == [(0, 1440)]
+    assert not rig.renderer.active
+    rig.feed(_ramp(2000))  # the next one: the first's tail is still queued
+    rig.renderer.end_turn()
+    assert rig.refill() == [(1440, 960)]
+    assert rig.server.rewrites == [(0, 1440)] and rig.writer.start_rewrites == 1
+    assert np.array_equal(rig.server.stream[:600], first)
+
+
+def test_an_answer_start_is_heard_a_sink_block_from_now_at_the_earliest() -> None:
+    rig = Rig()
+    rig.refill()  # 1440 queued
+    # libpulse says the next frame written is heard in 20 ms (960 frames), less than
+    # the queue figure gives (30 ms + the sink's 10): the rewrite follows the nearer one.
+    rig.server.latency_s = 0.02
+    rig.feed(_ramp(2000))
+    rig.renderer.end_turn()
+    assert rig.refill() == [(1440, 960)]
+    assert rig.server.rewrites == [(960, 480)]  # heard 10 ms from now
+
+
+# -- a stream the server stopped playing ------------------------------------------------
+
+
+def stall(rig: Rig, seconds: float) -> None:
+    """Time passes but the sink takes nothing (no device behind the stream)."""
+    rig.clock.now += seconds
+
+
+def test_a_stream_the_sink_stopped_taking_from_fails_after_the_stall_limit() -> None:
+    # PipeWire parks a stream whose device vanished with nothing to move it to: no error,
+    # no callbacks, the queue never drains. The writer must say so, not wait forever.
+    rig = Rig()
+    assert rig.writer.service()
+    rig.play(4)
+    assert rig.writer.service()
+    stall(rig, STALL_S - 0.1)
+    assert rig.writer.service(), "a stall shorter than the limit is not a failure"
+    stall(rig, 0.2)
+    assert not rig.writer.service()
+
+
+def test_a_writer_that_slept_long_is_not_taken_for_a_stall() -> None:
+    # The thread itself ran late (a busy machine), but the sink kept taking frames.
+    rig = Rig()
+    assert rig.writer.service()
+    rig.play(int((STALL_S + 1.0) * 128))
+    assert rig.writer.service()
+    assert rig.server.writes[-1][1] > 0
+
+
+def test_a_full_queue_while_an_answer_plays_is_no_stall_while_the_sink_takes_frames() -> None:
+    # Playing an answer keeps the server's buffer full: writes are limited by the room
+    # the sink makes, and that is progress.
+    rig = Rig()
+    rig.feed(np.full(RATE * 4, 0.25, np.float32))
+    for _ in range(int(STALL_S * 128) + 64):
+        rig.play(1)
+        assert rig.writer.service()
+    assert rig.server.written > RATE * 2
