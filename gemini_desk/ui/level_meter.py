@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -27,6 +27,10 @@ LevelSource = Callable[[], tuple[float, float, bool]]
 FLOOR_DB = -60.0
 CEILING_DB = 0.0
 POLL_INTERVAL_MS = 33
+# Once the picture has not changed for SETTLE_TICKS polls (a silent room), poll at
+# IDLE_POLL_INTERVAL_MS until it moves again: a sound still shows within 0.1 s.
+IDLE_POLL_INTERVAL_MS = 100
+SETTLE_TICKS = 10
 PEAK_HOLD_S = 1.0
 CLIP_HOLD_S = 1.5
 SCALE_DB = (-40.0, -20.0, -6.0)  # the compact meter's scale ticks
@@ -61,6 +65,8 @@ class LevelMeter(QWidget):
         self._compact = compact
         self._active = True
         self._shown: tuple[int, int, bool, bool] = (-1, -1, False, False)
+        self._still = 0  # polls since the picture last changed
+        self._watched: QWidget | None = None  # the minimised window, watched for its restore
         self.repaints = 0  # paint events so far (tests: nothing is repainted unchanged)
         self._muted = False
         # Attack is effectively instant; release follows the usual ~20 dB/s.
@@ -106,12 +112,19 @@ class LevelMeter(QWidget):
         return self._active
 
     @property
+    def poll_interval_ms(self) -> int:
+        """The timer's interval now (fast while the level moves)."""
+        return self._timer.interval()
+
+    @property
     def polling(self) -> bool:
         """The timer runs (shown and active)."""
         return self._timer.isActive()
 
     def set_muted(self, muted: bool) -> None:
         """Show the muted look: greyed, at the floor, labelled "muted"."""
+        if muted == self._muted:
+            return  # nothing to repaint
         self._muted = muted
         if muted:
             self._reset()
@@ -168,9 +181,14 @@ class LevelMeter(QWidget):
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self._timer.stop()
-        self._clock.invalidate()
+        self._sync_timer()
         super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Installed on the top-level window only while it is minimised: its restore.
+        if watched is self._watched and event.type() == QEvent.Type.WindowStateChange:
+            self._sync_timer()
+        return False
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -249,14 +267,30 @@ class LevelMeter(QWidget):
 
     # --- internals ----------------------------------------------------------------
     def _on_tick(self) -> None:
+        if self.window().isMinimized():  # no hide event reached the meter
+            self._sync_timer()
+            return
         self.poll()
 
     def _sync_timer(self) -> None:
-        if self._active and self.isVisible():
-            if not self._timer.isActive():
-                self._clock.start()
-                self._timer.start()
-        else:
+        """Poll only while there is something to see: active (connected, not muted),
+        visible, its window not minimised (watched, only then, for its restore)."""
+        window = self.window()
+        minimised = window.isMinimized()
+        seen = self._active and self.isVisible() and not minimised
+        watch = window if minimised and window is not self else None
+        if watch is not self._watched:
+            if self._watched is not None:
+                self._watched.removeEventFilter(self)
+            self._watched = watch
+            if watch is not None:
+                watch.installEventFilter(self)
+        if seen and not self._timer.isActive():
+            self._clock.start()
+            self._still = 0
+            self._timer.setInterval(POLL_INTERVAL_MS)
+            self._timer.start()
+        elif not seen and self._timer.isActive():
             self._timer.stop()
             self._clock.invalidate()
 
@@ -271,7 +305,14 @@ class LevelMeter(QWidget):
         )
         if force or shown != self._shown:
             self._shown = shown
+            self._still = 0
+            if self._timer.isActive() and self._timer.interval() != POLL_INTERVAL_MS:
+                self._timer.setInterval(POLL_INTERVAL_MS)
             self.update()
+            return
+        self._still += 1
+        if self._still >= SETTLE_TICKS and self._timer.interval() != IDLE_POLL_INTERVAL_MS:
+            self._timer.setInterval(IDLE_POLL_INTERVAL_MS)
 
     def _reset(self) -> None:
         self._rms.reset()
