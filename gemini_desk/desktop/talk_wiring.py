@@ -315,7 +315,7 @@ class TalkWiring(QObject):
         async def reconnect() -> None:
             await conv.disconnect()
             conv.connect()  # (clears the banner, so the note comes after it)
-            self._window.show_error(message)
+            self._window.show_info(message)
             log.info("talk mode %s: reconnecting", mode)
 
         self._loop.create_task(reconnect())

@@ -387,7 +387,7 @@ def test_switching_to_push_to_talk_while_connected_keeps_the_notice_in_view(
         app.settings.update(talk_mode="push_to_talk")
         await app.until(lambda: len(sim.server.sessions) == 2)
         await app.until(lambda: app.conv.state is SessionState.CONNECTED)
-        text = app.window.error_banner.message
+        text = " ".join(app.window.notices.texts())
         assert "reconnected" in text, text
         assert message_text(message(MessageId.SHORTCUTS_PORTAL_MISSING)) in text
         assert app.settings.current.shortcuts_portal_told == "missing"
