@@ -77,7 +77,7 @@ def test_first_launch_lists_the_services_models_and_shows_live_captions(
     # Play sample: one Live turn in the voice, played on the speaker and cached.
     recording = app.pulse.start_recording(rate=48000)
     app.wait_for(lambda: recording.path.stat().st_size > 9600, 20, "the speaker recording")
-    app.keys("Settings", "alt+y")
+    app.keys("Settings", "alt+p")  # &Play sample
     sample = app.home / "data" / "voice-samples" / "Puck.pcm"
     app.wait_for(sample.exists, 30, "the voice sample to be fetched and cached")
     app.wait_for(
