@@ -20,8 +20,8 @@ from gemini_desk.core.messages import Message
 from gemini_desk.platform.assets import APP_ICON, resource_path
 from gemini_desk.ui.api_key_dialog import API_KEY_URL, is_plausible_key
 from gemini_desk.ui.message_text import message_text
-from gemini_desk.ui.notices import NOTICE_COLOURS, Severity, severity_name
-from gemini_desk.ui.theme import follow_palette, pick
+from gemini_desk.ui.notices import Severity, notice_colours, severity_name
+from gemini_desk.ui.theme import follow_palette
 
 __all__ = ["WelcomeView", "welcome_stack"]
 
@@ -217,8 +217,7 @@ class WelcomeView(QWidget):
 def _status_style() -> str:
     out = []
     for severity in (Severity.INFO, Severity.ERROR):
-        light, dark = NOTICE_COLOURS[severity]
-        bg, border, text = (pick(a, b) for a, b in zip(light, dark, strict=True))
+        bg, border, text = notice_colours(severity)
         out.append(
             f'QLabel#keyStatus[severity="{severity.value}"] {{ background: {bg};'
             f" border: 1px solid {border}; border-radius: 6px; color: {text}; }}"

@@ -180,7 +180,7 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
     window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
     window.show_error(classify(ConnectionRefusedError(111, "refused")).message)
-    assert window.notices.message.startswith("无法连接到")
+    assert "拒绝了连接" in window.notices.message
     no_mic = message(MessageId.NO_DEVICES, message(MessageId.DEVICE_KIND_INPUT))
     window.show_error(message(MessageId.MIC_UNAVAILABLE, no_mic), action="settings")
     assert "麦克风（输入）" in window.notices.message  # noqa: RUF001

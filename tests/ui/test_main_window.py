@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from gemini_desk.core.events import SessionState
+from gemini_desk.core.desk_state import SessionStatus
+from gemini_desk.core.events import RetryWait, SessionState
 from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.status import Status
 from gemini_desk.core.transcript import Role, Turn
@@ -263,13 +264,21 @@ def _tab_chain(start: QWidget) -> list[QWidget]:
 
 
 def test_every_control_reachable_by_tab(window: MainWindow) -> None:
-    window.set_session_state(SessionState.CONNECTED)
+    """With the connection banner and two notices (one with an action) on show."""
+    wait = message(MessageId.RETRY_REFUSED, 5)
+    window.set_session_state(SessionState.RECONNECTING, wait)
+    window.connection_banner.show_status(
+        SessionStatus(SessionState.RECONNECTING, wait, RetryWait(5.0, 1))
+    )
+    window.show_error(message(MessageId.NO_CAMERA))
     window.show_error("Key refused.", action="api_key")
     window.show_turn(Turn(1, Role.MODEL, "hello"))
     window.talk_bar.set_state("idle")  # push-to-talk, connected: the talk button is live
     process_events()
     window.talk_bar.set_mode("push_to_talk")
+    assert window.connection_banner.isVisible() and len(window.notices.rows) == 2
     chain = _tab_chain(window.status.pill)
+    newest, older = window.notices.rows
     expected = [
         window.status.pill,
         window.status.details_button,
@@ -277,12 +286,14 @@ def test_every_control_reachable_by_tab(window: MainWindow) -> None:
         window.talk_bar.mode_combo,
         window.talk_bar.button,
         window.transcript.scroll_area(),
-        window.notices.rows[0].action_button,
-        window.notices.rows[0].dismiss_button,
+        window.connection_banner.retry_button,
+        newest.action_button,
+        newest.dismiss_button,
+        older.dismiss_button,
         window.text_box,
         window.send_button,
     ]
-    assert chain == expected
+    assert chain == expected, [w.objectName() for w in chain]
     # And nothing else in the window takes Tab focus that the walk missed.
     focusable = [
         w
