@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.approval_card import ApprovalCard
 from gemini_desk.ui.connection_banner import ConnectionBanner
+from gemini_desk.ui.demo_words import demo_turn
 from gemini_desk.ui.focus import chain
 from gemini_desk.ui.level_meter import LevelSource
 from gemini_desk.ui.main_menus import build_menus
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._state = SessionState.DISCONNECTED
         self._close_allowed = False
+        self._demo = False  # connected to the local demo server
+        self._parked: QWidget | None = None  # where the focus waited while connecting
+        self._cursor_due = False  # connecting: the text box gets the cursor when connected
         self.model_name = ""  # the model's friendly name (the tray and mini mode show it)
         self.turn_listeners: list[Callable[[Turn], None]] = []
         self.about_box: QMessageBox | None = None  # Help > About, made when first asked for
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.notices)
         layout.addLayout(bottom)
         central.setObjectName("centralArea")
+        self._conversation = central
         follow_palette(central, window_style)  # light and dark alike, and when the theme changes
         # First run (issue 21): the welcome takes the conversation's place until done.
         self.welcome = WelcomeView()
@@ -236,10 +241,7 @@ class MainWindow(QMainWindow):
         connected = state in _LIVE_STATES
         self.text_box.setEnabled(connected)
         self.send_button.setEnabled(connected)
-        focused = QApplication.focusWidget()
-        if connected and (focused is None or focused is self.connect_button):
-            # Ready to talk or type: put the cursor where typing goes.
-            self.text_box.setFocus()
+        self._place_focus(state, had_focus)
 
     def set_status(self, status: Status) -> None:
         """What the status element shows (the desk's one status; see core.status)."""
@@ -286,9 +288,10 @@ class MainWindow(QMainWindow):
             self.move(x, y)
 
     def show_turn(self, turn: Turn) -> None:
-        self._transcript.show_turn(turn)
+        shown = demo_turn(turn) if self._demo else turn  # the demo's captions, in words
+        self._transcript.show_turn(shown)
         for listener in self.turn_listeners:  # mini mode's captions
-            listener(turn)
+            listener(shown)
 
     def clear_transcript(self) -> None:
         self._transcript.clear()
@@ -318,6 +321,7 @@ class MainWindow(QMainWindow):
         self.notices.show_notice("model_retired", text, Severity.INFO)
 
     def set_demo_mode(self, demo: bool) -> None:
+        self._demo = demo
         self.status_bar.set_demo_mode(demo)
 
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
@@ -426,5 +430,25 @@ class MainWindow(QMainWindow):
             self.useDefaultModelRequested.emit()
 
     # --- internals --------------------------------------------------------------------
+    def _place_focus(self, state: SessionState, button_had_it: bool) -> None:
+        """While connecting, the focus waits where Space does nothing (not on the pill,
+        whose Space mutes, nor where Qt moved it off the disabled Connect button: it is
+        cleared); once connected it goes to the text box, unless the user put it
+        somewhere meanwhile. A reconnect leaves it alone."""
+        focused = QApplication.focusWidget()
+        if state is SessionState.CONNECTING:
+            stray = button_had_it or focused is self.status.pill
+            if focused is not None and (stray or not self._conversation.isAncestorOf(focused)):
+                focused.clearFocus()
+            self._parked = QApplication.focusWidget()
+            self._cursor_due = True
+        elif state in _LIVE_STATES:
+            waited = self._cursor_due and focused in (None, self._parked)
+            if waited or focused in (None, self.connect_button):
+                self.text_box.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._parked, self._cursor_due = None, False
+        else:
+            self._parked, self._cursor_due = None, False
+
     def _chain_focus(self) -> None:
         chain(self.focus_order())

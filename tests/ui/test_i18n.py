@@ -123,8 +123,8 @@ def _english(text: str) -> bool:
     text = re.sub(r"<[^>]+>|https?://\S+?(?=['\"<\s]|$)", " ", text)  # markup and links
     for line in text.replace("&", "").splitlines():
         line = re.sub(
-            r"gemini-[\w.-]+|Gemini Desk|Gemini|API|JSON|Markdown|KB|dBFS|p50|p99|"
-            r"Ctrl\+[\w+]+|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
+            r"gemini-[\w.-]+|Gemini Desk|Gemini|\bLive\b|API|JSON|Markdown|KB|dBFS|p50|p99|"
+            r"Ctrl\+[\w+,]+|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
             r"PulseAudio|PipeWire",
             "",
             line,
@@ -179,6 +179,9 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     now = time.time()
     window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
     window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
+    # The demo server's own caption (not the user's words) is said in the UI language.
+    window.show_turn(Turn(3, Role.USER, "(2.9 s of speech)", now, True))
+    assert window.transcript.turn_text(3) == "（2.9 秒语音）"  # noqa: RUF001
     window.show_error(classify(ConnectionRefusedError(111, "refused")).message)
     assert "拒绝了连接" in window.notices.message
     no_mic = message(MessageId.NO_DEVICES, message(MessageId.DEVICE_KIND_INPUT))
@@ -202,7 +205,7 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     bad = _untranslated([window, settings, key, history, shortcuts, *menus]) + tray_tip
     assert not bad, "\n".join(bad)
     # Spot checks that it is really Chinese, not just empty.
-    assert window.connect_button.text() == "断开"
+    assert window.connect_button.text() == "结束"  # End
     assert "文件" in window.menuBar().actions()[0].text()
     for dialog in (settings, key, history, shortcuts):
         dialog.close()

@@ -323,3 +323,50 @@ def test_controls_have_accessible_names(window: MainWindow) -> None:
         window.transcript.scroll_area(),
     ):
         assert widget.accessibleName(), widget
+
+
+def test_once_connected_typing_goes_to_the_text_box(window: MainWindow) -> None:
+    """Connect from its button: while it connects the focus is nowhere Space mutes, and
+    once connected the cursor is in the text box (typing does not go nowhere)."""
+    muted = QSignalSpy(window.muteToggled)
+    window.connect_button.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.connect_button, Qt.Key.Key_Space)
+    window.set_session_state(SessionState.CONNECTING)
+    process_events()
+    assert QApplication.focusWidget() is not window.status.pill
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.text_box
+    QTest.keyClicks(QApplication.focusWidget(), "hi there")
+    assert window.text_box.text() == "hi there" and muted.count() == 0
+
+
+def test_the_first_run_ends_with_the_cursor_in_the_text_box(window: MainWindow) -> None:
+    window.welcome.open()
+    window.welcome.demo_button.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.welcome.demo_button, Qt.Key.Key_Space)  # "Try the demo"
+    window.welcome.finish()
+    window.set_session_state(SessionState.CONNECTING)
+    process_events()
+    assert QApplication.focusWidget() is not window.status.pill
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.text_box
+
+
+def test_a_control_chosen_while_connecting_keeps_the_focus(window: MainWindow) -> None:
+    window.connect_button.setFocus(Qt.FocusReason.TabFocusReason)
+    window.set_session_state(SessionState.CONNECTING)
+    window.talk_bar.mode_combo.setFocus(Qt.FocusReason.MouseFocusReason)
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.talk_bar.mode_combo
+
+
+def test_a_reconnect_does_not_move_the_focus(window: MainWindow) -> None:
+    window.set_session_state(SessionState.CONNECTED)
+    window.talk_bar.mode_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    window.set_session_state(SessionState.RECONNECTING, message(MessageId.RETRY_LOST, 2))
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.talk_bar.mode_combo
