@@ -18,6 +18,7 @@ from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.desktop.status_wiring import StatusWiring
+from gemini_desk.live.key_check import check_key
 from gemini_desk.live.models import ModelCatalog
 from gemini_desk.platform.keystore import KeyStore
 from gemini_desk.platform.loop_probe import probe_loop
@@ -187,6 +188,7 @@ class Desk:
             open_mcp_config=self.tools.open_mcp_config,
             desktop_keys=lambda: self.talk_wiring.desktop_triggers,
             history_index=paths.history_index,
+            check_key=lambda key: check_key(self.endpoints.key_endpoint(key)),
         )
         self.onboarding = Onboarding(window, self.endpoints, self.keys, self._connect)
         self._register_commands()
