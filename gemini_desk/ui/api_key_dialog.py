@@ -4,6 +4,7 @@ welcome), or try the local demo instead."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -114,6 +115,7 @@ class ApiKeyDialog(QDialog):
         self.buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setIcon(QIcon())  # the platform's word, no clip-art
         self.use_button.clicked.connect(self._on_use_clicked)
         self.demo_button.clicked.connect(self._on_demo_clicked)
         self.cancel_button.clicked.connect(self.reject)
@@ -152,6 +154,7 @@ class ApiKeyDialog(QDialog):
             self.accept()
             return
         self.status.problem(problem)
+        self._fit_height()
         self._on_text_changed(self.key_edit.text())
         self.key_edit.selectAll()
         self.key_edit.setFocus()
@@ -165,6 +168,17 @@ class ApiKeyDialog(QDialog):
         else:
             self.hint_label.setText("")
         self.hint_label.setVisible(bool(self.hint_label.text()))
+
+    def _fit_height(self) -> None:
+        """Grow to show every wrapped line once the check's answer appeared (a window
+        does not grow by itself when its content does)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _on_show_toggled(self, shown: bool) -> None:
         self.key_edit.setEchoMode(
@@ -180,6 +194,7 @@ class ApiKeyDialog(QDialog):
             return
         self._checking = True
         self.status.checking()
+        self._fit_height()
         # Read-only, not disabled: the focus waits in the field (Enter there does
         # nothing now), never on a button that Enter would press (Try the demo).
         self.key_edit.setReadOnly(True)

@@ -180,10 +180,11 @@ class MainWindow(QMainWindow):
         layout.addLayout(bottom)
         central.setObjectName("centralArea")
         self._conversation = central
-        follow_palette(central, window_style)  # light and dark alike, and when the theme changes
         # First run (issue 21): the welcome takes the conversation's place until done.
         self.welcome = WelcomeView()
-        self.setCentralWidget(welcome_stack(central, self.welcome))
+        stack = welcome_stack(central, self.welcome)
+        follow_palette(stack, window_style)  # light and dark alike, and when the theme changes
+        self.setCentralWidget(stack)
 
         self.status_bar = StatusBar()
         self.setStatusBar(self.status_bar)

@@ -85,9 +85,9 @@ class WelcomeView(QWidget):
         key_row.addWidget(self.paste_button)
         key_row.addWidget(self.continue_button)
 
+        get_key = self.tr("Get a key")  # (not inside the f-string: lupdate skips those)
         self.get_key_link = QLabel(
-            f"<a href='{API_KEY_URL}'>{self.tr('Get a key')}</a> "
-            + self.tr("(free, at Google AI Studio)")
+            f"<a href='{API_KEY_URL}'>{get_key}</a> " + self.tr("(free, at Google AI Studio)")
         )
         self.get_key_link.setObjectName("getKeyLink")
         self.get_key_link.setTextFormat(Qt.TextFormat.RichText)

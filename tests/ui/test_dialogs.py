@@ -294,3 +294,25 @@ def test_the_hotkey_field_says_press_the_keys(qapp, original: Settings) -> None:
     assert key.text() == "Ctrl+F7" and dialog.edited_settings().mute_hotkey == "ctrl+f7"
     dialog.close()
     dialog.deleteLater()
+
+
+def test_the_key_dialog_shows_every_line_of_its_text(key_dialog: ApiKeyDialog) -> None:
+    """Wrapped labels get the height their lines need, also once a check's answer shows,
+    and the buttons carry no clip-art."""
+    from PySide6.QtWidgets import QLabel
+
+    layout = key_dialog.layout()
+    assert layout is not None
+    key_dialog.resize(520, layout.totalHeightForWidth(520))  # as tight as it opens
+    process_events()
+    key_dialog.checks_key = True
+    key_dialog.key_edit.setText("some-key")
+    key_dialog.use_button.click()
+    key_dialog.key_checked(message(MessageId.BAD_KEY))
+    process_events()
+    for label in key_dialog.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap():
+            needs = label.heightForWidth(label.width())
+            assert label.height() >= needs, (label.text()[:40], label.height(), needs)
+    for button in key_dialog.buttons.buttons():
+        assert button.icon().isNull(), button.text()

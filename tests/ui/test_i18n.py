@@ -124,7 +124,7 @@ def _english(text: str) -> bool:
     for line in text.replace("&", "").splitlines():
         line = re.sub(
             r"gemini-[\w.-]+|Gemini Desk|Gemini|\bLive\b|API|JSON|Markdown|KB|dBFS|p50|p99|"
-            r"Ctrl\+[\w+,]+|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
+            r"Ctrl\+[\w+,]+|Google AI Studio|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
             r"PulseAudio|PipeWire",
             "",
             line,
@@ -196,13 +196,19 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     assert "GEMINI_API_KEY" in key.storage_label.text()
     history = HistoryDialog(tmp_path, window)
     shortcuts = desk.open_shortcuts()
+    # A first run: the welcome, after a refused key.
+    first = MainWindow(_floor, _floor)
+    first.welcome.open()
+    first.welcome.show_problem(message(MessageId.BAD_KEY))
+    first.show()
     for dialog in (settings, key, history):
         dialog.show()
-    for shown in (window, settings, key, history, shortcuts):
+    for shown in (window, first, settings, key, history, shortcuts):
         qtbot.waitExposed(shown)
     menus = [a.menu() for a in window.menuBar().actions()] + [desk.tray.menu, desk.tray.talk_menu]
     tray_tip = [] if not _english(desk.tray.icon.toolTip()) else [desk.tray.icon.toolTip()]
-    bad = _untranslated([window, settings, key, history, shortcuts, *menus]) + tray_tip
+    shown = [window, first, settings, key, history, shortcuts, *menus]
+    bad = _untranslated(shown) + tray_tip
     assert not bad, "\n".join(bad)
     # Spot checks that it is really Chinese, not just empty.
     assert window.connect_button.text() == "结束"  # End
@@ -211,8 +217,9 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
         dialog.close()
         dialog.deleteLater()
     desk.stop()
-    window.close_now()
-    window.deleteLater()
+    for main in (window, first):
+        main.close_now()
+        main.deleteLater()
     process_events()
 
 

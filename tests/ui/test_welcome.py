@@ -220,3 +220,31 @@ def test_the_welcome_s_own_tab_order_wraps(qapp: QApplication) -> None:  # noqa:
         window.close_now()
         window.deleteLater()
         process_events()
+
+
+def test_the_welcome_s_focus_rings_are_two_pixels_of_the_focus_colour(
+    qapp: QApplication,  # noqa: F811
+) -> None:
+    """The key field and the buttons draw a 2 px ring in the palette's focus colour."""
+    from gemini_desk.ui.colours import colour
+
+    window = MainWindow(_floor, _floor)
+    welcome = window.welcome
+    try:
+        window.show()
+        window.activateWindow()
+        assert QTest.qWaitForWindowActive(window)
+        welcome.open()
+        welcome.key_edit.setText(KEY)  # Continue is enabled
+        for widget in (welcome.key_edit, welcome.continue_button, welcome.demo_button):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            process_events()
+            assert widget.hasFocus()
+            image = widget.grab().toImage()
+            middle = image.height() // 2
+            ring = {image.pixelColor(x, middle).name() for x in (0, 1)}
+            assert ring == {colour("focus").name()}, (widget.objectName(), ring)
+    finally:
+        window.close_now()
+        window.deleteLater()
+        process_events()
