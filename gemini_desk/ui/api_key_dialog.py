@@ -4,7 +4,7 @@ welcome), or try the local demo instead."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -169,9 +169,13 @@ class ApiKeyDialog(QDialog):
             self.hint_label.setText("")
         self.hint_label.setVisible(bool(self.hint_label.text()))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()  # its width is known now: every wrapped line shows
+
     def _fit_height(self) -> None:
-        """Grow to show every wrapped line once the check's answer appeared (a window
-        does not grow by itself when its content does)."""
+        """Grow to show every wrapped line (when shown, and once the check's answer
+        appeared: a window does not grow by itself when its content does)."""
         layout = self.layout()
         if layout is None:
             return
