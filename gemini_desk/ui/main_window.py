@@ -330,7 +330,8 @@ class MainWindow(QMainWindow):
         self.status.details.set_latency(ms, server_ms)
 
     def show_error(self, message: Message | str, action: str | None = None) -> None:
-        """Show ``message`` in the banner; ``action`` adds a button for the fix.
+        """Show ``message`` as a notice (its severity, and what ends it, from
+        :mod:`gemini_desk.ui.notice_kinds`); ``action`` adds a button for the fix.
 
         A Message from the Qt-free layers is put into words here; a str is text the Qt
         code already wrote in the UI language.
