@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +26,7 @@ from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.approval_card import ApprovalCard
 from gemini_desk.ui.connection_banner import ConnectionBanner
 from gemini_desk.ui.demo_words import demo_turn
-from gemini_desk.ui.focus import chain
+from gemini_desk.ui.focus import ConnectFocus, chain, fit_on_screen
 from gemini_desk.ui.level_meter import LevelSource
 from gemini_desk.ui.main_menus import build_menus
 from gemini_desk.ui.message_text import message_text
@@ -111,8 +111,6 @@ class MainWindow(QMainWindow):
         self._state = SessionState.DISCONNECTED
         self._close_allowed = False
         self._demo = False  # connected to the local demo server
-        self._parked: QWidget | None = None  # where the focus waited while connecting
-        self._cursor_due = False  # connecting: the text box gets the cursor when connected
         self.model_name = ""  # the model's friendly name (the tray and mini mode show it)
         self.turn_listeners: list[Callable[[Turn], None]] = []
         self.about_box: QMessageBox | None = None  # Help > About, made when first asked for
@@ -179,7 +177,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.notices)
         layout.addLayout(bottom)
         central.setObjectName("centralArea")
-        self._conversation = central
+        # Connecting: the focus waits where Space does not mute; then the text box.
+        self._connect_focus = ConnectFocus(
+            central, self.text_box, self.connect_button, self.status.pill
+        )
         # First run (issue 21): the welcome takes the conversation's place until done.
         self.welcome = WelcomeView()
         stack = welcome_stack(central, self.welcome)
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
         connected = state in _LIVE_STATES
         self.text_box.setEnabled(connected)
         self.send_button.setEnabled(connected)
-        self._place_focus(state, had_focus)
+        self._connect_focus.follow(state, had_focus)
 
     def set_status(self, status: Status) -> None:
         """What the status element shows (the desk's one status; see core.status)."""
@@ -271,22 +272,7 @@ class MainWindow(QMainWindow):
 
     def fit_to_screen(self) -> None:
         """Keep the window on the screen it opens on, and no larger than it (200 %...)."""
-        screen = self.screen()
-        if screen is None:
-            return
-        room = screen.availableGeometry()
-        self.setMinimumSize(min(560, room.width()), min(420, room.height()))
-        frame = self.frameGeometry()
-        extra_w = frame.width() - self.width()
-        extra_h = frame.height() - self.height()
-        width = min(self.width(), room.width() - extra_w)
-        height = min(self.height(), room.height() - extra_h)
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        x = min(max(frame.x(), room.left()), room.right() + 1 - width - extra_w)
-        y = min(max(frame.y(), room.top()), room.bottom() + 1 - height - extra_h)
-        if (x, y) != (frame.x(), frame.y()):
-            self.move(x, y)
+        fit_on_screen(self, 560, 420)
 
     def show_turn(self, turn: Turn) -> None:
         shown = demo_turn(turn) if self._demo else turn  # the demo's captions, in words
@@ -432,25 +418,5 @@ class MainWindow(QMainWindow):
             self.useDefaultModelRequested.emit()
 
     # --- internals --------------------------------------------------------------------
-    def _place_focus(self, state: SessionState, button_had_it: bool) -> None:
-        """While connecting, the focus waits where Space does nothing (not on the pill,
-        whose Space mutes, nor where Qt moved it off the disabled Connect button: it is
-        cleared); once connected it goes to the text box, unless the user put it
-        somewhere meanwhile. A reconnect leaves it alone."""
-        focused = QApplication.focusWidget()
-        if state is SessionState.CONNECTING:
-            stray = button_had_it or focused is self.status.pill
-            if focused is not None and (stray or not self._conversation.isAncestorOf(focused)):
-                focused.clearFocus()
-            self._parked = QApplication.focusWidget()
-            self._cursor_due = True
-        elif state in _LIVE_STATES:
-            waited = self._cursor_due and focused in (None, self._parked)
-            if waited or focused in (None, self.connect_button):
-                self.text_box.setFocus(Qt.FocusReason.OtherFocusReason)
-            self._parked, self._cursor_due = None, False
-        else:
-            self._parked, self._cursor_due = None, False
-
     def _chain_focus(self) -> None:
         chain(self.focus_order())
