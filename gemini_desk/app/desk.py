@@ -133,6 +133,7 @@ class Desk:
         from gemini_desk.desktop.talk_wiring import TalkWiring
         from gemini_desk.desktop.tools_wiring import ToolsWiring
         from gemini_desk.desktop.tray_wiring import DesktopWiring
+        from gemini_desk.live.key_check import check_key
         from gemini_desk.live.models import ModelCatalog
         from gemini_desk.platform.keystore import KeyStore
         from gemini_desk.session.conversation import Conversation
@@ -209,6 +210,7 @@ class Desk:
             open_mcp_config=self.tools.open_mcp_config,
             desktop_keys=lambda: self.talk_wiring.desktop_triggers,
             history_index=paths.history_index,
+            check_key=lambda key: check_key(self.endpoints.key_endpoint(key)),
         )
         self.onboarding = Onboarding(window, self.endpoints, self.keys, self._connect)
         self._register_commands()

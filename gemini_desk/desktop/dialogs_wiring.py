@@ -18,6 +18,7 @@ from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.desktop.key_dialog import KeyChecker, check_keys_in
 from gemini_desk.platform.keystore import KeyStore
 from gemini_desk.session.model_wiring import ModelWiring
 from gemini_desk.session.voice_samples import VoiceSamples
@@ -38,7 +39,8 @@ class DialogsWiring:
 
     The Settings dialog's result goes to ``settings`` as a whole: whoever observes a
     field that changed acts on it. A key entered or the demo chosen in the key dialog
-    goes to ``key_entered`` / ``demo_chosen``. ``tools`` feeds the Settings dialog's
+    goes to ``key_entered`` / ``demo_chosen`` (a key once ``check_key`` says it works).
+    ``tools`` feeds the Settings dialog's
     Tools page; its "Open mcp.json" calls ``open_mcp_config``.
     """
 
@@ -58,6 +60,7 @@ class DialogsWiring:
         open_mcp_config: Callable[[], None] | None = None,
         desktop_keys: Callable[[], dict[str, str]] | None = None,
         history_index: Path | None = None,
+        check_key: KeyChecker | None = None,
     ) -> None:
         self._window = window
         self._settings = settings
@@ -67,6 +70,7 @@ class DialogsWiring:
         self._keys = keys
         self._conversations_dir = conversations_dir
         self._history_index = history_index  # the search index (None: in memory)
+        self._check_key = check_key  # a key entered is checked first (as on the welcome)
         self._loop_lag = loop_lag
         self._key_entered = key_entered
         self._demo_chosen = demo_chosen
@@ -86,6 +90,8 @@ class DialogsWiring:
 
         dialog = ApiKeyDialog(self._window)
         dialog.set_storage_note(self._keys.where())
+        if self._check_key is not None:
+            check_keys_in(dialog, self._check_key, self._window)
         dialog.keyEntered.connect(self._key_entered)
         dialog.demoChosen.connect(self._demo_chosen)
         _delete_on_close(dialog)

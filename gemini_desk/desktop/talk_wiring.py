@@ -27,6 +27,8 @@ from gemini_desk.hotkeys.portal_notice import PortalNotice, Remember, Tell
 from gemini_desk.platform.ipc import CommandServer, Request, send_command, socket_name
 from gemini_desk.platform.paths import AppPaths
 from gemini_desk.ui.message_text import message_text
+from gemini_desk.ui.notices import Condition as C
+from gemini_desk.ui.notices import Severity
 from gemini_desk.ui.qt_keys import key_name
 
 if TYPE_CHECKING:
@@ -256,10 +258,10 @@ class TalkWiring(QObject):
         """macOS: say plainly why the key does nothing in other apps, and how to fix it."""
         if self.global_keys is not None and self.global_keys.permission_missing:
             label = bindings(self._settings.current)[TALK].label()
-            self._window.show_error(
-                self.tr("The talk key only works in other apps with Accessibility permission. ")
-                + message_text(explain(self.support, label))
-            )
+            text = self.tr(
+                "The talk key only works in other apps with Accessibility permission. "
+            ) + message_text(explain(self.support, label))
+            self._window.notices.show_notice("accessibility_permission", text, Severity.WARNING)
 
     # --- settings ---------------------------------------------------------------------
     def _on_talk_settings(self, old: Settings, new: Settings) -> None:
@@ -267,11 +269,8 @@ class TalkWiring(QObject):
         self._show_talk_settings(new)
         if old.talk_mode != new.talk_mode:
             notice = self.portal_notice.talk_mode(new.talk_mode == "push_to_talk")
-            told = [c.message for c in notice if isinstance(c, Tell)]
-            self._notice([c for c in notice if isinstance(c, Remember)])
-            extra = message_text(told[0]) if told else ""
-            if not self._reconnect_for_mode(new.talk_mode, extra) and told:
-                self._window.show_error(told[0])
+            self._reconnect_for_mode(new.talk_mode)
+            self._notice(notice)  # a notice of its own: reconnecting does not end it
 
     def _show_talk_settings(self, settings: Settings) -> None:
         combos = bindings(settings)
@@ -299,27 +298,26 @@ class TalkWiring(QObject):
     def _on_mode_picked(self, mode: str) -> None:
         self._settings.update(talk_mode=mode)
 
-    def _reconnect_for_mode(self, mode: str, extra: str = "") -> bool:
-        """Reconnect if connected (False if not); the note says why, then ``extra``
-        (reconnecting clears the banner, so anything to say goes with the note)."""
+    def _reconnect_for_mode(self, mode: str) -> None:
+        """Reconnect if connected, and say why (information, until the next disconnect)."""
         conv = self._conv
         if conv.state is SessionState.DISCONNECTED:
-            return False
+            return
         name = self.tr("push-to-talk") if mode == "push_to_talk" else self.tr("hands-free")
-        message = self.tr(
+        note = self.tr(
             "Switched to %1: reconnected, because voice detection is part of the session's setup."
         ).replace("%1", name)
-        if extra:
-            message += " " + extra
 
         async def reconnect() -> None:
             await conv.disconnect()
-            conv.connect()  # (clears the banner, so the note comes after it)
-            self._window.show_info(message)
+            conv.connect()
+            # After the disconnect, which would end it.
+            self._window.notices.show_notice(
+                "talk_mode_switch", note, Severity.INFO, clears_on=frozenset({C.DISCONNECTED})
+            )
             log.info("talk mode %s: reconnecting", mode)
 
         self._loop.create_task(reconnect())
-        return True
 
     # --- key edges ----------------------------------------------------------------------
     def _on_edge_global(self, combo: str, down: bool) -> None:
@@ -341,11 +339,10 @@ class TalkWiring(QObject):
 
     def _on_lost(self, reason: str) -> None:
         self._conv.talk.listener_lost()
-        self._window.show_error(
-            self.tr(
-                "The global talk key stopped working (%1). The talk button still works."
-            ).replace("%1", reason)
-        )
+        text = self.tr(
+            "The global talk key stopped working (%1). The talk button still works."
+        ).replace("%1", reason)
+        self._window.notices.show_notice("global_key_lost", text, Severity.WARNING)
 
     # --- commands from ``gemini-desk --ptt`` ---------------------------------------------
     def _on_command(self, request: Request) -> str:

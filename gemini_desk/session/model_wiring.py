@@ -139,7 +139,7 @@ class ModelWiring:
         asyncio.get_running_loop().create_task(after_listing(), name="connect")
 
     def _connect(self, connect: Callable[[], None]) -> None:
-        connect()  # clears the banner of the last connection's errors...
+        connect()  # ends the notices of the last connection's errors...
         if self._notice is not None:  # ...but the user has not read this one yet
             self._view.show_model_retired(*self._notice)
             self._notice = None

@@ -154,6 +154,10 @@ TEXT_PAIRS: tuple[Pair, ...] = (
     Pair("notice.info.fg", "notice.info.bg", 4.5, "info notice"),
     Pair("notice.warning.fg", "notice.warning.bg", 4.5, "warning notice"),
     Pair("notice.error.fg", "notice.error.bg", 4.5, "error notice"),
+    # A notice's buttons (Retry now, its action, Dismiss) take focus on its background.
+    Pair("focus", "notice.info.bg", 3.0, "focus ring on an info notice"),
+    Pair("focus", "notice.warning.bg", 3.0, "focus ring on a warning or the connection banner"),
+    Pair("focus", "notice.error.bg", 3.0, "focus ring on an error notice"),
     Pair("demo.fg", "window.bg", 4.5, "demo note"),
     Pair("sharing.badge.fg", "sharing.badge.bg", 4.5, "sharing badge"),
     Pair("meter.clip", "meter.track", 3.0, "clip mark"),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.core.loop_lag import LoopLagSummary
+from gemini_desk.ui.buttons import plain_buttons
 
 log = logging.getLogger("gemini_desk.ui")
 
@@ -92,7 +93,7 @@ class DiagnosticsDialog(QDialog):
         streams = QHBoxLayout()
         streams.addWidget(self.mic_box)
         streams.addWidget(self.speaker_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = plain_buttons(QDialogButtonBox.StandardButton.Close)
         self.copy_button = buttons.addButton(
             self.tr("&Copy figures"), QDialogButtonBox.ButtonRole.ActionRole
         )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from gemini_desk.core.history import ConversationSummary, HistoryListing
 from gemini_desk.core.history_index import SearchHit
+from gemini_desk.ui.demo_words import demo_words
 from gemini_desk.ui.history_turns import WholeLines
 
 __all__ = ["ConversationList", "title_text"]
@@ -30,7 +31,7 @@ SEARCH_DELAY_MS = 200  # typing pauses this long before the search runs
 
 def title_text(summary: ConversationSummary) -> str:
     """The conversation's title as shown (its first line, or a note that it has none)."""
-    return summary.title or translate("ConversationList", "(no words from you)")
+    return demo_words(summary.title) or translate("ConversationList", "(no words from you)")
 
 
 def _when(summary: ConversationSummary) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from gemini_desk.core.export import turn_sources, turn_text
 from gemini_desk.core.history import tool_record
 from gemini_desk.core.tools import ToolCallRecord
+from gemini_desk.ui.demo_words import demo_words
 from gemini_desk.ui.tool_row import (
     TOOL_GLYPH,
     args_json,
@@ -34,11 +35,6 @@ __all__ = ["TurnList", "WholeLines", "tool_call_text"]
 
 translate = QCoreApplication.translate
 _SUMMARY_CHARS = 300  # as the transcript's tool rows shorten a result
-
-
-def _tr(text: str) -> str:
-    """In the History dialog's context, where these strings' translations are."""
-    return translate("HistoryDialog", text)
 
 
 def tool_call_text(record: ToolCallRecord) -> str:
@@ -86,7 +82,7 @@ class TurnList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("turnList")
-        self.setAccessibleName(_tr("Turns of the chosen conversation"))
+        self.setAccessibleName(translate("HistoryDialog", "Turns of the chosen conversation"))
         self.setWordWrap(True)
         self.setAlternatingRowColors(True)
         self.setItemDelegate(WholeLines(self))
@@ -116,7 +112,8 @@ def describe(turn: dict[str, Any]) -> str:
     if record is not None:
         return tool_call_text(record)
     role = str(turn.get("role", ""))
-    who = _tr("You") if role == "user" else _tr("Gemini")
+    you, gemini = translate("HistoryDialog", "You"), translate("HistoryDialog", "Gemini")
+    who = you if role == "user" else gemini
     started = turn.get("started_at")
     when = (
         time.strftime("%H:%M:%S", time.localtime(started))
@@ -126,14 +123,17 @@ def describe(turn: dict[str, Any]) -> str:
     notes = [when]
     latency = turn.get("latency_ms")
     if isinstance(latency, int | float):
-        notes.append(_tr("answered after %1 ms").replace("%1", f"{latency:.0f}"))
+        notes.append(
+            translate("HistoryDialog", "answered after %1 ms").replace("%1", f"{latency:.0f}")
+        )
     if turn.get("interrupted"):
-        notes.append(_tr("interrupted"))
+        notes.append(translate("HistoryDialog", "interrupted"))
     head = f"{who} · " + ", ".join(n for n in notes if n)
-    text = f"{head}\n{turn_text(turn) or _tr('(nothing was transcribed)')}"
+    body = demo_words(turn_text(turn)) or translate("HistoryDialog", "(nothing was transcribed)")
+    text = f"{head}\n{body}"
     if found := turn_sources(turn):
         titles = " · ".join(title for title, _uri in found)
-        text += "\n" + _tr("Sources: %1").replace("%1", titles)
+        text += "\n" + translate("HistoryDialog", "Sources: %1").replace("%1", titles)
     return text
 
 

@@ -25,7 +25,8 @@ from gemini_desk.core.tools import ApprovalRequest
 from gemini_desk.core.transcript import Turn
 from gemini_desk.ui.approval_card import ApprovalCard
 from gemini_desk.ui.connection_banner import ConnectionBanner
-from gemini_desk.ui.focus import chain
+from gemini_desk.ui.demo_words import demo_turn
+from gemini_desk.ui.focus import ConnectFocus, chain, fit_on_screen
 from gemini_desk.ui.level_meter import LevelSource
 from gemini_desk.ui.main_menus import build_menus
 from gemini_desk.ui.message_text import message_text
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._state = SessionState.DISCONNECTED
         self._close_allowed = False
+        self._demo = False  # connected to the local demo server
         self.model_name = ""  # the model's friendly name (the tray and mini mode show it)
         self.turn_listeners: list[Callable[[Turn], None]] = []
         self.about_box: QMessageBox | None = None  # Help > About, made when first asked for
@@ -175,10 +177,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.notices)
         layout.addLayout(bottom)
         central.setObjectName("centralArea")
-        follow_palette(central, window_style)  # light and dark alike, and when the theme changes
+        # Connecting: the focus waits where Space does not mute; then the text box.
+        self._connect_focus = ConnectFocus(
+            central, self.text_box, self.connect_button, self.status.pill
+        )
         # First run (issue 21): the welcome takes the conversation's place until done.
         self.welcome = WelcomeView()
-        self.setCentralWidget(welcome_stack(central, self.welcome))
+        stack = welcome_stack(central, self.welcome)
+        follow_palette(stack, window_style)  # light and dark alike, and when the theme changes
+        self.setCentralWidget(stack)
 
         self.status_bar = StatusBar()
         self.setStatusBar(self.status_bar)
@@ -236,10 +243,7 @@ class MainWindow(QMainWindow):
         connected = state in _LIVE_STATES
         self.text_box.setEnabled(connected)
         self.send_button.setEnabled(connected)
-        focused = QApplication.focusWidget()
-        if connected and (focused is None or focused is self.connect_button):
-            # Ready to talk or type: put the cursor where typing goes.
-            self.text_box.setFocus()
+        self._connect_focus.follow(state, had_focus)
 
     def set_status(self, status: Status) -> None:
         """What the status element shows (the desk's one status; see core.status)."""
@@ -268,27 +272,13 @@ class MainWindow(QMainWindow):
 
     def fit_to_screen(self) -> None:
         """Keep the window on the screen it opens on, and no larger than it (200 %...)."""
-        screen = self.screen()
-        if screen is None:
-            return
-        room = screen.availableGeometry()
-        self.setMinimumSize(min(560, room.width()), min(420, room.height()))
-        frame = self.frameGeometry()
-        extra_w = frame.width() - self.width()
-        extra_h = frame.height() - self.height()
-        width = min(self.width(), room.width() - extra_w)
-        height = min(self.height(), room.height() - extra_h)
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        x = min(max(frame.x(), room.left()), room.right() + 1 - width - extra_w)
-        y = min(max(frame.y(), room.top()), room.bottom() + 1 - height - extra_h)
-        if (x, y) != (frame.x(), frame.y()):
-            self.move(x, y)
+        fit_on_screen(self, 560, 420)
 
     def show_turn(self, turn: Turn) -> None:
-        self._transcript.show_turn(turn)
+        shown = demo_turn(turn) if self._demo else turn  # the demo's captions, in words
+        self._transcript.show_turn(shown)
         for listener in self.turn_listeners:  # mini mode's captions
-            listener(turn)
+            listener(shown)
 
     def clear_transcript(self) -> None:
         self._transcript.clear()
@@ -318,6 +308,7 @@ class MainWindow(QMainWindow):
         self.notices.show_notice("model_retired", text, Severity.INFO)
 
     def set_demo_mode(self, demo: bool) -> None:
+        self._demo = demo
         self.status_bar.set_demo_mode(demo)
 
     def set_latency(self, ms: float | None, server_ms: float | None = None) -> None:
@@ -325,7 +316,8 @@ class MainWindow(QMainWindow):
         self.status.details.set_latency(ms, server_ms)
 
     def show_error(self, message: Message | str, action: str | None = None) -> None:
-        """Show ``message`` in the banner; ``action`` adds a button for the fix.
+        """Show ``message`` as a notice (its severity, and what ends it, from
+        :mod:`gemini_desk.ui.notice_kinds`); ``action`` adds a button for the fix.
 
         A Message from the Qt-free layers is put into words here; a str is text the Qt
         code already wrote in the UI language.

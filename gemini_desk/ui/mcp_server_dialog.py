@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.tools.mcp_config import McpServerConfig
+from gemini_desk.ui.buttons import plain_buttons
 from gemini_desk.ui.focus import chain
 
 __all__ = ["AddServerDialog", "parse_env"]
@@ -82,7 +83,7 @@ class AddServerDialog(QDialog):
         form.addRow(self.url_radio, self.url_edit)
         form.addRow(self.tr("&Environment:"), self.env_edit)
         form.addRow("", env_hint)
-        self.buttons = QDialogButtonBox(
+        self.buttons = plain_buttons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.accept)

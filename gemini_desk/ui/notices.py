@@ -19,9 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gemini_desk.ui.theme import follow_palette, pick
+from gemini_desk.ui.colours import hex_of
+from gemini_desk.ui.theme import follow_palette
 
-__all__ = ["NOTICE_COLOURS", "Condition", "NoticeArea", "NoticeRow", "Severity"]
+__all__ = [
+    "Condition",
+    "NoticeArea",
+    "NoticeRow",
+    "Severity",
+    "notice_colours",
+    "notice_style",
+]
 
 translate = QCoreApplication.translate
 MAX_SHOWN = 3  # older notices beyond this go (the newest matter most)
@@ -44,19 +52,17 @@ class Condition(enum.Enum):
     AUDIO_BACK = "audio_back"  # the audio devices opened (again)
 
 
-# (background, border, text) per severity, light and dark; text on its background is at
-# least 4.5:1 (WCAG AA) in both.
-NOTICE_COLOURS: dict[Severity, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
-    Severity.INFO: (("#e8f0fb", "#9dbbe6", "#123a6b"), ("#172a40", "#3d6a9e", "#d6e6fa")),
-    Severity.WARNING: (("#fff4dc", "#e0b25a", "#5c3b00"), ("#3a2c10", "#8a6a26", "#f6deb0")),
-    Severity.ERROR: (("#fdecea", "#e0a8a3", "#5f1a14"), ("#3a1d1b", "#7f3a33", "#f8d7d3")),
-}
+def notice_colours(severity: Severity) -> tuple[str, str, str]:
+    """(background, border, text) of a notice of ``severity`` in the current palette
+    (``notice.<severity>.*`` in :mod:`gemini_desk.ui.colours`, where the text/background
+    pair is held to WCAG AA in light and dark)."""
+    name = f"notice.{severity.value}"
+    return hex_of(f"{name}.bg"), hex_of(f"{name}.border"), hex_of(f"{name}.fg")
 
 
 def notice_style(severity: Severity, name: str) -> str:
     """The style sheet of a frame called ``name`` showing a notice of ``severity``."""
-    light, dark = NOTICE_COLOURS[severity]
-    bg, border, text = (pick(a, b) for a, b in zip(light, dark, strict=True))
+    bg, border, text = notice_colours(severity)
     return (
         f"#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 6px; }}"
         f"#{name} QLabel {{ color: {text}; background: transparent; }}"

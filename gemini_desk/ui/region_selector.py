@@ -16,8 +16,9 @@ from PySide6.QtGui import (
     QPixmap,
     QScreen,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
+from gemini_desk.ui.region_bar import RegionBar
 from gemini_desk.ui.share_frame import tool_window_flag
 from gemini_desk.vision.geometry import Rect, to_physical
 from gemini_desk.vision.screens import all_screens
@@ -193,49 +194,16 @@ class _Overlay(QWidget):
         self._press = QPoint()
         self._start = QRect()
 
-        self.help = QLabel(
-            self.tr(
-                "Drag to select what to share. Enter: share · Esc: cancel · "
-                "Arrows: move · Ctrl+arrows: resize"
-            )
-        )
-        self.help.setObjectName("regionHelp")
-        self.size_label = QLabel()
-        self.size_label.setObjectName("regionSize")
-        self.screen_button = QPushButton(self.tr("Whole screen"))
-        self.screen_button.setObjectName("wholeScreenButton")
+        self.bar = RegionBar(self)
+        self.help, self.size_label = self.bar.help, self.bar.size_label
+        self.screen_button = self.bar.screen_button
         self.screen_button.clicked.connect(lambda: owner.choose_screen(self))
-        self.window_button = QPushButton(self.tr("A window…"))
-        self.window_button.setObjectName("windowButton")
+        self.window_button = self.bar.window_button
         self.window_button.clicked.connect(self._on_window)
-        self.share_button = QPushButton(self.tr("Share this region"))
-        self.share_button.setObjectName("shareRegionButton")
-        self.share_button.setDefault(True)
+        self.share_button = self.bar.share_button
         self.share_button.clicked.connect(owner.confirm)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button = self.bar.cancel_button
         self.cancel_button.clicked.connect(owner.cancel)
-        bar = QWidget(self)
-        bar.setObjectName("regionBar")
-        bar.setAutoFillBackground(True)
-        bar.setStyleSheet(
-            "QWidget#regionBar { background: #202124; border-radius: 8px; }"
-            "QLabel { color: #ffffff; font-size: 11pt; }"
-            "QLabel#regionSize { font-weight: bold; color: #ffd6de; }"
-        )
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(12, 8, 12, 8)
-        row.addWidget(self.help)
-        row.addSpacing(12)
-        row.addWidget(self.size_label)
-        for button in (
-            self.screen_button,
-            self.window_button,
-            self.share_button,
-            self.cancel_button,
-        ):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the overlay
-            row.addWidget(button)
-        self.bar = bar
         self.update_readout()
 
     def _on_window(self) -> None:
@@ -246,10 +214,8 @@ class _Overlay(QWidget):
         self.size_label.setText(self.owner.readout())
         sel = self.owner.selection
         self.share_button.setEnabled(self.owner.selected_rect() is not None)
-        self.bar.adjustSize()
-        w = min(self.bar.sizeHint().width(), self.width() - 20)
-        self.bar.resize(w, self.bar.sizeHint().height())
-        x = (self.width() - w) // 2
+        self.bar.place(self.width() - 20)  # wraps rather than cutting its text
+        x = (self.width() - self.bar.width()) // 2
         y = 16
         if sel is not None and self.mapFromGlobal(sel.topLeft()).y() < 80:
             y = self.height() - self.bar.height() - 16  # keep clear of the selection

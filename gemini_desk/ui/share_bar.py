@@ -7,7 +7,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from gemini_desk.core.desk_state import Shared, ShareKind
+from gemini_desk.ui.colours import hex_of
 from gemini_desk.ui.share_preview import SharePreview
+from gemini_desk.ui.theme import follow_palette
 
 translate = QCoreApplication.translate
 
@@ -48,9 +50,13 @@ class ShareBar(QWidget):
         self.setObjectName("shareBar")
         self.badge = QLabel()
         self.badge.setObjectName("sharingBadge")
-        self.badge.setStyleSheet(
-            "QLabel#sharingBadge { background: #b42318; color: white; font-weight: bold;"
-            " border-radius: 10px; padding: 3px 10px; }"
+        follow_palette(
+            self.badge,
+            lambda: (
+                f"QLabel#sharingBadge {{ background: {hex_of('sharing.badge.bg')};"
+                f" color: {hex_of('sharing.badge.fg')}; font-weight: bold;"
+                " border-radius: 10px; padding: 3px 10px; }"
+            ),
         )
         self.stop_button = QPushButton(self.tr("Stop sharing"))
         self.stop_button.setObjectName("stopSharingButton")

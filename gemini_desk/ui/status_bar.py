@@ -1,6 +1,6 @@
-"""The main window's status bar: what goes with the connection state (a reason, a
-countdown) and demo mode. The state itself is the status element's; latency and the
-model are in its details popover."""
+"""The main window's status bar: what goes with the connection state (why it ended)
+and demo mode. A wait to reconnect is the connection banner's (it counts down); the
+state itself is the status element's; latency and the model are in its details."""
 
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ class StatusBar(QStatusBar):
         )
 
     def show_state(self, state: SessionState, detail: Message | None = None) -> None:
-        """``detail`` (from the Qt-free layers), or nothing: the pill names the state."""
-        self.state_label.setText("" if detail is None else message_text(detail))
+        """``detail`` (from the Qt-free layers), or nothing: the pill names the state.
+        While reconnecting, the connection banner says why and counts down: nothing here."""
+        waiting = state is SessionState.RECONNECTING
+        self.state_label.setText("" if detail is None or waiting else message_text(detail))
 
     def set_demo_mode(self, demo: bool) -> None:
         self.demo_label.setVisible(demo)

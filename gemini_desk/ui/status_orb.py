@@ -3,7 +3,7 @@ details popover (model, latency). Clicking the pill mutes or unmutes the microph
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFontMetrics,
     QHideEvent,
@@ -34,20 +34,20 @@ LEVEL_POLL_MS = 33  # while speaking only: the orb's halo follows the model's vo
 LEVEL_STEPS = 12  # the halo moves in this many steps (no repaint between them)
 QUIET_DB, LOUD_DB = -50.0, -10.0
 FOCUS_RING_PX = 2
+translate = QCoreApplication.translate
 
 
-def status_words(widget: QWidget) -> dict[Status, str]:
+def status_words() -> dict[Status, str]:
     """The word the pill shows for each state, in the UI language."""
-    tr = widget.tr
     return {
-        Status.OFFLINE: tr("Offline"),
-        Status.CONNECTING: tr("Connecting…"),
-        Status.READY: tr("Ready"),
-        Status.LISTENING: tr("Listening"),
-        Status.THINKING: tr("Thinking…"),
-        Status.SPEAKING: tr("Speaking"),
-        Status.MUTED: tr("Muted"),
-        Status.SHARING: tr("Sharing"),
+        Status.OFFLINE: translate("StatusPill", "Offline"),
+        Status.CONNECTING: translate("StatusPill", "Connecting…"),
+        Status.READY: translate("StatusPill", "Ready"),
+        Status.LISTENING: translate("StatusPill", "Listening"),
+        Status.THINKING: translate("StatusPill", "Thinking…"),
+        Status.SPEAKING: translate("StatusPill", "Speaking"),
+        Status.MUTED: translate("StatusPill", "Muted"),
+        Status.SHARING: translate("StatusPill", "Sharing"),
     }
 
 
@@ -77,7 +77,7 @@ class StatusPill(QAbstractButton):
         font = self.font()
         font.setBold(True)
         self.setFont(font)
-        self._words = status_words(self)
+        self._words = status_words()
         self.setFixedSize(self.sizeHint())
         self._describe()
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from gemini_desk.core.messages import Message
 from gemini_desk.platform.assets import APP_ICON, resource_path
 from gemini_desk.ui.api_key_dialog import API_KEY_URL, is_plausible_key
+from gemini_desk.ui.key_status import KeyStatus
 from gemini_desk.ui.message_text import message_text
-from gemini_desk.ui.notices import NOTICE_COLOURS, Severity, severity_name
-from gemini_desk.ui.theme import follow_palette, pick
+from gemini_desk.ui.notices import Severity
 
 __all__ = ["WelcomeView", "welcome_stack"]
 
@@ -85,9 +85,9 @@ class WelcomeView(QWidget):
         key_row.addWidget(self.paste_button)
         key_row.addWidget(self.continue_button)
 
+        get_key = self.tr("Get a key")  # (not inside the f-string: lupdate skips those)
         self.get_key_link = QLabel(
-            f"<a href='{API_KEY_URL}'>{self.tr('Get a key')}</a> "
-            + self.tr("(free, at Google AI Studio)")
+            f"<a href='{API_KEY_URL}'>{get_key}</a> " + self.tr("(free, at Google AI Studio)")
         )
         self.get_key_link.setObjectName("getKeyLink")
         self.get_key_link.setTextFormat(Qt.TextFormat.RichText)
@@ -95,14 +95,7 @@ class WelcomeView(QWidget):
         self.get_key_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
 
         # The key check's answer: checking, works, or why not.
-        self.status = QLabel()
-        self.status.setObjectName("keyStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setMargin(6)  # not in the style sheet: a wrapped label keeps its height
-        self.status.setProperty("severity", Severity.INFO.value)
-        follow_palette(self.status, _status_style)
-        self.status.hide()
+        self.status = KeyStatus()
         self.storage_label = QLabel()
         self.storage_label.setObjectName("welcomeStorage")
         self.storage_label.setWordWrap(True)
@@ -172,7 +165,7 @@ class WelcomeView(QWidget):
         self.storage_label.setVisible(note is not None)
 
     def show_checking(self) -> None:
-        self._status(self.tr("Checking your key…"), Severity.INFO)
+        self.status.checking()
         self.key_edit.setEnabled(False)
         self.continue_button.setEnabled(False)
 
@@ -180,26 +173,17 @@ class WelcomeView(QWidget):
         text = self.tr("Your key works (%1 Live models). Connecting…").replace(
             "%1", str(live_models)
         )
-        self._status(text, Severity.INFO)
+        self.status.say(text, Severity.INFO)
 
     def show_problem(self, problem: Message) -> None:
         """The key was not accepted (or could not be checked): say why, try again."""
-        self._status(message_text(problem), Severity.ERROR)
+        self.status.problem(problem)
         self.key_edit.setEnabled(True)
         self._on_text_changed(self.key_edit.text())
         self.key_edit.selectAll()
         self.focus_key()
 
     # --- internals ----------------------------------------------------------------------
-    def _status(self, text: str, severity: Severity) -> None:
-        self.status.setText(text)
-        self.status.setAccessibleName(severity_name(severity))
-        self.status.setAccessibleDescription(text)
-        self.status.setProperty("severity", severity.value)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-        self.status.show()
-
     def _on_text_changed(self, text: str) -> None:
         self.continue_button.setEnabled(is_plausible_key(text))
 
@@ -212,18 +196,6 @@ class WelcomeView(QWidget):
     def _on_continue(self) -> None:
         if self.key_edit.isEnabled() and is_plausible_key(self.key_edit.text()):
             self.keySubmitted.emit(self.key())
-
-
-def _status_style() -> str:
-    out = []
-    for severity in (Severity.INFO, Severity.ERROR):
-        light, dark = NOTICE_COLOURS[severity]
-        bg, border, text = (pick(a, b) for a, b in zip(light, dark, strict=True))
-        out.append(
-            f'QLabel#keyStatus[severity="{severity.value}"] {{ background: {bg};'
-            f" border: 1px solid {border}; border-radius: 6px; color: {text}; }}"
-        )
-    return "".join(out)
 
 
 def welcome_stack(main: QWidget, welcome: WelcomeView) -> QStackedWidget:

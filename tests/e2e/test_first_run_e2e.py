@@ -58,6 +58,14 @@ def test_try_the_demo_then_speak_and_hear_the_answer(
     assert correlation(answer, speech16.astype(np.float32)) > 0.6
     model = next(t for t in _turns(app.home) if t["role"] == "model")
     assert "playing back what you said" in str(model["text"]), "an honest caption"
+    # Once connected the cursor is in the text box: typing goes there, not to a control
+    # (no click first).
+    app.display.xdotool("type", "--delay", "10", "typed at once")
+    app.display.xdotool("key", "Return")
+    typed = {"role": "user", "typed": True, "text": "typed at once"}
+    app.wait_for(
+        lambda: any(t.items() >= typed.items() for t in _turns(app.home)), 30, "the typed turn"
+    )
     assert app.quit_with_keyboard() == 0
     assert_clean_log(app)
     settings = json.loads((app.home / "config" / "settings.json").read_text())

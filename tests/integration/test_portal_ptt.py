@@ -32,6 +32,7 @@ from gemini_desk.session.conversation import Conversation
 from gemini_desk.sim import SimConfig, SimThread
 from gemini_desk.ui.main_window import MainWindow
 from gemini_desk.ui.message_text import message_text
+from gemini_desk.ui.notices import Severity
 from tests.integration.test_conversation import FakeMic, FakeSpeaker
 from tests.integration.test_ptt_conversation import local_match, onset, onset_received
 from tests.support.dbus_session import SessionBus, private_bus
@@ -250,7 +251,8 @@ def test_session_closed_by_the_desktop_ends_the_turn_and_binds_again(
         await app.until(lambda: [a.kind for a in session.activity] == ["start"])
         portal.close_session(first)
         await app.until(lambda: [a.kind for a in session.activity] == ["start", "end"])
-        assert any(isinstance(m, str) and "stopped working" in m for m in app.said)
+        lost = [t for t in app.window.notices.texts(Severity.WARNING) if "stopped working" in t]
+        assert lost, app.window.notices.texts()
         await app.until(lambda: len(portal.calls_of("BindShortcuts")) == 2)
         await app.until(lambda: app.wiring.support is HotkeySupport.PORTAL)
         assert portal.session_of(TALK_ID) != first
@@ -375,8 +377,8 @@ def test_switching_to_push_to_talk_while_connected_keeps_the_notice_in_view(
     sim: SimThread,
     wayland: SessionBus,
 ) -> None:
-    """The switch reconnects (voice detection is part of the setup), which clears the
-    banner and says so: the portal's notice stays in that banner with it."""
+    """The switch reconnects (voice detection is part of the setup) and says so, as
+    information; the portal's notice shows beside it, as a warning of its own."""
     portal = PortalDouble(wayland.address, mode="missing").start()
 
     async def scenario(app: App) -> None:
@@ -387,9 +389,12 @@ def test_switching_to_push_to_talk_while_connected_keeps_the_notice_in_view(
         app.settings.update(talk_mode="push_to_talk")
         await app.until(lambda: len(sim.server.sessions) == 2)
         await app.until(lambda: app.conv.state is SessionState.CONNECTED)
-        text = " ".join(app.window.notices.texts())
-        assert "reconnected" in text, text
-        assert message_text(message(MessageId.SHORTCUTS_PORTAL_MISSING)) in text
+        notices = app.window.notices
+        # The switch's note is information; the portal's is a notice of its own.
+        switched = [t for t in notices.texts(Severity.INFO) if "reconnected" in t]
+        assert len(switched) == 1, notices.texts()
+        missing = message_text(message(MessageId.SHORTCUTS_PORTAL_MISSING))
+        assert notices.texts(Severity.WARNING) == [missing], notices.texts()
         assert app.settings.current.shortcuts_portal_told == "missing"
 
     try:

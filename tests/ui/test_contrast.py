@@ -2,8 +2,9 @@
 
 The pairs come from the palette module (status element, talk controls, notices, the
 mic meter's marks) and from the palette the desktop hands over (bubbles, hints on the
-window); the status element and the error notice are also rendered and their painted
-background compared with the colour the pair was checked for.
+window); the status element, a notice of each severity, the connection banner and the
+welcome's key check are also rendered and their painted colours compared with the
+colours the pairs were checked for.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
+from gemini_desk.core.desk_state import SessionStatus
+from gemini_desk.core.events import RetryWait, SessionState
+from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.status import Status
 from gemini_desk.ui.colours import COLOURS, TEXT_PAIRS, colour, contrast_ratio
-from gemini_desk.ui.error_banner import ErrorBanner
+from gemini_desk.ui.connection_banner import ConnectionBanner
+from gemini_desk.ui.notices import NoticeArea, Severity
 from gemini_desk.ui.status_orb import StatusPill
 from gemini_desk.ui.transcript_view import bubble_colours
+from gemini_desk.ui.welcome_view import WelcomeView
 from tests.support.palettes import dark_palette
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
@@ -123,9 +129,56 @@ def test_painted_colours_are_the_checked_ones(
         # The state's word is painted in its text colour (antialiased edges aside).
         assert colour(f"status.{status.value}.fg", dark=dark).name() in painted, status
     pill.close()
-    banner = ErrorBanner()
-    banner.show_message("Something failed.")
+
+
+def _painted(widget: QWidget) -> tuple[QColor, set[str]]:
+    """The fill just inside ``widget``'s top edge, and every colour painted in it."""
+    image = widget.grab().toImage()
+    colours = {
+        image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())
+    }
+    return image.pixelColor(image.width() // 2, 3), colours
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_notices_paint_their_checked_colours(
+    qapp: QApplication,  # noqa: F811
+    app_palette: None,
+    name: str,
+) -> None:
+    """Each severity's row, the connection banner (a warning) and the welcome's key
+    check paint the background and text of the pairs held to AA above."""
+    qapp.setPalette(PALETTES[name]())
     process_events()
-    image = banner.grab().toImage()
-    assert image.pixelColor(image.width() // 2, 3) == colour("notice.error.bg", dark=dark)
-    banner.close()
+    dark = name == "dark"
+    area = NoticeArea()
+    area.resize(520, 200)
+    for severity in Severity:
+        area.show_notice(severity.value, "Something to read.", severity)
+    banner = ConnectionBanner()
+    banner.resize(520, 90)
+    wait = RetryWait(5.0, 1)
+    banner.show_status(
+        SessionStatus(SessionState.RECONNECTING, message(MessageId.RETRY_REFUSED, 5), wait)
+    )
+    welcome = WelcomeView()
+    welcome.show_problem(message(MessageId.CONNECTION_REFUSED))
+    area.show()
+    welcome.show()
+    process_events()
+    shown = [(row, row.spec.severity.value) for row in area.rows]
+    shown += [(banner, "warning"), (welcome.status, "error")]
+    for widget, severity in shown:
+        fill, painted = _painted(widget)
+        assert fill == colour(f"notice.{severity}.bg", dark=dark), (widget, severity)
+        text = colour(f"notice.{severity}.fg", dark=dark).name()
+        assert text in painted, (widget, severity)
+    welcome.show_checking()
+    process_events()
+    fill, painted = _painted(welcome.status)
+    assert fill == colour("notice.info.bg", dark=dark)
+    assert colour("notice.info.fg", dark=dark).name() in painted
+    for widget in (area, banner, welcome):
+        widget.close()
+        widget.deleteLater()
+    process_events()

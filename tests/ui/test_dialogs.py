@@ -14,6 +14,7 @@ from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.models import FALLBACK_MODELS, VOICES
 from gemini_desk.core.settings import Settings
 from gemini_desk.ui.api_key_dialog import API_KEY_URL, ApiKeyDialog
+from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
 
@@ -53,6 +54,36 @@ def test_key_entered(key_dialog: ApiKeyDialog) -> None:
     QTest.mouseClick(key_dialog.use_button, Qt.MouseButton.LeftButton)
     assert spy.count() == 1 and spy.at(0) == ["AIzaKey123"]
     assert demo.count() == 0
+    assert key_dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_checked_key_is_used_only_once_the_check_says_it_works(
+    key_dialog: ApiKeyDialog,
+) -> None:
+    """With a checker (File > API key in the app): "Checking your key…", then the
+    service's reason and the field ready again, or the key used and the dialog closed."""
+    key_dialog.checks_key = True
+    submitted = QSignalSpy(key_dialog.keySubmitted)
+    entered = QSignalSpy(key_dialog.keyEntered)
+    QTest.keyClicks(key_dialog.key_edit, " wrong-key ")
+    QTest.mouseClick(key_dialog.use_button, Qt.MouseButton.LeftButton)
+    assert submitted.count() == 1 and submitted.at(0) == ["wrong-key"]
+    assert entered.count() == 0 and key_dialog.isVisible()
+    assert key_dialog.status.text() == "Checking your key…"
+    assert key_dialog.key_edit.isReadOnly() and not key_dialog.use_button.isEnabled()
+    QTest.keyClick(key_dialog.key_edit, Qt.Key.Key_Return)
+    assert submitted.count() == 1, "no second check while one runs"
+    assert key_dialog.isVisible(), "Enter pressed nothing else (Try the demo, Cancel)"
+    key_dialog.key_checked(message(MessageId.BAD_KEY))
+    assert key_dialog.status.text() == message_text(message(MessageId.BAD_KEY))
+    assert key_dialog.status.accessibleName() == "Error"
+    assert not key_dialog.key_edit.isReadOnly() and key_dialog.use_button.isEnabled()
+    assert entered.count() == 0 and key_dialog.isVisible()
+    key_dialog.key_edit.setText("right-key")
+    QTest.keyClick(key_dialog.key_edit, Qt.Key.Key_Return)
+    assert submitted.count() == 2 and submitted.at(1) == ["right-key"]
+    key_dialog.key_checked(None)
+    assert entered.count() == 1 and entered.at(0) == ["right-key"]
     assert key_dialog.result() == QDialog.DialogCode.Accepted
 
 
@@ -263,3 +294,25 @@ def test_the_hotkey_field_says_press_the_keys(qapp, original: Settings) -> None:
     assert key.text() == "Ctrl+F7" and dialog.edited_settings().mute_hotkey == "ctrl+f7"
     dialog.close()
     dialog.deleteLater()
+
+
+def test_the_key_dialog_shows_every_line_of_its_text(key_dialog: ApiKeyDialog) -> None:
+    """Wrapped labels get the height their lines need, also once a check's answer shows,
+    and the buttons carry no clip-art."""
+    from PySide6.QtWidgets import QLabel
+
+    layout = key_dialog.layout()
+    assert layout is not None
+    key_dialog.resize(520, layout.totalHeightForWidth(520))  # as tight as it opens
+    process_events()
+    key_dialog.checks_key = True
+    key_dialog.key_edit.setText("some-key")
+    key_dialog.use_button.click()
+    key_dialog.key_checked(message(MessageId.BAD_KEY))
+    process_events()
+    for label in key_dialog.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap():
+            needs = label.heightForWidth(label.width())
+            assert label.height() >= needs, (label.text()[:40], label.height(), needs)
+    for button in key_dialog.buttons.buttons():
+        assert button.icon().isNull(), button.text()

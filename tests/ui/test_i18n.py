@@ -123,8 +123,8 @@ def _english(text: str) -> bool:
     text = re.sub(r"<[^>]+>|https?://\S+?(?=['\"<\s]|$)", " ", text)  # markup and links
     for line in text.replace("&", "").splitlines():
         line = re.sub(
-            r"gemini-[\w.-]+|Gemini Desk|Gemini|API|JSON|Markdown|KB|dBFS|p50|p99|"
-            r"Ctrl\+[\w+]+|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
+            r"gemini-[\w.-]+|Gemini Desk|Gemini|\bLive\b|API|JSON|Markdown|KB|dBFS|p50|p99|"
+            r"Ctrl\+[\w+,]+|Google AI Studio|Google|GEMINI_API_KEY|Alt\+\w+|Shift|Enter|Esc|"
             r"PulseAudio|PipeWire",
             "",
             line,
@@ -179,8 +179,11 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     now = time.time()
     window.show_turn(Turn(1, Role.USER, "", now, True, typed=True))
     window.show_turn(Turn(2, Role.MODEL, "", now, True, latency_ms=300, interrupted=True))
+    # The demo server's own caption (not the user's words) is said in the UI language.
+    window.show_turn(Turn(3, Role.USER, "(2.9 s of speech)", now, True))
+    assert window.transcript.turn_text(3) == "（2.9 秒语音）"  # noqa: RUF001
     window.show_error(classify(ConnectionRefusedError(111, "refused")).message)
-    assert window.notices.message.startswith("无法连接到")
+    assert "拒绝了连接" in window.notices.message
     no_mic = message(MessageId.NO_DEVICES, message(MessageId.DEVICE_KIND_INPUT))
     window.show_error(message(MessageId.MIC_UNAVAILABLE, no_mic), action="settings")
     assert "麦克风（输入）" in window.notices.message  # noqa: RUF001
@@ -193,23 +196,30 @@ def test_main_window_and_dialogs_in_chinese(chinese: None, tmp_path, qtbot: QtBo
     assert "GEMINI_API_KEY" in key.storage_label.text()
     history = HistoryDialog(tmp_path, window)
     shortcuts = desk.open_shortcuts()
+    # A first run: the welcome, after a refused key.
+    first = MainWindow(_floor, _floor)
+    first.welcome.open()
+    first.welcome.show_problem(message(MessageId.BAD_KEY))
+    first.show()
     for dialog in (settings, key, history):
         dialog.show()
-    for shown in (window, settings, key, history, shortcuts):
+    for shown in (window, first, settings, key, history, shortcuts):
         qtbot.waitExposed(shown)
     menus = [a.menu() for a in window.menuBar().actions()] + [desk.tray.menu, desk.tray.talk_menu]
     tray_tip = [] if not _english(desk.tray.icon.toolTip()) else [desk.tray.icon.toolTip()]
-    bad = _untranslated([window, settings, key, history, shortcuts, *menus]) + tray_tip
+    shown = [window, first, settings, key, history, shortcuts, *menus]
+    bad = _untranslated(shown) + tray_tip
     assert not bad, "\n".join(bad)
     # Spot checks that it is really Chinese, not just empty.
-    assert window.connect_button.text() == "断开"
+    assert window.connect_button.text() == "结束"  # End
     assert "文件" in window.menuBar().actions()[0].text()
     for dialog in (settings, key, history, shortcuts):
         dialog.close()
         dialog.deleteLater()
     desk.stop()
-    window.close_now()
-    window.deleteLater()
+    for main in (window, first):
+        main.close_now()
+        main.deleteLater()
     process_events()
 
 

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy, QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from gemini_desk.core.events import SessionState
+from gemini_desk.core.desk_state import SessionStatus
+from gemini_desk.core.events import RetryWait, SessionState
 from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.status import Status
 from gemini_desk.core.transcript import Role, Turn
@@ -263,13 +264,21 @@ def _tab_chain(start: QWidget) -> list[QWidget]:
 
 
 def test_every_control_reachable_by_tab(window: MainWindow) -> None:
-    window.set_session_state(SessionState.CONNECTED)
+    """With the connection banner and two notices (one with an action) on show."""
+    wait = message(MessageId.RETRY_REFUSED, 5)
+    window.set_session_state(SessionState.RECONNECTING, wait)
+    window.connection_banner.show_status(
+        SessionStatus(SessionState.RECONNECTING, wait, RetryWait(5.0, 1))
+    )
+    window.show_error(message(MessageId.NO_CAMERA))
     window.show_error("Key refused.", action="api_key")
     window.show_turn(Turn(1, Role.MODEL, "hello"))
     window.talk_bar.set_state("idle")  # push-to-talk, connected: the talk button is live
     process_events()
     window.talk_bar.set_mode("push_to_talk")
+    assert window.connection_banner.isVisible() and len(window.notices.rows) == 2
     chain = _tab_chain(window.status.pill)
+    newest, older = window.notices.rows
     expected = [
         window.status.pill,
         window.status.details_button,
@@ -277,12 +286,14 @@ def test_every_control_reachable_by_tab(window: MainWindow) -> None:
         window.talk_bar.mode_combo,
         window.talk_bar.button,
         window.transcript.scroll_area(),
-        window.notices.rows[0].action_button,
-        window.notices.rows[0].dismiss_button,
+        window.connection_banner.retry_button,
+        newest.action_button,
+        newest.dismiss_button,
+        older.dismiss_button,
         window.text_box,
         window.send_button,
     ]
-    assert chain == expected
+    assert chain == expected, [w.objectName() for w in chain]
     # And nothing else in the window takes Tab focus that the walk missed.
     focusable = [
         w
@@ -312,3 +323,50 @@ def test_controls_have_accessible_names(window: MainWindow) -> None:
         window.transcript.scroll_area(),
     ):
         assert widget.accessibleName(), widget
+
+
+def test_once_connected_typing_goes_to_the_text_box(window: MainWindow) -> None:
+    """Connect from its button: while it connects the focus is nowhere Space mutes, and
+    once connected the cursor is in the text box (typing does not go nowhere)."""
+    muted = QSignalSpy(window.muteToggled)
+    window.connect_button.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.connect_button, Qt.Key.Key_Space)
+    window.set_session_state(SessionState.CONNECTING)
+    process_events()
+    assert QApplication.focusWidget() is not window.status.pill
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.text_box
+    QTest.keyClicks(QApplication.focusWidget(), "hi there")
+    assert window.text_box.text() == "hi there" and muted.count() == 0
+
+
+def test_the_first_run_ends_with_the_cursor_in_the_text_box(window: MainWindow) -> None:
+    window.welcome.open()
+    window.welcome.demo_button.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(window.welcome.demo_button, Qt.Key.Key_Space)  # "Try the demo"
+    window.welcome.finish()
+    window.set_session_state(SessionState.CONNECTING)
+    process_events()
+    assert QApplication.focusWidget() is not window.status.pill
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.text_box
+
+
+def test_a_control_chosen_while_connecting_keeps_the_focus(window: MainWindow) -> None:
+    window.connect_button.setFocus(Qt.FocusReason.TabFocusReason)
+    window.set_session_state(SessionState.CONNECTING)
+    window.talk_bar.mode_combo.setFocus(Qt.FocusReason.MouseFocusReason)
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.talk_bar.mode_combo
+
+
+def test_a_reconnect_does_not_move_the_focus(window: MainWindow) -> None:
+    window.set_session_state(SessionState.CONNECTED)
+    window.talk_bar.mode_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    window.set_session_state(SessionState.RECONNECTING, message(MessageId.RETRY_LOST, 2))
+    window.set_session_state(SessionState.CONNECTED)
+    process_events()
+    assert QApplication.focusWidget() is window.talk_bar.mode_combo

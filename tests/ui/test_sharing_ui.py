@@ -91,6 +91,44 @@ def test_whole_screen_button(qapp) -> None:  # noqa: F811
     assert spy.at(0)[0] == Rect(g.x(), g.y(), g.width(), g.height())
 
 
+@pytest.mark.parametrize("width", [1200, 520, 380])
+def test_the_region_toolbar_wraps_instead_of_cutting_its_text(
+    qapp,  # noqa: F811
+    width: int,
+) -> None:
+    """On a narrow screen (or at 200 %) the toolbar wraps: it stays on the overlay, no
+    button is squeezed below what its text needs, and the help text keeps every line."""
+    selector = RegionSelector()
+    selector.start(snapshot=False)
+    overlay = selector.overlays[0]
+    try:
+        overlay.resize(width, 600)
+        overlay.update_readout()
+        process_events()
+        bar = overlay.bar
+        assert bar.x() >= 0 and bar.geometry().right() < overlay.width()
+        inside = bar.rect()
+        labels = (overlay.help, overlay.size_label)
+        buttons = (
+            overlay.screen_button,
+            overlay.window_button,
+            overlay.share_button,
+            overlay.cancel_button,
+        )
+        for part in (*labels, *buttons):
+            assert inside.contains(part.geometry()), (part.objectName(), part.geometry())
+        for button in buttons:
+            assert button.width() >= button.sizeHint().width(), button.text()
+        for label in labels:
+            needs = label.heightForWidth(label.width()) if label.wordWrap() else 0
+            assert label.height() >= needs, (label.objectName(), label.height(), needs)
+            one_line = label.fontMetrics().horizontalAdvance(label.text())
+            assert label.wordWrap() or label.width() >= one_line, label.objectName()
+    finally:
+        selector.close()
+        process_events()
+
+
 def test_share_frame_is_outside_the_region(qapp) -> None:  # noqa: F811
     region = Rect(100, 80, 300, 200)
     frame = ShareFrame(thickness=4)

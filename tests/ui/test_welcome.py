@@ -14,7 +14,7 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gemini_desk.app.endpoints import Endpoints
 from gemini_desk.core.messages import MessageId, message
@@ -170,3 +170,81 @@ def test_try_the_demo_connects_at_once_and_says_what_the_demo_is(
         _run(main)
     finally:
         sim.stop()
+
+
+def _tab_walk(start: QWidget) -> list[QWidget]:
+    """Tab from ``start`` until the focus comes back to it (or 20 steps); a label with a
+    link keeps the focus for one more Tab while it walks its link."""
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    seen = [start]
+    for _ in range(20):
+        current = QApplication.focusWidget()
+        assert current is not None
+        QTest.keyClick(current, Qt.Key.Key_Tab)
+        following = QApplication.focusWidget()
+        if following is start or following is None:
+            break
+        if following is not seen[-1]:
+            seen.append(following)
+    return seen
+
+
+def test_the_welcome_s_own_tab_order_wraps(qapp: QApplication) -> None:  # noqa: F811
+    """Key field, Paste, Continue (once a key is there), Get a key, Try the demo, and
+    round to the key field; nothing of the hidden conversation is reached."""
+    window = MainWindow(_floor, _floor)
+    welcome = window.welcome
+    try:
+        window.show()
+        window.activateWindow()
+        assert QTest.qWaitForWindowActive(window)
+        welcome.open()
+        process_events()
+        assert QApplication.focusWidget() is welcome.key_edit
+        without_key = [
+            welcome.key_edit,
+            welcome.paste_button,
+            welcome.get_key_link,
+            welcome.demo_button,
+        ]
+        assert _tab_walk(welcome.key_edit) == without_key
+        QTest.keyClicks(welcome.key_edit, KEY)
+        assert _tab_walk(welcome.key_edit) == [
+            welcome.key_edit,
+            welcome.paste_button,
+            welcome.continue_button,
+            welcome.get_key_link,
+            welcome.demo_button,
+        ]
+    finally:
+        window.close_now()
+        window.deleteLater()
+        process_events()
+
+
+def test_the_welcome_s_focus_rings_are_two_pixels_of_the_focus_colour(
+    qapp: QApplication,  # noqa: F811
+) -> None:
+    """The key field and the buttons draw a 2 px ring in the palette's focus colour."""
+    from gemini_desk.ui.colours import colour
+
+    window = MainWindow(_floor, _floor)
+    welcome = window.welcome
+    try:
+        window.show()
+        window.activateWindow()
+        assert QTest.qWaitForWindowActive(window)
+        welcome.open()
+        welcome.key_edit.setText(KEY)  # Continue is enabled
+        for widget in (welcome.key_edit, welcome.continue_button, welcome.demo_button):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            process_events()
+            assert widget.hasFocus()
+            image = widget.grab().toImage()
+            middle = image.height() // 2
+            ring = {image.pixelColor(x, middle).name() for x in (0, 1)}
+            assert ring == {colour("focus").name()}, (widget.objectName(), ring)
+    finally:
+        window.close_now()
+        window.deleteLater()
+        process_events()
