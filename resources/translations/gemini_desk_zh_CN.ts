@@ -2,52 +2,9 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../gemini_desk/ui/status_orb.py" line="+43"/>
-        <source>Offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Listening</source>
-        <translation>正在聆听</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Thinking…</source>
-        <translation>正在思考…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Speaking</source>
-        <translation>正在说话</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Muted</source>
-        <translation>已静音</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sharing</source>
-        <translation>正在共享</translation>
-    </message>
-</context>
-<context>
     <name>AddServerDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/mcp_server_dialog.py" line="+50"/>
+        <location filename="../../gemini_desk/ui/mcp_server_dialog.py" line="+51"/>
         <source>Add MCP server</source>
         <translation>添加 MCP 服务器</translation>
     </message>
@@ -135,7 +92,7 @@
 <context>
     <name>ApiKeyDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+49"/>
+        <location filename="../../gemini_desk/ui/api_key_dialog.py" line="+58"/>
         <source>Gemini API key</source>
         <translation>Gemini API 密钥</translation>
     </message>
@@ -165,7 +122,7 @@
         <translation>显示密钥(&amp;S)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>No key yet? &lt;b&gt;Try the demo&lt;/b&gt;: the app talks to a small server on this computer that echoes what you say back to you. Nothing leaves the machine.</source>
         <translation>还没有密钥？&lt;b&gt;试用演示模式&lt;/b&gt;：应用会连接本机上的一个小型服务器，它会把您说的话复述给您。任何数据都不会离开这台电脑。</translation>
     </message>
@@ -180,7 +137,7 @@
         <translation>试用演示(&amp;D)</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+54"/>
         <source>An API key has no spaces in it.</source>
         <translation>API 密钥中不含空格。</translation>
     </message>
@@ -330,7 +287,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../gemini_desk/ui/history_list.py" line="+33"/>
+        <location filename="../../gemini_desk/ui/history_list.py" line="+34"/>
         <source>(no words from you)</source>
         <translation>（你没有说话）</translation>
     </message>
@@ -362,6 +319,34 @@
         <location filename="../../gemini_desk/ui/crash_notice.py" line="+21"/>
         <source>Something went wrong inside Gemini Desk (%1). The details are in the log file; you can keep working, or restart the app if something stops working.</source>
         <translation>Gemini Desk 内部出了问题（%1）。详细信息已写入日志文件；你可以继续使用，如果有功能不再正常，请重新启动应用。</translation>
+    </message>
+</context>
+<context>
+    <name>DemoServer</name>
+    <message>
+        <location filename="../../gemini_desk/ui/demo_words.py" line="+27"/>
+        <source>(%1 s of speech)</source>
+        <translation>（%1 秒语音）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(%1 s of speech so far)</source>
+        <translation>（已说 %1 秒）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Local demo server: playing back what you said (%1 s)</source>
+        <translation>本地演示服务器：正在回放你说的话（%1 秒）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Local demo server: the voice %1 is not available here; playing back what you said (%2 s)</source>
+        <translation>本地演示服务器：这里没有 %1 这个声音；正在回放你说的话（%2 秒）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Local demo server: I received nothing I can play back</source>
+        <translation>本地演示服务器：没有收到可以回放的内容</translation>
     </message>
 </context>
 <context>
@@ -441,7 +426,7 @@
 <context>
     <name>DetailsPopover</name>
     <message>
-        <location filename="../../gemini_desk/ui/status_orb.py" line="+185"/>
+        <location filename="../../gemini_desk/ui/status_orb.py" line="+235"/>
         <location line="+16"/>
         <source>No answer yet</source>
         <translation>尚无回答</translation>
@@ -486,7 +471,7 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/diagnostics_dialog.py" line="+75"/>
+        <location filename="../../gemini_desk/ui/diagnostics_dialog.py" line="+76"/>
         <source>Audio diagnostics</source>
         <translation>音频诊断</translation>
     </message>
@@ -544,9 +529,14 @@
 <context>
     <name>DialogsWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/dialogs_wiring.py" line="+109"/>
+        <location filename="../../gemini_desk/desktop/dialogs_wiring.py" line="+115"/>
         <source>That conversation could not be opened: %1</source>
         <translation>无法打开这段对话：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gemini_desk/desktop/key_dialog.py" line="+39"/>
+        <source>Your key works (%1 Live models).</source>
+        <translation>你的密钥可用（%1 个 Live 模型）。</translation>
     </message>
 </context>
 <context>
@@ -671,6 +661,41 @@
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
+    <message>
+        <location filename="../../gemini_desk/ui/history_turns.py" line="+85"/>
+        <source>Turns of the chosen conversation</source>
+        <translation>所选对话的发言</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>You</source>
+        <translation>您</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Gemini</source>
+        <translation>Gemini</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>answered after %1 ms</source>
+        <translation>%1 毫秒后回答</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>interrupted</source>
+        <translation>已打断</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(nothing was transcribed)</source>
+        <translation>（没有转写到文字）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sources: %1</source>
+        <translation>来源：%1</translation>
+    </message>
 </context>
 <context>
     <name>HotkeyEdit</name>
@@ -717,7 +742,7 @@
 <context>
     <name>LevelMeter</name>
     <message>
-        <location filename="../../gemini_desk/ui/level_meter.py" line="+78"/>
+        <location filename="../../gemini_desk/ui/level_meter.py" line="+84"/>
         <source>%1 level</source>
         <translation>%1 音量</translation>
     </message>
@@ -727,7 +752,7 @@
         <translation>%1 音量，-60 至 0 dBFS</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+86"/>
         <source>%1: muted</source>
         <translation>%1：已静音</translation>
     </message>
@@ -747,7 +772,7 @@
         <translation>（削波）</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>Speaker</source>
         <translation>扬声器</translation>
     </message>
@@ -760,18 +785,18 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gemini_desk/ui/main_window.py" line="+118"/>
+        <location filename="../../gemini_desk/ui/main_window.py" line="+120"/>
         <source>Gemini Desk</source>
         <translation>Gemini Desk</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+84"/>
+        <location line="+89"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-87"/>
         <source>Connect or end the conversation (Ctrl+Enter)</source>
         <translation>连接或结束对话（Ctrl+Enter）</translation>
     </message>
@@ -796,7 +821,7 @@
         <translation>发送消息</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+61"/>
         <location line="+2"/>
         <source>End</source>
         <translation>结束</translation>
@@ -903,12 +928,12 @@
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+91"/>
         <source>%1 was retired; now using %2.</source>
         <translation>%1 已停用；现在使用 %2。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Enter API key…</source>
         <translation>输入 API 密钥…</translation>
     </message>
@@ -1617,7 +1642,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>Notices</name>
     <message>
-        <location filename="../../gemini_desk/ui/notices.py" line="+69"/>
+        <location filename="../../gemini_desk/ui/notices.py" line="+75"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
@@ -1645,7 +1670,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>RegionSelector</name>
     <message>
-        <location filename="../../gemini_desk/ui/region_selector.py" line="+99"/>
+        <location filename="../../gemini_desk/ui/region_selector.py" line="+100"/>
         <source>Drag to select</source>
         <translation>拖动以选择</translation>
     </message>
@@ -1658,7 +1683,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ScreenSharing</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_bar.py" line="+18"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+20"/>
         <source>the screen</source>
         <translation>屏幕</translation>
     </message>
@@ -1836,7 +1861,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ShareBar</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_bar.py" line="+33"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+37"/>
         <location line="+2"/>
         <source>Stop sharing</source>
         <translation>停止共享</translation>
@@ -1900,7 +1925,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SharePreview</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_preview.py" line="+60"/>
+        <location filename="../../gemini_desk/ui/share_preview.py" line="+62"/>
         <source>Sent %1 × %2 · %3 KB · %4</source>
         <translation>已发送 %1 × %2 · %3 KB · %4</translation>
     </message>
@@ -1950,7 +1975,47 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>StatusPill</name>
     <message>
-        <location line="-80"/>
+        <location line="-245"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Listening</source>
+        <translation>正在聆听</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Speaking</source>
+        <translation>正在说话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Muted</source>
+        <translation>已静音</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sharing</source>
+        <translation>正在共享</translation>
+    </message>
+    <message>
+        <location line="+158"/>
         <source>Status: %1</source>
         <translation>状态：%1</translation>
     </message>
@@ -2114,7 +2179,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+213"/>
+        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+215"/>
         <source>Gemini Desk: push to talk</source>
         <translation>Gemini Desk：按键说话</translation>
     </message>
@@ -2129,7 +2194,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>只有获得“辅助功能”权限后，说话键才能在其他应用中使用。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+44"/>
         <source>push-to-talk</source>
         <translation>按键说话</translation>
     </message>
@@ -2144,7 +2209,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>已切换到%1：已重新连接，因为语音检测是会话设置的一部分。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+35"/>
         <source>The global talk key stopped working (%1). The talk button still works.</source>
         <translation>全局说话键已失效（%1）。说话按钮仍可使用。</translation>
     </message>
@@ -2263,7 +2328,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>工具：%1</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/history_turns.py" line="+147"/>
+        <location filename="../../gemini_desk/ui/history_turns.py" line="+11"/>
         <location filename="../../gemini_desk/ui/tool_row.py" line="+1"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
@@ -2787,12 +2852,17 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
+        <source>Get a key</source>
+        <translation>获取密钥</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>(free, at Google AI Studio)</source>
         <translation>（免费，在 Google AI Studio 获取）</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+18"/>
         <source>No key yet? The demo runs on this computer and plays back what you say.</source>
         <translation>还没有密钥？演示在这台电脑上运行，会回放你说的话。</translation>
     </message>
@@ -2802,12 +2872,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>试用演示(&amp;D)</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location filename="../../gemini_desk/ui/key_status.py" line="+34"/>
         <source>Checking your key…</source>
         <translation>正在检查你的密钥…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../gemini_desk/ui/welcome_view.py" line="+61"/>
         <source>Your key works (%1 Live models). Connecting…</source>
         <translation>你的密钥可用（%1 个 Live 模型）。正在连接…</translation>
     </message>
@@ -2820,27 +2890,27 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>选择要共享的区域</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../gemini_desk/ui/region_bar.py" line="+34"/>
         <source>Drag to select what to share. Enter: share · Esc: cancel · Arrows: move · Ctrl+arrows: resize</source>
         <translation>拖动以选择要共享的内容。Enter：共享 · Esc：取消 · 方向键：移动 · Ctrl+方向键：调整大小</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Whole screen</source>
         <translation>整个屏幕</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>A window…</source>
         <translation>窗口…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Share this region</source>
         <translation>共享此区域</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
