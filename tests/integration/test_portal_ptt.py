@@ -3,7 +3,7 @@
 A private ``dbus-daemon --session`` runs the portal double (tests/support/portal_double);
 the app's talk wiring (window, talk bar, in-window keys, the portal backend) and the
 real conversation talk to the local Live server with the real google-genai SDK, on
-qasync's loop as in the app. The "desktop" presses and releases the bound shortcut.
+an asyncio loop that runs Qt's events. The "desktop" presses and releases the bound shortcut.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import qasync
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from gemini_desk.core.events import SessionState
@@ -90,6 +90,14 @@ def wayland(monkeypatch: pytest.MonkeyPatch, private_bus: SessionBus) -> Session
     return private_bus
 
 
+async def pump_qt_events(qapp: QApplication) -> None:  # noqa: F811
+    """Qt's events on this asyncio loop (timers, sockets, window events): a pump, not a
+    wait for a condition."""
+    while True:
+        qapp.processEvents()
+        await asyncio.sleep(0.002)
+
+
 def run_app(
     qapp: QApplication,  # noqa: F811
     tmp: Path,
@@ -97,8 +105,12 @@ def run_app(
     scenario: Callable[[App], object],
     stored: Settings | None = None,
 ) -> Settings:
-    """Build the app's talk parts on qasync's loop, run ``scenario(app)``, take it down;
-    the settings start as ``stored`` (push-to-talk by default) and end as returned."""
+    """Build the app's talk parts on an asyncio loop that also runs Qt's events (a task
+    processes them every few ms), run ``scenario(app)``, take it down; the settings start
+    as ``stored`` (push-to-talk by default) and end as returned.
+
+    Not qasync's loop: under CPU load, a test after these crashed (SIGSEGV) in pytest-qt's
+    event processing when they ran on a qasync loop of their own."""
     window = MainWindow(_floor, _floor)
     said: list[Message | str] = []
     show_error = window.show_error
@@ -126,16 +138,18 @@ def run_app(
         wiring = TalkWiring(window, conv, paths, settings)
         assert wiring.start(), "the command socket listens"
         app = App(window, settings, conv, wiring, mics, speaker, said)
+        qt = asyncio.create_task(pump_qt_events(qapp))
         try:
             await asyncio.wait_for(scenario(app), 60)  # type: ignore[arg-type]
         finally:
             wiring.stop()
             await conv.shutdown()
+            window.close_now()
+            window.deleteLater()
+            qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            qt.cancel()
 
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
-        runner.run(main())
-    window.close_now()
-    window.deleteLater()
+    asyncio.run(main())
     process_events(0)
     return settings.current
 
