@@ -9,6 +9,7 @@ an asyncio loop that runs Qt's events. The "desktop" presses and releases the bo
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -150,6 +151,8 @@ def run_app(
             qt.cancel()
 
     asyncio.run(main())
+    del window.show_error  # the recording wrapper made a cycle through the window
+    gc.collect()  # what this app left is freed here, on the Qt thread, not in a server's
     process_events(0)
     return settings.current
 

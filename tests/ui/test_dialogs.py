@@ -27,6 +27,7 @@ def key_dialog(qapp) -> Iterator[ApiKeyDialog]:  # noqa: F811
     yield dialog
     dialog.close()
     dialog.deleteLater()
+    process_events()  # deleted here, on this thread (not by a garbage collection elsewhere)
 
 
 @pytest.mark.parametrize(
