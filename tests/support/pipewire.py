@@ -25,8 +25,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["PIPEWIRE_TOOLS", "device_modules", "program", "start_pipewire", "stop_all"]
 
@@ -53,14 +54,16 @@ def program(proc: subprocess.Popen[bytes]) -> str:
     return str(args[0] if isinstance(args, list) else args)
 
 
-def _wait_for(path: Path, procs: list[subprocess.Popen[bytes]], what: str) -> None:
-    deadline = time.monotonic() + 10
-    while not path.exists():
+def wait_until(check: Callable[[], bool], timeout: float, what: str, procs: list[Any]) -> None:
+    """Wait for ``check()``; fail early when one of ``procs`` (the daemons being started)
+    died."""
+    deadline = time.monotonic() + timeout
+    while not check():
         dead = [p for p in procs if p.poll() is not None]
         if dead:
             raise RuntimeError(f"{program(dead[0])} exited with {dead[0].returncode}")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not appear within 10 s")
+            raise RuntimeError(f"{what} did not happen within {timeout:.0f} s")
         time.sleep(0.02)
 
 
@@ -101,9 +104,9 @@ def start_pipewire(
 
     try:
         start(["dbus-daemon", "--session", "--nofork", "--nopidfile", f"--address=unix:path={bus}"])
-        _wait_for(bus, procs, "the session bus")
+        wait_until(bus.exists, 10, "the session bus", procs)
         start(["pipewire"])
-        _wait_for(runtime / "pipewire-0", procs, "pipewire's socket")
+        wait_until((runtime / "pipewire-0").exists, 10, "pipewire's socket", procs)
         start(["wireplumber"])
         start(["pipewire-pulse"])
     except BaseException:

@@ -30,8 +30,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -39,7 +38,7 @@ from typing import IO, Any
 import pytest
 
 from tests.support.needs import need_tool, unavailable
-from tests.support.pipewire import device_modules, program, start_pipewire, stop_all
+from tests.support.pipewire import device_modules, start_pipewire, stop_all, wait_until
 from tests.support.user_view import ROOT, UserPython, python_for
 
 __all__ = [
@@ -240,18 +239,6 @@ def user_python(user: pwd.struct_passwd) -> UserPython:
     if isinstance(found, str):
         unavailable(found)
     return found
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str, procs: list[Any]) -> None:
-    """Wait for ``check()``; fail early when one of ``procs`` died."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        dead = [p for p in procs if p.poll() is not None]
-        if dead:
-            raise RuntimeError(f"{program(dead[0])} exited with {dead[0].returncode}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not happen within {timeout:.0f} s")
-        time.sleep(0.05)
 
 
 def _start(
