@@ -337,12 +337,6 @@ class MainWindow(QMainWindow):
         text, label = message_text(message), labels.get(action or "", "")
         self.notices.show_notice(key, text, severity, label, action, clears_on)
 
-    def show_info(self, text: str) -> None:
-        """An information notice in words the Qt code wrote: it stays until dismissed or
-        the conversation ends (a reconnect does not end it)."""
-        ends = frozenset({Condition.DISCONNECTED})
-        self.notices.show_notice("text:" + text, text, Severity.INFO, "", None, ends)
-
     def clear_error(self) -> None:
         """What a new attempt or reopened devices settle: connection and device errors."""
         self.notices.condition(Condition.AUDIO_BACK)
