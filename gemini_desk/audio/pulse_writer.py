@@ -299,9 +299,8 @@ class PulseWriter:
                 # libpulse says when the next frame written is heard: fade from the frame
                 # heard a sink block (10 ms at least) from now, as an answer's start is
                 # rewritten, never before the server's read position. Measured on
-                # PulseAudio: heard silence p50 24 ms -> see the README's audio section.
-                heard_later = int(self.rate * max(out.sink_block(), _START_AHEAD_S))
-                first = max(end - queued, end - int(ahead * self.rate) + heard_later)
+                # PulseAudio: heard silence p50 24.0 -> 13.7 ms (the README's audio section).
+                first = max(end - queued, self._heard_soonest(end, ahead))
             else:
                 # The server's read position moves in the sink's render blocks: rewrite
                 # from a block past it, plus a margin (wider when the server did not
@@ -323,6 +322,13 @@ class PulseWriter:
                 self._remember(first, tail)
                 self._audio_end = first + n
         self.last_clear_handled = self.clock()
+
+    def _heard_soonest(self, end: int, ahead: float) -> int:
+        """Stream index of the frame heard a sink block (10 ms at least) from now, given
+        that the frame at ``end`` is heard ``ahead`` seconds from now (call with
+        ``locked()``): the earliest a rewrite lands safely (barge-in, answer start)."""
+        soonest = max(self.output.sink_block(), _START_AHEAD_S)
+        return end - int(ahead * self.rate) + int(self.rate * soonest)
 
     def _start_early(self) -> None:
         """An answer starts while only idle silence is queued: overwrite that silence with
@@ -349,10 +355,9 @@ class PulseWriter:
             # speaker at p50; with the margin taken on the heard time instead, 11 ms.
             # Rewrites 1-2 ms from the speaker (reached by the server rewinding its
             # sink) lost the answer's first 8 ms in 2 of 40 answers.
-            block_frames = int(self.rate * max(out.sink_block(), _START_AHEAD_S))
             first = max(
                 end - queued,
-                end - int(ahead * self.rate) + block_frames,
+                self._heard_soonest(end, ahead),
                 self._audio_end,
             )
             if renderer.turn_open:  # more is coming: no silence in the middle of it
