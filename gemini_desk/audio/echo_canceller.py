@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from gemini_desk.core.erle import ErleMeter
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
 
 __all__ = ["APM_RATES", "EchoCanceller", "EchoOptions", "apm_rate_for"]
@@ -187,6 +188,7 @@ class EchoCanceller:
         self._far_levels: deque[tuple[float, float]] = deque()  # (play time, dBFS) fed
         self._coupling_db = 0.0  # echo level at the mic relative to the far end (learned)
         self._cpu_recent = 0.0  # exponential average, seconds per near-end frame
+        self.erle = ErleMeter()  # the echo reduction AEC3 achieves (before the gate)
 
     # -- far end ---------------------------------------------------------------------
 
@@ -268,8 +270,10 @@ class EchoCanceller:
             while far and far[0][0] <= horizon:
                 t_play, frame = far.popleft()
                 framer.load(frame)
+                far_db = _level_db(frame)
+                self.erle.far(t_play, far_db)
                 if opts.echo_gate:
-                    self._far_levels.append((t_play, _level_db(frame)))
+                    self._far_levels.append((t_play, far_db))
                 apm.process_reverse_stream(framer.frame)
                 self.far_frames += 1
             if self.far_frames and not far:
@@ -284,6 +288,8 @@ class EchoCanceller:
         in_db = _level_db(near)
         apm.process_stream(nf.frame)
         nf.result(out)
+        if opts.echo_cancellation:
+            self.erle.near(tc, in_db, _level_db(out))
         if opts.echo_cancellation and opts.echo_gate:
             self._gate(out, in_db, tc)
         dt = time.perf_counter() - t0
@@ -358,6 +364,7 @@ class EchoCanceller:
 
     def stats(self) -> dict[str, Any]:
         o = self.options
+        erle = self.erle.estimate()
         return {
             "rate": self.rate,
             "echo_cancellation": o.echo_cancellation,
@@ -377,4 +384,7 @@ class EchoCanceller:
             "cpu_us_recent": self._cpu_recent * 1e6,
             "cpu_us_max": self.cpu_max_s * 1e6,
             "cpu_percent": self._cpu_recent / 0.01 * 100.0,  # of real time
+            "echo_reduction_db": erle.reduction_db,  # None until measured
+            "echo_far_frames": erle.far_frames,
+            "echo_heard_frames": erle.echo_frames,
         }
