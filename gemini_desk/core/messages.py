@@ -105,6 +105,28 @@ class MessageId(enum.Enum):
     # The settings file (core/settings.py, core/settings_model.py).
     SETTINGS_NOT_SAVED = ("settings_not_saved", 1)  # the OS's reason
     SETTINGS_DAMAGED = ("settings_damaged", 1)  # the name the damaged file was kept under
+    # Audio diagnostics' verdicts (core/diagnosis.py).
+    DIAG_MIC_NOT_OPEN = ("diag_mic_not_open", 0)
+    DIAG_MIC_LISTENING = ("diag_mic_listening", 0)  # not enough heard yet to judge
+    DIAG_MIC_SILENT = ("diag_mic_silent", 0)
+    DIAG_MIC_CLIPPING = ("diag_mic_clipping", 0)
+    DIAG_MIC_QUIET = ("diag_mic_quiet", 1)  # loudest level, dBFS
+    DIAG_MIC_NOISY = ("diag_mic_noisy", 1)  # background level, dBFS
+    DIAG_MIC_WORKS = ("diag_mic_works", 1)  # background level, dBFS
+    DIAG_MIC_TEST_HEARD_NOTHING = ("diag_mic_test_heard_nothing", 0)
+    DIAG_MIC_TEST_WORKS = ("diag_mic_test_works", 0)
+    DIAG_SPEAKER_NOT_OPEN = ("diag_speaker_not_open", 0)
+    DIAG_SPEAKER_LOST = ("diag_speaker_lost", 0)
+    DIAG_SPEAKER_GAPS = ("diag_speaker_gaps", 1)  # times it ran out of audio
+    DIAG_SPEAKER_WORKS = ("diag_speaker_works", 0)
+    DIAG_SPEAKER_HEARD = ("diag_speaker_heard", 0)
+    DIAG_SPEAKER_NOT_HEARD = ("diag_speaker_not_heard", 0)
+    DIAG_ECHO_NOT_RUNNING = ("diag_echo_not_running", 0)
+    DIAG_ECHO_OFF = ("diag_echo_off", 0)
+    DIAG_ECHO_WAITING = ("diag_echo_waiting", 0)
+    DIAG_ECHO_NONE_HEARD = ("diag_echo_none_heard", 0)
+    DIAG_ECHO_REMOVING = ("diag_echo_removing", 1)  # dB
+    DIAG_ECHO_WEAK = ("diag_echo_weak", 1)  # dB
 
     @property
     def arity(self) -> int:

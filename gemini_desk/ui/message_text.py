@@ -290,6 +290,83 @@ def templates() -> dict[M, str]:
             "say. Nothing leaves this computer. To talk to Gemini, enter an API key (File > "
             "API key).",
         ),
+        **_diagnosis_templates(),
+    }
+
+
+def _diagnosis_templates() -> dict[M, str]:
+    """Audio diagnostics' verdicts (core/diagnosis.py)."""
+    return {
+        M.DIAG_MIC_NOT_OPEN: translate(
+            "Messages", "The microphone is not open. Connect, or test it below."
+        ),
+        M.DIAG_MIC_LISTENING: translate("Messages", "Listening to the microphone…"),
+        M.DIAG_MIC_SILENT: translate(
+            "Messages",
+            "The microphone hears nothing. Check that it is plugged in and not muted in "
+            "your system's sound settings.",
+        ),
+        M.DIAG_MIC_CLIPPING: translate(
+            "Messages",
+            "The microphone is too loud and distorts. Lower its input volume in your "
+            "system's sound settings.",
+        ),
+        M.DIAG_MIC_QUIET: translate(
+            "Messages",
+            "The microphone is very quiet (%1 dBFS at its loudest). Move closer, or raise "
+            "its input volume.",
+        ),
+        M.DIAG_MIC_NOISY: translate(
+            "Messages",
+            "Your microphone works, but it hears a lot of background noise (%1 dBFS).",
+        ),
+        M.DIAG_MIC_WORKS: translate(
+            "Messages", "Your microphone works (background noise %1 dBFS)."
+        ),
+        M.DIAG_MIC_TEST_HEARD_NOTHING: translate(
+            "Messages",
+            "The test heard nothing. Check that the microphone is plugged in, chosen in "
+            "Settings and not muted in your system.",
+        ),
+        M.DIAG_MIC_TEST_WORKS: translate(
+            "Messages", "Your microphone works: you just heard what it recorded."
+        ),
+        M.DIAG_SPEAKER_NOT_OPEN: translate(
+            "Messages", "The speaker is not open. Connect, or test it below."
+        ),
+        M.DIAG_SPEAKER_LOST: translate(
+            "Messages", "The speaker stopped working. Check that it is still connected."
+        ),
+        M.DIAG_SPEAKER_GAPS: translate(
+            "Messages",
+            "Gemini's voice had %1 gaps: the speaker ran out of audio. A slow network or a "
+            "busy computer does this.",
+        ),
+        M.DIAG_SPEAKER_WORKS: translate("Messages", "The speaker plays without gaps."),
+        M.DIAG_SPEAKER_HEARD: translate("Messages", "Your speaker works."),
+        M.DIAG_SPEAKER_NOT_HEARD: translate(
+            "Messages",
+            "You did not hear the chime. Check the volume, and that the right speaker is "
+            "chosen in Settings.",
+        ),
+        M.DIAG_ECHO_NOT_RUNNING: translate(
+            "Messages", "Echo cancellation runs while you are connected."
+        ),
+        M.DIAG_ECHO_OFF: translate(
+            "Messages", "Echo cancellation is off: you said you use headphones."
+        ),
+        M.DIAG_ECHO_WAITING: translate(
+            "Messages", "Echo cancellation is measured while Gemini speaks."
+        ),
+        M.DIAG_ECHO_NONE_HEARD: translate(
+            "Messages", "The microphone does not hear the speaker: there is no echo to remove."
+        ),
+        M.DIAG_ECHO_REMOVING: translate("Messages", "Echo cancellation is removing %1 dB."),
+        M.DIAG_ECHO_WEAK: translate(
+            "Messages",
+            "Echo cancellation removes only %1 dB: Gemini may hear itself. Lower the "
+            "speaker volume or use headphones.",
+        ),
     }
 
 
