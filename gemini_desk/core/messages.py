@@ -127,6 +127,7 @@ class MessageId(enum.Enum):
     DIAG_ECHO_NONE_HEARD = ("diag_echo_none_heard", 0)
     DIAG_ECHO_REMOVING = ("diag_echo_removing", 1)  # dB
     DIAG_ECHO_WEAK = ("diag_echo_weak", 1)  # dB
+    DIAG_TEST_FAILED = ("diag_test_failed", 1)  # the reason (the system's text)
 
     @property
     def arity(self) -> int:

@@ -367,6 +367,7 @@ def _diagnosis_templates() -> dict[M, str]:
             "Echo cancellation removes only %1 dB: Gemini may hear itself. Lower the "
             "speaker volume or use headphones.",
         ),
+        M.DIAG_TEST_FAILED: translate("Messages", "The test could not run: %1"),
     }
 
 
