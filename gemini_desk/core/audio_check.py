@@ -46,7 +46,7 @@ def chime_pcm(rate: int, seconds: float = 1.2, level_db: float = -18.0) -> bytes
     envelope = np.minimum(1.0, np.minimum(t, seconds - t) / 0.05)  # 50 ms fades
     amp = 10.0 ** (level_db / 20.0) * math.sqrt(2.0)  # level_db is the RMS
     x = amp * envelope * np.sin(phase)
-    return (np.clip(x, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    return bytes((np.clip(x, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
 
 
 def countdown(elapsed_s: float, total_s: float = RECORD_SECONDS) -> int:

@@ -96,4 +96,4 @@ class ErleMeter:
 
 
 def _energy(db: float) -> float:
-    return 10.0 ** (db / 10.0)
+    return float(10.0 ** (db / 10.0))
