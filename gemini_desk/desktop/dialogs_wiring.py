@@ -8,7 +8,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog
@@ -124,20 +124,9 @@ class DialogsWiring:
             self.diagnostics.raise_()
             self.diagnostics.activateWindow()
             return
-        from gemini_desk.ui.diagnostics_dialog import DiagnosticsDialog
+        from gemini_desk.desktop.diagnostics_wiring import build_diagnostics
 
-        conv = self._conv
-
-        def stats(stream: object | None) -> dict[str, Any] | None:
-            read = getattr(stream, "stats", None)
-            return read() if callable(read) else None
-
-        dialog = DiagnosticsDialog(
-            lambda: stats(conv.mic),
-            lambda: stats(conv.speaker),
-            self._loop_lag.summary,
-            self._window,
-        )
+        dialog = build_diagnostics(self._window, self._conv, self._settings, self._loop_lag)
         _delete_on_close(dialog)
         dialog.destroyed.connect(self._on_diagnostics_destroyed)
         self.diagnostics = dialog

@@ -91,7 +91,7 @@ class DeviceCheck:
     ) -> None:
         self._make_mic = make_mic
         self._make_speaker = make_speaker
-        self._on_change = on_change
+        self.on_change = on_change  # called at each step (phase, seconds left)
         self._seconds = seconds
         self.phase = Phase.IDLE
         self.seconds_left = 0
@@ -108,7 +108,7 @@ class DeviceCheck:
     def _set(self, phase: Phase, seconds_left: int = 0) -> None:
         if (phase, seconds_left) != (self.phase, self.seconds_left):
             self.phase, self.seconds_left = phase, seconds_left
-            self._on_change()
+            self.on_change()
 
     async def mic_test(self) -> MicTestResult:
         """Record, judge, and play back what was heard (unless it was nothing)."""

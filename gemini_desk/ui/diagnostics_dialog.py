@@ -1,4 +1,5 @@
-"""The audio diagnostics dialog: live figures of the microphone, speaker and event loop."""
+"""The audio diagnostics dialog: a plain verdict, the device tests, and live figures and
+meters of the microphone, speaker and event loop."""
 
 from __future__ import annotations
 
@@ -19,13 +20,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gemini_desk.core.diagnosis import Finding, MicWatch, judge_echo, judge_mic, judge_speaker
 from gemini_desk.core.loop_lag import LoopLagSummary
 from gemini_desk.ui.buttons import plain_buttons
+from gemini_desk.ui.diagnostics_tests import DeviceTestsPanel
+from gemini_desk.ui.diagnostics_verdict import VerdictPanel
+from gemini_desk.ui.level_meter import LevelMeter, LevelSource
 
 log = logging.getLogger("gemini_desk.ui")
 
 StatsSource = Callable[[], dict[str, Any] | None]
 LagSource = Callable[[], LoopLagSummary]
+LEVEL_INTERVAL_MS = 100  # the live microphone's level readings for the verdict
+
+
+def _silent() -> tuple[float, float, bool]:
+    return (-90.0, -90.0, False)
+
 
 # (key in stats(), label, format) per stream; format gets the value.
 _MIC_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -55,8 +66,12 @@ _SPEAKER_ROWS: tuple[tuple[str, str, str], ...] = (
 
 class DiagnosticsDialog(QDialog):
     """Non-modal; while shown it refreshes about twice a second from ``mic()``,
-    ``speaker()`` (each returns the stream's ``stats()`` or ``None`` when it is not open)
-    and ``loop_lag()``.
+    ``speaker()`` (each returns the stream's ``stats()`` or ``None`` when it is not open;
+    a speaker's ``running`` False: it stopped on its own), ``echo()`` (the microphone
+    processor's ``stats()``, None when none runs) and ``loop_lag()``. ``mic_level`` and
+    ``speaker_level`` feed the meters; the microphone's level, read ten times a second,
+    feeds its verdict. ``tests`` (the device tests panel) is driven by its owner, who
+    reports a test's outcome with ``set_test_result``.
 
     Signals:
         copied(str): the figures were put on the clipboard as text.
@@ -71,6 +86,11 @@ class DiagnosticsDialog(QDialog):
         loop_lag: LagSource | None = None,
         parent: QWidget | None = None,
         interval_ms: int = 500,
+        *,
+        echo: StatsSource | None = None,
+        mic_level: LevelSource | None = None,
+        speaker_level: LevelSource | None = None,
+        test_level: LevelSource = _silent,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Audio diagnostics"))
@@ -79,10 +99,24 @@ class DiagnosticsDialog(QDialog):
         self._mic = mic
         self._speaker = speaker
         self._loop_lag = loop_lag
+        self._echo = echo
+        self._mic_level = mic_level or _silent
+        self._mic_watch = MicWatch()
+        self._clock = 0.0  # seconds of level readings (the level timer's own count)
+        self._tested: dict[str, Finding] = {}
         self.refreshes = 0
+
+        self.verdict = VerdictPanel()
+        self.tests = DeviceTestsPanel(test_level)
 
         self.mic_box, self.mic_labels = self._group(self.tr("Microphone"), _MIC_ROWS)
         self.speaker_box, self.speaker_labels = self._group(self.tr("Speaker"), _SPEAKER_ROWS)
+        self.mic_meter = LevelMeter(self._mic_level, self.tr("Microphone"))
+        self.speaker_meter = LevelMeter(speaker_level or _silent, self.tr("Speaker"))
+        for box, meter in ((self.mic_box, self.mic_meter), (self.speaker_box, self.speaker_meter)):
+            form = box.layout()
+            assert isinstance(form, QFormLayout)
+            form.insertRow(0, self.tr("Level"), meter)
         self.loop_box = QGroupBox(self.tr("Event loop"))
         loop_form = QFormLayout(self.loop_box)
         self.loop_label = QLabel()
@@ -100,6 +134,8 @@ class DiagnosticsDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.tests)
         layout.addLayout(streams)
         layout.addWidget(self.loop_box)
         layout.addWidget(buttons)
@@ -107,6 +143,9 @@ class DiagnosticsDialog(QDialog):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.refresh)
+        self.level_timer = QTimer(self)
+        self.level_timer.setInterval(LEVEL_INTERVAL_MS)
+        self.level_timer.timeout.connect(self.read_level)
         self.refresh()
 
     def _group(
@@ -125,10 +164,18 @@ class DiagnosticsDialog(QDialog):
 
     # --- refreshing ---------------------------------------------------------------
     def refresh(self) -> None:
-        """Read every source once and update the labels."""
+        """Read every source once and update the labels and the verdict."""
         self.refreshes += 1
-        self._fill(self.mic_labels, _MIC_ROWS, self._read(self._mic))
-        self._fill(self.speaker_labels, _SPEAKER_ROWS, self._read(self._speaker))
+        mic = self._read(self._mic)
+        speaker = self._read(self._speaker)
+        self._fill(self.mic_labels, _MIC_ROWS, mic)
+        self._fill(self.speaker_labels, _SPEAKER_ROWS, speaker)
+        self.mic_meter.set_active(mic is not None)
+        self.speaker_meter.set_active(speaker is not None)
+        self.verdict.show_findings(self._judge(mic, speaker))
+        self._show_loop_lag()
+
+    def _show_loop_lag(self) -> None:
         if self._loop_lag is None:
             self.loop_label.setText(self.tr("not measured"))
             return
@@ -144,6 +191,50 @@ class DiagnosticsDialog(QDialog):
                 .replace("%4", str(s.late))
                 .replace("%5", str(s.count))
             )
+
+    def read_level(self) -> None:
+        """One reading of the live microphone's level, for its verdict."""
+        if self._read(self._mic) is None:
+            self._mic_watch.clear()
+            return
+        rms_db, _, clipped = self._mic_level()
+        self._clock += LEVEL_INTERVAL_MS / 1000.0
+        self._mic_watch.add(self._clock, rms_db, clipped)
+
+    def set_test_result(self, part: str, finding: Finding) -> None:
+        """A device test's outcome ("mic" or "speaker"): shown while that stream is not
+        open (the tests run only then)."""
+        self._tested[part] = finding
+        self.refresh()
+
+    def _judge(
+        self, mic: dict[str, Any] | None, speaker: dict[str, Any] | None
+    ) -> dict[str, Finding]:
+        if mic is None:
+            mic_finding = self._tested.get("mic") or judge_mic(None)
+        else:
+            mic_finding = judge_mic(self._mic_watch.figures())
+        if speaker is None:
+            speaker_finding = self._tested.get("speaker") or judge_speaker(open=False)
+        else:
+            speaker_finding = judge_speaker(
+                open=True,
+                lost=speaker.get("running") is False,
+                underruns=int(speaker.get("underruns") or 0),
+            )
+        echo = self._read(self._echo) if self._echo is not None and mic is not None else None
+        if mic is None:
+            echo_finding = judge_echo(enabled=None, reduction_db=None)
+        elif echo is None:
+            echo_finding = judge_echo(enabled=False, reduction_db=None)
+        else:
+            echo_finding = judge_echo(
+                enabled=bool(echo.get("echo_cancellation")),
+                far_frames=int(echo.get("echo_far_frames") or 0),
+                heard_frames=int(echo.get("echo_heard_frames") or 0),
+                reduction_db=echo.get("echo_reduction_db"),
+            )
+        return {"mic": mic_finding, "speaker": speaker_finding, "echo": echo_finding}
 
     def _read(self, source: StatsSource) -> dict[str, Any] | None:
         try:
@@ -171,7 +262,7 @@ class DiagnosticsDialog(QDialog):
 
     def as_text(self) -> str:
         """The figures shown, as plain text (for bug reports)."""
-        lines: list[str] = []
+        lines: list[str] = [self.verdict.title(), self.verdict.as_text()]
         for box, labels, rows in (
             (self.mic_box, self.mic_labels, _MIC_ROWS),
             (self.speaker_box, self.speaker_labels, _SPEAKER_ROWS),
@@ -190,8 +281,10 @@ class DiagnosticsDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
         self.timer.start()
+        self.level_timer.start()
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.timer.stop()
+        self.level_timer.stop()
         super().hideEvent(event)
