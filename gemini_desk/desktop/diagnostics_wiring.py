@@ -122,6 +122,7 @@ class _DeviceTests:
         self._dialog.set_test_result("speaker", Finding(Severity.PROBLEM, failed))
 
     def _on_chime_answered(self, heard: bool) -> None:
+        log.info("speaker test: the chime was %s", "heard" if heard else "not heard")
         self._dialog.set_test_result("speaker", judge_speaker_test(heard))
 
     def _on_destroyed(self) -> None:

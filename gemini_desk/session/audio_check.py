@@ -133,6 +133,7 @@ class DeviceCheck:
             except Exception as exc:
                 finding = _failure(exc)
         self._set(Phase.IDLE)
+        log.info("mic test: %s", finding.message)
         return MicTestResult(finding, figures, pcm)
 
     async def speaker_test(self) -> Message | None:
@@ -144,6 +145,7 @@ class DeviceCheck:
             return _failure(exc).message
         finally:
             self._set(Phase.IDLE)
+        log.info("speaker test: the chime played")
         return None
 
     async def _record(self) -> bytes:
