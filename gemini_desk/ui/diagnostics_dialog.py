@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -38,29 +39,35 @@ def _silent() -> tuple[float, float, bool]:
     return (-90.0, -90.0, False)
 
 
-# (key in stats(), label, format) per stream; format gets the value.
-_MIC_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("device", "Device", "{}"),
-    ("rate", "Sample rate", "{} Hz"),
-    ("block_ms", "Block", "{} ms"),
-    ("latency_ms", "Input latency", "{:.1f} ms"),
-    ("overruns", "Overruns", "{}"),
-    ("dropped_samples", "Dropped samples", "{}"),
-    ("callbacks", "Callbacks", "{}"),
-    ("echo_cpu_us", "Echo cancellation CPU", "{:.0f} µs per 10 ms frame"),
+# (key in stats(), label, format) per stream; format gets the value. The labels are
+# marked for pyside6-lupdate (QT_TRANSLATE_NOOP) and translated where they are shown.
+Rows = tuple[tuple[str, object, str], ...]
+_MIC_ROWS: Rows = (
+    ("device", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Device"), "{}"),
+    ("rate", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Sample rate"), "{} Hz"),
+    ("block_ms", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Block"), "{} ms"),
+    ("latency_ms", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Input latency"), "{:.1f} ms"),
+    ("overruns", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Overruns"), "{}"),
+    ("dropped_samples", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Dropped samples"), "{}"),
+    ("callbacks", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Callbacks"), "{}"),
+    (
+        "echo_cpu_us",
+        QT_TRANSLATE_NOOP("DiagnosticsDialog", "Echo cancellation CPU"),
+        "{:.0f} µs per 10 ms frame",
+    ),
 )
-_SPEAKER_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("device", "Device", "{}"),
-    ("path", "Plays through", "{}"),
-    ("rate", "Sample rate", "{} Hz"),
-    ("block_ms", "Block", "{} ms"),
-    ("latency_ms", "Output latency", "{:.1f} ms"),
-    ("queued_ms", "Queued", "{:.0f} ms"),
-    ("threshold_ms", "Jitter threshold", "{:.0f} ms"),
-    ("underruns", "Underruns", "{}"),
-    ("overruns", "Overruns", "{}"),
-    ("dropped_samples", "Dropped samples", "{}"),
-    ("device_underflows", "Device underflows", "{}"),
+_SPEAKER_ROWS: Rows = (
+    ("device", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Device"), "{}"),
+    ("path", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Plays through"), "{}"),
+    ("rate", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Sample rate"), "{} Hz"),
+    ("block_ms", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Block"), "{} ms"),
+    ("latency_ms", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Output latency"), "{:.1f} ms"),
+    ("queued_ms", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Queued"), "{:.0f} ms"),
+    ("threshold_ms", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Jitter threshold"), "{:.0f} ms"),
+    ("underruns", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Underruns"), "{}"),
+    ("overruns", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Overruns"), "{}"),
+    ("dropped_samples", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Dropped samples"), "{}"),
+    ("device_underflows", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Device underflows"), "{}"),
 )
 
 
@@ -111,8 +118,8 @@ class DiagnosticsDialog(QDialog):
 
         self.mic_box, self.mic_labels = self._group(self.tr("Microphone"), _MIC_ROWS)
         self.speaker_box, self.speaker_labels = self._group(self.tr("Speaker"), _SPEAKER_ROWS)
-        self.mic_meter = LevelMeter(self._mic_level, self.tr("Microphone"))
-        self.speaker_meter = LevelMeter(speaker_level or _silent, self.tr("Speaker"))
+        self.mic_meter = LevelMeter(self._mic_level, self.tr("Microphone"), compact=True)
+        self.speaker_meter = LevelMeter(speaker_level or _silent, self.tr("Speaker"), compact=True)
         for box, meter in ((self.mic_box, self.mic_meter), (self.speaker_box, self.speaker_meter)):
             form = box.layout()
             assert isinstance(form, QFormLayout)
@@ -134,6 +141,8 @@ class DiagnosticsDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
+        # A verdict that wraps onto more lines grows the dialog instead of squeezing it.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self.verdict)
         layout.addWidget(self.tests)
         layout.addLayout(streams)
@@ -148,9 +157,7 @@ class DiagnosticsDialog(QDialog):
         self.level_timer.timeout.connect(self.read_level)
         self.refresh()
 
-    def _group(
-        self, title: str, rows: tuple[tuple[str, str, str], ...]
-    ) -> tuple[QGroupBox, dict[str, QLabel]]:
+    def _group(self, title: str, rows: Rows) -> tuple[QGroupBox, dict[str, QLabel]]:
         box = QGroupBox(title)
         form = QFormLayout(box)
         labels: dict[str, QLabel] = {}
@@ -158,7 +165,7 @@ class DiagnosticsDialog(QDialog):
             value = QLabel()
             value.setObjectName(key)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(self.tr(name), value)
+            form.addRow(self.tr(str(name)), value)
             labels[key] = value
         return box, labels
 
@@ -172,8 +179,20 @@ class DiagnosticsDialog(QDialog):
         self._fill(self.speaker_labels, _SPEAKER_ROWS, speaker)
         self.mic_meter.set_active(mic is not None)
         self.speaker_meter.set_active(speaker is not None)
-        self.verdict.show_findings(self._judge(mic, speaker))
+        if self.verdict.show_findings(self._judge(mic, speaker)) and self.isVisible():
+            QTimer.singleShot(0, self._fit)
         self._show_loop_lag()
+
+    def _fit(self) -> None:
+        """Grow to the height the content needs at this width: a verdict that wraps onto
+        more lines must not squeeze the figures (a top-level layout does not follow its
+        labels' height-for-width by itself)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        need = layout.totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _show_loop_lag(self) -> None:
         if self._loop_lag is None:
@@ -246,7 +265,7 @@ class DiagnosticsDialog(QDialog):
     def _fill(
         self,
         labels: dict[str, QLabel],
-        rows: tuple[tuple[str, str, str], ...],
+        rows: Rows,
         stats: dict[str, Any] | None,
     ) -> None:
         for key, _, fmt in rows:
@@ -268,7 +287,7 @@ class DiagnosticsDialog(QDialog):
             (self.speaker_box, self.speaker_labels, _SPEAKER_ROWS),
         ):
             lines.append(box.title())
-            lines += [f"  {self.tr(name)}: {labels[key].text()}" for key, name, _ in rows]
+            lines += [f"  {self.tr(str(name))}: {labels[key].text()}" for key, name, _ in rows]
         lines.append(f"{self.loop_box.title()}: {self.loop_label.text()}")
         return "\n".join(lines)
 

@@ -4,7 +4,15 @@ microphone test, and the speaker test's question."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gemini_desk.session.audio_check import Phase
 from gemini_desk.ui.level_meter import LevelMeter, LevelSource
@@ -42,7 +50,7 @@ class DeviceTestsPanel(QGroupBox):
         self.status.setObjectName("deviceTestStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meter = LevelMeter(level, self.tr("Recording"))
+        self.meter = LevelMeter(level, self.tr("Recording"), compact=True)
         self.meter.setObjectName("micTestMeter")
         self.meter.set_active(False)
         self.yes_button = QPushButton(self.tr("&Yes, I heard it"))
@@ -56,15 +64,22 @@ class DeviceTestsPanel(QGroupBox):
         buttons.addWidget(self.mic_button)
         buttons.addWidget(self.speaker_button)
         buttons.addStretch(1)
-        answers = QHBoxLayout()
+        answers_page = QWidget()
+        answers = QHBoxLayout(answers_page)
+        answers.setContentsMargins(0, 0, 0, 0)
         answers.addWidget(self.yes_button)
         answers.addWidget(self.no_button)
         answers.addStretch(1)
+        # One row below the status for the level or the question, the height of the
+        # taller: the dialog keeps its size whatever the test shows.
+        self.extra = QStackedWidget()
+        self.extra.addWidget(QWidget())  # nothing
+        self.extra.addWidget(self.meter)
+        self.extra.addWidget(answers_page)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        layout.addWidget(self.meter)
-        layout.addLayout(answers)
+        layout.addWidget(self.extra)
         self._update()
 
     # --- what the owner tells it -----------------------------------------------------
@@ -107,10 +122,8 @@ class DeviceTestsPanel(QGroupBox):
         free = idle and not self._asking and self._available
         self.mic_button.setEnabled(free)
         self.speaker_button.setEnabled(free)
-        self.yes_button.setVisible(self._asking)
-        self.no_button.setVisible(self._asking)
         recording = phase is Phase.RECORDING
-        self.meter.setVisible(recording)
+        self.extra.setCurrentIndex(1 if recording else 2 if self._asking else 0)
         self.meter.set_active(recording)
         if recording:
             text = self.tr("Speak now… %1").replace("%1", str(self._seconds_left))

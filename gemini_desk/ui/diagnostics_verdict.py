@@ -58,16 +58,20 @@ class VerdictPanel(QGroupBox):
             self.marks[part] = mark
             self.texts[part] = text
 
-    def show_findings(self, findings: dict[str, Finding]) -> None:
+    def show_findings(self, findings: dict[str, Finding]) -> bool:
+        """Show ``findings``; True if any line changed."""
+        changed = False
         for part, finding in findings.items():
             if self.findings.get(part) == finding:
                 continue  # unchanged: no relayout, no screen reader chatter
+            changed = True
             self.findings[part] = finding
             words = message_text(finding.message)
             self.marks[part].setText(_MARKS[finding.severity])
             self.marks[part].setAccessibleName(self._severity_words[finding.severity])
             self.texts[part].setText(words)
             self.texts[part].setAccessibleName(words)
+        return changed
 
     def as_text(self) -> str:
         """The verdict as plain lines (for "Copy figures")."""

@@ -192,3 +192,19 @@ def test_keyboard_reaches_and_presses_the_tests(qapp) -> None:  # noqa: F811
     d.close()
     d.deleteLater()
     process_events()
+
+
+def test_a_longer_verdict_grows_the_dialog_instead_of_squeezing_it(qapp) -> None:  # noqa: F811
+    from gemini_desk.core.diagnosis import MicFigures, judge_mic
+
+    d = Sources().dialog()
+    d.show()
+    process_events()
+    before = d.height()
+    d.set_test_result("mic", judge_mic(MicFigures(3.0, -90.0, -90.0, 0.0), recorded=True))
+    process_events()  # the fit runs once the labels have their new text
+    layout = d.layout()
+    assert layout is not None
+    assert d.height() >= layout.totalHeightForWidth(d.width()) > before
+    d.close()
+    d.deleteLater()
