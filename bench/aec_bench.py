@@ -9,7 +9,8 @@ device latencies are off by ``ACOUSTIC_MS`` (the canceller must find that itself
 
 ERLE = 10 log10(energy of the echo at the microphone / energy left after processing),
 over far-end-active frames after ``CONVERGE_S``, for WebRTC's AEC3 alone (the goal) and
-with the app's residual echo gate after it. The baseline, measured in the same run, is
+with the app's residual echo gate after it; "own" is what the canceller measures itself
+(core/erle.py, from its own input and output: Audio diagnostics shows it). The baseline, measured in the same run, is
 the same module with echo cancellation off (high-pass filter only).
 
     /work/venv/bin/python bench/aec_bench.py [--seconds 24]
@@ -132,8 +133,10 @@ def run(
     active = np.zeros(frames, bool)
     active[start:] = f_en[start:] > 10 ** (-40 / 10)  # far end above -40 dBFS
     erle = 10 * np.log10(e_in[active].sum() / max(e_out[active].sum(), 1e-20))
+    own = ec.stats()["echo_reduction_db"]  # the canceller's own figure (Diagnostics)
     return {
         "erle_db": round(float(erle), 1),
+        "own_erle_db": round(float(own), 1) if own is not None else float("nan"),
         "cpu_us_per_frame": round(ec.cpu_us_per_frame, 1),
         "cpu_us_max": round(ec.cpu_max_s * 1e6, 1),
         "frames": ec.near_frames,
@@ -164,6 +167,7 @@ def main() -> None:
         b = run(far24, dev, apm, near, delay, base)
         results[name] = {
             "erle_db": r["erle_db"],
+            "own_erle_db": r["own_erle_db"],
             "erle_db_with_gate": g["erle_db"],
             "baseline_erle_db": b["erle_db"],
             "cpu_us_per_frame": r["cpu_us_per_frame"],
@@ -171,7 +175,8 @@ def main() -> None:
             "cpu_ratio": round(r["cpu_us_per_frame"] / max(b["cpu_us_per_frame"], 1e-9), 2),
         }
         print(
-            f"{name:28s} ERLE {r['erle_db']:5.1f} dB (+gate {g['erle_db']:5.1f}; "
+            f"{name:28s} ERLE {r['erle_db']:5.1f} dB (own {r['own_erle_db']:5.1f}; "
+            f"+gate {g['erle_db']:5.1f}; "
             f"no AEC {b['erle_db']:5.1f} dB)  "
             f"CPU {r['cpu_us_per_frame']:6.1f} us/10 ms frame (max {r['cpu_us_max']:.0f}; "
             f"no AEC {b['cpu_us_per_frame']:.1f})"
