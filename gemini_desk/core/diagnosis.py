@@ -100,10 +100,15 @@ class MicWatch:
         )
 
 
-def judge_mic(figures: MicFigures | None, *, recorded: bool = False) -> Finding:
+def judge_mic(
+    figures: MicFigures | None, *, recorded: bool = False, muted: bool = False
+) -> Finding:
     """The microphone's verdict. ``figures`` None: it is not open. ``recorded``: the
     figures are the microphone test's (someone spoke on purpose), so quiet means too
-    quiet and silence means the test heard nothing."""
+    quiet and silence means the test heard nothing. ``muted``: its stream is closed on
+    purpose (the figures, if any, are of nothing)."""
+    if muted:
+        return Finding(Severity.INFO, message(M.DIAG_MIC_MUTED))
     if figures is None:
         return Finding(Severity.INFO, message(M.DIAG_MIC_NOT_OPEN))
     if not recorded and figures.seconds < SETTLE_S:

@@ -108,6 +108,7 @@ class MessageId(enum.Enum):
     # Audio diagnostics' verdicts (core/diagnosis.py).
     DIAG_MIC_NOT_OPEN = ("diag_mic_not_open", 0)
     DIAG_MIC_LISTENING = ("diag_mic_listening", 0)  # not enough heard yet to judge
+    DIAG_MIC_MUTED = ("diag_mic_muted", 0)
     DIAG_MIC_SILENT = ("diag_mic_silent", 0)
     DIAG_MIC_CLIPPING = ("diag_mic_clipping", 0)
     DIAG_MIC_QUIET = ("diag_mic_quiet", 1)  # loudest level, dBFS

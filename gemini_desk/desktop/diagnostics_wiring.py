@@ -63,6 +63,12 @@ def build_diagnostics(
 
         return SpeakerPlayback(device=settings.current.output_device or None, loop=loop)
 
+    def mic_stats() -> dict[str, Any] | None:
+        stats = _stats(conv.mic)
+        if stats is not None:
+            stats["muted"] = bool(getattr(conv.mic, "muted", False))
+        return stats
+
     def speaker_stats() -> dict[str, Any] | None:
         stats = _stats(conv.speaker)
         if stats is not None:
@@ -71,7 +77,7 @@ def build_diagnostics(
 
     check = DeviceCheck(make_mic, make_speaker)
     dialog = DiagnosticsDialog(
-        lambda: _stats(conv.mic),
+        mic_stats,
         speaker_stats,
         loop_lag.summary,
         window,

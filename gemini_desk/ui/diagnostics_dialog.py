@@ -74,7 +74,8 @@ _SPEAKER_ROWS: Rows = (
 class DiagnosticsDialog(QDialog):
     """Non-modal; while shown it refreshes about twice a second from ``mic()``,
     ``speaker()`` (each returns the stream's ``stats()`` or ``None`` when it is not open;
-    a speaker's ``running`` False: it stopped on its own), ``echo()`` (the microphone
+    a microphone's ``muted`` True: closed by mute; a speaker's ``running`` False: it
+    stopped on its own), ``echo()`` (the microphone
     processor's ``stats()``, None when none runs) and ``loop_lag()``. ``mic_level`` and
     ``speaker_level`` feed the meters; the microphone's level, read ten times a second,
     feeds its verdict. ``tests`` (the device tests panel) is driven by its owner, who
@@ -213,8 +214,9 @@ class DiagnosticsDialog(QDialog):
 
     def read_level(self) -> None:
         """One reading of the live microphone's level, for its verdict."""
-        if self._read(self._mic) is None:
-            self._mic_watch.clear()
+        mic = self._read(self._mic)
+        if mic is None or mic.get("muted"):
+            self._mic_watch.clear()  # closed: what it heard before is not what it hears now
             return
         rms_db, _, clipped = self._mic_level()
         self._clock += LEVEL_INTERVAL_MS / 1000.0
@@ -232,7 +234,7 @@ class DiagnosticsDialog(QDialog):
         if mic is None:
             mic_finding = self._tested.get("mic") or judge_mic(None)
         else:
-            mic_finding = judge_mic(self._mic_watch.figures())
+            mic_finding = judge_mic(self._mic_watch.figures(), muted=bool(mic.get("muted")))
         if speaker is None:
             speaker_finding = self._tested.get("speaker") or judge_speaker(open=False)
         else:

@@ -301,6 +301,9 @@ def _diagnosis_templates() -> dict[M, str]:
             "Messages", "The microphone is not open. Connect, or test it below."
         ),
         M.DIAG_MIC_LISTENING: translate("Messages", "Listening to the microphone…"),
+        M.DIAG_MIC_MUTED: translate(
+            "Messages", "The microphone is muted. Unmute it to check it here."
+        ),
         M.DIAG_MIC_SILENT: translate(
             "Messages",
             "The microphone hears nothing. Check that it is plugged in and not muted in "

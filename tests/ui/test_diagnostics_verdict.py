@@ -208,3 +208,17 @@ def test_a_longer_verdict_grows_the_dialog_instead_of_squeezing_it(qapp) -> None
     assert d.height() >= layout.totalHeightForWidth(d.width()) > before
     d.close()
     d.deleteLater()
+
+
+def test_a_muted_microphone_is_not_taken_for_a_silent_one(qapp) -> None:  # noqa: F811
+    src = Sources()
+    src.mic = {**MIC, "muted": True}  # muted: the stream is closed, the level at the floor
+    d = src.dialog()
+    _readings(d, src, 40, (-90.0, -90.0, False))
+    d.refresh()
+    assert verdict(d)["mic"] == ("•", "The microphone is muted. Unmute it to check it here.")
+    src.mic = {**MIC, "muted": False}  # unmuted: judged from its own readings only
+    _readings(d, src, 10, (-60.0, -40.0, False))
+    d.refresh()
+    assert verdict(d)["mic"] == ("•", "Listening to the microphone…")
+    d.deleteLater()

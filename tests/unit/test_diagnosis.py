@@ -157,3 +157,9 @@ def test_chime_is_soft_and_faded() -> None:
 
 def test_countdown() -> None:
     assert [countdown(s) for s in (0.0, 0.5, 1.0, 1.01, 2.5, 3.0, 4.0)] == [3, 3, 2, 2, 1, 0, 0]
+
+
+def test_a_muted_microphone() -> None:
+    silent = MicFigures(5.0, -90.0, -90.0, 0.0)
+    assert said(judge_mic(silent, muted=True)) == (INFO, M.DIAG_MIC_MUTED, ())
+    assert said(judge_mic(None, muted=True)) == (INFO, M.DIAG_MIC_MUTED, ())
