@@ -10,8 +10,9 @@ device latencies are off by ``ACOUSTIC_MS`` (the canceller must find that itself
 ERLE = 10 log10(energy of the echo at the microphone / energy left after processing),
 over far-end-active frames after ``CONVERGE_S``, for WebRTC's AEC3 alone (the goal) and
 with the app's residual echo gate after it; "own" is what the canceller measures itself
-(core/erle.py, from its own input and output: Audio diagnostics shows it). The baseline, measured in the same run, is
-the same module with echo cancellation off (high-pass filter only).
+(core/erle.py, from its own input and output: Audio diagnostics shows it). The
+baseline, measured in the same run, is the same module with echo cancellation off
+(high-pass filter only).
 
     /work/venv/bin/python bench/aec_bench.py [--seconds 24]
 
