@@ -1,5 +1,6 @@
 """Diagnostics' microphone and speaker tests through a private sound server with
-virtual devices (tests/support/pulse.py): real MicCapture and SpeakerPlayback streams.
+virtual devices (tests/support/pulse.py), PulseAudio and PipeWire's pulse server: real
+MicCapture and SpeakerPlayback streams.
 
 Assertions are on content (a tone's presence), never on timing.
 """
@@ -16,11 +17,11 @@ from gemini_desk.audio import MicCapture, SpeakerPlayback
 from gemini_desk.core.messages import MessageId as M
 from gemini_desk.session.audio_check import DeviceCheck, MicTestResult, Phase
 from tests.integration.test_audio_pulse import tone, tone_presence
-from tests.support.pulse import PulseServer, pulse
+from tests.support.pulse import PulseServer, on_both_servers, pulse
 
 __all__ = ["pulse"]
 
-pytestmark = [pytest.mark.pulse, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.pulse, pytest.mark.timeout(60), on_both_servers]
 
 DEVICE = "pulse"
 
