@@ -22,6 +22,7 @@ from gemini_desk.session.audio_check import DeviceCheck
 if TYPE_CHECKING:
     from gemini_desk.audio.capture import MicCapture
     from gemini_desk.audio.playback import SpeakerPlayback
+    from gemini_desk.core.desk_state import SessionStatus
     from gemini_desk.core.loop_lag import LoopLag
     from gemini_desk.session.conversation import Conversation
     from gemini_desk.ui.diagnostics_dialog import DiagnosticsDialog
@@ -102,10 +103,17 @@ class _DeviceTests:
         panel.micTestRequested.connect(lambda: self._start(self._mic_test()))
         panel.speakerTestRequested.connect(lambda: self._start(self._speaker_test()))
         panel.chimeAnswered.connect(self._on_chime_answered)
-        self._unsubscribe = conv.status.subscribe(
-            lambda _old, new: panel.set_available(not (new.live or new.busy)), now=True
-        )
+        self._unsubscribe = conv.status.subscribe(self._on_status, now=True)
         dialog.destroyed.connect(self._on_destroyed)
+
+    def _on_status(self, _old: SessionStatus, new: SessionStatus) -> None:
+        """Connecting ends a running test (it would be heard) and offers none until the
+        conversation ends."""
+        free = not (new.live or new.busy)
+        if not free and self._task is not None and not self._task.done():
+            log.info("device test ended: a conversation starts")
+            self._task.cancel()
+        self._dialog.tests.set_available(free)
 
     def _on_change(self) -> None:
         self._dialog.tests.set_phase(self._check.phase, self._check.seconds_left)

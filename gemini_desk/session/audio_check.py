@@ -111,11 +111,17 @@ class DeviceCheck:
             self.on_change()
 
     async def mic_test(self) -> MicTestResult:
-        """Record, judge, and play back what was heard (unless it was nothing)."""
+        """Record, judge, and play back what was heard (unless it was nothing). Cancelled,
+        its streams close and the phase is idle again."""
+        try:
+            return await self._mic_test()
+        finally:
+            self._set(Phase.IDLE)
+
+    async def _mic_test(self) -> MicTestResult:
         try:
             pcm = await self._record()
         except Exception as exc:  # the device would not open: say why
-            self._set(Phase.IDLE)
             return MicTestResult(_failure(exc), None, b"")
         samples = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0
         figures = recording_figures(samples, MIC_RATE)
@@ -132,7 +138,6 @@ class DeviceCheck:
                 await self._play(pcm, MIC_RATE)
             except Exception as exc:
                 finding = _failure(exc)
-        self._set(Phase.IDLE)
         log.info("mic test: %s", finding.message)
         return MicTestResult(finding, figures, pcm)
 

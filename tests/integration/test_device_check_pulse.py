@@ -8,18 +8,29 @@ Assertions are on content (a tone's presence), never on timing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import os
+import time
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from gemini_desk.audio import MicCapture, SpeakerPlayback
+from gemini_desk.core.desk_state import SessionStatus
+from gemini_desk.core.events import SessionState
+from gemini_desk.core.loop_lag import LoopLag
 from gemini_desk.core.messages import MessageId as M
+from gemini_desk.core.settings import Settings
+from gemini_desk.core.settings_model import SettingsModel
+from gemini_desk.desktop.diagnostics_wiring import build_diagnostics
 from gemini_desk.session.audio_check import DeviceCheck, MicTestResult, Phase
 from tests.integration.test_audio_pulse import tone, tone_presence
 from tests.support.pulse import PulseServer, on_both_servers, pulse
+from tests.support.qt import process_events, qapp
+from tests.ui.test_diagnostics_wiring import Conv
 
-__all__ = ["pulse"]
+__all__ = ["pulse", "qapp"]
 
 pytestmark = [pytest.mark.pulse, pytest.mark.timeout(60), on_both_servers]
 
@@ -130,3 +141,39 @@ def test_a_missing_microphone_says_why(pulse: PulseServer) -> None:
     result = asyncio.run(main())
     assert result.finding.message.id is M.NO_DEVICE_NAMED
     assert result.figures is None and result.recording == b""
+
+
+def _capturing(pulse: PulseServer) -> bool:
+    """This process records from the sound server (a source output of its pid)."""
+    return f'application.process.id = "{os.getpid()}"' in pulse.pactl("list", "source-outputs")
+
+
+def test_connecting_ends_a_running_test(pulse: PulseServer, qapp) -> None:
+    """The tests run only while not connected: a connection starting mid-test ends it,
+    its microphone closes, and the dialog is ready again."""
+    conv = Conv()
+    settings = SettingsModel(
+        dataclasses.replace(Settings(), input_device=DEVICE, output_device=DEVICE),
+        save=lambda _s: None,
+    )
+
+    async def wait_until(cond: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 10
+        while not cond():
+            assert time.monotonic() < deadline, what
+            await asyncio.sleep(0.02)
+
+    async def main() -> None:
+        dialog = build_diagnostics(None, conv, settings, LoopLag())  # type: ignore[arg-type]
+        panel = dialog.tests
+        panel.mic_button.click()
+        await wait_until(lambda: panel.running and _capturing(pulse), "the test to record")
+        conv.status.set(SessionStatus(SessionState.CONNECTING))
+        await wait_until(lambda: not panel.running, "the test to end")
+        await wait_until(lambda: not _capturing(pulse), "its microphone to close")
+        assert not panel.mic_button.isEnabled()  # connecting: no new test either
+        assert dialog.verdict.texts["mic"].text().startswith("The microphone is not open")
+        dialog.deleteLater()
+
+    asyncio.run(main())
+    process_events()
