@@ -41,7 +41,7 @@ def _silent() -> tuple[float, float, bool]:
 
 # (key in stats(), label, format) per stream; format gets the value. The labels are
 # marked for pyside6-lupdate (QT_TRANSLATE_NOOP) and translated where they are shown.
-Rows = tuple[tuple[str, object, str], ...]
+Rows = tuple[tuple[str, object, object], ...]
 _MIC_ROWS: Rows = (
     ("device", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Device"), "{}"),
     ("rate", QT_TRANSLATE_NOOP("DiagnosticsDialog", "Sample rate"), "{} Hz"),
@@ -53,7 +53,7 @@ _MIC_ROWS: Rows = (
     (
         "echo_cpu_us",
         QT_TRANSLATE_NOOP("DiagnosticsDialog", "Echo cancellation CPU"),
-        "{:.0f} µs per 10 ms frame",
+        QT_TRANSLATE_NOOP("DiagnosticsDialog", "{:.0f} µs per 10 ms frame"),
     ),
 )
 _SPEAKER_ROWS: Rows = (
@@ -279,7 +279,7 @@ class DiagnosticsDialog(QDialog):
             if value is None:
                 label.setText(self.tr("system default") if key == "device" else "-")
             else:
-                label.setText(fmt.format(value))
+                label.setText(self.tr(str(fmt)).format(value))  # words translated, units not
 
     def as_text(self) -> str:
         """The figures shown, as plain text (for bug reports)."""
