@@ -469,21 +469,181 @@
     </message>
 </context>
 <context>
+    <name>DeviceTestsPanel</name>
+    <message>
+        <location filename="../../gemini_desk/ui/diagnostics_tests.py" line="+35"/>
+        <source>Test your devices</source>
+        <translation>测试你的设备</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Test &amp;microphone</source>
+        <translation>测试麦克风(&amp;M)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Records 3 seconds, then plays them back</source>
+        <translation>录制 3 秒，然后回放</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Test &amp;speaker</source>
+        <translation>测试扬声器(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Plays a soft chime</source>
+        <translation>播放一段柔和的提示音</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Recording</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Yes, I heard it</source>
+        <translation>听到了(&amp;Y)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;No</source>
+        <translation>没听到(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Speak now… %1</source>
+        <translation>请说话… %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Playing back what the microphone heard…</source>
+        <translation>正在回放麦克风录到的声音…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Playing a chime…</source>
+        <translation>正在播放提示音…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Did you hear the chime?</source>
+        <translation>你听到提示音了吗？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>End the conversation to run a test: Gemini would hear it.</source>
+        <translation>请先结束对话再测试：否则 Gemini 会听到测试声音。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The microphone test records 3 seconds and plays them back; the speaker test plays a chime. Nothing is recorded until you press a button.</source>
+        <translation>麦克风测试会录制 3 秒并回放；扬声器测试会播放一段提示音。在你按下按钮之前不会录制任何声音。</translation>
+    </message>
+</context>
+<context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/diagnostics_dialog.py" line="+76"/>
+        <location filename="../../gemini_desk/ui/diagnostics_dialog.py" line="+46"/>
+        <location line="+14"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <location line="+15"/>
+        <source>Sample rate</source>
+        <translation>采样率</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <location line="+15"/>
+        <source>Block</source>
+        <translation>块大小</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>Input latency</source>
+        <translation>输入延迟</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+18"/>
+        <source>Overruns</source>
+        <translation>溢出</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <location line="+18"/>
+        <source>Dropped samples</source>
+        <translation>丢弃的采样</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>Callbacks</source>
+        <translation>回调次数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Echo cancellation CPU</source>
+        <translation>回声消除 CPU 占用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{:.0f} µs per 10 ms frame</source>
+        <translation>每 10 毫秒帧 {:.0f} 微秒</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Plays through</source>
+        <translation>播放方式</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Output latency</source>
+        <translation>输出延迟</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Jitter threshold</source>
+        <translation>抖动阈值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Underruns</source>
+        <translation>欠载</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Device underflows</source>
+        <translation>设备欠载</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Audio diagnostics</source>
         <translation>音频诊断</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+16"/>
+        <location line="+2"/>
         <source>Microphone</source>
         <translation>麦克风</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
+        <location line="+2"/>
         <source>Speaker</source>
         <translation>扬声器</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Level</source>
+        <translation>电平</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -501,7 +661,7 @@
         <translation>复制数据(&amp;C)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+60"/>
         <source>not measured</source>
         <translation>未测量</translation>
     </message>
@@ -516,7 +676,7 @@
         <translation>p50 %1 毫秒，p99 %2 毫秒，最大 %3 毫秒（%5 次中 %4 次延迟）</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+69"/>
         <source>not open</source>
         <translation>未打开</translation>
     </message>
@@ -1470,12 +1630,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
     </message>
     <message>
         <location line="+5"/>
-        <location line="+27"/>
+        <location line="+108"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-107"/>
         <source>Using the key from the %1 environment variable.</source>
         <translation>正在使用环境变量 %1 中的密钥。</translation>
     </message>
@@ -1498,6 +1658,121 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <location line="+1"/>
         <source>This is the local demo: a small server on this computer plays back what you say. Nothing leaves this computer. To talk to Gemini, enter an API key (File &gt; API key).</source>
         <translation>这是本地演示：这台电脑上的一个小型服务器会回放你说的话，任何内容都不会离开这台电脑。如需使用真正的服务，请输入 API 密钥（文件 &gt; API 密钥）。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The microphone is not open. Connect, or test it below.</source>
+        <translation>麦克风未打开。请连接，或在下方测试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Listening to the microphone…</source>
+        <translation>正在听麦克风…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The microphone is muted. Unmute it to check it here.</source>
+        <translation>麦克风已静音。取消静音后才能在这里检查它。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The microphone hears nothing. Check that it is plugged in and not muted in your system&apos;s sound settings.</source>
+        <translation>麦克风听不到任何声音。请检查它已插好，并且在系统声音设置中没有被静音。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The microphone is too loud and distorts. Lower its input volume in your system&apos;s sound settings.</source>
+        <translation>麦克风音量太大，声音失真。请在系统声音设置中调低它的输入音量。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The microphone is very quiet (%1 dBFS at its loudest). Move closer, or raise its input volume.</source>
+        <translation>麦克风声音很小（最响时 %1 dBFS）。请靠近一些，或调高它的输入音量。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your microphone works, but it hears a lot of background noise (%1 dBFS).</source>
+        <translation>麦克风工作正常，但背景噪音很大（%1 dBFS）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your microphone works (background noise %1 dBFS).</source>
+        <translation>麦克风工作正常（背景噪音 %1 dBFS）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The test heard nothing. Check that the microphone is plugged in, chosen in Settings and not muted in your system.</source>
+        <translation>测试没有录到任何声音。请检查麦克风已插好、已在设置中选中，并且没有在系统中被静音。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your microphone works: you just heard what it recorded.</source>
+        <translation>麦克风工作正常：你刚才听到的就是它录下的声音。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The speaker is not open. Connect, or test it below.</source>
+        <translation>扬声器未打开。请连接，或在下方测试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The speaker stopped working. Check that it is still connected.</source>
+        <translation>扬声器停止工作了。请检查它是否仍然连接着。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Gemini&apos;s voice had %1 gaps: the speaker ran out of audio. A slow network or a busy computer does this.</source>
+        <translation>Gemini 的语音出现了 %1 次中断：扬声器没有音频可播。网络慢或电脑繁忙时会这样。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The speaker plays without gaps.</source>
+        <translation>扬声器播放流畅，没有中断。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your speaker works.</source>
+        <translation>扬声器工作正常。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You did not hear the chime. Check the volume, and that the right speaker is chosen in Settings.</source>
+        <translation>你没有听到提示音。请检查音量，并确认在设置中选择了正确的扬声器。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Echo cancellation runs while you are connected.</source>
+        <translation>回声消除在连接时运行。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Echo cancellation is off: you said you use headphones.</source>
+        <translation>回声消除已关闭：你设置了使用耳机。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Echo cancellation is measured while Gemini speaks.</source>
+        <translation>回声消除的效果会在 Gemini 说话时测量。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The microphone does not hear the speaker: there is no echo to remove.</source>
+        <translation>麦克风听不到扬声器的声音：没有需要消除的回声。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Echo cancellation is removing %1 dB.</source>
+        <translation>回声消除正在去除 %1 dB。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Echo cancellation removes only %1 dB: Gemini may hear itself. Lower the speaker volume or use headphones.</source>
+        <translation>回声消除只去除了 %1 dB：Gemini 可能会听到自己的声音。请调低扬声器音量或使用耳机。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The test could not run: %1</source>
+        <translation>测试无法进行：%1</translation>
     </message>
 </context>
 <context>
@@ -2616,6 +2891,49 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <location line="+2"/>
         <source>Disconnect</source>
         <translation>断开</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictPanel</name>
+    <message>
+        <location filename="../../gemini_desk/ui/diagnostics_verdict.py" line="+23"/>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Speaker</source>
+        <translation>扬声器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Echo cancellation</source>
+        <translation>回声消除</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problem</source>
+        <translation>问题</translation>
     </message>
 </context>
 <context>

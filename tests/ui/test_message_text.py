@@ -59,9 +59,9 @@ def test_messages_follow_the_ui_language(chinese: None) -> None:
             r"[A-Za-z]{4,}",
             re.sub(
                 r"Ctrl\+\w+|GEMINI_API_KEY|QT_\w+=?\w*|"
-                r"PulseAudio|PipeWire|libpulse|Gemini Desk|XWayland|Wayland|X11|macOS|"
+                r"PulseAudio|PipeWire|libpulse|Gemini Desk|Gemini|XWayland|Wayland|X11|macOS|"
                 r"GNOME|KDE|GStreamer|gstreamer[\w.-]*|xdg-desktop-portal|Debian|Ubuntu|"
-                r"https?://\S+|gemini-desk|--ptt \w+|API|Live",
+                r"https?://\S+|gemini-desk|--ptt \w+|API|Live|dBFS",
                 "",
                 template,
             ),
