@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
@@ -27,6 +27,9 @@ from gemini_desk.vision.geometry import Rect, parse_region, to_physical
 from gemini_desk.vision.pump import FramePump, FrameSource, PumpSettings
 from gemini_desk.vision.screens import all_screens
 from gemini_desk.vision.x11_windows import ClientWindow, X11Windows, to_logical
+
+if TYPE_CHECKING:
+    from gemini_desk.desktop.portal_sharing import FrameSelection
 
 log = logging.getLogger("gemini_desk.vision")
 # Called as translate("ScreenSharing", "...") so that pyside6-lupdate finds the strings.
@@ -83,7 +86,7 @@ class ScreenSharing:
         self.shared: Observable[Shared | None] = Observable(None)
         self.shared.subscribe(lambda _old, what: self.bar.set_sharing(what))
         self._dialog: QInputDialog | None = None
-        self._selection: object = None  # Wayland: the selector on the stream's frame
+        self._selection: FrameSelection | None = None  # Wayland: the selector on a frame
         self._x11: X11Windows | None = None
         self._waiting_note = False  # "Nothing is captured until you connect." is shown
         self.bar.regionRequested.connect(self.pick_region)

@@ -97,7 +97,14 @@ def cast(tmp_path: Path) -> Iterator[Cast]:
     ):
         need_tool(tool, package)
     runtime = Path(tempfile.mkdtemp(prefix="gd-pw-"))
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
+    # Only what the daemons need: another rig's PULSE_RUNTIME_PATH (the PulseAudio
+    # fixture exports it while it runs) would send pipewire-pulse onto its socket.
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": str(runtime),
+        "XDG_RUNTIME_DIR": str(runtime),
+    }
     log = open(tmp_path / "pipewire.log", "wb")  # noqa: SIM115 - closed below
     procs = start_pipewire(runtime, env, log)
     rgb = pattern().tobytes()
@@ -277,6 +284,8 @@ def test_picker_then_the_frame_then_the_crop_reaches_the_server(
         assert (shown.red(), shown.green(), shown.blue()) == tuple(
             pattern()[TILE * 2 + 5, TILE * 3 + 5]
         )
+        # Full screen comes with the window system's next configure (here: Qt's).
+        await app.until(lambda: selector.size() == selector.screen().size())
         assert selector.scale() == 1.0, "one stream pixel per pixel"
         await asyncio.sleep(0.5)  # frames keep coming meanwhile; none may go out
         assert jpeg_frames(sim) == [], "nothing is sent before the region is chosen"
