@@ -17,8 +17,9 @@ from PySide6.QtGui import QGuiApplication, QImage
 from gemini_desk.core.messages import Message
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.ui.frame_selector import FrameSelector
-from gemini_desk.vision.geometry import Rect
+from gemini_desk.vision.geometry import Rect, parse_region
 from gemini_desk.vision.portal_source import PortalRegionSource, crop_in_stream
+from gemini_desk.vision.screencast_flow import WINDOW
 
 log = logging.getLogger("gemini_desk.vision")
 
@@ -65,25 +66,47 @@ def portal_source(
 class FrameSelection:
     """Shows the selector when ``source`` asks for it, and gives it the answer.
 
-    ``last_region()`` (logical desktop pixels) is preselected when it lies on the
-    stream; ``on_chosen(region)`` hears the region chosen (stream pixels) and
-    ``on_cancelled()`` the selector cancelled.
+    The remembered region (``share_last_region``, logical desktop pixels) is
+    preselected when it lies on the stream, and the region chosen on a monitor's
+    stream is remembered the same way. ``on_chosen(region)`` hears the region chosen
+    (stream pixels) and ``on_cancelled()`` the selector cancelled.
     """
 
     def __init__(
         self,
         source: PortalRegionSource,
-        last_region: Callable[[], Rect | None],
+        settings: SettingsModel,
         on_chosen: Callable[[Rect], None],
         on_cancelled: Callable[[], None],
     ) -> None:
         self.source = source
         self.selector: FrameSelector | None = None
-        self._last_region = last_region
+        self._settings = settings
         source.selectOn.connect(self._show)
         source.selectOff.connect(self._close)
+        source.chosen.connect(self._remember)
         source.chosen.connect(on_chosen)
         source.cancelled.connect(on_cancelled)
+
+    def _last_region(self) -> Rect | None:
+        try:
+            return parse_region(self._settings.current.share_last_region)
+        except ValueError:
+            return None
+
+    def _remember(self, rect: Rect) -> None:
+        stream = self.source.stream
+        if stream is None or stream.position is None or stream.source_type == WINDOW:
+            return  # a window's pixels have no place on the desktop
+        x, y = stream.position
+        scale = scale_at(x, y)
+        logical = Rect(
+            x + round(rect.x / scale),
+            y + round(rect.y / scale),
+            round(rect.w / scale),
+            round(rect.h / scale),
+        )
+        self._settings.update(share_last_region=logical.as_text())
 
     def _show(self, image: QImage) -> None:
         self._close()

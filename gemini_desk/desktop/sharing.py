@@ -176,7 +176,7 @@ class ScreenSharing:
             if self.source is source:
                 self.stop()
 
-        self._selection = FrameSelection(source, self.last_region, chosen, cancelled)
+        self._selection = FrameSelection(source, self._settings, chosen, cancelled)
         self.share_source(source, Shared(ShareKind.REGION))
 
     def pick_window(self) -> None:

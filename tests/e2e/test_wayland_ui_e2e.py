@@ -268,3 +268,5 @@ def test_share_region_picks_on_the_stream_frame_under_sway(
     app.wait_for(lambda: cast_rig.closed, 20, "the portal session to close")
     assert app.quit() == 0
     assert_clean_log(app.log_file)
+    kept = json.loads((app.home / "config" / "settings.json").read_text())
+    assert kept["share_last_region"] == ",".join(map(str, CHOSEN)), "remembered"

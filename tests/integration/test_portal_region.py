@@ -172,6 +172,7 @@ class App:
     conv: Conversation
     sharing: ScreenSharing
     said: list[Message | str]
+    settings: SettingsModel
 
     async def until(self, predicate: Callable[[], object], timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -219,7 +220,7 @@ def run_app(
         qt = asyncio.create_task(pump_qt_events(qapp))
         try:
             conv.connect()
-            app = App(window, conv, sharing, said)
+            app = App(window, conv, sharing, said, settings)
             await app.until(lambda: conv.state is SessionState.CONNECTED)
             sharing.connection_changed()
             await asyncio.wait_for(scenario(app), 90)  # type: ignore[arg-type]
@@ -294,6 +295,9 @@ def test_picker_then_the_frame_then_the_crop_reaches_the_server(
         await app.until(lambda: jpeg_frames(sim))
         assert app.sharing.what is not None
         assert (app.sharing.what.width, app.sharing.what.height) == CHOSEN[2:]
+        # Remembered in desktop coordinates (the monitor at 0,0, scale 1): preselected
+        # next time, and what --share-region would name.
+        assert app.settings.current.share_last_region == ",".join(map(str, CHOSEN))
         frame = jpeg_frames(sim)[-1]
         right = mad(frame, CHOSEN)
         x, y, w, h = CHOSEN
