@@ -233,7 +233,7 @@ def test_share_region_picks_on_the_stream_frame_under_sway(
     """Ctrl+Shift+S: the portal's picker (the double), then the selector full screen
     over the stream's frame with the remembered region; Shift+arrows move it 10 px,
     Enter shares; the frames at the server are the pattern's crop. Stopping sharing
-    (Ctrl+Shift+X) closes the portal session."""
+    (Ctrl+Shift+X) closes the portal session, and so does Esc on the selector."""
     app = launch(
         "--base-url", sim.base_url, "--connect", *PULSE_DEVICES,
         settings={"share_fps": 4.0, "share_keepalive_s": 30.0, "share_last_region": LAST},
@@ -266,6 +266,16 @@ def test_share_region_picks_on_the_stream_frame_under_sway(
     sway_session.swaymsg('[title="^Gemini Desk$"] focus')
     sway_session.type_keys("-M", "ctrl", "-M", "shift", "-k", "x", "-m", "shift", "-m", "ctrl")
     app.wait_for(lambda: cast_rig.closed, 20, "the portal session to close")
+    sent = len(jpeg_frames(sim))
+    # Again, and Esc on the selector: the second portal session closes, nothing is sent.
+    sway_session.type_keys("-M", "ctrl", "-M", "shift", "-k", "s", "-m", "shift", "-m", "ctrl")
+    wait_window(app, sway_session, SELECTOR)
+    app.wait_for(lambda: (titled(sway_session, SELECTOR) or {}).get("focused"), 10, "focus")
+    sway_session.type_keys("-k", "Escape")
+    wait_gone(app, sway_session, SELECTOR)
+    app.wait_for(lambda: len(cast_rig.closed) == 2, 20, "the second session to close")
+    assert len(jpeg_frames(sim)) == sent
+    assert "sharing stopped (0 frames sent)" in app.log_text()
     assert app.quit() == 0
     assert_clean_log(app.log_file)
     kept = json.loads((app.home / "config" / "settings.json").read_text())
