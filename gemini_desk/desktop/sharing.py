@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QPoint
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
@@ -27,6 +27,9 @@ from gemini_desk.vision.geometry import Rect, parse_region, to_physical
 from gemini_desk.vision.pump import FramePump, FrameSource, PumpSettings
 from gemini_desk.vision.screens import all_screens
 from gemini_desk.vision.x11_windows import ClientWindow, X11Windows, to_logical
+
+if TYPE_CHECKING:
+    from gemini_desk.desktop.portal_sharing import FrameSelection
 
 log = logging.getLogger("gemini_desk.vision")
 # Called as translate("ScreenSharing", "...") so that pyside6-lupdate finds the strings.
@@ -83,6 +86,7 @@ class ScreenSharing:
         self.shared: Observable[Shared | None] = Observable(None)
         self.shared.subscribe(lambda _old, what: self.bar.set_sharing(what))
         self._dialog: QInputDialog | None = None
+        self._selection: FrameSelection | None = None  # Wayland: the selector on a frame
         self._x11: X11Windows | None = None
         self._waiting_note = False  # "Nothing is captured until you connect." is shown
         self.bar.regionRequested.connect(self.pick_region)
@@ -114,6 +118,9 @@ class ScreenSharing:
     def pick_region(self) -> None:
         if not self.support.direct_grab and not self.support.portal:
             self._view.show_error(self.support.note or "")
+            return
+        if self.support.portal:
+            self.share_portal_region()
             return
         self.selector.start(self.last_region())
 
@@ -149,29 +156,28 @@ class ScreenSharing:
         # On Wayland apps cannot place windows: no frame there (the note says so).
         self.share_source(source, what, region if self.support.direct_grab else None)
 
-    def _portal_source(self, region: Rect | None, description: str) -> Any:
-        """The desktop's ScreenCast picker chooses; ``region`` (logical) is cut from it
-        (None: the whole monitor or window chosen). The monitor chosen for a region is
-        remembered (a restore token in the settings: no picker next time); a window is
-        remembered while the app runs (a new "Share a window" asks again)."""
-        from gemini_desk.vision.portal_source import PortalRegionSource
+    def _portal_source(self, region: Rect | None, description: str, select: bool = False) -> Any:
+        """The desktop's ScreenCast picker chooses (desktop/portal_sharing.py)."""
+        from gemini_desk.desktop.portal_sharing import portal_source
 
-        def scale_at(x: int, y: int) -> float:
-            screen = QGuiApplication.screenAt(QPoint(x, y)) or QGuiApplication.primaryScreen()
-            return screen.devicePixelRatio() if screen is not None else 1.0
+        return portal_source(self._settings, region, description, self._on_source_failed, select)
 
-        def keep(token: str) -> None:
-            self._settings.update(share_restore_token=token)
+    def share_portal_region(self) -> None:
+        """Wayland: the desktop's picker first, then the region on its stream's frame."""
+        from gemini_desk.desktop.portal_sharing import FrameSelection
 
-        current = self._settings.current
-        fps = max(1, round(current.share_fps * 2))
-        if region is not None:
-            persist, token, on_token = 2, current.share_restore_token, keep
-        else:
-            persist, token, on_token = 1, "", None
-        source = PortalRegionSource(region, description, scale_at, fps, persist, token, on_token)
-        source.failed.connect(self._on_source_failed)
-        return source
+        source = self._portal_source(None, "a region chosen on the stream", True)
+
+        def chosen(rect: Rect) -> None:
+            if self.source is source:
+                self.shared.set(Shared(ShareKind.REGION, rect.w, rect.h))
+
+        def cancelled() -> None:
+            if self.source is source:
+                self.stop()
+
+        self._selection = FrameSelection(source, self._settings, chosen, cancelled)
+        self.share_source(source, Shared(ShareKind.REGION))
 
     def pick_window(self) -> None:
         from gemini_desk.vision.qt_capture import WindowCaptureSource, capturable_windows

@@ -24,6 +24,9 @@ class RegionBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("regionBar")
+        # A plain QWidget paints its style sheet's background only when told to: without
+        # this the bar's white words stood on the picture under it.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
         self.setStyleSheet(
             "QWidget#regionBar { background: #202124; border-radius: 8px; }"

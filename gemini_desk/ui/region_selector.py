@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from gemini_desk.ui.region_bar import RegionBar
+from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, span
 from gemini_desk.ui.share_frame import tool_window_flag
 from gemini_desk.vision.geometry import Rect, to_physical
 from gemini_desk.vision.screens import all_screens
@@ -26,7 +27,6 @@ from gemini_desk.vision.screens import all_screens
 log = logging.getLogger("gemini_desk.ui")
 
 MIN_SIDE = 8
-HANDLE = 8  # grab distance (logical px) of the edges and corners
 ACCENT = QColor("#ff2d55")
 
 
@@ -249,7 +249,7 @@ class _Overlay(QWidget):
             p.setPen(QPen(ACCENT, 2))
             p.drawRect(sel.adjusted(-1, -1, 0, 0))
             p.setBrush(ACCENT)
-            for handle in _handles(sel):
+            for handle in handles(sel):
                 p.drawRect(handle)
         p.end()
 
@@ -261,20 +261,20 @@ class _Overlay(QWidget):
         sel = self.owner.selection if self.local_selection() is not None else None
         self._press = pos
         self._start = QRect(sel) if sel is not None else QRect()
-        self._drag = _hit(sel, pos) if sel is not None else None
+        self._drag = hit(sel, pos) if sel is not None else None
         if self._drag is None:
             self._drag = "new"
-            self.owner.set_selection(_span(pos, pos), self.screen_geometry)
+            self.owner.set_selection(span(pos, pos), self.screen_geometry)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.globalPosition().toPoint()
         if self._drag is None:
             sel = self.owner.selection if self.local_selection() is not None else None
-            self.setCursor(_cursor(_hit(sel, pos) if sel is not None else None))
+            self.setCursor(cursor_for(hit(sel, pos) if sel is not None else None))
             return
         delta = pos - self._press
         if self._drag == "new":
-            rect = _span(self._press, pos)
+            rect = span(self._press, pos)
         elif self._drag == "move":
             rect = self._start.translated(delta)
             g = self.screen_geometry
@@ -304,61 +304,10 @@ class _Overlay(QWidget):
             self.owner.confirm()
         elif key == Qt.Key.Key_Escape:
             self.owner.cancel()
-        elif key in _ARROWS:
+        elif key in ARROWS:
             step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
-            dx, dy = _ARROWS[Qt.Key(key)]
+            dx, dy = ARROWS[Qt.Key(key)]
             resize = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
             self.owner.nudge(dx * step, dy * step, resize)
         else:
             super().keyPressEvent(event)
-
-
-_ARROWS = {
-    Qt.Key.Key_Left: (-1, 0),
-    Qt.Key.Key_Right: (1, 0),
-    Qt.Key.Key_Up: (0, -1),
-    Qt.Key.Key_Down: (0, 1),
-}
-
-
-def _span(a: QPoint, b: QPoint) -> QRect:
-    """The rectangle between two corners, ``b`` excluded (a 300-px drag is 300 px wide)."""
-    return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(b.x() - a.x()), abs(b.y() - a.y()))
-
-
-def _handles(sel: QRect) -> list[QRect]:
-    s = HANDLE
-    xs = (sel.left(), sel.center().x(), sel.right())
-    ys = (sel.top(), sel.center().y(), sel.bottom())
-    centre = (xs[1], ys[1])
-    return [QRect(x - s // 2, y - s // 2, s, s) for x in xs for y in ys if (x, y) != centre]
-
-
-def _hit(sel: QRect, pos: QPoint) -> str | None:
-    """Which part of the selection ``pos`` grabs: edges/corners ("tl", "r"…), "move" or None."""
-    grow = sel.adjusted(-HANDLE, -HANDLE, HANDLE, HANDLE)
-    if not grow.contains(pos):
-        return None
-    edge = ""
-    if abs(pos.y() - sel.top()) <= HANDLE:
-        edge += "t"
-    elif abs(pos.y() - sel.bottom()) <= HANDLE:
-        edge += "b"
-    if abs(pos.x() - sel.left()) <= HANDLE:
-        edge += "l"
-    elif abs(pos.x() - sel.right()) <= HANDLE:
-        edge += "r"
-    if edge:
-        return edge
-    return "move" if sel.contains(pos) else None
-
-
-def _cursor(part: str | None) -> Qt.CursorShape:
-    shapes = {
-        "tl": Qt.CursorShape.SizeFDiagCursor, "br": Qt.CursorShape.SizeFDiagCursor,
-        "tr": Qt.CursorShape.SizeBDiagCursor, "bl": Qt.CursorShape.SizeBDiagCursor,
-        "t": Qt.CursorShape.SizeVerCursor, "b": Qt.CursorShape.SizeVerCursor,
-        "l": Qt.CursorShape.SizeHorCursor, "r": Qt.CursorShape.SizeHorCursor,
-        "move": Qt.CursorShape.SizeAllCursor,
-    }  # fmt: skip
-    return shapes.get(part or "", Qt.CursorShape.CrossCursor)

@@ -22,6 +22,8 @@ def shared_text(shared: Shared) -> str:
         return translate("ScreenSharing", "the window “%1”").replace("%1", shared.name)
     if shared.kind is ShareKind.CAMERA:
         return translate("ScreenSharing", "the camera (%1)").replace("%1", shared.name)
+    if shared.width <= 0 or shared.height <= 0:  # Wayland: chosen on the stream, soon
+        return translate("ScreenSharing", "a region (choose it on the picture)")
     region = translate("ScreenSharing", "a %1 \u00d7 %2 region")
     return region.replace("%1", str(shared.width)).replace("%2", str(shared.height))
 

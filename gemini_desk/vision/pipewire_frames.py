@@ -44,7 +44,8 @@ def gst_command(node_id: int, fd: int | None, width: int, height: int, fps: int)
 class PipeWireFrames:
     """The newest frame of a PipeWire stream, ``width`` x ``height`` (RGB32).
 
-    ``on_end(text)`` is called (from the reader thread) when the stream ends by itself.
+    ``on_end(text)`` is called (from the reader thread) when the stream ends by itself,
+    ``on_first()`` (from the reader thread too) once the first frame is there.
     """
 
     def __init__(
@@ -55,11 +56,13 @@ class PipeWireFrames:
         height: int,
         fps: int = 5,
         on_end: Callable[[str], None] | None = None,
+        on_first: Callable[[], None] | None = None,
     ) -> None:
         self.node_id, self.fd = node_id, fd
         self.width, self.height, self.fps = width, height, fps
         self.frames = 0
         self._on_end = on_end
+        self._on_first = on_first
         self._lock = threading.Lock()
         self._latest: bytes | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -95,6 +98,8 @@ class PipeWireFrames:
             with self._lock:
                 self._latest = data
                 self.frames += 1
+            if self.frames == 1 and self._on_first is not None:
+                self._on_first()
         err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
         code = proc.wait()
         if not self._stopping:

@@ -77,16 +77,26 @@ def launch(
     apps: list[WaylandApp] = []
     python = sway_session.python()
 
-    def start(*args: str, settings: dict[str, object] | None = None) -> WaylandApp:
-        home = sway_session.private_dir("home")
-        (home / "config").mkdir()
-        if settings:
-            (home / "config" / "settings.json").write_text(json.dumps(settings))
-        ca = home / "sim-ca.pem"  # the app's user cannot read the test's private copy
-        shutil.copyfile(sim.ca_file, ca)
-        sway_session.give(home)
+    def start(
+        *args: str,
+        settings: dict[str, object] | None = None,
+        home: Path | None = None,
+        env_extra: dict[str, str] | None = None,
+    ) -> WaylandApp:
+        """``home``: another launch's (a second instance); ``env_extra``: on top (a
+        session bus of the test's own, for one)."""
+        if home is None:
+            home = sway_session.private_dir("home")
+            (home / "config").mkdir()
+            if settings:
+                (home / "config" / "settings.json").write_text(json.dumps(settings))
+            ca = home / "sim-ca.pem"  # the app's user cannot read the test's private copy
+            shutil.copyfile(sim.ca_file, ca)
+            sway_session.give(home)
+        ca = home / "sim-ca.pem"
         env = sway_session.client_env(
             **python.env,
+            **(env_extra or {}),
             GEMINI_DESK_HOME=str(home),
             HOME=str(home),
             PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",

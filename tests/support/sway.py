@@ -10,6 +10,11 @@ root; scripts/setup-env creates it too). Everything runs as that user, with its 
   microphone, the same devices as the PulseAudio rig);
 * ``sway`` with ``WLR_BACKENDS=headless`` (one output, ``HEADLESS-1``, of a known size,
   no bar, no borders), ``WLR_LIBINPUT_NO_DEVICES=1`` and the pixman renderer (no GPU);
+* a keyboard on its seat: ``wtype`` (the virtual-keyboard protocol) left sleeping, so
+  :meth:`WaylandSession.type_keys` reaches the focused window. There is no pointer: the
+  seat has no pointer device, so clients bind no ``wl_pointer`` and ``swaymsg seat -
+  cursor press`` reaches none of them (checked here), and Debian 12 packages no
+  virtual-pointer tool (wlrctl); mouse drags are tested under Qt's own events instead;
 * ``xdg-desktop-portal-wlr`` (ScreenCast; ``chooser_type=none`` with
   ``output_name=HEADLESS-1``: it picks that output without a dialog) and then
   ``xdg-desktop-portal`` (1.16 picks the wlr backend from ``UseIn=sway`` and
@@ -168,6 +173,16 @@ class WaylandSession:
             raise RuntimeError(f"swaymsg {' '.join(args)}: {done.stdout}{done.stderr}")
         return json.loads(done.stdout) if done.stdout.strip() else None
 
+    def type_keys(self, *args: str) -> None:
+        """Keys on the focused window through ``wtype`` (the virtual-keyboard protocol):
+        ``type_keys("-M", "ctrl", ",", "-m", "ctrl")``, ``type_keys("-k", "Return")``.
+        They arrive because the session's seat has a keyboard all along (see
+        :func:`start_session`)."""
+        need_tool("wtype", "wtype")
+        done = self.run(["wtype", *args], text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"wtype {' '.join(args)}: {done.stderr}")
+
     def ipc_socket(self) -> Path:
         found = sorted(self.runtime.glob("sway-ipc.*.sock"))
         if not found:
@@ -297,6 +312,13 @@ def start_session(log_path: Path) -> tuple[WaylandSession, list[subprocess.Popen
         wait_until(lambda: bool(list(runtime.glob("wayland-*[0-9]"))), 20, "sway's socket", procs)
         session.socket = sorted(runtime.glob("wayland-*[0-9]"))[0]
         wait_until(lambda: bool(list(runtime.glob("sway-ipc.*.sock"))), 20, "sway's IPC", procs)
+        if shutil.which("wtype") is not None:
+            # A headless seat has no keyboard, so clients bind none and a short-lived
+            # wtype's keys reach nobody; a wtype that sleeps for a day keeps a virtual
+            # keyboard on the seat (as a desktop has), and later wtype runs type.
+            keyboard_env = {**daemon_env, "WAYLAND_DISPLAY": str(session.socket)}
+            procs.append(_start(session, ["wtype", "-s", "86400000"], keyboard_env, log))
+            wait_until(lambda: _has_keyboard(session), 20, "the seat's keyboard", procs)
         portal_env = {**daemon_env, "WAYLAND_DISPLAY": str(session.socket)}
         procs.append(_start(session, [str(PORTAL_WLR), "-l", "DEBUG"], portal_env, log))
         wait_until(
@@ -325,6 +347,11 @@ def start_session(log_path: Path) -> tuple[WaylandSession, list[subprocess.Popen
     session._dirs.append(runtime)
     session._log_file = log
     return session, procs
+
+
+def _has_keyboard(session: WaylandSession) -> bool:
+    seats = session.swaymsg("-t", "get_seats")
+    return any(d.get("type") == "keyboard" for seat in seats for d in seat.get("devices", []))
 
 
 def _pulse_answers(session: WaylandSession) -> bool:

@@ -13,8 +13,19 @@ SEEN = (
 )
 
 
+# With a keyboard on the seat, when a dialog takes the focus from the main window.
+SEEN_ENABLE = (
+    "virtual void QtWaylandClient::QWaylandTextInputv3::enableSurface(wl_surface*) "
+    "Trying to enable 0x14d4b030 but 0x15195b00 has focus"
+)
+
+
 def test_the_text_input_warning_seen_on_sway_is_noise() -> None:
     assert is_noise("qt.qpa.wayland.textinput", SEEN)
+
+
+def test_enabling_text_input_while_another_surface_has_it_is_noise() -> None:
+    assert is_noise("qt.qpa.wayland.textinput", SEEN_ENABLE)
 
 
 @pytest.mark.parametrize(

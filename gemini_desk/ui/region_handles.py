@@ -1,0 +1,58 @@
+"""The region selectors' shared geometry: the handles on a selection, what a point
+grabs, the cursor for it, and the arrow keys' steps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+
+HANDLE = 8  # grab distance (logical px) of the edges and corners
+
+ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+
+def span(a: QPoint, b: QPoint) -> QRect:
+    """The rectangle between two corners, ``b`` excluded (a 300-px drag is 300 px wide)."""
+    return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(b.x() - a.x()), abs(b.y() - a.y()))
+
+
+def handles(sel: QRect) -> list[QRect]:
+    s = HANDLE
+    xs = (sel.left(), sel.center().x(), sel.right())
+    ys = (sel.top(), sel.center().y(), sel.bottom())
+    centre = (xs[1], ys[1])
+    return [QRect(x - s // 2, y - s // 2, s, s) for x in xs for y in ys if (x, y) != centre]
+
+
+def hit(sel: QRect, pos: QPoint) -> str | None:
+    """Which part of the selection ``pos`` grabs: edges/corners ("tl", "r"…), "move" or None."""
+    grow = sel.adjusted(-HANDLE, -HANDLE, HANDLE, HANDLE)
+    if not grow.contains(pos):
+        return None
+    edge = ""
+    if abs(pos.y() - sel.top()) <= HANDLE:
+        edge += "t"
+    elif abs(pos.y() - sel.bottom()) <= HANDLE:
+        edge += "b"
+    if abs(pos.x() - sel.left()) <= HANDLE:
+        edge += "l"
+    elif abs(pos.x() - sel.right()) <= HANDLE:
+        edge += "r"
+    if edge:
+        return edge
+    return "move" if sel.contains(pos) else None
+
+
+def cursor_for(part: str | None) -> Qt.CursorShape:
+    shapes = {
+        "tl": Qt.CursorShape.SizeFDiagCursor, "br": Qt.CursorShape.SizeFDiagCursor,
+        "tr": Qt.CursorShape.SizeBDiagCursor, "bl": Qt.CursorShape.SizeBDiagCursor,
+        "t": Qt.CursorShape.SizeVerCursor, "b": Qt.CursorShape.SizeVerCursor,
+        "l": Qt.CursorShape.SizeHorCursor, "r": Qt.CursorShape.SizeHorCursor,
+        "move": Qt.CursorShape.SizeAllCursor,
+    }  # fmt: skip
+    return shapes.get(part or "", Qt.CursorShape.CrossCursor)
