@@ -1945,12 +1945,13 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>RegionSelector</name>
     <message>
+        <location filename="../../gemini_desk/ui/frame_selector.py" line="+88"/>
         <location filename="../../gemini_desk/ui/region_selector.py" line="+100"/>
         <source>Drag to select</source>
         <translation>拖动以选择</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../gemini_desk/ui/region_selector.py" line="+3"/>
         <source>Off screen</source>
         <translation>超出屏幕</translation>
     </message>
@@ -1963,22 +1964,27 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+134"/>
+        <location line="+6"/>
+        <source>a region (choose it on the picture)</source>
+        <translation>一个区域（请在画面上选定）</translation>
+    </message>
+    <message>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+141"/>
         <source>That region is not on any screen. Pick it again.</source>
         <translation>该区域不在任何屏幕上。请重新选择。</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/share_bar.py" line="+5"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+1"/>
         <source>a %1 × %2 region</source>
         <translation>%1 × %2 的区域</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/desktop/sharing.py" line="+52"/>
+        <location filename="../../gemini_desk/desktop/sharing.py" line="+51"/>
         <source>This desktop does not list windows for capture. Select a region around the window instead (Share ▸ Share a region…).</source>
         <translation>此桌面环境不提供可捕获的窗口列表。请改为框选窗口所在的区域（共享 ▸ 共享屏幕区域…）。</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/share_bar.py" line="-3"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="-5"/>
         <source>the window “%1”</source>
         <translation>窗口“%1”</translation>
     </message>
@@ -2136,7 +2142,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>ShareBar</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_bar.py" line="+37"/>
+        <location filename="../../gemini_desk/ui/share_bar.py" line="+39"/>
         <location line="+2"/>
         <source>Stop sharing</source>
         <translation>停止共享</translation>
@@ -3203,12 +3209,13 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>_Overlay</name>
     <message>
+        <location filename="../../gemini_desk/ui/frame_selector.py" line="-31"/>
         <location filename="../../gemini_desk/ui/region_selector.py" line="+75"/>
         <source>Select a region to share</source>
         <translation>选择要共享的区域</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/region_bar.py" line="+34"/>
+        <location filename="../../gemini_desk/ui/region_bar.py" line="+37"/>
         <source>Drag to select what to share. Enter: share · Esc: cancel · Arrows: move · Ctrl+arrows: resize</source>
         <translation>拖动以选择要共享的内容。Enter：共享 · Esc：取消 · 方向键：移动 · Ctrl+方向键：调整大小</translation>
     </message>
