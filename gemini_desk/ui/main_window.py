@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         connected = state in _LIVE_STATES
         self.text_box.setEnabled(connected)
         self.send_button.setEnabled(connected)
+        self._transcript.set_live(connected)
         self._connect_focus.follow(state, had_focus)
 
     def set_status(self, status: Status) -> None:

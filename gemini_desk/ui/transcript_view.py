@@ -227,6 +227,18 @@ class TranscriptView(QWidget):
         self.flush()
         return "\n".join(self._bubbles[i].plain_text() + "\n" for i in self._rows)
 
+    def set_live(self, live: bool) -> None:
+        """Word the empty transcript for a live conversation or for none."""
+        self._placeholder.setText(
+            self.tr("Say something, or type below.")
+            if live
+            else self.tr("Connect and start talking, or type below.")
+        )
+
+    @property
+    def placeholder_text(self) -> str:
+        return self._placeholder.text()
+
     @property
     def placeholder_visible(self) -> bool:
         return self._stack.currentWidget() is self._placeholder

@@ -1088,7 +1088,7 @@
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+92"/>
         <source>%1 was retired; now using %2.</source>
         <translation>%1 已停用；现在使用 %2。</translation>
     </message>
@@ -2794,14 +2794,20 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
     <message>
         <location filename="../../gemini_desk/ui/transcript_view.py" line="+62"/>
+        <location line="+173"/>
         <source>Connect and start talking, or type below.</source>
         <translation>连接后开始说话，或在下方输入文字。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-151"/>
         <location line="+13"/>
         <source>Transcript</source>
         <translation>文字记录</translation>
+    </message>
+    <message>
+        <location line="+136"/>
+        <source>Say something, or type below.</source>
+        <translation>说点什么，或在下方输入。</translation>
     </message>
 </context>
 <context>

@@ -370,3 +370,15 @@ def test_a_reconnect_does_not_move_the_focus(window: MainWindow) -> None:
     window.set_session_state(SessionState.CONNECTED)
     process_events()
     assert QApplication.focusWidget() is window.talk_bar.mode_combo
+
+
+def test_the_empty_transcript_says_what_to_do_now(window: MainWindow) -> None:
+    # Offline it asks to connect; once connected (or waiting to reconnect, when what
+    # is said or typed is sent afterwards) it no longer does.
+    assert "Connect" in window.transcript.placeholder_text
+    for state in (SessionState.CONNECTED, SessionState.RECONNECTING):
+        window.set_session_state(state)
+        assert "Connect" not in window.transcript.placeholder_text
+        assert window.transcript.placeholder_text
+    window.set_session_state(SessionState.DISCONNECTED)
+    assert "Connect" in window.transcript.placeholder_text
