@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from gemini_desk.ui.region_bar import RegionBar
-from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, span
+from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, keyboard_start, span
 from gemini_desk.vision.geometry import Rect
 from gemini_desk.vision.region_flow import MIN_SIDE
 
@@ -95,7 +95,8 @@ class FrameSelector(QWidget):
         self.update()
 
     def nudge(self, dx: int, dy: int, resize: bool) -> None:
-        if self.selection is None:
+        if self.selection is None:  # the first arrow key starts one
+            self.set_selection(keyboard_start(self.image.rect()))
             return
         sel, bounds = QRect(self.selection), self.image.rect()
         if resize:

@@ -15,6 +15,15 @@ ARROWS = {
 }
 
 
+def keyboard_start(bounds: QRect) -> QRect:
+    """Where the first arrow key puts a selection when there is none: the middle of
+    ``bounds``, half its size (a keyboard user has no drag to start one)."""
+    w, h = bounds.width() // 2, bounds.height() // 2
+    return QRect(
+        bounds.x() + (bounds.width() - w) // 2, bounds.y() + (bounds.height() - h) // 2, w, h
+    )
+
+
 def span(a: QPoint, b: QPoint) -> QRect:
     """The rectangle between two corners, ``b`` excluded (a 300-px drag is 300 px wide)."""
     return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(b.x() - a.x()), abs(b.y() - a.y()))

@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from gemini_desk.ui.region_bar import RegionBar
-from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, span
+from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, keyboard_start, span
 from gemini_desk.ui.share_frame import tool_window_flag
 from gemini_desk.vision.geometry import Rect, to_physical
 from gemini_desk.vision.screens import all_screens
@@ -308,6 +308,10 @@ class _Overlay(QWidget):
             step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
             dx, dy = ARROWS[Qt.Key(key)]
             resize = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            self.owner.nudge(dx * step, dy * step, resize)
+            if self.owner.selection is None:  # the first arrow key starts one
+                g = self.screen_geometry
+                self.owner.set_selection(keyboard_start(g), g)
+            else:
+                self.owner.nudge(dx * step, dy * step, resize)
         else:
             super().keyPressEvent(event)

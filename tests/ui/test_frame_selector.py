@@ -94,3 +94,15 @@ def test_the_frame_is_painted_dimmed_around_a_clear_selection(qapp) -> None:  # 
     assert outside.blue() < inside.blue() - 60  # dimmed
     assert picture.pixelColor(100, 250).red() > 200  # the red border at the left edge
     selector.cancel()
+
+
+def test_the_keyboard_alone_can_choose_a_region_of_the_frame(qapp) -> None:  # noqa: F811
+    # No region remembered, no pointer (a headless seat, or a keyboard user): an arrow
+    # key starts a selection in the middle of the frame, half its size.
+    selector = shown(FrameSelector(frame(640, 400)), 640, 400)
+    chosen = QSignalSpy(selector.regionSelected)
+    QTest.keyClick(selector, Qt.Key.Key_Down)
+    assert selector.selected_rect() == Rect(160, 100, 320, 200)
+    QTest.keyClick(selector, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(selector, Qt.Key.Key_Return)
+    assert chosen.count() == 1 and chosen.at(0)[0] == Rect(160, 110, 320, 200)

@@ -67,6 +67,27 @@ def test_drag_shows_size_and_enter_confirms(qapp) -> None:  # noqa: F811
     assert not selector.overlays
 
 
+def test_the_keyboard_alone_can_choose_a_region(qapp) -> None:  # noqa: F811
+    # No region remembered, no mouse: an arrow key starts a selection in the middle of
+    # the screen (half its size), the next ones move and resize it, Enter shares it.
+    selector = RegionSelector()
+    spy = QSignalSpy(selector.regionSelected)
+    selector.start(snapshot=False)
+    overlay = selector.overlays[0]
+    QTest.keyClick(overlay, Qt.Key.Key_Return)
+    assert spy.count() == 0  # nothing chosen yet
+    QTest.keyClick(overlay, Qt.Key.Key_Right)
+    g = screen_rect()
+    w, h = g.width() // 2, g.height() // 2
+    x, y = g.x() + (g.width() - w) // 2, g.y() + (g.height() - h) // 2
+    assert selector.selected_rect() == Rect(x, y, w, h)
+    QTest.keyClick(overlay, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(overlay, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(overlay, Qt.Key.Key_Return)
+    assert spy.count() == 1
+    assert spy.at(0)[0] == Rect(x + 10, y, w - 1, h)
+
+
 def test_resize_by_corner_and_escape_cancels(qapp) -> None:  # noqa: F811
     selector = RegionSelector()
     cancelled = QSignalSpy(selector.cancelled)
