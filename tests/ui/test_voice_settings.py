@@ -35,7 +35,9 @@ def test_headphones_checkbox_by_keyboard(qapp, qt_warnings_fatal) -> None:  # no
     QTest.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # the "A&udio" page
     QTest.keyClick(dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # "I use &headphones"
     QTest.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # "background &noise"
-    QTest.qWait(300)  # a mnemonic "animates" the click: the toggle lands ~100 ms later
+    # A mnemonic "animates" its click: the toggle lands ~100 ms later.
+    voice = dialog.voice
+    assert QTest.qWaitFor(lambda: voice.headphones.isChecked() and voice.noise.isChecked(), 5000)
     assert QApplication.focusWidget() is dialog.voice.noise
     ARTIFACTS.mkdir(exist_ok=True)
     dialog.grab().save(str(ARTIFACTS / "settings-voice-processing.png"))
