@@ -25,7 +25,7 @@ def test_echo_cancellation_is_on_by_default_and_remembered(tmp_path: Path) -> No
     assert loaded.headphones and loaded.noise_suppression and not loaded.auto_gain_control
 
 
-def test_headphones_checkbox_by_keyboard(qapp, qt_warnings_fatal) -> None:  # noqa: F811
+def test_headphones_checkbox_by_keyboard(qapp, qtbot, qt_warnings_fatal) -> None:  # noqa: F811
     dialog = SettingsDialog(Settings(), ["Mic"], ["Speakers"], message(MessageId.KEY_IN_MEMORY))
     dialog.open()
     dialog.activateWindow()
@@ -37,7 +37,7 @@ def test_headphones_checkbox_by_keyboard(qapp, qt_warnings_fatal) -> None:  # no
     QTest.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # "background &noise"
     # A mnemonic "animates" its click: the toggle lands ~100 ms later.
     voice = dialog.voice
-    assert QTest.qWaitFor(lambda: voice.headphones.isChecked() and voice.noise.isChecked(), 5000)
+    qtbot.waitUntil(lambda: voice.headphones.isChecked() and voice.noise.isChecked())
     assert QApplication.focusWidget() is dialog.voice.noise
     ARTIFACTS.mkdir(exist_ok=True)
     dialog.grab().save(str(ARTIFACTS / "settings-voice-processing.png"))
