@@ -53,6 +53,8 @@ class Settings:
     mute_hotkey: str = "ctrl+alt+m"
     ptt_max_hold_s: int = 120  # activityEnd is sent after this long even if the key sticks
     preroll_ms: int = 300  # microphone audio from just before the key went down
+    # Soft tones when talking starts or stops and on mute/unmute (issue 21).
+    sound_cues: bool = True
     # Screen / camera sharing (issue 6).
     share_fps: float = 1.0  # frames grabbed per second (sent only when changed)
     share_keepalive_s: float = 5.0  # send at least this often while nothing changes
