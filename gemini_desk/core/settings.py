@@ -34,6 +34,9 @@ class Settings:
     model: str = DEFAULT_MODEL
     voice: str = VOICES[0]
     system_instruction: str = DEFAULT_SYSTEM_INSTRUCTION
+    # False: the default instruction, worded in the UI's language at each start
+    # (ui/instruction.py); True: the user's own, kept as typed.
+    custom_instruction: bool = False
     # "" = off; "low" / "medium" / "high" for the models that accept a thinking level.
     thinking_level: str = ""
     language_code: str = ""  # spoken language (BCP-47); "" lets the model choose
@@ -121,6 +124,11 @@ class Settings:
         """Build from stored data, ignoring unknown keys and wrongly typed values."""
         defaults = cls()
         values: dict[str, Any] = {}
+        if "custom_instruction" not in data and isinstance(data.get("system_instruction"), str):
+            # Stored before the default was translated: an instruction other than the
+            # English default was typed by the user.
+            typed = data["system_instruction"].strip() != DEFAULT_SYSTEM_INSTRUCTION.strip()
+            data = {**data, "custom_instruction": typed}
         for f in fields(cls):
             if f.name not in data:
                 continue

@@ -27,6 +27,7 @@ from gemini_desk.core.models import FALLBACK_MODELS, ModelInfo
 from gemini_desk.core.settings import Settings
 from gemini_desk.ui.buttons import plain_buttons
 from gemini_desk.ui.focus import chain, form_fields
+from gemini_desk.ui.instruction import edited_instruction, localised
 from gemini_desk.ui.language_settings import LanguageSettings
 from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.model_settings import ModelSettings
@@ -89,7 +90,8 @@ class SettingsDialog(QDialog):
         self.voices.sampleRequested.connect(self._on_sample_requested)
         self.voice_combo = self.voices.voice_combo
 
-        self.instruction_edit = QPlainTextEdit(settings.system_instruction)
+        # The default in the UI's language, or the user's own as typed.
+        self.instruction_edit = QPlainTextEdit(localised(settings).system_instruction)
         self.instruction_edit.setObjectName("instructionEdit")
         self.instruction_edit.setTabChangesFocus(True)  # Tab must leave it (keyboard users)
         self.instruction_edit.setAccessibleName(self.tr("System instruction"))
@@ -220,7 +222,7 @@ class SettingsDialog(QDialog):
             self._settings,
             **self.models.values(),
             **self.voices.values(),
-            system_instruction=self.instruction_edit.toPlainText(),
+            **edited_instruction(self.instruction_edit.toPlainText()),
             input_device=str(self.input_combo.currentData()),
             output_device=str(self.output_combo.currentData()),
             **self.talk.values(),
