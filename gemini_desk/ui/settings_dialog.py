@@ -6,6 +6,7 @@ tool policies, MCP servers)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,6 +37,10 @@ from gemini_desk.ui.tools_settings import ToolsSettings, ToolsSource
 from gemini_desk.ui.voice_picker import VoicePicker
 from gemini_desk.ui.voice_settings import VoiceSettings
 
+# How a sound server's device is stored (audio/server_devices.PREFIX; not imported:
+# that would load libpulse and numpy with the dialog).
+SERVER_PREFIX = "pulse:"
+
 
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; the caller's object is never changed.
@@ -50,7 +55,10 @@ class SettingsDialog(QDialog):
             chosen in the dialog); report progress with :meth:`set_sample_state`.
         mcpConfigRequested(): "Open mcp.json" was clicked on the Tools page.
 
-    ``data_folder``: where conversations are kept (the Privacy page says so).
+    ``inputs`` / ``outputs``: the devices offered, each ``(id, label)`` (the id is
+    stored; the label is the name people know, e.g. the sound server's description) or
+    a name that is both. ``data_folder``: where conversations are kept (the Privacy
+    page says so).
     ``tools`` feeds the Tools page (the tools on offer, the MCP servers and their
     states); without it the page offers Google Search only. ``desktop_keys``: the keys a
     Wayland desktop bound through its shortcuts portal, shown with the talk keys.
@@ -67,8 +75,8 @@ class SettingsDialog(QDialog):
     def __init__(
         self,
         settings: Settings,
-        inputs: list[str],
-        outputs: list[str],
+        inputs: Sequence[str | tuple[str, str]],
+        outputs: Sequence[str | tuple[str, str]],
         key_status: Message,
         parent: QWidget | None = None,
         models: tuple[ModelInfo, ...] = FALLBACK_MODELS,
@@ -240,13 +248,17 @@ class SettingsDialog(QDialog):
         self.accept()
 
     # --- internals ----------------------------------------------------------------
-    def _device_combo(self, devices: list[str], current: str) -> QComboBox:
+    def _device_combo(self, devices: Sequence[str | tuple[str, str]], current: str) -> QComboBox:
         combo = QComboBox()
         combo.addItem(self.tr("System default"), "")
-        for name in devices:
-            combo.addItem(name, name)
-        if current and current not in devices:
+        ids = []
+        for device in devices:
+            ident, label = device if isinstance(device, tuple) else (device, device)
+            combo.addItem(label, ident)
+            ids.append(ident)
+        if current and current not in ids:
             # Keep a saved device that is unplugged right now instead of losing it.
-            combo.addItem(self.tr("%1 (not connected)").replace("%1", current), current)
+            shown = current.removeprefix(SERVER_PREFIX)
+            combo.addItem(self.tr("%1 (not connected)").replace("%1", shown), current)
         combo.setCurrentIndex(max(0, combo.findData(current)))
         return combo

@@ -1,4 +1,5 @@
-"""Settings: the sound-cue switch on the Talk & keys page, remembered between runs."""
+"""Settings: the sound-cue switch (Talk & keys), remembered between runs; devices by
+the names people know (Audio)."""
 
 from __future__ import annotations
 
@@ -41,4 +42,29 @@ def test_cues_on_by_default_and_turned_off_in_talk_page(qapp, tmp_path: Path) ->
         assert not again.talk.cues_check.isChecked()
     finally:
         again.deleteLater()
+        process_events()
+
+
+def test_devices_show_their_names_and_store_their_ids(qapp) -> None:  # noqa: F811
+    outputs = [("pulse:alsa_output.pci-0000_00_1f.3.analog-stereo", "Built-in Audio Analog Stereo")]
+    inputs = [("pulse:usb_mic", "USB Microphone"), ("pulse:alsa_input.analog", "Built-in Mic")]
+    settings = Settings(input_device="pulse:usb_mic", output_device="pulse:gone_headset")
+    dialog = SettingsDialog(settings, inputs, outputs, message(MessageId.NO_KEY_YET))
+    try:
+        assert dialog.input_combo.currentText() == "USB Microphone"
+        labels = [dialog.output_combo.itemText(i) for i in range(dialog.output_combo.count())]
+        # A stored device that is not there now is kept, under its server name.
+        assert labels == [
+            "System default",
+            "Built-in Audio Analog Stereo",
+            "gone_headset (not connected)",
+        ]
+        assert dialog.output_combo.currentText() == "gone_headset (not connected)"
+        dialog.output_combo.setCurrentIndex(1)
+        dialog.input_combo.setCurrentIndex(2)
+        edited = dialog.edited_settings()
+        assert edited.output_device == "pulse:alsa_output.pci-0000_00_1f.3.analog-stereo"
+        assert edited.input_device == "pulse:alsa_input.analog"
+    finally:
+        dialog.deleteLater()
         process_events()
