@@ -42,6 +42,9 @@ class Settings:
     language_code: str = ""  # spoken language (BCP-47); "" lets the model choose
     input_device: str = ""  # "" follows the system default
     output_device: str = ""
+    # What the chosen devices are called (a sound server's description by its id), so
+    # one that is unplugged now is still shown by its name.
+    device_names: dict[str, str] = field(default_factory=dict)
     demo_chosen: bool = False  # the user picked "try the demo" on first run
     window_geometry: str = ""  # opaque, base64 from Qt
     # Carry the session across connections (goAway, drops) with resumption handles.
@@ -109,6 +112,12 @@ class Settings:
         clean.share_keepalive_s = min(60.0, max(0.5, clean.share_keepalive_s))
         clean.share_max_side = min(4096, max(256, clean.share_max_side))
         clean.share_jpeg_quality = min(95, max(30, clean.share_jpeg_quality))
+        chosen = (clean.input_device, clean.output_device)
+        clean.device_names = {
+            str(ident): str(name)
+            for ident, name in clean.device_names.items()
+            if ident in chosen and ident and isinstance(name, str) and name
+        }
         clean.tool_policies = {
             str(name): policy
             for name, policy in clean.tool_policies.items()

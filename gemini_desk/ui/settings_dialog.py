@@ -40,6 +40,7 @@ from gemini_desk.ui.voice_settings import VoiceSettings
 # How a sound server's device is stored (audio/server_devices.PREFIX; not imported:
 # that would load libpulse and numpy with the dialog).
 SERVER_PREFIX = "pulse:"
+_NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # a device item's name, without "(not connected)"
 
 
 class SettingsDialog(QDialog):
@@ -105,10 +106,12 @@ class SettingsDialog(QDialog):
         self.instruction_edit.setAccessibleName(self.tr("System instruction"))
         self.instruction_edit.setMinimumHeight(90)
 
-        self.input_combo = self._device_combo(inputs, settings.input_device)
+        self.input_combo = self._device_combo(inputs, settings.input_device, settings.device_names)
         self.input_combo.setObjectName("inputCombo")
         self.input_combo.setAccessibleName(self.tr("Microphone"))
-        self.output_combo = self._device_combo(outputs, settings.output_device)
+        self.output_combo = self._device_combo(
+            outputs, settings.output_device, settings.device_names
+        )
         self.output_combo.setObjectName("outputCombo")
         self.output_combo.setAccessibleName(self.tr("Speaker"))
 
@@ -233,11 +236,21 @@ class SettingsDialog(QDialog):
             **edited_instruction(self.instruction_edit.toPlainText()),
             input_device=str(self.input_combo.currentData()),
             output_device=str(self.output_combo.currentData()),
+            device_names=self._device_names(),
             **self.talk.values(),
             **self.voice.values(),
             **self.language.values(),
             **self.tools.values(),
         ).validated()
+
+    def _device_names(self) -> dict[str, str]:
+        """What the chosen devices are called (kept for when one is unplugged)."""
+        names = {}
+        for combo in (self.input_combo, self.output_combo):
+            ident, name = combo.currentData(), combo.currentData(_NAME_ROLE)
+            if ident and name and name != ident:
+                names[str(ident)] = str(name)
+        return names
 
     # --- slots --------------------------------------------------------------------
     def _on_sample_requested(self, voice: str) -> None:
@@ -248,17 +261,22 @@ class SettingsDialog(QDialog):
         self.accept()
 
     # --- internals ----------------------------------------------------------------
-    def _device_combo(self, devices: Sequence[str | tuple[str, str]], current: str) -> QComboBox:
+    def _device_combo(
+        self, devices: Sequence[str | tuple[str, str]], current: str, names: dict[str, str]
+    ) -> QComboBox:
         combo = QComboBox()
         combo.addItem(self.tr("System default"), "")
         ids = []
         for device in devices:
             ident, label = device if isinstance(device, tuple) else (device, device)
             combo.addItem(label, ident)
+            combo.setItemData(combo.count() - 1, label, _NAME_ROLE)
             ids.append(ident)
         if current and current not in ids:
-            # Keep a saved device that is unplugged right now instead of losing it.
-            shown = current.removeprefix(SERVER_PREFIX)
+            # Keep a saved device that is unplugged right now instead of losing it,
+            # under the name it had when it was chosen.
+            shown = names.get(current) or current.removeprefix(SERVER_PREFIX)
             combo.addItem(self.tr("%1 (not connected)").replace("%1", shown), current)
+            combo.setItemData(combo.count() - 1, names.get(current, ""), _NAME_ROLE)
         combo.setCurrentIndex(max(0, combo.findData(current)))
         return combo

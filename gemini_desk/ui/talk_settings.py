@@ -58,9 +58,10 @@ class TalkSettings(QWidget):
         self.mute_key = HotkeyEdit(settings.mute_hotkey, DEFAULT_MUTE_COMBO)
         self.mute_key.setObjectName("settingsMuteKey")
         self.mute_key.setAccessibleName(self.tr("Mute key"))
-        self.cues_check = QCheckBox(self.tr("Play a soft tone when talking starts or stops"))
+        self.cues_check = QCheckBox(
+            self.tr("Play a soft tone &when talking starts or stops, and on mute")
+        )
         self.cues_check.setObjectName("settingsSoundCues")
-        self.cues_check.setToolTip(self.tr("Also when the microphone is muted or unmuted."))
         self.cues_check.setChecked(settings.sound_cues)
         self.mode_combo.currentIndexChanged.connect(self._update_enabled)
         self._update_enabled()

@@ -25,8 +25,9 @@ class Chinese(QTranslator):
 
     def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
-        return ZH if context == "Instruction" and source == DEFAULT_SYSTEM_INSTRUCTION else ""
+    ) -> str | None:
+        # None: not ours, the next translator (or the source) answers.
+        return ZH if context == "Instruction" and source == DEFAULT_SYSTEM_INSTRUCTION else None
 
     def isEmpty(self) -> bool:
         return False

@@ -46,25 +46,45 @@ def test_cues_on_by_default_and_turned_off_in_talk_page(qapp, tmp_path: Path) ->
 
 
 def test_devices_show_their_names_and_store_their_ids(qapp) -> None:  # noqa: F811
-    outputs = [("pulse:alsa_output.pci-0000_00_1f.3.analog-stereo", "Built-in Audio Analog Stereo")]
+    builtin = "pulse:alsa_output.pci-0000_00_1f.3.analog-stereo"
+    outputs = [(builtin, "Built-in Audio Analog Stereo")]
     inputs = [("pulse:usb_mic", "USB Microphone"), ("pulse:alsa_input.analog", "Built-in Mic")]
-    settings = Settings(input_device="pulse:usb_mic", output_device="pulse:gone_headset")
+    settings = Settings(
+        input_device="pulse:usb_mic",
+        output_device="pulse:gone_headset",
+        device_names={"pulse:gone_headset": "H390 Headset", "pulse:usb_mic": "USB Microphone"},
+    )
     dialog = SettingsDialog(settings, inputs, outputs, message(MessageId.NO_KEY_YET))
     try:
         assert dialog.input_combo.currentText() == "USB Microphone"
         labels = [dialog.output_combo.itemText(i) for i in range(dialog.output_combo.count())]
-        # A stored device that is not there now is kept, under its server name.
+        # A stored device that is not there now is kept, under the name it had.
         assert labels == [
             "System default",
             "Built-in Audio Analog Stereo",
-            "gone_headset (not connected)",
+            "H390 Headset (not connected)",
         ]
-        assert dialog.output_combo.currentText() == "gone_headset (not connected)"
+        assert dialog.output_combo.currentText() == "H390 Headset (not connected)"
+        kept = dialog.edited_settings()  # OK as is: the unplugged one stays, named
+        assert kept.output_device == "pulse:gone_headset"
+        assert kept.device_names["pulse:gone_headset"] == "H390 Headset"
         dialog.output_combo.setCurrentIndex(1)
         dialog.input_combo.setCurrentIndex(2)
         edited = dialog.edited_settings()
-        assert edited.output_device == "pulse:alsa_output.pci-0000_00_1f.3.analog-stereo"
-        assert edited.input_device == "pulse:alsa_input.analog"
+        assert edited.output_device == builtin and edited.input_device == "pulse:alsa_input.analog"
+        # The names of the devices chosen, and only those, are remembered.
+        assert edited.device_names == {
+            builtin: "Built-in Audio Analog Stereo",
+            "pulse:alsa_input.analog": "Built-in Mic",
+        }
+    finally:
+        dialog.deleteLater()
+        process_events()
+    unknown = Settings(output_device="pulse:never_named")
+    dialog = SettingsDialog(unknown, [], [], message(MessageId.NO_KEY_YET))
+    try:
+        assert dialog.output_combo.currentText() == "never_named (not connected)"
+        assert dialog.edited_settings().device_names == {}
     finally:
         dialog.deleteLater()
         process_events()
