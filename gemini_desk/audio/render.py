@@ -264,12 +264,17 @@ class BlockRenderer:
     # -- consumer (output thread) -------------------------------------------------------
 
     def will_play(self, available: int) -> bool:
-        """True if a render now plays queued audio: a turn is playing, or ``available``
-        queued samples start one (as many as the jitter threshold, or the whole turn)."""
+        """True if a render now plays something: a turn is playing, ``available`` queued
+        samples start one (as many as the jitter threshold, or the whole turn), or a
+        sound cue is due (so the libpulse writer keeps a full buffer under it: with
+        only the idle silence queued, a late wake-up cut a gap into the cue)."""
         jitter = self.jitter
         if jitter.state == JitterState.PLAYING:
             return True
-        return available > 0 and (available >= jitter.threshold or not self._turn_open)
+        if available > 0 and (available >= jitter.threshold or not self._turn_open):
+            return True
+        cues = self.cues
+        return cues is not None and cues.busy
 
     def drop_cleared(self) -> bool:
         """Honour a pending ``clear()`` without rendering (the caller fades out what was

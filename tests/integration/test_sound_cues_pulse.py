@@ -24,7 +24,7 @@ from gemini_desk.session.sound_cues import SoundCues
 from gemini_desk.sim import SimThread
 from tests.integration.test_audio_pulse import best_correlation
 from tests.integration.test_conversation import FakeView
-from tests.support.pulse import PulseServer, on_both_servers, pulse
+from tests.support.pulse import PulseServer, Recording, on_both_servers, pulse
 from tests.support.sim_fixtures import sim
 
 __all__ = ["pulse", "sim"]
@@ -38,7 +38,7 @@ async def until(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.02)
 
 
 def heard(samples: np.ndarray, cue: Cue) -> float:
@@ -46,8 +46,25 @@ def heard(samples: np.ndarray, cue: Cue) -> float:
     return best_correlation(samples, cue_tone(cue, RATE))[0]
 
 
+async def heard_cue(rec: Recording, cue: Cue, since: int, timeout: float = 15.0) -> int:
+    """Wait until ``cue`` is in the recording after sample ``since``, whole (correlation
+    > 0.9); return where the recording ends now. Only the recent part is searched, and
+    not too often: correlating the whole recording every 10 ms held the interpreter
+    long enough to starve the speaker's thread (the cue then had a gap)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        recent = rec.so_far()[since:]
+        score = heard(recent, cue)
+        if score > 0.9:
+            return since + recent.shape[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{cue} not heard whole: best match {score:.3f}")
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.parametrize("backend", ["pulse", "portaudio"])
 def test_cues_heard_on_the_speaker_and_not_when_off(
-    pulse: PulseServer, sim: SimThread, tmp_path: Path
+    pulse: PulseServer, sim: SimThread, tmp_path: Path, backend: str
 ) -> None:
     settings = SettingsModel(Settings(talk_mode="push_to_talk", preroll_ms=300))
 
@@ -56,7 +73,7 @@ def test_cues_heard_on_the_speaker_and_not_when_off(
         speakers: list[SpeakerPlayback] = []
 
         def make_speaker() -> SpeakerPlayback:
-            speakers.append(SpeakerPlayback(device=pulse.device, loop=loop))
+            speakers.append(SpeakerPlayback(device=pulse.device, loop=loop, backend=backend))
             return speakers[-1]
 
         def make_mic(on_chunk: Callable[[bytes], None]) -> MicCapture:
@@ -65,6 +82,8 @@ def test_cues_heard_on_the_speaker_and_not_when_off(
         conv = Conversation(FakeView(), settings, tmp_path / "c", make_mic, make_speaker)
         conv.endpoint = Endpoint(api_key="demo-key", base_url=sim.base_url, ca_file=sim.ca_file)
         cues = SoundCues(conv, settings)
+        for _ in range(2):  # silent answers: nothing but the cues is played
+            sim.queue_reply("Noted.", np.zeros(2400, np.int16))
         conv.connect()
         await until(lambda: conv.state is SessionState.CONNECTED and bool(speakers))
         speaker = speakers[0]
@@ -75,18 +94,17 @@ def test_cues_heard_on_the_speaker_and_not_when_off(
             # Pressed: activityStart goes out, and the start tone is heard.
             conv.talk.press(KeySource.BUTTON)
             assert conv.talk.activities_started == 1  # capture began before the cue
-            await until(lambda: heard(rec.so_far(), Cue.TALK_START) > 0.9)
+            at = await heard_cue(rec, Cue.TALK_START, 0)
             conv.talk.release(KeySource.BUTTON)
-            await until(lambda: heard(rec.so_far(), Cue.TALK_STOP) > 0.9)
+            at = await heard_cue(rec, Cue.TALK_STOP, max(0, at - RATE // 5))
             await until(lambda: any(a.kind == "end" for a in session.activity))
             conv.set_muted(True)
-            await until(lambda: heard(rec.so_far(), Cue.MUTE) > 0.9)
+            at = await heard_cue(rec, Cue.MUTE, max(0, at - RATE // 5))
             conv.set_muted(False)
-            await until(lambda: heard(rec.so_far(), Cue.UNMUTE) > 0.9)
+            at = await heard_cue(rec, Cue.UNMUTE, max(0, at - RATE // 5))
             assert cues.played == 4
             # Off (as Settings would set it): a press and a release play no cue. The
-            # recording is waited for until it holds a second past the release (the
-            # sim's answer to the first turn may play meanwhile: the cues are looked for).
+            # recording is waited for until it holds a second past the release.
             settings.update(sound_cues=False)
             await until(lambda: not speaker._renderer.cues or not speaker._renderer.cues.busy)
             mark = rec.so_far().shape[0]
@@ -98,6 +116,7 @@ def test_cues_heard_on_the_speaker_and_not_when_off(
             assert cues.played == 4
             for cue in Cue:
                 assert heard(after, cue) < 0.5, f"{cue} played with cues off"
+            assert np.max(np.abs(after[RATE // 10 :])) < 1e-3, "something played with cues off"
         finally:
             rec.stop()
             cues.stop()

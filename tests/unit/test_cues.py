@@ -155,3 +155,21 @@ def test_renderer_puts_cues_in_the_reference_but_not_in_the_level() -> None:
     np.testing.assert_array_equal(recorded, played)  # the echo canceller sees the cue
     assert renderer.level.peak_db <= -89.0  # the answer's meter stayed at the floor
     assert not renderer.is_playing  # a cue is not an answer
+
+
+def test_a_cue_due_counts_as_playing_for_the_writer() -> None:
+    """The libpulse writer keeps its full buffer queued while something plays: a cue
+    must count, or it plays over the thin idle silence and a late wake-up cuts it."""
+    rate = 48000
+    renderer = BlockRenderer()
+    renderer.prepare(rate)
+    assert not renderer.will_play(0)
+    renderer.cues = CueMixer()
+    assert not renderer.will_play(0)
+    renderer.cues.play(Cue.TALK_START, rate)
+    assert renderer.will_play(0)
+    block = np.zeros(480, dtype=np.float32)
+    while renderer.cues.busy:
+        renderer.render(block)
+    assert not renderer.will_play(0)
+    assert not renderer.is_playing  # still no answer
