@@ -108,6 +108,35 @@ def test_the_chosen_speaker_plays_there_and_only_there(named: Named, backend: st
     assert np.max(np.abs(default)) < 1e-3, "the default speaker played it too"
 
 
+def test_the_default_speaker_after_a_named_one(named: Named) -> None:
+    """A named speaker opened through PortAudio routes ALSA's pulse device by the
+    environment; a speaker on the system default opened next (libpulse) is not sent
+    there too."""
+    server = named.server
+    first = SpeakerPlayback(device=PREFIX + HEADSET, backend="portaudio")
+    first.start()
+    first.stop()
+    on_default = server.start_recording(48000, "speaker.monitor")
+    on_headset = server.start_recording(48000, f"{HEADSET}.monitor")
+    pb = SpeakerPlayback(device="", backend="pulse")
+    try:
+        pb.start()
+        pb.feed((tone(660.0, 0.5, 24000, amp=0.3) * 32767).astype("<i2").tobytes())
+        pb.end_turn()
+        deadline = time.monotonic() + 15
+        while best_correlation(on_default.so_far(), tone(660.0, 0.3, 48000))[0] < 0.9:
+            assert time.monotonic() < deadline, "the tone was not heard on the default speaker"
+            time.sleep(0.05)
+        while pb.is_playing:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        pb.stop()
+        on_default.stop()
+        headset = on_headset.stop()
+    assert np.max(np.abs(headset)) < 1e-3, "the named speaker played the default's audio"
+
+
 def test_the_chosen_microphone_is_the_one_heard(named: Named) -> None:
     """What is said into the headset's microphone is captured; the default microphone
     (the rig's ``mic``) is not the one opened."""
