@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import sounddevice as sd
 
-from gemini_desk.audio.server_devices import route, server_name
+from gemini_desk.audio.server_devices import routed, server_name
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
 
@@ -209,20 +209,20 @@ def open_stream(
     rate = stream_rate(dev, wanted_rate)
     prepare(rate)
     stream_class = sd.InputStream if kind == "input" else sd.OutputStream
-    route(kind, device_spec)  # a sound server's device by name, or the default
     what = message(M.DEVICE_MICROPHONE if kind == "input" else M.DEVICE_SPEAKER)
     try:
-        stream = stream_class(
-            device=dev.index,
-            samplerate=rate,
-            channels=1,
-            dtype="float32",
-            blocksize=round(rate * block_ms / 1000),
-            latency=latency,
-            callback=callback,
-            finished_callback=finished_callback,
-        )
-        stream.start()
+        with routed(kind, device_spec):  # a sound server's device by name
+            stream = stream_class(
+                device=dev.index,
+                samplerate=rate,
+                channels=1,
+                dtype="float32",
+                blocksize=round(rate * block_ms / 1000),
+                latency=latency,
+                callback=callback,
+                finished_callback=finished_callback,
+            )
+            stream.start()
     except (sd.PortAudioError, ValueError) as exc:
         raise AudioDeviceError(
             message(M.DEVICE_OPEN_FAILED, what, repr(dev.name), rate, str(exc))

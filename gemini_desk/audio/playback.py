@@ -25,7 +25,7 @@ from gemini_desk.audio.pulse_writer import PulseWriter
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.audio.render import RECEIVE_RATE, BlockRenderer
-from gemini_desk.audio.server_devices import route, server_name
+from gemini_desk.audio.server_devices import server_name
 from gemini_desk.core.cues import Cue
 from gemini_desk.core.jitter import JitterConfig, JitterPolicy
 from gemini_desk.core.level_meter import LevelMeter
@@ -263,7 +263,6 @@ class SpeakerPlayback:
         self._renderer.prepare(rate)
         try:
             sink = server_name(self._device_spec)  # a sink chosen by name, or the default
-            route("output", self._device_spec)  # libpulse reads PULSE_SINK when sink is None
             out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms, sink=sink)
         except PulseError as exc:
             if self._backend == "auto":  # e.g. ALSA's default reaches a server we cannot

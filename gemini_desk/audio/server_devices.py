@@ -9,15 +9,17 @@ the app's speaker already uses) and routes a stream to one of them.
 A device chosen this way is stored as ``pulse:<name>`` (``server_id``): the name is
 the server's stable id, so the choice survives restarts and replugging. Opening it
 goes through PortAudio's ``pulse`` device with ``PULSE_SINK`` / ``PULSE_SOURCE`` set
-to the name (read by libpulse inside ALSA's pulse plugin when the stream opens), or,
-for the libpulse speaker, by naming the sink directly.
+to the name while the stream opens (libpulse inside ALSA's pulse plugin reads them
+then), or, for the libpulse speaker, by naming the sink directly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,7 +29,7 @@ __all__ = [
     "PREFIX",
     "ServerDevice",
     "list_server_devices",
-    "route",
+    "routed",
     "server_name",
 ]
 
@@ -37,8 +39,6 @@ PREFIX = "pulse:"
 _CONTEXT_READY, _CONTEXT_FAILED, _CONTEXT_TERMINATED = 4, 5, 6
 _OP_RUNNING = 0
 _ENV = {"input": "PULSE_SOURCE", "output": "PULSE_SINK"}
-# What the environment said before the app routed anything (restored for "default").
-_ORIGINAL = {kind: os.environ.get(var) for kind, var in _ENV.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +76,26 @@ def server_name(spec: str | int | None) -> str | None:
     return None
 
 
-def route(kind: Kind, spec: str | int | None) -> None:
-    """Make the next ``kind`` stream opened through ALSA's pulse plugin use the server
-    device ``spec`` names (``pulse:<name>``), or the user's own default otherwise."""
-    var = _ENV[kind]
+@contextlib.contextmanager
+def routed(kind: Kind, spec: str | int | None) -> Iterator[None]:
+    """While a ``kind`` stream is opened through ALSA's pulse plugin: route it to the
+    server device ``spec`` names (``pulse:<name>``). The environment is as it was
+    afterwards (libpulse reads it when the plugin opens its connection), so nothing
+    else opened later, and no child process, inherits the choice."""
     name = server_name(spec)
-    value = name if name is not None else _ORIGINAL[kind]
-    if value is None:
-        os.environ.pop(var, None)
-    else:
-        os.environ[var] = value
+    if name is None:
+        yield
+        return
+    var = _ENV[kind]
+    before = os.environ.get(var)
+    os.environ[var] = name
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = before
 
 
 def list_server_devices(kind: Kind, timeout: float = 2.0) -> list[ServerDevice]:

@@ -6,6 +6,7 @@ more named devices loaded here). Content is asserted, not timing."""
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -110,12 +111,14 @@ def test_the_chosen_speaker_plays_there_and_only_there(named: Named, backend: st
 
 def test_the_default_speaker_after_a_named_one(named: Named) -> None:
     """A named speaker opened through PortAudio routes ALSA's pulse device by the
-    environment; a speaker on the system default opened next (libpulse) is not sent
-    there too."""
+    environment while it opens; a speaker on the system default opened next (libpulse,
+    which reads ``PULSE_SINK`` too) is not sent there."""
     server = named.server
+    before = os.environ.get("PULSE_SINK")
     first = SpeakerPlayback(device=PREFIX + HEADSET, backend="portaudio")
     first.start()
     first.stop()
+    assert os.environ.get("PULSE_SINK") == before
     on_default = server.start_recording(48000, "speaker.monitor")
     on_headset = server.start_recording(48000, f"{HEADSET}.monitor")
     pb = SpeakerPlayback(device="", backend="pulse")
@@ -148,7 +151,10 @@ def test_the_chosen_microphone_is_the_one_heard(named: Named) -> None:
         mic = MicCapture(
             loop, lambda pcm: got.append(np.frombuffer(pcm, "<i2")), device=PREFIX + HEADSET_MIC
         )
+        before = os.environ.get("PULSE_SOURCE")
         mic.start()
+        # The choice is not left in the environment (later streams, child processes).
+        assert os.environ.get("PULSE_SOURCE") == before
         try:
             await _until(lambda: mic.callbacks > 10)
             said = tone(440.0, 1.0, 16000, amp=0.4)
