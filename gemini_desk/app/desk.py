@@ -139,8 +139,12 @@ class Desk:
         from gemini_desk.session.conversation import Conversation
         from gemini_desk.session.model_wiring import ModelWiring
         from gemini_desk.session.voice_samples import VoiceSamples
+        from gemini_desk.ui.instruction import localised
 
         settings, paths, window = self.settings_model, self.paths, self.window
+        # The default instruction in the UI's language (one the user typed stays).
+        if (worded := localised(settings.current)) is not settings.current:
+            settings.replace(worded)
         self.keys = KeyStore()
         self.streams = streams = AudioStreams(asyncio.get_running_loop(), settings, self.levels)
         self.conversation = conv = Conversation(

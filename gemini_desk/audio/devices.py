@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import sounddevice as sd
 
+from gemini_desk.audio.server_devices import routed, server_name
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
 
@@ -113,11 +114,15 @@ def resolve_device(spec: str | int | None, kind: Kind) -> DeviceInfo:
     """Find the device to open.
 
     ``None`` (or an empty string) means the system default; an int is a PortAudio index;
-    a string matches a device name exactly, then case-insensitively, then as a
-    case-insensitive substring (first match in PortAudio's order wins).
+    ``pulse:<name>`` is a sound server's device (audio/server_devices.py), reached
+    through ALSA's ``pulse`` device; another string matches a device name exactly, then
+    case-insensitively, then as a case-insensitive substring (first match in
+    PortAudio's order wins).
     """
     if kind not in ("input", "output"):
         raise ValueError(f"kind must be 'input' or 'output', got {kind!r}")
+    if server_name(spec) is not None:
+        spec = "pulse"  # routed to the named device when the stream opens
     candidates = list_input_devices() if kind == "input" else list_output_devices()
     what = message(M.DEVICE_KIND_INPUT if kind == "input" else M.DEVICE_KIND_OUTPUT)
     if not candidates:
@@ -206,17 +211,18 @@ def open_stream(
     stream_class = sd.InputStream if kind == "input" else sd.OutputStream
     what = message(M.DEVICE_MICROPHONE if kind == "input" else M.DEVICE_SPEAKER)
     try:
-        stream = stream_class(
-            device=dev.index,
-            samplerate=rate,
-            channels=1,
-            dtype="float32",
-            blocksize=round(rate * block_ms / 1000),
-            latency=latency,
-            callback=callback,
-            finished_callback=finished_callback,
-        )
-        stream.start()
+        with routed(kind, device_spec):  # a sound server's device by name
+            stream = stream_class(
+                device=dev.index,
+                samplerate=rate,
+                channels=1,
+                dtype="float32",
+                blocksize=round(rate * block_ms / 1000),
+                latency=latency,
+                callback=callback,
+                finished_callback=finished_callback,
+            )
+            stream.start()
     except (sd.PortAudioError, ValueError) as exc:
         raise AudioDeviceError(
             message(M.DEVICE_OPEN_FAILED, what, repr(dev.name), rate, str(exc))

@@ -10,6 +10,7 @@ from typing import Any
 
 import sounddevice as sd
 
+from gemini_desk.audio.cue_mixer import CueMixer
 from gemini_desk.audio.devices import (
     AudioDeviceError,
     DeviceInfo,
@@ -24,6 +25,8 @@ from gemini_desk.audio.pulse_writer import PulseWriter
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.audio.render import RECEIVE_RATE, BlockRenderer
+from gemini_desk.audio.server_devices import server_name
+from gemini_desk.core.cues import Cue
 from gemini_desk.core.jitter import JitterConfig, JitterPolicy
 from gemini_desk.core.level_meter import LevelMeter
 from gemini_desk.core.messages import Message, message
@@ -259,7 +262,8 @@ class SpeakerPlayback:
         rate = stream_rate(dev, RECEIVE_RATE if self._server_resampling else None)
         self._renderer.prepare(rate)
         try:
-            out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms)
+            sink = server_name(self._device_spec)  # a sink chosen by name, or the default
+            out = PulseOutput(rate, self._pulse_buffer_ms, self._pulse_tick_ms, sink=sink)
         except PulseError as exc:
             if self._backend == "auto":  # e.g. ALSA's default reaches a server we cannot
                 log.info("libpulse playback unavailable (%s): using PortAudio", exc)
@@ -320,6 +324,18 @@ class SpeakerPlayback:
         """The turn's audio is complete: flush the resampler tail, so running dry from
         here on is the end of the turn, not an underrun."""
         self._renderer.end_turn()
+
+    def play_cue(self, cue: Cue) -> None:
+        """Play a sound cue now, mixed over whatever plays (see audio/cue_mixer.py); it
+        goes into the echo canceller's reference with the rest. No-op when stopped."""
+        renderer = self._renderer
+        if not self.running or not renderer.prepared:
+            return
+        if renderer.cues is None:
+            renderer.cues = CueMixer()
+        renderer.cues.play(cue, renderer.samplerate)
+        if self._writer is not None:
+            self._writer.wake()
 
     def clear(self) -> None:
         """Drop all queued audio now (on ``interrupted``)."""

@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
+from gemini_desk.audio.cue_mixer import CueMixer
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.jitter import JitterConfig, JitterPolicy, JitterState
 from gemini_desk.core.level_meter import LevelMeter
@@ -36,9 +37,9 @@ class BlockRenderer:
     ring that holds minutes, so bursts are never dropped. ``render(out)`` is called on the
     output thread (the single consumer): an adaptive jitter policy (``core.jitter``)
     decides when a turn starts playing and re-buffers after an underrun; the block is
-    read from the ring, padded with silence, metered (``level``) and, if a
-    ``ReferenceTap`` is set in ``reference``, recorded exactly as emitted (the far-end
-    reference for echo cancellation).
+    read from the ring, padded with silence, metered (``level``), given the sound cue
+    playing (``cues``, if set) and, if a ``ReferenceTap`` is set in ``reference``,
+    recorded exactly as emitted (the far-end reference for echo cancellation).
 
     ``clear()`` drops everything queued: the next ``render`` plays at most ``_FADE_S``
     (3 ms) more of the old signal, faded to zero so there is no click, then skips the
@@ -68,6 +69,7 @@ class BlockRenderer:
         self._quality = resample_quality
         self.jitter = JitterPolicy(48000, jitter)  # replaced in prepare() at the device rate
         self.reference = reference
+        self.cues: CueMixer | None = None  # sound cues mixed on top (audio/cue_mixer.py)
         self.level = LevelMeter()
         self._samplerate = 0
         self._ring: RingBuffer | None = None
@@ -181,6 +183,8 @@ class BlockRenderer:
         self._turn_open = False
         self._active = False
         self.level.reset()
+        if self.cues is not None:
+            self.cues.reset()
 
     def _start_on_first_chunk(self, rate: int) -> JitterConfig:
         """The jitter config with its start threshold lowered by what the resampler to
@@ -260,12 +264,17 @@ class BlockRenderer:
     # -- consumer (output thread) -------------------------------------------------------
 
     def will_play(self, available: int) -> bool:
-        """True if a render now plays queued audio: a turn is playing, or ``available``
-        queued samples start one (as many as the jitter threshold, or the whole turn)."""
+        """True if a render now plays something: a turn is playing, ``available`` queued
+        samples start one (as many as the jitter threshold, or the whole turn), or a
+        sound cue is due (so the libpulse writer keeps a full buffer under it: with
+        only the idle silence queued, a late wake-up cut a gap into the cue)."""
         jitter = self.jitter
         if jitter.state == JitterState.PLAYING:
             return True
-        return available > 0 and (available >= jitter.threshold or not self._turn_open)
+        if available > 0 and (available >= jitter.threshold or not self._turn_open):
+            return True
+        cues = self.cues
+        return cues is not None and cues.busy
 
     def drop_cleared(self) -> bool:
         """Honour a pending ``clear()`` without rendering (the caller fades out what was
@@ -323,7 +332,10 @@ class BlockRenderer:
         if jitter.state == JitterState.IDLE:
             self._active = False
         self.underruns = jitter.underruns
+        self.level.update(out)  # the answer's level: the speaking orb does not follow cues
+        cues = self.cues
+        if cues is not None:
+            cues.mix_into(out)
         tap = self.reference
         if tap is not None:
             tap.push(out, time.monotonic() + stamp_lead, dac_time, queue_pos)
-        self.level.update(out)

@@ -34,11 +34,17 @@ class Settings:
     model: str = DEFAULT_MODEL
     voice: str = VOICES[0]
     system_instruction: str = DEFAULT_SYSTEM_INSTRUCTION
+    # False: the default instruction, worded in the UI's language at each start
+    # (ui/instruction.py); True: the user's own, kept as typed.
+    custom_instruction: bool = False
     # "" = off; "low" / "medium" / "high" for the models that accept a thinking level.
     thinking_level: str = ""
     language_code: str = ""  # spoken language (BCP-47); "" lets the model choose
     input_device: str = ""  # "" follows the system default
     output_device: str = ""
+    # What the chosen devices are called (a sound server's description by its id), so
+    # one that is unplugged now is still shown by its name.
+    device_names: dict[str, str] = field(default_factory=dict)
     demo_chosen: bool = False  # the user picked "try the demo" on first run
     window_geometry: str = ""  # opaque, base64 from Qt
     # Carry the session across connections (goAway, drops) with resumption handles.
@@ -53,6 +59,8 @@ class Settings:
     mute_hotkey: str = "ctrl+alt+m"
     ptt_max_hold_s: int = 120  # activityEnd is sent after this long even if the key sticks
     preroll_ms: int = 300  # microphone audio from just before the key went down
+    # Soft tones when talking starts or stops and on mute/unmute (issue 21).
+    sound_cues: bool = True
     # Screen / camera sharing (issue 6).
     share_fps: float = 1.0  # frames grabbed per second (sent only when changed)
     share_keepalive_s: float = 5.0  # send at least this often while nothing changes
@@ -104,6 +112,12 @@ class Settings:
         clean.share_keepalive_s = min(60.0, max(0.5, clean.share_keepalive_s))
         clean.share_max_side = min(4096, max(256, clean.share_max_side))
         clean.share_jpeg_quality = min(95, max(30, clean.share_jpeg_quality))
+        chosen = (clean.input_device, clean.output_device)
+        clean.device_names = {
+            str(ident): str(name)
+            for ident, name in clean.device_names.items()
+            if ident in chosen and ident and isinstance(name, str) and name
+        }
         clean.tool_policies = {
             str(name): policy
             for name, policy in clean.tool_policies.items()
@@ -119,6 +133,11 @@ class Settings:
         """Build from stored data, ignoring unknown keys and wrongly typed values."""
         defaults = cls()
         values: dict[str, Any] = {}
+        if "custom_instruction" not in data and isinstance(data.get("system_instruction"), str):
+            # Stored before the default was translated: an instruction other than the
+            # English default was typed by the user.
+            typed = data["system_instruction"].strip() != DEFAULT_SYSTEM_INSTRUCTION.strip()
+            data = {**data, "custom_instruction": typed}
         for f in fields(cls):
             if f.name not in data:
                 continue

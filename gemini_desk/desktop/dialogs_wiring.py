@@ -137,15 +137,11 @@ class DialogsWiring:
 
     # --- settings -------------------------------------------------------------------------
     def open_settings(self) -> None:
-        from gemini_desk.audio.devices import list_input_devices, list_output_devices
+        from gemini_desk.audio.device_choices import device_choices
         from gemini_desk.ui.settings_dialog import SettingsDialog
 
-        try:
-            inputs = [d.name for d in list_input_devices()]
-            outputs = [d.name for d in list_output_devices()]
-        except Exception as exc:  # no PortAudio at all: settings still open
-            log.warning("device list unavailable: %r", exc)
-            inputs, outputs = [], []
+        # By the sound server's descriptions where there is one (ids stay stable).
+        inputs, outputs = device_choices("input"), device_choices("output")
         stored = self._keys.get()
         status = self._keys.where() if stored else message(M.NO_KEY_DEMO)
         catalog = self._model_wiring.catalog

@@ -1,4 +1,5 @@
-"""Connects hotkeys, the talk button, the command socket and talk settings to the conversation."""
+"""Connects hotkeys, the talk button, the command socket, talk settings and the sound
+cues to the conversation."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from gemini_desk.hotkeys.platform import HotkeySupport, detect_support, explain
 from gemini_desk.hotkeys.portal_notice import PortalNotice, Remember, Tell
 from gemini_desk.platform.ipc import CommandServer, Request, send_command, socket_name
 from gemini_desk.platform.paths import AppPaths
+from gemini_desk.session.sound_cues import SoundCues
 from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.notices import Condition as C
 from gemini_desk.ui.notices import Severity
@@ -115,7 +117,8 @@ class TalkWiring(QObject):
 
     The talk bar follows the conversation's talk state and the talk settings as they
     change; a mode picked on the bar is written to ``settings``, and any change of the
-    talk mode while connected reconnects (voice detection is part of the setup).
+    talk mode while connected reconnects (voice detection is part of the setup). The
+    talk key, the button and mute play their sound cues (``cues``) unless turned off.
     """
 
     def __init__(
@@ -139,6 +142,7 @@ class TalkWiring(QObject):
         self.portal_notice = PortalNotice(
             current.shortcuts_portal_told, current.talk_mode == "push_to_talk"
         )
+        self.cues = SoundCues(conversation, settings)
         self.server = CommandServer(socket_name(paths.config_dir), self)
         self.server.register("ptt", self._on_command)
         self.server.register("show", self._on_show)
@@ -165,6 +169,7 @@ class TalkWiring(QObject):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
+        self.cues.stop()
         if self.global_keys is not None:
             self.global_keys.stop()
             self.global_keys = None

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from gemini_desk.core.tools import ApprovalRequest
-from gemini_desk.ui.theme import follow_palette, pick
+from gemini_desk.ui.colours import hex_of
+from gemini_desk.ui.theme import follow_palette
 from gemini_desk.ui.tool_row import TOOL_GLYPH, args_json, elide, source_text, value_text
 
 __all__ = ["DECISIONS", "ApprovalCard"]
@@ -346,9 +347,9 @@ class ApprovalCard(QFrame):
 
 def _style() -> str:
     return (
-        f"#approvalCard {{ background: {pick('#eef4ff', '#1b2940')};"
-        f" border: 1px solid {pick('#8fb0e6', '#4b6ea8')}; border-radius: 8px; }}"
-        f"#approvalCard QLabel {{ color: {pick('#102040', '#dde8fb')}; }}"
+        f"#approvalCard {{ background: {hex_of('approval.bg')};"
+        f" border: 1px solid {hex_of('approval.border')}; border-radius: 8px; }}"
+        f"#approvalCard QLabel {{ color: {hex_of('approval.fg')}; }}"
         "#approvalTitle { font-weight: bold; }"
-        f"#approvalCard QLabel#approvalArgName {{ color: {pick('#3d4f70', '#a9bde0')}; }}"
+        f"#approvalCard QLabel#approvalArgName {{ color: {hex_of('approval.arg.fg')}; }}"
     )

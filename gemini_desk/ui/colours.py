@@ -3,7 +3,8 @@
 Widgets ask :func:`colour` / :func:`hex_of` by name; the variant follows the current
 palette (:func:`gemini_desk.ui.theme.is_dark`). :data:`TEXT_PAIRS` lists every
 foreground/background pair the app paints with these colours and how large the text
-is, so a test can hold each pair to WCAG AA (:func:`contrast_ratio`).
+is, so a test can hold each pair to WCAG AA (:func:`contrast_ratio`);
+:data:`PALETTE_PAIRS` those painted on a colour of the desktop's palette.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 __all__ = [
     "COLOURS",
+    "PALETTE_PAIRS",
     "STATUS_NAMES",
     "TEXT_PAIRS",
     "Pair",
@@ -112,6 +114,17 @@ COLOURS: dict[str, Swatch] = {
     "mini.bg": Swatch("#ffffff", "#26282c"),
     "mini.fg": Swatch("#1f2328", "#e8eaed"),
     "mini.border": Swatch("#9ca3af", "#5f6368"),
+    # The tool approval card over the transcript.
+    "approval.bg": Swatch("#eef4ff", "#1b2940"),
+    "approval.fg": Swatch("#102040", "#dde8fb"),
+    "approval.arg.fg": Swatch("#3d4f70", "#a9bde0"),  # argument names
+    "approval.border": Swatch("#8fb0e6", "#4b6ea8"),
+    # A tool call's row in the transcript (on the transcript's base colour): its edge,
+    # and the state and summary words.
+    "tool.edge": Swatch("#6b7280", "#9ca3af"),
+    "tool.done.fg": Swatch("#166534", "#86efac"),
+    "tool.failed.fg": Swatch("#b42318", "#fca5a5"),
+    "tool.quiet.fg": Swatch("#57534e", "#a8a29e"),  # summary, duration, denied, cancelled
 }
 
 
@@ -163,6 +176,18 @@ TEXT_PAIRS: tuple[Pair, ...] = (
     Pair("meter.clip", "meter.track", 3.0, "clip mark"),
     Pair("meter.tick", "meter.track", 3.0, "meter scale ticks"),
     Pair("mini.fg", "mini.bg", 4.5, "mini window text"),
+    Pair("approval.fg", "approval.bg", 4.5, "approval card text"),
+    Pair("approval.arg.fg", "approval.bg", 4.5, "approval card argument names"),
+    Pair("focus", "approval.bg", 3.0, "focus ring on the approval card's buttons"),
+)
+
+# Colours painted on a colour of the desktop's palette (its role named as ``bg``): the
+# test holds them to AA on light and dark desktop palettes.
+PALETTE_PAIRS: tuple[Pair, ...] = (
+    Pair("tool.done.fg", "Base", 4.5, "tool row: done"),
+    Pair("tool.failed.fg", "Base", 4.5, "tool row: failed"),
+    Pair("tool.quiet.fg", "Base", 4.5, "tool row: summary, duration, denied, cancelled"),
+    Pair("tool.edge", "Base", 3.0, "tool row edge"),
 )
 
 

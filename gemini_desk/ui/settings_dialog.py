@@ -6,6 +6,7 @@ tool policies, MCP servers)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from gemini_desk.core.models import FALLBACK_MODELS, ModelInfo
 from gemini_desk.core.settings import Settings
 from gemini_desk.ui.buttons import plain_buttons
 from gemini_desk.ui.focus import chain, form_fields
+from gemini_desk.ui.instruction import edited_instruction, localised
 from gemini_desk.ui.language_settings import LanguageSettings
 from gemini_desk.ui.message_text import message_text
 from gemini_desk.ui.model_settings import ModelSettings
@@ -34,6 +36,11 @@ from gemini_desk.ui.talk_settings import TalkSettings
 from gemini_desk.ui.tools_settings import ToolsSettings, ToolsSource
 from gemini_desk.ui.voice_picker import VoicePicker
 from gemini_desk.ui.voice_settings import VoiceSettings
+
+# How a sound server's device is stored (audio/server_devices.PREFIX; not imported:
+# that would load libpulse and numpy with the dialog).
+SERVER_PREFIX = "pulse:"
+_NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # a device item's name, without "(not connected)"
 
 
 class SettingsDialog(QDialog):
@@ -49,7 +56,10 @@ class SettingsDialog(QDialog):
             chosen in the dialog); report progress with :meth:`set_sample_state`.
         mcpConfigRequested(): "Open mcp.json" was clicked on the Tools page.
 
-    ``data_folder``: where conversations are kept (the Privacy page says so).
+    ``inputs`` / ``outputs``: the devices offered, each ``(id, label)`` (the id is
+    stored; the label is the name people know, e.g. the sound server's description) or
+    a name that is both. ``data_folder``: where conversations are kept (the Privacy
+    page says so).
     ``tools`` feeds the Tools page (the tools on offer, the MCP servers and their
     states); without it the page offers Google Search only. ``desktop_keys``: the keys a
     Wayland desktop bound through its shortcuts portal, shown with the talk keys.
@@ -66,8 +76,8 @@ class SettingsDialog(QDialog):
     def __init__(
         self,
         settings: Settings,
-        inputs: list[str],
-        outputs: list[str],
+        inputs: Sequence[str | tuple[str, str]],
+        outputs: Sequence[str | tuple[str, str]],
         key_status: Message,
         parent: QWidget | None = None,
         models: tuple[ModelInfo, ...] = FALLBACK_MODELS,
@@ -89,16 +99,19 @@ class SettingsDialog(QDialog):
         self.voices.sampleRequested.connect(self._on_sample_requested)
         self.voice_combo = self.voices.voice_combo
 
-        self.instruction_edit = QPlainTextEdit(settings.system_instruction)
+        # The default in the UI's language, or the user's own as typed.
+        self.instruction_edit = QPlainTextEdit(localised(settings).system_instruction)
         self.instruction_edit.setObjectName("instructionEdit")
         self.instruction_edit.setTabChangesFocus(True)  # Tab must leave it (keyboard users)
         self.instruction_edit.setAccessibleName(self.tr("System instruction"))
         self.instruction_edit.setMinimumHeight(90)
 
-        self.input_combo = self._device_combo(inputs, settings.input_device)
+        self.input_combo = self._device_combo(inputs, settings.input_device, settings.device_names)
         self.input_combo.setObjectName("inputCombo")
         self.input_combo.setAccessibleName(self.tr("Microphone"))
-        self.output_combo = self._device_combo(outputs, settings.output_device)
+        self.output_combo = self._device_combo(
+            outputs, settings.output_device, settings.device_names
+        )
         self.output_combo.setObjectName("outputCombo")
         self.output_combo.setAccessibleName(self.tr("Speaker"))
 
@@ -220,14 +233,24 @@ class SettingsDialog(QDialog):
             self._settings,
             **self.models.values(),
             **self.voices.values(),
-            system_instruction=self.instruction_edit.toPlainText(),
+            **edited_instruction(self.instruction_edit.toPlainText()),
             input_device=str(self.input_combo.currentData()),
             output_device=str(self.output_combo.currentData()),
+            device_names=self._device_names(),
             **self.talk.values(),
             **self.voice.values(),
             **self.language.values(),
             **self.tools.values(),
         ).validated()
+
+    def _device_names(self) -> dict[str, str]:
+        """What the chosen devices are called (kept for when one is unplugged)."""
+        names = {}
+        for combo in (self.input_combo, self.output_combo):
+            ident, name = combo.currentData(), combo.currentData(_NAME_ROLE)
+            if ident and name and name != ident:
+                names[str(ident)] = str(name)
+        return names
 
     # --- slots --------------------------------------------------------------------
     def _on_sample_requested(self, voice: str) -> None:
@@ -238,13 +261,22 @@ class SettingsDialog(QDialog):
         self.accept()
 
     # --- internals ----------------------------------------------------------------
-    def _device_combo(self, devices: list[str], current: str) -> QComboBox:
+    def _device_combo(
+        self, devices: Sequence[str | tuple[str, str]], current: str, names: dict[str, str]
+    ) -> QComboBox:
         combo = QComboBox()
         combo.addItem(self.tr("System default"), "")
-        for name in devices:
-            combo.addItem(name, name)
-        if current and current not in devices:
-            # Keep a saved device that is unplugged right now instead of losing it.
-            combo.addItem(self.tr("%1 (not connected)").replace("%1", current), current)
+        ids = []
+        for device in devices:
+            ident, label = device if isinstance(device, tuple) else (device, device)
+            combo.addItem(label, ident)
+            combo.setItemData(combo.count() - 1, label, _NAME_ROLE)
+            ids.append(ident)
+        if current and current not in ids:
+            # Keep a saved device that is unplugged right now instead of losing it,
+            # under the name it had when it was chosen.
+            shown = names.get(current) or current.removeprefix(SERVER_PREFIX)
+            combo.addItem(self.tr("%1 (not connected)").replace("%1", shown), current)
+            combo.setItemData(combo.count() - 1, names.get(current, ""), _NAME_ROLE)
         combo.setCurrentIndex(max(0, combo.findData(current)))
         return combo

@@ -1,10 +1,11 @@
-"""The "Talking" rows of the settings dialog: talk mode, hold or toggle, and the hotkeys."""
+"""The "Talking" rows of the settings dialog: talk mode, hold or toggle, the hotkeys and
+the sound cues."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QWidget
 
 from gemini_desk.core.settings import Settings
 from gemini_desk.hotkeys.combo import DEFAULT_MUTE_COMBO, DEFAULT_TALK_COMBO
@@ -12,7 +13,8 @@ from gemini_desk.ui.hotkey_edit import HotkeyEdit
 
 
 class TalkSettings(QWidget):
-    """Edits ``talk_mode``, ``ptt_behaviour``, ``ptt_hotkey`` and ``mute_hotkey``.
+    """Edits ``talk_mode``, ``ptt_behaviour``, ``ptt_hotkey``, ``mute_hotkey`` and
+    ``sound_cues``.
 
     ``desktop_keys`` (``{"talk": …, "mute": …}``): the keys the desktop bound through
     its shortcuts portal (Wayland), shown under the key fields; they may differ from the
@@ -56,6 +58,11 @@ class TalkSettings(QWidget):
         self.mute_key = HotkeyEdit(settings.mute_hotkey, DEFAULT_MUTE_COMBO)
         self.mute_key.setObjectName("settingsMuteKey")
         self.mute_key.setAccessibleName(self.tr("Mute key"))
+        self.cues_check = QCheckBox(
+            self.tr("Play a soft tone &when talking starts or stops, and on mute")
+        )
+        self.cues_check.setObjectName("settingsSoundCues")
+        self.cues_check.setChecked(settings.sound_cues)
         self.mode_combo.currentIndexChanged.connect(self._update_enabled)
         self._update_enabled()
 
@@ -73,6 +80,7 @@ class TalkSettings(QWidget):
         form.addRow(self.tr("Talk key &behaviour:"), self.behaviour_combo)
         form.addRow(self.tr("Ta&lk key:"), self.talk_key)
         form.addRow(self.tr("&Mute key:"), self.mute_key)
+        form.addRow(self.tr("Sound cues:"), self.cues_check)
         if self.desktop_keys.text():
             form.addRow(self.tr("Your desktop's keys:"), self.desktop_keys)
 
@@ -82,4 +90,5 @@ class TalkSettings(QWidget):
             "ptt_behaviour": str(self.behaviour_combo.currentData()),
             "ptt_hotkey": self.talk_key.combo.text,
             "mute_hotkey": self.mute_key.combo.text,
+            "sound_cues": self.cues_check.isChecked(),
         }

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from gemini_desk.core.tools import MCP_SOURCE_PREFIX, CallState, ToolCallRecord
 from gemini_desk.core.transcript import Turn
-from gemini_desk.ui.theme import follow_palette, pick
+from gemini_desk.ui.colours import hex_of
+from gemini_desk.ui.theme import follow_palette
 
 __all__ = [
     "TOOL_GLYPH",
@@ -269,10 +270,10 @@ class ToolRow(QFrame):
 
 
 def _row_style() -> str:
-    accent = pick("#6b7280", "#9ca3af")
-    done = pick("#166534", "#86efac")
-    failed = pick("#b42318", "#fca5a5")
-    muted = pick("#57534e", "#a8a29e")
+    accent = hex_of("tool.edge")
+    done = hex_of("tool.done.fg")
+    failed = hex_of("tool.failed.fg")
+    muted = hex_of("tool.quiet.fg")
     return (
         f"#toolRow {{ border-left: 3px solid {accent}; background: transparent; }}"
         "#toolName { font-weight: bold; }"

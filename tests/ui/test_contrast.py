@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
@@ -19,11 +20,14 @@ from gemini_desk.core.desk_state import SessionStatus
 from gemini_desk.core.events import RetryWait, SessionState
 from gemini_desk.core.messages import MessageId, message
 from gemini_desk.core.status import Status
-from gemini_desk.ui.colours import COLOURS, TEXT_PAIRS, colour, contrast_ratio
+from gemini_desk.core.tools import ApprovalRequest, CallState, ToolCallRecord
+from gemini_desk.core.transcript import Role, Turn
+from gemini_desk.ui.approval_card import ApprovalCard
+from gemini_desk.ui.colours import COLOURS, PALETTE_PAIRS, TEXT_PAIRS, colour, contrast_ratio
 from gemini_desk.ui.connection_banner import ConnectionBanner
 from gemini_desk.ui.notices import NoticeArea, Severity
 from gemini_desk.ui.status_orb import StatusPill
-from gemini_desk.ui.transcript_view import bubble_colours
+from gemini_desk.ui.transcript_view import TranscriptView, bubble_colours
 from gemini_desk.ui.welcome_view import WelcomeView
 from tests.support.palettes import dark_palette
 from tests.support.qt import process_events, qapp, qt_warnings_fatal  # noqa: F401
@@ -67,7 +71,7 @@ def test_every_palette_pair_meets_aa(dark: bool) -> None:
 def test_every_colour_has_a_pair_or_is_a_mark() -> None:
     """No colour the app paints escapes the check (the meter's bar colours are marks,
     seen against the track; borders and hover shades go with a checked pair)."""
-    used = {p.fg for p in TEXT_PAIRS} | {p.bg for p in TEXT_PAIRS}
+    used = {p.fg for p in TEXT_PAIRS} | {p.bg for p in TEXT_PAIRS} | {p.fg for p in PALETTE_PAIRS}
     marks = {"meter.low", "meter.mid", "meter.high", "quiet.border", "talk.off.border"}
     borders = {n for n in COLOURS if n.endswith(".border")}
     unchecked = set(COLOURS) - used - marks - borders
@@ -181,4 +185,85 @@ def test_notices_paint_their_checked_colours(
     for widget in (area, banner, welcome):
         widget.close()
         widget.deleteLater()
+    process_events()
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_colours_on_the_desktop_palette_meet_aa(name: str) -> None:
+    """The tool rows' words and edge, on the transcript's base colour."""
+    pal = PALETTES[name]()
+    dark = name == "dark"
+    failures = []
+    for pair in PALETTE_PAIRS:
+        bg = pal.color(getattr(QPalette.ColorRole, pair.bg))
+        ratio = contrast_ratio(colour(pair.fg, dark=dark), bg)
+        if ratio < pair.minimum:
+            failures.append(f"{pair.what}: {ratio:.2f} < {pair.minimum}")
+    assert not failures, failures
+
+
+def _tool_turn(index: int, state: CallState, summary: str = "") -> Turn:
+    record = ToolCallRecord(
+        call_id=f"c{index}", name="get_time", state=state, summary=summary, duration_s=0.012
+    )
+    return Turn(id=index, role=Role.TOOL, finished=True, tool=record)
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_tool_rows_and_the_approval_card_paint_their_checked_colours(
+    qapp: QApplication,  # noqa: F811
+    app_palette: None,
+    name: str,
+) -> None:
+    """A done, a failed and a denied call's rows in the transcript, and the approval
+    card, paint the colours held to AA above, on the background they were held to."""
+    qapp.setPalette(PALETTES[name]())
+    process_events()
+    dark = name == "dark"
+    view = TranscriptView()
+    view.resize(640, 400)
+    turns = {
+        "tool.done.fg": _tool_turn(0, CallState.DONE, "It is 10:04 in Tokyo."),
+        "tool.failed.fg": _tool_turn(1, CallState.FAILED),
+        "tool.quiet.fg": _tool_turn(2, CallState.DENIED, "Set to Never."),
+    }
+    for turn in turns.values():
+        view.show_turn(turn)
+    view.show()
+    process_events()
+    base = qapp.palette().color(QPalette.ColorRole.Base)
+    rows = view._bubbles
+    for want, turn in turns.items():
+        row = rows[turn.id]
+        # Grabbed from the view, so what shows through the row is painted too.
+        image = view.grab(QRect(row.mapTo(view, QPoint(0, 0)), row.size())).toImage()
+        painted = {
+            image.pixelColor(x, y).name()
+            for x in range(image.width())
+            for y in range(image.height())
+        }
+        assert colour(want, dark=dark).name() in painted, (want, name)
+        assert colour("tool.edge", dark=dark).name() in painted, name
+        # Transparent: the row's words sit on the transcript's base colour.
+        assert image.pixelColor(image.width() - 2, image.height() // 2) == base, name
+    view.close()
+    view.deleteLater()
+
+    host = QWidget()
+    host.resize(640, 300)
+    card = ApprovalCard(host)
+    card.add_request(ApprovalRequest("c1", "open_url", {"url": "https://example.com/"}))
+    host.show()
+    card.show()
+    process_events()
+    image = card.grab().toImage()
+    fill = image.pixelColor(image.width() // 2, 3)
+    assert fill == colour("approval.bg", dark=dark), name
+    painted = {
+        image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())
+    }
+    for want in ("approval.fg", "approval.arg.fg", "approval.border"):
+        assert colour(want, dark=dark).name() in painted, (want, name)
+    host.close()
+    host.deleteLater()
     process_events()

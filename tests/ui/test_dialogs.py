@@ -146,6 +146,7 @@ def original() -> Settings:
         model=FALLBACK_MODELS[1].id,
         voice="Kore",
         system_instruction="Be brief.",
+        custom_instruction=True,  # typed by the user (the default follows the UI language)
         input_device="USB Headset",
         output_device="",
         demo_chosen=True,
