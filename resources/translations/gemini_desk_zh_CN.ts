@@ -145,7 +145,7 @@
 <context>
     <name>ApprovalCard</name>
     <message>
-        <location filename="../../gemini_desk/ui/approval_card.py" line="+96"/>
+        <location filename="../../gemini_desk/ui/approval_card.py" line="+97"/>
         <source>Allow &amp;once</source>
         <translation>允许一次(&amp;O)</translation>
     </message>
@@ -874,6 +874,14 @@
         <location line="+38"/>
         <source>Press the keys… (now: %1)</source>
         <translation>请按下组合键…（当前：%1）</translation>
+    </message>
+</context>
+<context>
+    <name>Instruction</name>
+    <message>
+        <location filename="../../gemini_desk/ui/instruction.py" line="+23"/>
+        <source>You are a helpful voice assistant on the user&apos;s desktop. Keep answers short and spoken.</source>
+        <translation>你是用户桌面上的语音助手，乐于助人。回答要简短，适合口头表达。</translation>
     </message>
 </context>
 <context>
@@ -2034,12 +2042,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+81"/>
+        <location filename="../../gemini_desk/ui/settings_dialog.py" line="+91"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>System instruction</source>
         <translation>系统指令</translation>
     </message>
@@ -2049,7 +2057,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>麦克风</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Speaker</source>
         <translation>扬声器</translation>
     </message>
@@ -2129,12 +2137,12 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
         <translation>保存位置：%1</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+55"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>%1 (not connected)</source>
         <translation>%1（未连接）</translation>
     </message>
@@ -2377,7 +2385,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkSettings</name>
     <message>
-        <location filename="../../gemini_desk/ui/talk_settings.py" line="+33"/>
+        <location filename="../../gemini_desk/ui/talk_settings.py" line="+35"/>
         <source>none</source>
         <translation>无</translation>
     </message>
@@ -2427,7 +2435,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>静音键</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source>Play a soft tone &amp;when talking starts or stops, and on mute</source>
+        <translation>开始或停止说话及静音时播放柔和的提示音(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Only used in push-to-talk.</source>
         <translation>仅用于按键说话模式。</translation>
     </message>
@@ -2452,6 +2465,11 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>静音键(&amp;M)：</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Sound cues:</source>
+        <translation>提示音：</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>Your desktop&apos;s keys:</source>
         <translation>桌面设定的按键：</translation>
@@ -2460,7 +2478,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>TalkWiring</name>
     <message>
-        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+215"/>
+        <location filename="../../gemini_desk/desktop/talk_wiring.py" line="+220"/>
         <source>Gemini Desk: push to talk</source>
         <translation>Gemini Desk：按键说话</translation>
     </message>
@@ -2498,7 +2516,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
 <context>
     <name>Tools</name>
     <message>
-        <location filename="../../gemini_desk/ui/tool_row.py" line="+45"/>
+        <location filename="../../gemini_desk/ui/tool_row.py" line="+46"/>
         <source>MCP server %1</source>
         <translation>MCP 服务器 %1</translation>
     </message>
