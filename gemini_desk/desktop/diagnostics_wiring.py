@@ -38,6 +38,13 @@ def _stats(stream: object | None) -> dict[str, Any] | None:
     return read() if callable(read) else None
 
 
+def _named(stats: dict[str, Any] | None, chosen: str, names: dict[str, str]) -> None:
+    """Show a sound server's device by the name Settings listed it under: PortAudio
+    reaches it through ALSA's "pulse" device and knows no better name."""
+    if stats is not None and chosen in names:
+        stats["device"] = names[chosen]
+
+
 def _level(stream: object | None) -> tuple[float, float, bool]:
     meter = getattr(stream, "level", None)
     if meter is None:
@@ -66,12 +73,16 @@ def build_diagnostics(
 
     def mic_stats() -> dict[str, Any] | None:
         stats = _stats(conv.mic)
+        now = settings.current
+        _named(stats, now.input_device, now.device_names)
         if stats is not None:
             stats["muted"] = bool(getattr(conv.mic, "muted", False))
         return stats
 
     def speaker_stats() -> dict[str, Any] | None:
         stats = _stats(conv.speaker)
+        now = settings.current
+        _named(stats, now.output_device, now.device_names)
         if stats is not None:
             stats["running"] = bool(getattr(conv.speaker, "running", True))
         return stats

@@ -61,3 +61,38 @@ def test_tests_only_while_not_connected_and_a_missing_mic_says_so(qapp) -> None:
     assert conv.status._observers, "subscribed while the dialog exists"
     process_events()
     assert not conv.status._observers, "the dialog gone, the status no longer reaches it"
+
+
+class OpenStream:
+    """A stream as the diagnostics read it: its figures, with PortAudio's device name."""
+
+    def __init__(self, device: str) -> None:
+        self.device = device
+
+    def stats(self) -> dict[str, object]:
+        return {"device": self.device, "rate": 48000}
+
+
+def test_a_device_chosen_by_its_server_name_shows_by_that_name(qapp) -> None:  # noqa: F811
+    # PortAudio reaches a sound server's device through ALSA's "pulse": the dialog says
+    # which device that is, by the name Settings showed when it was chosen.
+    conv = Conv()
+    conv.mic, conv.speaker = OpenStream("pulse"), OpenStream("pulse")
+    settings = SettingsModel(
+        dataclasses.replace(
+            Settings(),
+            input_device="pulse:alsa_input.usb-headset",
+            device_names={"pulse:alsa_input.usb-headset": "USB Headset Microphone"},
+        ),
+        save=lambda _s: None,
+    )
+
+    async def main() -> None:
+        dialog = build_diagnostics(None, conv, settings, LoopLag())  # type: ignore[arg-type]
+        dialog.refresh()
+        assert dialog.mic_labels["device"].text() == "USB Headset Microphone"
+        assert dialog.speaker_labels["device"].text() == "pulse"  # the default: as it is
+        dialog.close()
+        dialog.deleteLater()
+
+    asyncio.run(main())
