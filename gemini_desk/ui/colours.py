@@ -125,6 +125,21 @@ COLOURS: dict[str, Swatch] = {
     "tool.done.fg": Swatch("#166534", "#86efac"),
     "tool.failed.fg": Swatch("#b42318", "#fca5a5"),
     "tool.quiet.fg": Swatch("#57534e", "#a8a29e"),  # summary, duration, denied, cancelled
+    # Painted over the screen's own pixels (the red frame, the region selectors and
+    # their toolbar) or on the desktop's panel (the tray badge): what is under them is
+    # not the app's palette, so both variants are the same.
+    "overlay.accent": Swatch("#ff2d55", "#ff2d55"),  # share frame, selection, handles
+    "overlay.bar.bg": Swatch("#202124", "#202124"),  # the selectors' toolbar, backdrop
+    "overlay.bar.fg": Swatch("#ffffff", "#ffffff"),
+    "overlay.bar.size": Swatch("#ffd6de", "#ffd6de"),  # the selection's size
+    "preview.bg": Swatch("#1f1f1f", "#1f1f1f"),  # around the shared picture's thumbnail
+    "preview.border": Swatch("#888888", "#888888"),
+    "tray.idle": Swatch("#2563eb", "#2563eb"),
+    "tray.listening": Swatch("#15803d", "#15803d"),
+    "tray.speaking": Swatch("#9333ea", "#9333ea"),
+    "tray.muted": Swatch("#dc2626", "#dc2626"),
+    "tray.sharing": Swatch("#c2410c", "#c2410c"),
+    "tray.glyph": Swatch("#ffffff", "#ffffff"),  # the badge's symbol and ring
 }
 
 
@@ -179,6 +194,15 @@ TEXT_PAIRS: tuple[Pair, ...] = (
     Pair("approval.fg", "approval.bg", 4.5, "approval card text"),
     Pair("approval.arg.fg", "approval.bg", 4.5, "approval card argument names"),
     Pair("focus", "approval.bg", 3.0, "focus ring on the approval card's buttons"),
+    Pair("overlay.bar.fg", "overlay.bar.bg", 4.5, "region toolbar text"),
+    Pair("overlay.bar.size", "overlay.bar.bg", 4.5, "region toolbar: the size"),
+    Pair("overlay.accent", "overlay.bar.bg", 3.0, "selection edge on the dark backdrop"),
+    Pair("preview.border", "preview.bg", 3.0, "the shared picture's thumbnail frame"),
+    Pair("tray.glyph", "tray.idle", 3.0, "tray badge symbol (ready)"),
+    Pair("tray.glyph", "tray.listening", 3.0, "tray badge symbol (listening)"),
+    Pair("tray.glyph", "tray.speaking", 3.0, "tray badge symbol (speaking)"),
+    Pair("tray.glyph", "tray.muted", 3.0, "tray badge symbol (muted)"),
+    Pair("tray.glyph", "tray.sharing", 3.0, "tray badge symbol (sharing)"),
 )
 
 # Colours painted on a colour of the desktop's palette (its role named as ``bg``): the

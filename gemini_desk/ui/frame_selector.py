@@ -24,12 +24,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from gemini_desk.ui.colours import colour
 from gemini_desk.ui.region_bar import RegionBar
 from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, keyboard_start, span
 from gemini_desk.vision.geometry import Rect
 from gemini_desk.vision.region_flow import MIN_SIDE
 
-ACCENT = QColor("#ff2d55")
+ACCENT = colour("overlay.accent", dark=False)  # the same in both variants
 translate = QCoreApplication.translate  # the overlay's strings, with their contexts
 
 
@@ -164,7 +165,7 @@ class FrameSelector(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#202124"))
+        p.fillRect(self.rect(), colour("overlay.bar.bg"))
         target = self.target()
         p.drawImage(target, self.image)
         p.fillRect(target, QColor(0, 0, 0, 110))

@@ -8,6 +8,8 @@ import itertools
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from gemini_desk.ui.colours import hex_of
+
 __all__ = ["RegionBar"]
 
 # (The strings keep the overlay's context, "_Overlay", where their translations are.)
@@ -29,9 +31,9 @@ class RegionBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
         self.setStyleSheet(
-            "QWidget#regionBar { background: #202124; border-radius: 8px; }"
-            "QLabel { color: #ffffff; font-size: 11pt; }"
-            "QLabel#regionSize { font-weight: bold; color: #ffd6de; }"
+            f"QWidget#regionBar {{ background: {hex_of('overlay.bar.bg')}; border-radius: 8px; }}"
+            f"QLabel {{ color: {hex_of('overlay.bar.fg')}; font-size: 11pt; }}"
+            f"QLabel#regionSize {{ font-weight: bold; color: {hex_of('overlay.bar.size')}; }}"
         )
         self.help = QLabel(
             QCoreApplication.translate(

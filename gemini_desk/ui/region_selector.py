@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from gemini_desk.ui.colours import colour
 from gemini_desk.ui.region_bar import RegionBar
 from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, keyboard_start, span
 from gemini_desk.ui.share_frame import tool_window_flag
@@ -27,7 +28,7 @@ from gemini_desk.vision.screens import all_screens
 log = logging.getLogger("gemini_desk.ui")
 
 MIN_SIDE = 8
-ACCENT = QColor("#ff2d55")
+ACCENT = colour("overlay.accent", dark=False)  # the same in both variants
 
 
 class RegionSelector(QObject):

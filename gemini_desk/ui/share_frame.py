@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QRegion
+from PySide6.QtGui import QGuiApplication, QPalette, QRegion
 from PySide6.QtWidgets import QWidget
 
+from gemini_desk.ui.colours import colour
 from gemini_desk.vision.geometry import Rect
 
-FRAME_COLOR = QColor("#ff2d55")
+FRAME_COLOR = colour("overlay.accent", dark=False)  # the same in both variants
 THICKNESS = 4
 # How often a followed window is looked up: a moved window's frame catches up within a
 # quarter of a second, for a few local X round trips each time.

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from gemini_desk.ui.colours import hex_of
+
 if TYPE_CHECKING:  # Pillow is imported when sharing starts, not with the window
     from gemini_desk.vision.encode import EncodedFrame
 
@@ -24,7 +26,9 @@ class SharePreview(QWidget):
         self.image.setObjectName("sharePreviewImage")
         self.image.setFixedSize(side, side * 9 // 16)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setStyleSheet("background: #1f1f1f; border: 1px solid #888;")
+        self.image.setStyleSheet(
+            f"background: {hex_of('preview.bg')}; border: 1px solid {hex_of('preview.border')};"
+        )
         self.caption = QLabel()
         self.caption.setObjectName("sharePreviewCaption")
         self.caption.setStyleSheet("font-size: 8pt;")

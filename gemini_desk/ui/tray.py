@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
-    QColor,
     QIcon,
     QPainter,
     QPainterPath,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from gemini_desk.core.desk_state import TalkState
 from gemini_desk.platform.assets import APP_ICON, resource_path
+from gemini_desk.ui.colours import colour
 
 __all__ = [
     "TrayIcon",
@@ -42,14 +42,14 @@ class TrayState(enum.Enum):
     SHARING = "sharing"  # the screen or camera goes to the model
 
 
-# Badge colour per state; None: no badge (the plain, dimmed app icon).
+# Badge colour (ui.colours name) per state; None: no badge (the plain, dimmed app icon).
 _BADGE: dict[TrayState, str | None] = {
     TrayState.DISCONNECTED: None,
-    TrayState.IDLE: "#2563eb",
-    TrayState.LISTENING: "#16a34a",
-    TrayState.SPEAKING: "#9333ea",
-    TrayState.MUTED: "#dc2626",
-    TrayState.SHARING: "#ea580c",
+    TrayState.IDLE: "tray.idle",
+    TrayState.LISTENING: "tray.listening",
+    TrayState.SPEAKING: "tray.speaking",
+    TrayState.MUTED: "tray.muted",
+    TrayState.SHARING: "tray.sharing",
 }
 
 
@@ -104,12 +104,12 @@ def paint_state_icon(base: QIcon, state: TrayState, size: int) -> QPixmap:
         painter.setOpacity(0.45)  # dimmed: nothing is connected
     base.paint(painter, 0, 0, size, size)
     painter.setOpacity(1.0)
-    colour = _BADGE[state]
-    if colour is not None:
+    badge = _BADGE[state]
+    if badge is not None:
         d = size * 0.56
         rect = QRectF(size - d, size - d, d, d).adjusted(0.5, 0.5, -0.5, -0.5)
-        painter.setPen(QPen(QColor("#ffffff"), max(1.0, size / 24)))
-        painter.setBrush(QColor(colour))
+        painter.setPen(QPen(colour("tray.glyph"), max(1.0, size / 24)))
+        painter.setBrush(colour(badge))
         painter.drawEllipse(rect)
         _draw_glyph(painter, state, rect)
     painter.end()
@@ -118,7 +118,7 @@ def paint_state_icon(base: QIcon, state: TrayState, size: int) -> QPixmap:
 
 def _draw_glyph(p: QPainter, state: TrayState, r: QRectF) -> None:
     """A white symbol inside the badge: bars, waves, a slash or a screen."""
-    white = QColor("#ffffff")
+    white = colour("tray.glyph")
     w = r.width()
     c = r.center()
     pen = QPen(white, max(1.0, w * 0.13), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)

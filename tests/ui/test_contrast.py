@@ -267,3 +267,21 @@ def test_tool_rows_and_the_approval_card_paint_their_checked_colours(
     host.close()
     host.deleteLater()
     process_events()
+
+
+def test_no_colour_is_written_outside_the_palette_module() -> None:
+    """Every colour the app paints is named in ui/colours.py (light and dark), so the
+    pairs above see it; a hex literal anywhere else escapes them."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "gemini_desk"
+    literal = re.compile(r"[\"']#[0-9a-fA-F]{3,8}\b")
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "colours.py" and "sim" not in path.parts
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if literal.search(line)
+    ]
+    assert not found, found
