@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from gemini_desk.audio.echo_idle import EchoIdle, NearBypass, Step
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
 
 __all__ = ["APM_RATES", "EchoCanceller", "EchoOptions", "apm_rate_for"]
@@ -37,6 +38,9 @@ _SILENT_DB = -120.0
 _FAR_ACTIVE_DB = -50.0
 _GATE_MARGIN_DB = 10.0
 _GATE_GAIN = np.float32(10 ** (-30 / 20))
+# Idle bypass (EchoOptions.idle_bypass): a far-end block peaking above this is loud.
+_LOUD_PEAK = np.float32(10 ** (-60 / 20))
+_IDLE_TAIL_S = 0.5  # the module runs this long after the far end's last loud sample
 
 
 def apm_rate_for(rate: int) -> int:
@@ -70,6 +74,19 @@ class EchoOptions:
     lead_ms: float = 20.0
     max_far_ms: float = 2000.0  # far-end frames kept waiting for their near-end
     echo_gate: bool = True  # silence residual echo AEC3 lets through (see _gate)
+    # Rest the module while the far end has been silent for longer than the echo's tail
+    # (only when echo cancellation is all it does: noise suppression and gain control
+    # need every frame). See audio/echo_idle.py.
+    idle_bypass: bool = True
+
+    @property
+    def bypass_allowed(self) -> bool:
+        return (
+            self.idle_bypass
+            and self.echo_cancellation
+            and not self.noise_suppression
+            and not self.auto_gain_control
+        )
 
     @property
     def any(self) -> bool:
@@ -184,6 +201,14 @@ class EchoCanceller:
         self.cpu_total_s = 0.0
         self.cpu_max_s = 0.0
         self.gated_frames = 0  # near-end frames the residual echo gate attenuated
+        self.bypassed_frames = 0  # near-end frames passed by while the far end was silent
+        self.resumes = 0  # times the module was woken up for a loud far end
+        self._idle = EchoIdle(_IDLE_TAIL_S, self._lead_s, enabled=opts.bypass_allowed)
+        self._bypass = NearBypass(n)
+        self._alt = np.zeros(n, dtype=np.float32)  # the other path's frame in a cross-fade
+        self._zero_far = np.zeros(n, dtype=np.float32)
+        self._skipped_far = 0  # far-end frames dropped while resting (since the last resume)
+        self._skipped_near = 0
         self._far_levels: deque[tuple[float, float]] = deque()  # (play time, dBFS) fed
         self._coupling_db = 0.0  # echo level at the mic relative to the far end (learned)
         self._cpu_recent = 0.0  # exponential average, seconds per near-end frame
@@ -205,6 +230,9 @@ class EchoCanceller:
             # restart, a stall): then trust the new stamp.
             self._far_t = play_time - self._far_buf.shape[0] / self.rate
         buf = np.concatenate((self._far_buf, x)) if self._far_buf.shape[0] else x
+        if self._idle.enabled:  # from the start of the frame the block's first sample is in
+            loud = bool(np.abs(x).max() > _LOUD_PEAK)
+            self._idle.far(self._far_t, self._far_t + buf.shape[0] / self.rate, loud)
         n = self.frame_samples
         whole = buf.shape[0] // n * n
         for i in range(0, whole, n):
@@ -257,6 +285,62 @@ class EchoCanceller:
         self, near: npt.NDArray[np.float32], out: npt.NDArray[np.float32], tc: float
     ) -> None:
         t0 = time.perf_counter()
+        step = self._idle.near(tc)
+        if step is Step.BYPASS:
+            self._bypass.pass_through(near, out)
+            self._skip_far(tc)
+            self.bypassed_frames += 1
+            self._count_cpu(time.perf_counter() - t0)
+            return
+        if step is Step.RESUME:
+            self._warm_up()
+            self.resumes += 1
+        self._run_module(near, out, tc)
+        if step is Step.RESUME:
+            self._bypass.strip(near, self._alt)
+            self._bypass.cross_fade(out, self._alt, rising=True)
+        elif step is Step.SUSPEND:
+            self._bypass.strip(near, self._alt)
+            self._bypass.cross_fade(out, self._alt, rising=False)
+        else:
+            self._bypass.track(near)
+        self._count_cpu(time.perf_counter() - t0)
+
+    def _skip_far(self, tc: float) -> None:
+        """Bypassed: the silent far end due by this frame is dropped, not fed."""
+        far, horizon = self._far, tc + self._lead_s
+        while far and far[0][0] <= horizon:
+            far.popleft()
+            self._skipped_far += 1
+        self._skipped_near += 1
+
+    def _warm_up(self) -> None:
+        """Before the module runs again, it processes the last frames passed by (with a
+        silent far end), so its filters' state matches the signal it resumes on. AEC3
+        lines the two ends up by the order of calls: the far-end frames it is given
+        keep the count skipped while resting, less the near-end frames skipped (one far
+        frame more or fewer than that and the echo of the next answer's first 0.3 s
+        leaked through at -35 dBFS in tests/integration/test_echo.py's rig)."""
+        framer, apm = self._far_framer, self._apm
+        delay = round(self.options.lead_ms)
+        if delay != self._delay_ms:
+            apm.set_stream_delay_ms(delay)
+            self._delay_ms = delay
+        frames = self._bypass.warm_frames()
+        extra = self._skipped_far - self._skipped_near  # far frames owed (< 0: too many)
+        self._skipped_far = self._skipped_near = 0
+        framer.load(self._zero_far)
+        for _ in range(extra):
+            apm.process_reverse_stream(framer.frame)
+        for i, frame in enumerate(frames):
+            if i >= -extra:
+                apm.process_reverse_stream(framer.frame)
+            self._near_framer.load(frame)
+            apm.process_stream(self._near_framer.frame)
+
+    def _run_module(
+        self, near: npt.NDArray[np.float32], out: npt.NDArray[np.float32], tc: float
+    ) -> None:
         apm = self._apm
         opts = self.options
         if opts.echo_cancellation:
@@ -286,7 +370,8 @@ class EchoCanceller:
         nf.result(out)
         if opts.echo_cancellation and opts.echo_gate:
             self._gate(out, in_db, tc)
-        dt = time.perf_counter() - t0
+
+    def _count_cpu(self, dt: float) -> None:
         self.near_frames += 1
         self.cpu_total_s += dt
         if dt > self.cpu_max_s:
@@ -334,6 +419,8 @@ class EchoCanceller:
         self._far_levels.clear()
         self._far_buf = np.zeros(0, dtype=np.float32)
         self._near_buf = np.zeros(0, dtype=np.float32)
+        self._idle.reset()
+        self._skipped_far = self._skipped_near = 0
         self._near_rs.reset()
         self._far_rs.reset()
 
@@ -371,6 +458,8 @@ class EchoCanceller:
             "far_late": self.far_late,
             "far_rewrites": self.far_rewrites,
             "gated_frames": self.gated_frames,
+            "bypassed_frames": self.bypassed_frames,
+            "resumes": self.resumes,
             "coupling_db": self._coupling_db,
             "delay_ms": max(self._delay_ms, 0),
             "cpu_us_mean": self.cpu_us_per_frame,
