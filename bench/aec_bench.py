@@ -58,12 +58,12 @@ def espeak_24k(text: str) -> np.ndarray:
     return soxr.resample(pcm.astype(np.float32) / 32768.0, rate, FAR_RATE).astype(np.float32)
 
 
-def far_speech(seconds: float) -> np.ndarray:
-    """Model speech with short pauses between sentences, about ``seconds`` long."""
+def far_speech(seconds: float, pause_s: float = 0.3) -> np.ndarray:
+    """Model speech with ``pause_s`` pauses between sentences, about ``seconds`` long."""
     parts: list[np.ndarray] = []
     total = 0
     i = 0
-    pause = np.zeros(int(0.3 * FAR_RATE), dtype=np.float32)
+    pause = np.zeros(int(pause_s * FAR_RATE), dtype=np.float32)
     while total < seconds * FAR_RATE:
         s = espeak_24k(SENTENCES[i % len(SENTENCES)])
         s *= 0.5 / max(1e-6, float(np.abs(s).max()))  # peaks at -6 dBFS
@@ -149,6 +149,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=24.0)
     args = ap.parse_args()
     far24 = far_speech(args.seconds)
+    # Answers 2 s apart: the canceller rests between them (EchoOptions.idle_bypass).
+    turns24 = far_speech(args.seconds, pause_s=2.0)
     aec = EchoOptions(echo_gate=False)  # WebRTC AEC3 alone
     gated = EchoOptions()  # plus the residual echo gate (the app's default)
     base = EchoOptions(echo_cancellation=False)
@@ -160,12 +162,15 @@ def main() -> None:
         ("dev_44k1_16k_apm_d60", 44100, 16000, 16000, 60.0),
         ("dev_48k_48k_apm_d60", 48000, 48000, 48000, 60.0),
         ("dev_44k1_48k_apm_d60", 44100, 48000, 44100, 60.0),
+        ("turns_2s_apart_48k_dev_16k_apm_d20", 48000, 16000, 16000, 20.0),
+        ("turns_2s_apart_48k_dev_16k_apm_d120", 48000, 16000, 16000, 120.0),
     ]
     results: dict[str, dict[str, float]] = {}
     for name, dev, apm, near, delay in cases:
-        r = run(far24, dev, apm, near, delay, aec)
-        g = run(far24, dev, apm, near, delay, gated)
-        b = run(far24, dev, apm, near, delay, base)
+        far = turns24 if name.startswith("turns") else far24
+        r = run(far, dev, apm, near, delay, aec)
+        g = run(far, dev, apm, near, delay, gated)
+        b = run(far, dev, apm, near, delay, base)
         results[name] = {
             "erle_db": r["erle_db"],
             "own_erle_db": r["own_erle_db"],

@@ -13,6 +13,7 @@ import numpy as np
 import sounddevice as sd
 
 from gemini_desk.audio.devices import DeviceInfo, close_stream, open_stream
+from gemini_desk.audio.mic_batch import MicBatcher
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.core.level_meter import LevelMeter
 from gemini_desk.core.messages import Message, message
@@ -80,6 +81,7 @@ class MicCapture:
         self._stopping = False
         self._chunk_bytes = SEND_RATE * chunk_ms // 1000 * 2
         self._wake_at = 1  # ring samples that make a whole chunk (set in prepare)
+        self._slack = 0
         self._pending_samples = 0  # 16 kHz samples waiting in _pending (loop-owned)
         self._emitted = 0  # 16 kHz samples handed to on_chunk since start
         # Echo cancellation etc. (issue 8): runs here in the pump, on the loop thread, on
@@ -102,6 +104,8 @@ class MicCapture:
         self._scratch = np.zeros(_DRAIN_BLOCK, dtype=np.float32)
         self._pending = bytearray()
         self._wake_pending = False
+        # Two chunks per wake-up and per send after 2 s of quiet (audio/mic_batch.py).
+        self.batcher = MicBatcher()
         # Callback-owned counters.
         self.status_events = 0  # callbacks that reported any status flag
         self.input_overflows = 0  # PortAudio said input was lost before we saw it
@@ -194,8 +198,10 @@ class MicCapture:
         self._resampler = StreamResampler(rate, SEND_RATE, self._quality)
         self._pending.clear()
         self._wake_pending = False
+        self.batcher.reset()
         # Wake the loop once the ring holds what completes the next chunk.
-        self._wake_at = max(1, rate * self._chunk_ms // 1000 - rate // 2000)
+        self._slack = rate // 2000
+        self._wake_at = max(1, rate * self._chunk_ms // 1000 - self._slack)
         self._pending_samples = 0
         self._emitted = 0
         self._resampled = 0
@@ -264,13 +270,17 @@ class MicCapture:
         mono = indata[:, 0]
         ring.write(mono)
         i = self._stamps % _STAMPS
-        self._stamp_t[i] = time.monotonic()
+        now = time.monotonic()
+        self._stamp_t[i] = now
         self._captured += frames
         self._stamp_end[i] = self._captured
         self._stamps += 1
+        batch = 1
         if not self._muted:
             self.level.update(mono)
-        need = self._wake_at - self._pending_samples * self._samplerate // SEND_RATE
+            batch = self.batcher.block(self.level.rms_db, now)
+        chunk = self._wake_at + self._slack
+        need = batch * chunk - self._slack - self._pending_samples * self._samplerate // SEND_RATE
         if not self._wake_pending and ring.available >= need:
             self._wake_pending = True
             self.wakeups += 1
@@ -312,7 +322,9 @@ class MicCapture:
                 out = processor.process(out, captured - self.input_latency)
             if out.size:
                 self._pending += float32_to_int16(out).astype("<i2", copy=False).tobytes()
-        size = self._chunk_bytes
+        size = self._chunk_bytes * self.batcher.batch
+        if len(self._pending) < size:
+            size = self._chunk_bytes  # the room got loud: what is pending goes now
         while len(self._pending) >= size and not self._muted:
             chunk = bytes(self._pending[:size])
             del self._pending[:size]

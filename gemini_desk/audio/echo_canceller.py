@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from gemini_desk.audio.echo_gate import ResidualEchoGate, level_db
+from gemini_desk.audio.echo_idle import EchoIdle, NearBypass, Step
+from gemini_desk.audio.echo_options import APM_RATES, EchoOptions, apm_rate_for
 from gemini_desk.core.erle import ErleMeter
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
 
 __all__ = ["APM_RATES", "EchoCanceller", "EchoOptions", "apm_rate_for"]
 
-# WebRTC APM's native processing rates. livekit's FFI accepted every rate tried here
-# (8k..96k, incl. 22.05k/44.1k) and resamples internally, but at a native rate the
-# module does no hidden work and a 10 ms frame is a whole number of samples.
-APM_RATES = (8000, 16000, 32000, 48000)
 _INT16 = 32768.0
 # A stream's own sample count keeps its timeline; a stamp further off than this (a stall,
 # a restart, a clock that drifted) moves the timeline to the stamp.
@@ -32,60 +29,9 @@ _REWRITE_S = 0.002
 # Far-end frames this much older than the near end are stale (e.g. queued while muted):
 # dropped rather than fed in a burst. AEC3's delay search reaches ~0.4 s (bench/aec_bench.py).
 _STALE_S = 0.5
-# Residual echo gate (EchoCanceller._gate).
-_TAIL_S = 0.3  # acoustic delay + reverberation after the far end stops
-_SILENT_DB = -120.0
-_FAR_ACTIVE_DB = -50.0
-_GATE_MARGIN_DB = 10.0
-_GATE_GAIN = np.float32(10 ** (-30 / 20))
-
-
-def apm_rate_for(rate: int) -> int:
-    """The smallest native APM rate >= ``rate`` (capped at 48 kHz)."""
-    for r in APM_RATES:
-        if rate <= r:
-            return r
-    return APM_RATES[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class EchoOptions:
-    """What the module does to the microphone signal.
-
-    ``lead_ms``: the far-end reference is handed to the canceller this long before the
-    near-end frame captured at the same moment, so small errors in the latency figures
-    the devices report do not make the echo arrive before its reference (AEC3 finds the
-    remaining delay, up to ~0.4 s, with its own estimator: bench/aec_bench.py). Replaying
-    audio recorded in the PulseAudio rig, 10-20 ms left no echo through, while feeding
-    each far-end frame as soon as it was emitted (call order, ~30-50 ms ahead there)
-    let the tail of answers through after double talk. If the reference is not that far
-    ahead (the speaker's latency is tiny), frames go in as soon as they exist.
-
-    ``echo_gate``: a residual echo gate after AEC3 (``EchoCanceller._gate``).
-    """
-
-    echo_cancellation: bool = True
-    noise_suppression: bool = False
-    high_pass_filter: bool = True
-    auto_gain_control: bool = False
-    lead_ms: float = 20.0
-    max_far_ms: float = 2000.0  # far-end frames kept waiting for their near-end
-    echo_gate: bool = True  # silence residual echo AEC3 lets through (see _gate)
-
-    @property
-    def any(self) -> bool:
-        return (
-            self.echo_cancellation
-            or self.noise_suppression
-            or self.high_pass_filter
-            or self.auto_gain_control
-        )
-
-
-def _level_db(x: npt.NDArray[np.float32]) -> float:
-    """RMS level of a float block in dBFS (floor -120)."""
-    ms = float(np.dot(x, x)) / max(1, x.shape[0])
-    return 10.0 * math.log10(ms) if ms > 1e-12 else _SILENT_DB
+# Idle bypass (EchoOptions.idle_bypass): a far-end block peaking above this is loud.
+_LOUD_PEAK = np.float32(10 ** (-60 / 20))
+_IDLE_TAIL_S = 0.5  # the module runs this long after the far end's last loud sample
 
 
 class _Framer:
@@ -184,9 +130,15 @@ class EchoCanceller:
         self.far_rewound = 0  # queued far-end frames those rewrites replaced
         self.cpu_total_s = 0.0
         self.cpu_max_s = 0.0
-        self.gated_frames = 0  # near-end frames the residual echo gate attenuated
-        self._far_levels: deque[tuple[float, float]] = deque()  # (play time, dBFS) fed
-        self._coupling_db = 0.0  # echo level at the mic relative to the far end (learned)
+        self._gate = ResidualEchoGate()  # after AEC3 (EchoOptions.echo_gate)
+        self.bypassed_frames = 0  # near-end frames passed by while the far end was silent
+        self.resumes = 0  # times the module was woken up for a loud far end
+        self._idle = EchoIdle(_IDLE_TAIL_S, self._lead_s, enabled=opts.bypass_allowed)
+        self._bypass = NearBypass(n)
+        self._alt = np.zeros(n, dtype=np.float32)  # the other path's frame in a cross-fade
+        self._zero_far = np.zeros(n, dtype=np.float32)
+        self._skipped_far = 0  # far-end frames dropped while resting (since the last resume)
+        self._skipped_near = 0
         self._cpu_recent = 0.0  # exponential average, seconds per near-end frame
         self.erle = ErleMeter()  # the echo reduction AEC3 achieves (before the gate)
 
@@ -207,6 +159,9 @@ class EchoCanceller:
             # restart, a stall): then trust the new stamp.
             self._far_t = play_time - self._far_buf.shape[0] / self.rate
         buf = np.concatenate((self._far_buf, x)) if self._far_buf.shape[0] else x
+        if self._idle.enabled:  # from the start of the frame the block's first sample is in
+            loud = bool(np.abs(x).max() > _LOUD_PEAK)
+            self._idle.far(self._far_t, self._far_t + buf.shape[0] / self.rate, loud)
         n = self.frame_samples
         whole = buf.shape[0] // n * n
         for i in range(0, whole, n):
@@ -259,6 +214,62 @@ class EchoCanceller:
         self, near: npt.NDArray[np.float32], out: npt.NDArray[np.float32], tc: float
     ) -> None:
         t0 = time.perf_counter()
+        step = self._idle.near(tc)
+        if step is Step.BYPASS:
+            self._bypass.pass_through(near, out)
+            self._skip_far(tc)
+            self.bypassed_frames += 1
+            self._count_cpu(time.perf_counter() - t0)
+            return
+        if step is Step.RESUME:
+            self._warm_up()
+            self.resumes += 1
+        self._run_module(near, out, tc)
+        if step is Step.RESUME:
+            self._bypass.strip(near, self._alt)
+            self._bypass.cross_fade(out, self._alt, rising=True)
+        elif step is Step.SUSPEND:
+            self._bypass.strip(near, self._alt)
+            self._bypass.cross_fade(out, self._alt, rising=False)
+        else:
+            self._bypass.track(near)
+        self._count_cpu(time.perf_counter() - t0)
+
+    def _skip_far(self, tc: float) -> None:
+        """Bypassed: the silent far end due by this frame is dropped, not fed."""
+        far, horizon = self._far, tc + self._lead_s
+        while far and far[0][0] <= horizon:
+            far.popleft()
+            self._skipped_far += 1
+        self._skipped_near += 1
+
+    def _warm_up(self) -> None:
+        """Before the module runs again, it processes the last frames passed by (with a
+        silent far end), so its filters' state matches the signal it resumes on. AEC3
+        lines the two ends up by the order of calls: the far-end frames it is given
+        keep the count skipped while resting, less the near-end frames skipped (one far
+        frame more or fewer than that and the echo of the next answer's first 0.3 s
+        leaked through at -35 dBFS in tests/integration/test_echo.py's rig)."""
+        framer, apm = self._far_framer, self._apm
+        delay = round(self.options.lead_ms)
+        if delay != self._delay_ms:
+            apm.set_stream_delay_ms(delay)
+            self._delay_ms = delay
+        frames = self._bypass.warm_frames()
+        extra = self._skipped_far - self._skipped_near  # far frames owed (< 0: too many)
+        self._skipped_far = self._skipped_near = 0
+        framer.load(self._zero_far)
+        for _ in range(extra):
+            apm.process_reverse_stream(framer.frame)
+        for i, frame in enumerate(frames):
+            if i >= -extra:
+                apm.process_reverse_stream(framer.frame)
+            self._near_framer.load(frame)
+            apm.process_stream(self._near_framer.frame)
+
+    def _run_module(
+        self, near: npt.NDArray[np.float32], out: npt.NDArray[np.float32], tc: float
+    ) -> None:
         apm = self._apm
         opts = self.options
         if opts.echo_cancellation:
@@ -270,10 +281,10 @@ class EchoCanceller:
             while far and far[0][0] <= horizon:
                 t_play, frame = far.popleft()
                 framer.load(frame)
-                far_db = _level_db(frame)
+                far_db = level_db(frame)
                 self.erle.far(t_play, far_db)
                 if opts.echo_gate:
-                    self._far_levels.append((t_play, far_db))
+                    self._gate.far_frame(t_play, far_db)
                 apm.process_reverse_stream(framer.frame)
                 self.far_frames += 1
             if self.far_frames and not far:
@@ -285,45 +296,25 @@ class EchoCanceller:
                 self._delay_ms = delay
         nf = self._near_framer
         nf.load(near)
-        in_db = _level_db(near)
+        in_db = level_db(near)
         apm.process_stream(nf.frame)
         nf.result(out)
         if opts.echo_cancellation:
-            self.erle.near(tc, in_db, _level_db(out))
+            self.erle.near(tc, in_db, level_db(out))
         if opts.echo_cancellation and opts.echo_gate:
-            self._gate(out, in_db, tc)
-        dt = time.perf_counter() - t0
+            self._gate.apply(out, in_db, tc)
+
+    def _count_cpu(self, dt: float) -> None:
         self.near_frames += 1
         self.cpu_total_s += dt
         if dt > self.cpu_max_s:
             self.cpu_max_s = dt
         self._cpu_recent = dt if self.near_frames == 1 else 0.98 * self._cpu_recent + 0.02 * dt
 
-    def _gate(self, out: npt.NDArray[np.float32], in_db: float, tc: float) -> None:
-        """Residual echo gate: silence output quieter than the echo the mic must be hearing.
-
-        AEC3 sometimes lets the tail of an answer through for a few frames (measured in
-        the end-to-end rig: -36..-41 dBFS right after the far end stops, once the filter
-        was disturbed by double talk). While the speaker played within the last
-        ``_TAIL_S``, the echo at the microphone is about ``far level + coupling``; output
-        more than ``_GATE_MARGIN_DB`` below that is taken for residual echo and
-        attenuated. A user talking over the answer is louder than that and passes.
-        """
-        levels = self._far_levels
-        while levels and levels[0][0] < tc - _TAIL_S:
-            levels.popleft()
-        far_db = max((lv for _, lv in levels), default=_SILENT_DB)
-        if far_db <= _FAR_ACTIVE_DB:
-            return
-        out_db = _level_db(out)
-        if out_db < in_db - 20.0:
-            # The canceller removed most of it: echo alone. Learn the coupling (mic level
-            # relative to the far end), tracking its peaks and forgetting slowly.
-            self._coupling_db = max(self._coupling_db - 0.02, in_db - far_db)
-        self._coupling_db = min(max(self._coupling_db, -40.0), 10.0)
-        if out_db < far_db + self._coupling_db - _GATE_MARGIN_DB:
-            out *= _GATE_GAIN
-            self.gated_frames += 1
+    @property
+    def gated_frames(self) -> int:
+        """Near-end frames the residual echo gate attenuated."""
+        return self._gate.gated_frames
 
     # -- lifecycle and diagnostics ---------------------------------------------------
 
@@ -337,9 +328,11 @@ class EchoCanceller:
     def reset_timeline(self) -> None:
         """Forget queued audio (after a stream restart); the adaptive filter is kept."""
         self._far.clear()
-        self._far_levels.clear()
+        self._gate.reset()
         self._far_buf = np.zeros(0, dtype=np.float32)
         self._near_buf = np.zeros(0, dtype=np.float32)
+        self._idle.reset()
+        self._skipped_far = self._skipped_near = 0
         self._near_rs.reset()
         self._far_rs.reset()
 
@@ -377,8 +370,10 @@ class EchoCanceller:
             "far_dropped": self.far_dropped,
             "far_late": self.far_late,
             "far_rewrites": self.far_rewrites,
-            "gated_frames": self.gated_frames,
-            "coupling_db": self._coupling_db,
+            "gated_frames": self._gate.gated_frames,
+            "bypassed_frames": self.bypassed_frames,
+            "resumes": self.resumes,
+            "coupling_db": self._gate.coupling_db,
             "delay_ms": max(self._delay_ms, 0),
             "cpu_us_mean": self.cpu_us_per_frame,
             "cpu_us_recent": self._cpu_recent * 1e6,

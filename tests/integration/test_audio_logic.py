@@ -253,3 +253,27 @@ def test_resamplers_per_rate_are_bounded() -> None:
     assert pb.resampler_rates[-1] == rates[-1]  # the one in use is kept
     pb.feed(chunk, rate=rates[-3])  # recently used: reused, nothing evicted for it
     assert set(pb.resampler_rates) == set(rates[-BlockRenderer.MAX_RESAMPLERS :])
+
+
+def test_a_quiet_room_sends_40ms_chunks_and_a_voice_onset_flushes_at_once() -> None:
+    from gemini_desk.audio.mic_batch import MicBatcher
+
+    chunks: list[bytes] = []
+    mic, loop = _mic(chunks)
+    mic.batcher = MicBatcher(quiet_after_s=0.0)  # quiet at once (the app waits 2 s)
+    quiet = np.full((BLOCK, 1), 0.0005, np.float32)  # -66 dBFS
+    wakes = 0
+    for _ in range(40):  # 400 ms of quiet
+        mic.callback(quiet, BLOCK, None, _flags())
+        wakes += len(loop.calls)
+        loop.run_pending()
+    assert 8 <= wakes <= 10  # one wake-up per 40 ms, not per 20 ms chunk
+    assert chunks and all(len(c) == 1280 for c in chunks)
+    sent = len(chunks)
+    mic.callback(quiet, BLOCK, None, _flags())  # 10 ms pending, no wake-up yet
+    assert not loop.calls
+    loud = np.full((BLOCK, 1), 0.1, np.float32)  # -20 dBFS: the user starts talking
+    mic.callback(loud, BLOCK, None, _flags())
+    assert len(loop.calls) == 1  # at once: the 20 ms now complete goes
+    loop.run_pending()
+    assert [len(c) for c in chunks[sent:]] == [640]

@@ -110,7 +110,8 @@ def test_user_speech_survives_double_talk() -> None:
 
 def test_far_frames_wait_for_their_near_end_time() -> None:
     ec = EchoCanceller(16000, 16000, EchoOptions(lead_ms=40.0))
-    ec.push_far(np.zeros(16000, np.float32), play_time=10.0)  # one second from t=10
+    # One second from t=10 (not silence: a silent far end is skipped, see audio/echo_idle.py).
+    ec.push_far(np.full(16000, 0.1, np.float32), play_time=10.0)
     ec.process_near(np.zeros(160, np.float32), capture_time=10.0)
     # Frames playing up to 10.04 s went in: 10.00, 10.01, ..., 10.04.
     assert ec.far_frames == 5
@@ -205,3 +206,36 @@ def test_residual_echo_gate() -> None:
     assert _energy_db(outs[False][sel]) - _energy_db(outs[True][sel]) > 20.0
     silent = slice(int(6.5 * rate), int(7.9 * rate))
     assert abs(_energy_db(outs[True][silent]) - _energy_db(outs[False][silent])) < 0.5
+
+
+def test_resting_between_answers_costs_no_click_no_level_jump_and_no_echo() -> None:
+    """While the far end is silent the module rests (audio/echo_idle.py); the user's
+    voice (with a DC offset, as cheap microphones have) keeps its level through both
+    switches, with no step at either, and the next answer's echo is cancelled as well
+    as with the module running all along."""
+    rate = 16000
+    far = np.zeros(10 * rate, np.float32)
+    answer = _speech(FAR, rate, 2.0)
+    far[1 * rate : 3 * rate] = answer
+    far[6 * rate : 8 * rate] = answer
+    echo = _echo(far, rate, 30.0)
+    user = np.zeros_like(far)
+    user[int(3.2 * rate) : int(5.8 * rate)] = _speech(NEAR, rate, 2.6) * 0.3  # over 2 switches
+    mic = echo + user + np.float32(0.02)
+    outs = {}
+    for rest in (True, False):
+        ec = EchoCanceller(rate, rate, EchoOptions(idle_bypass=rest))
+        outs[rest] = _run(ec, far, mic, rate, rate)
+        assert (ec.bypassed_frames > 0) is rest and (ec.resumes == 2) is rest
+    rested, running = outs[True], outs[False]
+    talk = slice(int(3.8 * rate), int(5.5 * rate))  # the user alone, module resting
+    assert abs(_energy_db(rested[talk]) - _energy_db(running[talk])) < 1.0
+    # No step: the largest sample-to-sample change is the voice's own.
+    for t in (3.5, 6.0):  # the suspend after the first answer's tail, the second resume
+        around = slice(int((t - 0.05) * rate), int((t + 0.05) * rate))
+        assert (
+            np.abs(np.diff(rested[around])).max() <= np.abs(np.diff(running[around])).max() + 0.02
+        )
+    second = slice(int(6.5 * rate), int(8.0 * rate))  # the second answer's echo alone
+    # Running all along leaves ~-120 dBFS here; resting, ~-95: both inaudible.
+    assert _energy_db(rested[second]) < _energy_db(echo[second]) - 50.0
