@@ -65,6 +65,7 @@ def heap_view() -> dict[str, Any]:
         "types": dict(counts.most_common(400)),
         "allocated_blocks": sys.getallocatedblocks(),
         "malloc": malloc_figures(),
+        "modules": sorted(sys.modules),
     }
 
 
