@@ -15,6 +15,7 @@ app (window shown, hands-free, connected) and the naive quickstart-like client
   malloc's heap and anonymous memory...): RSS, PSS and USS in MB;
 * in one more run of the app with tracemalloc on, the Python heap is summed by the
   package whose code allocated it (the innermost frame outside the import machinery);
+* with ``--demo``, the app in demo mode (its own server in-process) as a variant;
 * with ``--against REV`` (a copy of that revision, e.g. before a cut) and ``--env
   NAME=VALUE`` (the same tree with that variable set), each variant and the tree as it
   is run in ABBA order (``--rounds``), and the medians of RSS, PSS and USS are compared.
@@ -102,7 +103,9 @@ def heap_by_package(snapshot_file: str) -> dict[str, float]:
     sizes: dict[str, float] = collections.Counter()
     for trace in snap.traces:
         frames = [f.filename for f in reversed(trace.traceback)]  # most recent first
-        where = next((f for f in frames if not f.startswith("<frozen")), frames[0])
+        code = [f for f in frames if not f.startswith("<")]
+        # The library that called into the standard library, else the stdlib frame.
+        where = next((f for f in code if package_of(f) != "stdlib"), (code or frames)[0])
         sizes[package_of(where)] += trace.size / 1e6
     return dict(sorted(sizes.items(), key=lambda kv: -kv[1]))
 
@@ -126,12 +129,36 @@ def launch_in(argv: list[str], env: dict[str, str], cwd: Path, home: Path | None
 def desk(
     base: dict[str, str], base_url: str, ca: Path, tree: Path, extra: dict[str, str]
 ) -> Launched:
-    home = home_dir()
+    home, extra = home_dir(), dict(extra)
     env = desk_env(base, home, GEMINI_API_KEY="demo-key", SSL_CERT_FILE=str(ca), **extra)
     env["GD_SOAK_DUMP"] = str(home / "heap")
-    argv = [sys.executable, "-m", "bench.soak_app", "--base-url", base_url, "--connect"]
+    if extra.pop("DEMO", ""):  # demo mode: the app's own server, in-process
+        env.pop("GEMINI_API_KEY")
+        env.pop("SSL_CERT_FILE")
+        argv = [sys.executable, "-m", "bench.soak_app", "--demo", "--connect"]
+    else:
+        argv = [sys.executable, "-m", "bench.soak_app", "--base-url", base_url, "--connect"]
     app = launch_in([*argv, "--mic", "pulse", "--speaker", "pulse"], env, tree, home)
-    wait_for(lambda: READY_LINE in app.log_text(), 60, "gemini-desk to connect", app.proc)
+    slow = 300 if "GD_SOAK_TRACEMALLOC" in extra else 60  # tracing slows start-up 5-10x
+    wait_for(lambda: READY_LINE in app.log_text(), slow, "gemini-desk to connect", app.proc)
+    return app
+
+
+BARE = (
+    "import sys\n"
+    "from PySide6.QtCore import QTimer\n"
+    "from PySide6.QtWidgets import QApplication, QWidget\n"
+    "app = QApplication(sys.argv[:1])\n"
+    "w = QWidget(); w.setWindowTitle('Bare'); w.resize(480, 640); w.show()\n"
+    "QTimer.singleShot(0, lambda: print('shown', flush=True))\n"
+    "app.exec()\n"
+)
+
+
+def bare(base: dict[str, str]) -> Launched:
+    """A bare PySide6 window: what Qt's widgets cost on their own."""
+    app = launch_in([sys.executable, "-c", BARE], base, ROOT, None)
+    wait_for(lambda: "shown" in app.output_text(), 60, "the bare window", app.proc)
     return app
 
 
@@ -162,6 +189,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     variants: dict[str, tuple[Path, dict[str, str]]] = {"this tree": (ROOT, {})}
     if args.against:
         variants[f"at {args.against}"] = (tree_at(args.against), {})
+    if args.demo:
+        variants["demo mode"] = (ROOT, {"DEMO": "1"})
     for pair in args.env:
         name, value = pair.split("=", 1)
         variants[pair] = (ROOT, {name: value})
@@ -177,6 +206,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 try:
                     time.sleep(args.settle)  # idle is what is measured: nothing to wait on
                     figures["naive"] = {
+                        "total": smaps_mb(app.proc.pid),
+                        "owners": owners(app.proc.pid),
+                    }
+                finally:
+                    app.stop()
+                progress("bare PySide6 window")
+                app = bare(env)
+                try:
+                    time.sleep(args.settle)
+                    figures["bare"] = {
                         "total": smaps_mb(app.proc.pid),
                         "owners": owners(app.proc.pid),
                     }
@@ -218,16 +257,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def report(f: dict[str, Any]) -> None:
-    d, nv = f["desk"], f["naive"]
+    d, nv, bw = f["desk"], f["naive"], f["bare"]
     names = sorted(set(d["owners"]) | set(nv["owners"]), key=lambda o: -d["owners"].get(o, [0])[0])
-    lines = [f"idle, connected, after {f['settle_s']:.0f} s: MB  | desk RSS  PSS  USS | naive RSS"]
+    lines = [
+        f"idle, connected, after {f['settle_s']:.0f} s, MB | desk RSS   PSS    USS | "
+        "naive RSS | bare window RSS"
+    ]
     for o in names:
         a, b = d["owners"].get(o, [0.0] * 3), nv["owners"].get(o, [0.0] * 3)
-        lines.append(f"{o:38s} | {a[0]:6.1f} {a[1]:6.1f} {a[2]:6.1f} | {b[0]:6.1f}")
-    t, tn = d["total"], nv["total"]
+        c = bw["owners"].get(o, [0.0] * 3)
+        lines.append(f"{o:38s} | {a[0]:6.1f} {a[1]:6.1f} {a[2]:6.1f} | {b[0]:6.1f} | {c[0]:6.1f}")
+    t, tn, tb = d["total"], nv["total"], bw["total"]
     lines.append(
-        f"{'total':38s} | {t['rss']:6.1f} {t['pss']:6.1f} {t['uss']:6.1f} | {tn['rss']:6.1f}"
-        f" (naive PSS {tn['pss']:.1f}, USS {tn['uss']:.1f})"
+        f"{'total':38s} | {t['rss']:6.1f} {t['pss']:6.1f} {t['uss']:6.1f} | {tn['rss']:6.1f} | "
+        f"{tb['rss']:6.1f}"
+    )
+    lines.append(
+        f"PSS / USS: naive {tn['pss']:.1f} / {tn['uss']:.1f}, bare window "
+        f"{tb['pss']:.1f} / {tb['uss']:.1f}"
     )
     lines.append("Python heap by package (tracemalloc run), MB:")
     lines += [f"  {mb:6.2f}  {pkg}" for pkg, mb in list(f["python_heap"].items())[:25]]
@@ -246,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--settle", type=float, default=20.0, help="idle seconds before reading")
     ap.add_argument("--rounds", type=int, default=2, help="ABBA rounds per variant")
     ap.add_argument("--against", help="also run the app at this git revision")
+    ap.add_argument("--demo", action="store_true", help="also run in demo mode")
     ap.add_argument("--env", action="append", default=[], help="NAME=VALUE: also run with it")
     args = ap.parse_args(argv)
     figures = run(args)

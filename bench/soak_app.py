@@ -83,7 +83,7 @@ def _dump(base: Path, n: list[int]) -> None:
 def main() -> int:
     base = os.environ.get("GD_SOAK_DUMP")
     if os.environ.get("GD_SOAK_TRACEMALLOC"):
-        tracemalloc.start(8)
+        tracemalloc.start(16)
     if base:
         n = [0]
         signal.signal(signal.SIGUSR1, lambda *_: _dump(Path(base), n))
