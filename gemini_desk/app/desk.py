@@ -45,8 +45,6 @@ __all__ = ["Desk"]
 
 log = logging.getLogger("gemini_desk.app")
 
-_TRIM_AFTER_S = 5.0  # after the first connection: the audio path has started by then
-
 
 def _load_settings(
     args: argparse.Namespace, paths: AppPaths
@@ -216,21 +214,6 @@ class Desk:
         )
         self.onboarding = Onboarding(window, self.endpoints, self.keys, self._connect)
         self._register_commands()
-        self._trim_when_settled()
-
-    def _trim_when_settled(self) -> None:
-        """Once, a little after the first connection is up (the microphone and its echo
-        canceller start with it), hand the C heap's free pages back: imports and
-        start-up free several MB that malloc would otherwise keep."""
-        from gemini_desk.core.desk_state import SessionStatus
-        from gemini_desk.platform.heap_trim import trim_heap
-
-        def on_status(_old: SessionStatus, new: SessionStatus) -> None:
-            if new.state is SessionState.CONNECTED:
-                stop()
-                asyncio.get_running_loop().call_later(_TRIM_AFTER_S, trim_heap)
-
-        stop = self.conversation.status.subscribe(on_status)
 
     def _register_commands(self) -> None:
         """Later launches: --connect and --share-region (and bringing the window forward)."""
