@@ -12,10 +12,13 @@ PulseAudio with virtual devices, connected to the local Live server in a process
 own (as in ``bench.light``). Every ``--every`` seconds one thing happens, in turn: an
 utterance spoken into the virtual microphone, a typed turn (xdotool into the window),
 sharing a screen region (a second launch hands ``--share-region`` to the running app),
-another utterance, another typed turn, and sharing stopped (Ctrl+Shift+X). The server
-answers each turn. Resident memory (RSS, and PSS and USS from ``smaps_rollup``) is
-sampled every ``--sample`` seconds; growth is the median of the last five minutes'
-samples minus the median of the first five minutes'. A view of the Python heap (live
+another utterance, and sharing stopped (Ctrl+Shift+X): a five-minute cycle. The server
+answers each turn. One cycle runs before the soak's clock starts (``--warmup``), so
+what loads on first use (the frame path, say) is not counted as growth. Resident
+memory (RSS, and PSS and USS from ``smaps_rollup``; on a shared machine those two move
+with whatever else maps the same libraries) is sampled every ``--sample`` seconds;
+growth is the median of the last five minutes' samples minus the median of the first
+five minutes'. A view of the Python heap (live
 objects per type, allocated blocks, malloc's arena) is taken after connecting and at
 the end (``bench/soak_app.py``); the ten types that grew most are printed, and with
 ``--tracemalloc`` the ten source lines whose allocations grew most.
@@ -45,7 +48,9 @@ from bench.proc_stats import tree_rss_mb
 
 GOAL_MB = 10.0
 WINDOW_S = 300.0  # the first and the last five minutes
-ACTIONS = ("speak", "type", "share", "speak", "type", "unshare")
+# One cycle of actions; with --every 60 it lasts 5 minutes, so the first and the last
+# five minutes of the soak each hold one whole cycle (sharing on for the same share of it).
+ACTIONS = ("speak", "type", "share", "speak", "unshare")
 
 
 def smaps_mb(pid: int) -> dict[str, float]:
@@ -172,10 +177,19 @@ def run_app(
     try:
         wait_for(lambda: READY_LINE in app.log_text(), 60, "gemini-desk to connect", app.proc)
         pid = app.proc.pid
+        connected = smaps_mb(pid)
+        k = 0
+        if args.warmup:  # one cycle first: what loads on first use is loaded before t0
+            progress(f"warm-up: {len(ACTIONS)} actions")
+            for k in range(len(ACTIONS)):
+                time.sleep(args.every / 2)
+                driver.act(ACTIONS[k], app_env)
+                time.sleep(args.every / 2)
+            k += 1
         first = heap_view(pid, dump, 1, app.proc)
         t0 = time.monotonic()
         end = t0 + args.minutes * 60
-        next_sample, next_act, k = t0, t0 + args.every / 2, 0
+        next_sample, next_act = t0, t0 + args.every / 2
         while (now := time.monotonic()) < end:
             if app.proc.poll() is not None:
                 raise RuntimeError(f"the app exited:\n{app.output_text()[-2000:]}")
@@ -193,6 +207,7 @@ def run_app(
     log = app.log_text()
     return {
         "minutes": args.minutes,
+        "connected_rss": connected["rss"],
         "actions": k,
         "samples": samples,
         "heap": heap_growth(first, last, dump),
@@ -225,7 +240,8 @@ def report(f: dict[str, Any]) -> dict[str, Any]:
     lines = [
         f"soak: {f['minutes']:.0f} min connected, {f['actions']} actions, turns saved "
         f"{f['turns']}, {len(s)} samples",
-        f"RSS MB: start {s[0]['rss']:.1f}, first-{window / 60:.0f}-min median "
+        f"RSS MB: connected {f['connected_rss']:.1f}, soak start {s[0]['rss']:.1f}, "
+        f"first-{window:.0f}-s median "
         f"{statistics.median(x['rss'] for x in first):.1f}, last median "
         f"{statistics.median(x['rss'] for x in last):.1f}, max {max(x['rss'] for x in s):.1f}",
         f"growth MB: RSS {growth['rss']:+.1f}, PSS {growth['pss']:+.1f}, USS {growth['uss']:+.1f}",
@@ -249,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=30.0, help="connected (default 30)")
     ap.add_argument("--sample", type=float, default=30.0, help="seconds between RSS samples")
     ap.add_argument("--every", type=float, default=60.0, help="seconds between actions")
+    ap.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="1 (default): one cycle of actions before the soak's clock starts; 0: none",
+    )
     ap.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
     args = ap.parse_args(argv)
     result = report(soak(args))
