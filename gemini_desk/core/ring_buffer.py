@@ -22,7 +22,9 @@ def _zeros(capacity: int, dtype: np.dtype[Any]) -> tuple[npt.NDArray[Any], mmap.
     nbytes = capacity * dtype.itemsize
     if nbytes < RELEASE_MIN_BYTES or not _CAN_RELEASE:
         return np.zeros(capacity, dtype=dtype), None
-    pages = mmap.mmap(-1, nbytes)  # anonymous: zero pages, resident only once written
+    # Private and anonymous: zero pages, resident only once written, and freed for good
+    # by MADV_DONTNEED (a shared mapping would keep them in memory, only unmapped).
+    pages = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE)
     return np.frombuffer(pages, dtype=dtype, count=capacity), pages
 
 
