@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import mmap
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = ["RingBuffer"]
+
+# Rings of this size or more give the pages they have read back to the OS.
+RELEASE_MIN_BYTES = 4 << 20
+RELEASE_STEP_BYTES = 1 << 20  # what the consumer must have read before a release
+_PAGE = mmap.PAGESIZE
+_CAN_RELEASE = hasattr(mmap, "MADV_DONTNEED") and hasattr(mmap.mmap, "madvise")
+
+
+def _zeros(capacity: int, dtype: np.dtype[Any]) -> tuple[npt.NDArray[Any], mmap.mmap | None]:
+    """Zeroed samples; a big ring gets a mapping of its own, whose pages can be given back."""
+    nbytes = capacity * dtype.itemsize
+    if nbytes < RELEASE_MIN_BYTES or not _CAN_RELEASE:
+        return np.zeros(capacity, dtype=dtype), None
+    # Private and anonymous: zero pages, resident only once written, and freed for good
+    # by MADV_DONTNEED (a shared mapping would keep them in memory, only unmapped).
+    pages = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE)
+    return np.frombuffer(pages, dtype=dtype, count=capacity), pages
 
 
 class RingBuffer:
@@ -28,13 +46,22 @@ class RingBuffer:
     ``write`` and ``read_into`` copy into/out of the preallocated array; with a block of
     the ring's dtype they allocate no sample buffers (only the small Python objects any
     Python call creates).
+
+    A ring of ``RELEASE_MIN_BYTES`` or more (the speaker's minutes of capacity) lives in
+    an anonymous mapping of its own, resident only where written. Left alone, the
+    indexes moving round the ring would make all of it resident, a little with each
+    answer; so ``write`` gives back to the OS (``madvise(MADV_DONTNEED)``) the whole pages
+    the consumer has read, once per ``RELEASE_STEP_BYTES`` read. Those slots are written
+    again before they are read, so the zero pages the OS maps back change nothing.
     """
 
     def __init__(self, capacity: int, dtype: npt.DTypeLike = np.float32) -> None:
         if capacity <= 0:
             raise ValueError(f"capacity must be positive, got {capacity}")
         self._capacity = int(capacity)
-        self._buf: npt.NDArray[Any] = np.zeros(self._capacity, dtype=dtype)
+        self._buf, self._pages = _zeros(self._capacity, np.dtype(dtype))
+        self._released = 0  # producer-owned: stream index up to which pages were given back
+        self._release_step = max(1, RELEASE_STEP_BYTES // self._buf.dtype.itemsize)
         self._write_idx = 0  # producer-owned
         self._read_idx = 0  # consumer-owned
         self._clear_mark = 0  # written by clear(); only ever grows
@@ -102,7 +129,30 @@ class RingBuffer:
         if n < total:
             self.overflows += 1
             self.dropped_samples += total - n
+        if self._pages is not None and self._read_idx - self._released >= self._release_step:
+            self._release(self._read_idx)
         return n
+
+    def _release(self, read: int) -> None:
+        """Give back the whole pages of slots read before stream index ``read`` (the
+        consumer is past them and the producer writes them only later)."""
+        # Slots of [write - capacity, read) hold nothing unread, whatever the consumer does.
+        lo = max(self._released, self._write_idx - self._capacity)
+        self._released = read
+        if lo >= read:
+            return
+        start, n = lo % self._capacity, read - lo
+        first = min(n, self._capacity - start)
+        self._advise(start, first)
+        if n > first:
+            self._advise(0, n - first)
+
+    def _advise(self, slot: int, count: int) -> None:
+        size = self._buf.dtype.itemsize
+        begin = -(-slot * size // _PAGE) * _PAGE  # whole pages inside the slots only
+        end = (slot + count) * size // _PAGE * _PAGE
+        if end > begin and self._pages is not None:
+            self._pages.madvise(mmap.MADV_DONTNEED, begin, end - begin)
 
     def clear(self) -> None:
         """Request that everything queued so far be dropped by the consumer."""

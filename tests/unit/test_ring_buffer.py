@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import tracemalloc
 
@@ -183,3 +184,37 @@ def test_steady_state_write_and_read_allocate_no_buffers() -> None:
 def test_rejects_bad_capacity() -> None:
     with pytest.raises(ValueError):
         RingBuffer(0)
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads Linux's /proc")
+def test_a_big_ring_gives_back_what_was_read() -> None:
+    """Minutes of capacity cost little while unused; they must not become resident one
+    answer at a time as the indexes move round the ring (a slow climb over hours)."""
+    rb = RingBuffer(16_000_000)  # 64 MB of float32, like the speaker's 300 s ring
+    block = np.ones(48_000, np.float32)  # 1 s of a 48 kHz answer
+    out = np.zeros(48_000, np.float32)
+    before = _rss_bytes()
+    for _ in range(400):  # 400 s of answers: more than once round the ring
+        assert rb.write(block) == block.shape[0]
+        assert rb.read_into(out) == out.shape[0]
+    grown = _rss_bytes() - before
+    assert grown < 8_000_000, f"{grown / 1e6:.1f} MB resident after reading it all"
+
+
+def test_a_big_ring_keeps_every_sample_across_releases() -> None:
+    rng = np.random.default_rng(7)
+    rb = RingBuffer(1_500_000)  # 6 MB: released in pages as it is read
+    src = np.arange(5_000_000, dtype=np.float32) % 65_521  # round the ring three times
+    out = np.zeros(400_000, np.float32)
+    got, pos = [], 0
+    while pos < src.shape[0] or rb.available:
+        size = int(rng.integers(1, 400_000))
+        pos += rb.write(src[pos : pos + size])
+        n = rb.read_into(out[: int(rng.integers(1, 400_000))])
+        got.append(out[:n].copy())
+    assert np.array_equal(np.concatenate(got), src)
