@@ -126,9 +126,13 @@ class Bubble(QFrame):
         parts = [who, time.strftime("%H:%M:%S", time.localtime(turn.started_at))]
         if turn.typed:
             parts.append(translate("TranscriptView", "typed"))
+        tip = ""
         if turn.role is Role.MODEL and turn.latency_ms is not None:
-            latency = translate("TranscriptView", "latency %1 ms")
-            parts.append(latency.replace("%1", f"{turn.latency_ms:.0f}"))
+            # A figure for the curious: on hover (the status details show the latest).
+            tip = translate("TranscriptView", "Answered %1 ms after you stopped")
+            tip = tip.replace("%1", f"{turn.latency_ms:.0f}")
+        if self.header.toolTip() != tip:
+            self.header.setToolTip(tip)
         if turn.interrupted:
             parts.append(translate("TranscriptView", "(interrupted)"))
         header = " · ".join(parts)

@@ -202,11 +202,17 @@ class TranscriptView(QWidget):
         return bubble.notice.text() if bubble.notice.isVisibleTo(bubble) else ""
 
     def turn_header(self, turn_id: int) -> str:
-        """The header line of one turn: who, time, latency, "(interrupted)"; for a tool
+        """The header line of one turn: who, time, "typed", "(interrupted)"; for a tool
         call, its line (name, arguments, state, duration)."""
         self.flush()
         bubble = self._bubbles[turn_id]
         return bubble.line_text() if isinstance(bubble, ToolRow) else bubble.header.text()
+
+    def turn_header_tip(self, turn_id: int) -> str:
+        """What hovering a turn's header shows ("" for none): an answer's delay."""
+        self.flush()
+        bubble = self._bubbles[turn_id]
+        return "" if isinstance(bubble, ToolRow) else bubble.header.toolTip()
 
     def turn_sources(self, turn_id: int) -> SourcesList | None:
         """The sources shown under an answer (None for a turn that cannot have any)."""

@@ -1953,8 +1953,8 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>RegionSelector</name>
     <message>
-        <location filename="../../gemini_desk/ui/frame_selector.py" line="+88"/>
-        <location filename="../../gemini_desk/ui/region_selector.py" line="+100"/>
+        <location filename="../../gemini_desk/ui/frame_selector.py" line="+89"/>
+        <location filename="../../gemini_desk/ui/region_selector.py" line="+101"/>
         <source>Drag to select</source>
         <translation>拖动以选择</translation>
     </message>
@@ -2214,7 +2214,7 @@ A desktop voice assistant for the Gemini Live API: talk to Gemini, hear it answe
 <context>
     <name>SharePreview</name>
     <message>
-        <location filename="../../gemini_desk/ui/share_preview.py" line="+62"/>
+        <location filename="../../gemini_desk/ui/share_preview.py" line="+66"/>
         <source>Sent %1 × %2 · %3 KB · %4</source>
         <translation>已发送 %1 × %2 · %3 KB · %4</translation>
     </message>
@@ -2781,12 +2781,12 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>键入</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>latency %1 ms</source>
-        <translation>延迟 %1 毫秒</translation>
+        <location line="+4"/>
+        <source>Answered %1 ms after you stopped</source>
+        <translation>在您说完后 %1 毫秒回答</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>(interrupted)</source>
         <translation>（已打断）</translation>
     </message>
@@ -2812,18 +2812,18 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
     </message>
     <message>
         <location filename="../../gemini_desk/ui/transcript_view.py" line="+62"/>
-        <location line="+173"/>
+        <location line="+179"/>
         <source>Connect and start talking, or type below.</source>
         <translation>连接后开始说话，或在下方输入文字。</translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location line="-157"/>
         <location line="+13"/>
         <source>Transcript</source>
         <translation>文字记录</translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+142"/>
         <source>Say something, or type below.</source>
         <translation>说点什么，或在下方输入。</translation>
     </message>
@@ -3239,7 +3239,7 @@ Push-to-talk: it hears you only while you hold the talk key or button.</source>
         <translation>选择要共享的区域</translation>
     </message>
     <message>
-        <location filename="../../gemini_desk/ui/region_bar.py" line="+37"/>
+        <location filename="../../gemini_desk/ui/region_bar.py" line="+39"/>
         <source>Drag to select what to share. Enter: share · Esc: cancel · Arrows: move · Ctrl+arrows: resize</source>
         <translation>拖动以选择要共享的内容。Enter：共享 · Esc：取消 · 方向键：移动 · Ctrl+方向键：调整大小</translation>
     </message>

@@ -4,22 +4,19 @@ Usage: python tests/ui/screenshot_cues.py OUT_PREFIX [--dark] [--lang zh_CN]
 Writes OUT_PREFIX-audio.png (Settings > Audio: devices by the sound server's names),
 OUT_PREFIX-talk.png (Settings > Talk & keys: the sound-cue switch) and
 OUT_PREFIX-voice.png (Settings > Voice & model: the default instruction in the UI
-language). With --lang, the branch's new strings are taken from
-/work/notes-keep/zh_issue-21-cues.json through a translator of their own until the
-shipped translation has them. Run under Xvfb (QT_QPA_PLATFORM=xcb), with
+language). Run under Xvfb (QT_QPA_PLATFORM=xcb), with
 QT_SCALE_FACTOR=2 for HiDPI; tests/ui/screenshot_tools.py shows the tool rows and the
 approval card.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QTimer, QTranslator
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gemini_desk.core.messages import MessageId, message
@@ -28,7 +25,6 @@ from gemini_desk.ui.i18n import install_translators
 from gemini_desk.ui.settings_dialog import SettingsDialog
 from tests.support.palettes import dark_palette
 
-NEW_STRINGS = Path("/work/notes-keep/zh_issue-21-cues.json")
 INPUTS = [
     ("pulse:alsa_input.pci-0000_00_1f.3.analog-stereo", "Built-in Audio Analog Stereo"),
     ("pulse:alsa_input.usb-Logitech_H390-00.mono-fallback", "H390 Headset Mono"),
@@ -38,22 +34,6 @@ OUTPUTS = [
     ("pulse:alsa_output.usb-Logitech_H390-00.analog-stereo", "H390 Headset Analog Stereo"),
     ("pulse:alsa_output.pci-0000_01_00.1.hdmi-stereo", "GA104 High Definition Audio (HDMI)"),
 ]
-
-
-class NewStrings(QTranslator):
-    """The branch's new strings in Chinese, from the notes file."""
-
-    def __init__(self, table: dict[str, str]) -> None:
-        super().__init__()
-        self._table = table
-
-    def translate(  # type: ignore[override]
-        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str | None:
-        return self._table.get(source)  # None: not ours, the next translator answers
-
-    def isEmpty(self) -> bool:
-        return False
 
 
 def save(widget: QWidget, path: str) -> None:
@@ -70,9 +50,6 @@ def main() -> int:
         app.setPalette(dark_palette())
     if "--lang" in sys.argv:
         install_translators(app, sys.argv[sys.argv.index("--lang") + 1])
-        if NEW_STRINGS.exists():
-            extra = NewStrings(json.loads(NEW_STRINGS.read_text(encoding="utf-8")))
-            app.installTranslator(extra)
     settings = Settings(
         talk_mode="push_to_talk",
         input_device=INPUTS[1][0],
