@@ -60,14 +60,13 @@ def instrument(mic_ms: int | None) -> None:
     import qasync
     from google.genai.live import AsyncSession
 
+    from bench import wake_census
     from gemini_desk.audio.capture import MicCapture
     from gemini_desk.audio.echo_canceller import EchoCanceller
     from gemini_desk.audio.pulse_writer import PulseWriter
     from gemini_desk.live.session import LiveSession
     from gemini_desk.ui.level_meter import LevelMeter
     from gemini_desk.ui.main_window import MainWindow
-
-    from bench import wake_census
 
     wake_census.instrument_asyncio()
     window_init = MainWindow.__init__

@@ -62,7 +62,7 @@ def install_qt_filter() -> Any:
     }
 
     class Census(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             kind = kept.get(event.type())
             if kind is None:
                 return False
@@ -106,9 +106,7 @@ def thread_switches() -> dict[str, tuple[int, float]]:
     return out
 
 
-def rates(
-    before: dict[str, int], after: dict[str, int], seconds: float
-) -> dict[str, float]:
+def rates(before: dict[str, int], after: dict[str, int], seconds: float) -> dict[str, float]:
     """Per-second rates of the counters that moved."""
     moved = {k: (after[k] - before.get(k, 0)) / seconds for k in after}
     return {k: v for k, v in moved.items() if v > 0}
