@@ -10,8 +10,10 @@ echo canceller's 10 ms frames and far-end blocks, the libpulse writer's refills,
 the connection's audio sends, ``call_soon_threadsafe`` on the loop, the level meters'
 polls and paints. Each figure is per second over ``--seconds`` after a settle, with the
 loop thread's CPU time spent inside the wrapped call where it runs there. The wrappers
-change nothing but counting (measured overhead: a few microseconds a call). Last line:
-one JSON object.
+change nothing but counting (measured overhead: a few microseconds a call). Then the
+census of ``bench.wake_census``: Qt events on the loop thread by receiver (timers by
+interval and owner), asyncio callbacks by what they run, and every thread's wake-ups
+(voluntary context switches) and CPU. Last line: one JSON object.
 """
 
 from __future__ import annotations
@@ -58,12 +60,23 @@ def instrument(mic_ms: int | None) -> None:
     import qasync
     from google.genai.live import AsyncSession
 
+    from bench import wake_census
     from gemini_desk.audio.capture import MicCapture
     from gemini_desk.audio.echo_canceller import EchoCanceller
     from gemini_desk.audio.pulse_writer import PulseWriter
     from gemini_desk.live.session import LiveSession
     from gemini_desk.ui.level_meter import LevelMeter
+    from gemini_desk.ui.main_window import MainWindow
 
+    wake_census.instrument_asyncio()
+    window_init = MainWindow.__init__
+
+    @functools.wraps(window_init)
+    def census_init(self: Any, *a: Any, **kw: Any) -> None:
+        window_init(self, *a, **kw)
+        self._wake_census = wake_census.install_qt_filter()  # on the GUI thread
+
+    MainWindow.__init__ = census_init  # type: ignore[method-assign]
     count(MicCapture, "callback", "mic callbacks (PortAudio thread)", frames_arg=2)
     count(MicCapture, "_pump", "mic pump runs (loop)")
     count(EchoCanceller, "_process_frame", "echo canceller 10 ms frames (loop)")
@@ -85,6 +98,15 @@ def instrument(mic_ms: int | None) -> None:
         MicCapture.__init__ = sized  # type: ignore[method-assign]
 
 
+def _copy(counts: dict[str, int]) -> dict[str, int]:
+    """A copy of a counter the GUI thread may be adding a key to right now."""
+    while True:
+        try:
+            return dict(counts)
+        except RuntimeError:  # changed size during iteration
+            continue
+
+
 def measure(seconds: float, log_file: Path, result: dict[str, Any]) -> None:
     deadline = time.monotonic() + 60
     while "capture started" not in (log_file.read_text() if log_file.exists() else ""):
@@ -94,10 +116,17 @@ def measure(seconds: float, log_file: Path, result: dict[str, Any]) -> None:
             return
         time.sleep(0.1)
     time.sleep(3.0)  # settle
+    from bench import wake_census as wc
+
     c0, f0, cpu0 = dict(COUNTS), dict(FRAMES), dict(CPU)
+    q0, h0, s0 = _copy(wc.QT), _copy(wc.HANDLES), wc.thread_switches()
     t0, p0 = time.monotonic(), time.process_time()
     time.sleep(seconds)
     dt = time.monotonic() - t0
+    q1, h1, s1 = _copy(wc.QT), _copy(wc.HANDLES), wc.thread_switches()
+    result["qt_events_per_s"] = wc.rates(q0, q1, dt)
+    result["asyncio_callbacks_per_s"] = wc.rates(h0, h1, dt)
+    result["threads"] = wc.thread_rates(s0, s1, dt)
     result["process_cpu_pct"] = 100 * (time.process_time() - p0) / dt
     result["per_s"] = {k: (COUNTS[k] - c0.get(k, 0)) / dt for k in COUNTS}
     result["loop_cpu_pct"] = {k: 100 * (CPU[k] - cpu0.get(k, 0.0)) / dt for k in CPU}
@@ -158,6 +187,16 @@ def main(argv: list[str] | None = None) -> int:
         if label.startswith("SDK"):  # a coroutine function: the figure is not its CPU
             cpu = float("nan")
         print(f"{rate:8.1f}/s  {cpu:5.2f}% of a core inside  {label}{extra}")
+    if "threads" in result:
+        from bench import wake_census as wc
+
+        print(wc.table("Qt events on the loop thread", result["qt_events_per_s"]))
+        print(wc.table("asyncio callbacks run", result["asyncio_callbacks_per_s"]))
+        print("-- threads: wake-ups (voluntary context switches) and CPU")
+        for name, t in sorted(result["threads"].items(), key=lambda kv: -kv[1]["wakeups_per_s"]):
+            print(f"{t['wakeups_per_s']:8.1f}/s  {t['cpu_pct']:5.2f}% of a core  {name}")
+        total = sum(t["wakeups_per_s"] for t in result["threads"].values())
+        print(f"{total:8.1f}/s  all threads")
     if "process_cpu_pct" in result:
         print(f"whole process: {result['process_cpu_pct']:.1f}% of a core")
     print(json.dumps(result))

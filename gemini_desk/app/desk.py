@@ -22,7 +22,7 @@ from gemini_desk.core.model_store import ModelStore
 from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings, SettingsStore
 from gemini_desk.core.settings_model import SettingsModel
-from gemini_desk.platform.loop_probe import probe_loop
+from gemini_desk.platform.loop_probe import LoopProbe
 from gemini_desk.platform.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -81,7 +81,8 @@ class Desk:
         self._quit = asyncio.Event()
         # Event-loop lag, measured while the app runs (shown in Audio diagnostics).
         self.loop_lag = LoopLag()
-        self._loop_probe: asyncio.Task[None] | None = None
+        self._loop_probe = LoopProbe(self.loop_lag)  # runs while diagnostics or a turn is
+        self._stop_probe: Callable[[], None] = lambda: None
         self._connecting: asyncio.Task[None] | None = None
         self._crash_notices: Callable[[], None] = lambda: None
         # Made in _build_window, then in _build, in this order.
@@ -291,9 +292,9 @@ class Desk:
         self.settings_model.on_save_error = save_failed
         if self._settings_notice is not None:
             window.show_error(self._settings_notice)
-        self._loop_probe = asyncio.get_running_loop().create_task(
-            probe_loop(self.loop_lag), name="loop-probe"
-        )
+        from gemini_desk.desktop.loop_probe_wiring import follow_turns
+
+        self._stop_probe = follow_turns(self._loop_probe, self.state, self.dialogs.diagnostics_open)
         # The instance lock (taken in main before anything was built) decided that this
         # is the app; False only when the lock could not be made and an app answers.
         if not self.talk_wiring.start():
@@ -330,8 +331,7 @@ class Desk:
         await self.tools.stop()  # open calls are cancelled, MCP servers stopped
         await self.conversation.shutdown()
         self.streams.stop()
-        if self._loop_probe is not None:
-            self._loop_probe.cancel()
+        self._stop_probe()
         self.dialogs.close()
         self.onboarding.stop()
         self._crash_notices()

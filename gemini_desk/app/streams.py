@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from gemini_desk.audio.playback import SpeakerPlayback
     from gemini_desk.session.conversation import Conversation
 
-__all__ = ["DEVICE_FIELDS", "VOICE_FIELDS", "AudioStreams", "LevelTaps"]
+__all__ = ["DEVICE_FIELDS", "VOICE_FIELDS", "AudioStreams", "LevelTap", "LevelTaps"]
 
 log = logging.getLogger("gemini_desk.app")
 
@@ -27,24 +27,72 @@ VOICE_FIELDS = ("headphones", "noise_suppression", "auto_gain_control")
 DEVICE_FIELDS = ("input_device", "output_device")
 
 
-class LevelTaps:
-    """Meter sources that read whichever stream is open now (floor when none is)."""
+class LevelTap:
+    """One meter source: reads whichever stream's meter is open now (the floor when none
+    is), and wakes a sleeping UI meter on the first sound, also from a stream opened
+    after it fell asleep (the wish is carried to each new meter)."""
 
     def __init__(self) -> None:
-        self.mic_meter: object | None = None
-        self.speaker_meter: object | None = None
+        self._meter: object | None = None
+        self._waiting: tuple[Callable[[], None], float] | None = None
 
-    @staticmethod
-    def _read(meter: object | None) -> tuple[float, float, bool]:
+    @property
+    def meter(self) -> object | None:
+        return self._meter
+
+    @meter.setter
+    def meter(self, meter: object | None) -> None:
+        self._meter = meter
+        if self._waiting is not None:
+            self._arm(*self._waiting)
+
+    def __call__(self) -> tuple[float, float, bool]:
+        meter = self._meter
         if meter is None:
             return (-90.0, -90.0, False)
         return (meter.rms_db, meter.peak_db, meter.clipped)  # type: ignore[attr-defined]
 
-    def mic(self) -> tuple[float, float, bool]:
-        return self._read(self.mic_meter)
+    def wake_on_sound(self, callback: Callable[[], None], above_db: float) -> None:
+        """Call ``callback`` once (on an audio thread) when a block peaks above
+        ``above_db``."""
+        self._waiting = (callback, above_db)
+        self._arm(callback, above_db)
 
-    def speaker(self) -> tuple[float, float, bool]:
-        return self._read(self.speaker_meter)
+    def _arm(self, callback: Callable[[], None], above_db: float) -> None:
+        wish = self._waiting
+
+        def woken() -> None:  # once per wish, whichever meter (old or new) hears it
+            if self._waiting is wish:
+                self._waiting = None
+                callback()
+
+        arm = getattr(self._meter, "wake_on_sound", None)
+        if arm is not None:
+            arm(woken, above_db)
+
+
+class LevelTaps:
+    """The microphone's and the speaker's meter sources (see :class:`LevelTap`)."""
+
+    def __init__(self) -> None:
+        self.mic = LevelTap()
+        self.speaker = LevelTap()
+
+    @property
+    def mic_meter(self) -> object | None:
+        return self.mic.meter
+
+    @mic_meter.setter
+    def mic_meter(self, meter: object | None) -> None:
+        self.mic.meter = meter
+
+    @property
+    def speaker_meter(self) -> object | None:
+        return self.speaker.meter
+
+    @speaker_meter.setter
+    def speaker_meter(self, meter: object | None) -> None:
+        self.speaker.meter = meter
 
 
 class AudioStreams:

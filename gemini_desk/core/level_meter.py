@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,14 @@ class LevelMeter:
     def __init__(self) -> None:
         self._snap = _SILENT
         self.clip_count = 0  # blocks that clipped since creation (callback-owned)
+        self._wake: Callable[[], None] | None = None
+        self._wake_db = 0.0
+
+    def wake_on_sound(self, callback: Callable[[], None], above_db: float) -> None:
+        """Call ``callback`` once, on the audio thread, from the first block whose peak is
+        above ``above_db`` (a level meter asleep in a silent room is woken by it)."""
+        self._wake_db = above_db
+        self._wake = callback
 
     def update(self, block: npt.NDArray[Any]) -> None:
         n = block.shape[0]
@@ -61,7 +70,11 @@ class LevelMeter:
         clipped = peak >= CLIP_THRESHOLD
         if clipped:
             self.clip_count += 1
-        self._snap = LevelSnapshot(to_db(math.sqrt(mean_sq)), to_db(peak), clipped)
+        snap = self._snap = LevelSnapshot(to_db(math.sqrt(mean_sq)), to_db(peak), clipped)
+        wake = self._wake
+        if wake is not None and snap.peak_db > self._wake_db:
+            self._wake = None
+            wake()
 
     def reset(self) -> None:
         """Read the floor until the next update (e.g. while muted)."""

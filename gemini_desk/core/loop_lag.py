@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-__all__ = ["LoopLag", "LoopLagSummary"]
+from gemini_desk.core.desk_state import TalkState
+
+__all__ = ["LoopLag", "LoopLagSummary", "probe_wanted"]
+
+# The talk states in which the user or the model is talking: a late wake-up is heard.
+_TURN = frozenset({TalkState.LISTENING, TalkState.SPEAKING})
+
+
+def probe_wanted(talk: TalkState, thinking: bool, diagnostics_open: bool) -> bool:
+    """Should the loop-lag probe run? While Audio diagnostics is open (it shows the lag)
+    and while a turn is live (the talk key held, an answer awaited or playing), where a
+    late wake-up would be heard; not while a connected app waits in silence."""
+    return diagnostics_open or thinking or talk in _TURN
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog
 from gemini_desk.core.loop_lag import LoopLag
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
+from gemini_desk.core.observable import Observable
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
 from gemini_desk.desktop.key_dialog import KeyChecker, check_keys_in
@@ -79,6 +80,7 @@ class DialogsWiring:
         self._desktop_keys = desktop_keys  # the keys a Wayland desktop bound (talk wiring)
         self._sample_task: asyncio.Task[None] | None = None
         self.diagnostics: QDialog | None = None
+        self.diagnostics_open = Observable(False)  # the loop-lag probe runs while it is
         window.apiKeyRequested.connect(self.open_key_dialog)
         window.settingsRequested.connect(self.open_settings)
         window.historyRequested.connect(self.open_history)
@@ -130,10 +132,12 @@ class DialogsWiring:
         _delete_on_close(dialog)
         dialog.destroyed.connect(self._on_diagnostics_destroyed)
         self.diagnostics = dialog
+        self.diagnostics_open.set(True)
         dialog.show()
 
     def _on_diagnostics_destroyed(self) -> None:
         self.diagnostics = None
+        self.diagnostics_open.set(False)
 
     # --- settings -------------------------------------------------------------------------
     def open_settings(self) -> None:

@@ -1,12 +1,15 @@
 """A horizontal dBFS level meter that polls a level source at ~30 fps while it is shown
-and active (connected, not muted); it repaints only when what it shows changed."""
+and active (connected, not muted); it repaints only when what it shows changed, and it
+sleeps at the floor when its source can wake it on the first sound."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -24,6 +27,17 @@ from gemini_desk.ui.colours import colour
 LevelSource = Callable[[], tuple[float, float, bool]]
 """Returns ``(rms_db, peak_db, clipped)``; called on the GUI thread only."""
 
+
+@runtime_checkable
+class WakingSource(Protocol):
+    """A level source that can wake a meter asleep at the floor (``app.streams.LevelTap``)."""
+
+    def __call__(self) -> tuple[float, float, bool]: ...
+
+    def wake_on_sound(self, callback: Callable[[], None], above_db: float) -> None:
+        """Call ``callback`` once, from any thread, on the first block above ``above_db``."""
+
+
 FLOOR_DB = -60.0
 CEILING_DB = 0.0
 POLL_INTERVAL_MS = 33
@@ -31,6 +45,9 @@ POLL_INTERVAL_MS = 33
 # IDLE_POLL_INTERVAL_MS until it moves again: a sound still shows within 0.1 s.
 IDLE_POLL_INTERVAL_MS = 100
 SETTLE_TICKS = 10
+# A meter whose source can wake it (WakingSource) stops polling once it has shown the
+# floor, unchanged, for ASLEEP_TICKS polls; the first sound above the floor wakes it.
+ASLEEP_TICKS = 20
 PEAK_HOLD_S = 1.0
 CLIP_HOLD_S = 1.5
 SCALE_DB = (-40.0, -20.0, -6.0)  # the compact meter's scale ticks
@@ -46,11 +63,14 @@ def _clamp_db(value: float) -> float:
 class LevelMeter(QWidget):
     """RMS bar, peak-hold tick and clip lamp for one audio stream.
 
-    Signals: none. The widget only reads ``source`` from its own timer, so audio
-    threads never touch Qt; the timer runs only while the meter is visible and active
-    (:meth:`set_active`). ``compact``: no label, a dBFS scale of ticks instead (the
-    status element's mic meter).
+    The widget reads ``source`` from its own timer; the timer runs only while the meter
+    is visible and active (:meth:`set_active`) and, when ``source`` is a
+    :class:`WakingSource`, not while it sleeps at the floor: the source's wake (from an
+    audio thread) reaches the GUI thread as a queued signal. ``compact``: no label, a
+    dBFS scale of ticks instead (the status element's mic meter).
     """
+
+    _woken = Signal()
 
     def __init__(
         self,
@@ -76,6 +96,8 @@ class LevelMeter(QWidget):
         self._peak_age = 0.0
         self._clip_age = math.inf
         self._clock = QElapsedTimer()
+        self._asleep = False
+        self._woken.connect(self._on_woken)  # queued: emitted on an audio thread
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -115,6 +137,11 @@ class LevelMeter(QWidget):
     def poll_interval_ms(self) -> int:
         """The timer's interval now (fast while the level moves)."""
         return self._timer.interval()
+
+    @property
+    def asleep(self) -> bool:
+        """At the floor, not polling, until its source hears a sound."""
+        return self._asleep
 
     @property
     def polling(self) -> bool:
@@ -277,7 +304,7 @@ class LevelMeter(QWidget):
         visible, its window not minimised (watched, only then, for its restore)."""
         window = self.window()
         minimised = window.isMinimized()
-        seen = self._active and self.isVisible() and not minimised
+        seen = self._active and self.isVisible() and not minimised and not self._asleep
         watch = window if minimised and window is not self else None
         if watch is not self._watched:
             if self._watched is not None:
@@ -313,6 +340,31 @@ class LevelMeter(QWidget):
         self._still += 1
         if self._still >= SETTLE_TICKS and self._timer.interval() != IDLE_POLL_INTERVAL_MS:
             self._timer.setInterval(IDLE_POLL_INTERVAL_MS)
+        if self._still >= ASLEEP_TICKS and self._timer.isActive():
+            self._maybe_sleep()
+
+    def _maybe_sleep(self) -> None:
+        """Stop polling at the floor when the source can wake the meter on a sound."""
+        source = self._source
+        at_floor = self._rms_db <= FLOOR_DB and self._peak_db <= FLOOR_DB and not self.clip_lit
+        if self._muted or not at_floor or not isinstance(source, WakingSource):
+            return
+
+        def wake() -> None:  # on an audio thread
+            with contextlib.suppress(RuntimeError):  # the meter is gone
+                self._woken.emit()
+
+        self._asleep = True
+        source.wake_on_sound(wake, FLOOR_DB)
+        if _clamp_db(source()[1]) > FLOOR_DB:  # a sound came just before the wish
+            self._asleep = False
+            return
+        self._sync_timer()
+
+    def _on_woken(self) -> None:
+        if self._asleep:
+            self._asleep = False
+            self._sync_timer()
 
     def _reset(self) -> None:
         self._rms.reset()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from gemini_desk.app.streams import LevelTap
+from gemini_desk.core.level_meter import LevelMeter as AudioLevel
 from gemini_desk.ui.level_meter import (
+    ASLEEP_TICKS,
     FLOOR_DB,
     IDLE_POLL_INTERVAL_MS,
     POLL_INTERVAL_MS,
@@ -186,3 +192,69 @@ def test_no_polling_while_its_window_is_minimised(qapp, source: FakeSource) -> N
     assert meter.polling
     window.close()
     window.deleteLater()
+
+
+def _wait(cond: object, timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not met in time"
+        process_events(10)
+
+
+def test_sleeps_at_the_floor_and_wakes_on_the_first_sound(qapp) -> None:  # noqa: F811
+    audio = AudioLevel()  # the stream's meter, fed from an "audio" thread below
+    tap = LevelTap()
+    tap.meter = audio
+    meter = LevelMeter(tap, "Mic")
+    meter.resize(240, 24)
+    meter.show()
+    process_events(50)
+    assert meter.polling
+    for _ in range(ASLEEP_TICKS - 1):  # silence, unchanged: not yet
+        meter.poll(dt=1 / 30)
+    assert meter.polling and not meter.asleep
+    meter.poll(dt=1 / 30)
+    assert meter.asleep and not meter.polling
+    meter.hide()
+    meter.show()  # shown again: still asleep, nothing to poll for
+    process_events(50)
+    assert not meter.polling
+    loud = (0.3 * np.sin(np.arange(320) * 0.2)).astype(np.float32)
+    feeder = threading.Thread(target=audio.update, args=(loud,), name="audio")
+    feeder.start()
+    feeder.join()
+    _wait(lambda: meter.polling)
+    assert not meter.asleep and meter.poll_interval_ms == POLL_INTERVAL_MS
+    _wait(lambda: meter.rms_db > -20.0)  # the sound shows
+    meter.close()
+    meter.deleteLater()
+
+
+def test_a_source_that_cannot_wake_it_keeps_it_polling(
+    meter: LevelMeter, source: FakeSource
+) -> None:
+    meter.show()
+    process_events(50)
+    for _ in range(ASLEEP_TICKS * 2):
+        meter.poll(dt=1 / 30)
+    assert meter.polling and not meter.asleep
+    assert meter.poll_interval_ms == IDLE_POLL_INTERVAL_MS
+
+
+def test_does_not_sleep_while_something_shows(qapp) -> None:  # noqa: F811
+    audio = AudioLevel()
+    tap = LevelTap()
+    tap.meter = audio
+    meter = LevelMeter(tap, "Mic")
+    meter.show()
+    process_events(20)
+    audio.update((0.3 * np.ones(320)).astype(np.float32))  # a steady level: unchanged
+    for _ in range(ASLEEP_TICKS * 2):
+        meter.poll(dt=1 / 30)
+    assert meter.polling and not meter.asleep
+    meter.set_muted(True)
+    for _ in range(ASLEEP_TICKS * 2):
+        meter.poll(dt=1 / 30)
+    assert meter.polling and not meter.asleep  # muted: the muted look, not asleep
+    meter.close()
+    meter.deleteLater()

@@ -128,3 +128,18 @@ def test_ballistics_peak_hold() -> None:
     assert b.held_db >= b.db
     with pytest.raises(ValueError):
         Ballistics(0.0, 1.0)
+
+
+def test_wake_on_sound_fires_once_on_the_first_block_above_the_threshold() -> None:
+    m = LevelMeter()
+    woken: list[str] = []
+    m.wake_on_sound(lambda: woken.append(threading.current_thread().name), above_db=-60.0)
+    m.update(np.zeros(320, dtype=np.float32))  # silence
+    m.update(_sine(0.0005, 320))  # -66 dBFS peak: below the threshold
+    assert woken == []
+    feeder = threading.Thread(target=m.update, args=(_sine(0.1, 320),), name="audio")
+    feeder.start()
+    feeder.join()
+    assert woken == ["audio"]  # on the thread that fed the block
+    m.update(_sine(0.5, 320))
+    assert woken == ["audio"]  # once
