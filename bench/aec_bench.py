@@ -149,8 +149,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=24.0)
     args = ap.parse_args()
     far24 = far_speech(args.seconds)
-    # Answers 2 s apart: the canceller rests between them (EchoOptions.idle_bypass).
-    turns24 = far_speech(args.seconds, pause_s=2.0)
+    # Answers 12 s apart: the canceller rests between them (EchoOptions.rest_after_s).
+    turns24 = far_speech(max(args.seconds, 36.0), pause_s=12.0)
     aec = EchoOptions(echo_gate=False)  # WebRTC AEC3 alone
     gated = EchoOptions()  # plus the residual echo gate (the app's default)
     base = EchoOptions(echo_cancellation=False)
@@ -162,8 +162,8 @@ def main() -> None:
         ("dev_44k1_16k_apm_d60", 44100, 16000, 16000, 60.0),
         ("dev_48k_48k_apm_d60", 48000, 48000, 48000, 60.0),
         ("dev_44k1_48k_apm_d60", 44100, 48000, 44100, 60.0),
-        ("turns_2s_apart_48k_dev_16k_apm_d20", 48000, 16000, 16000, 20.0),
-        ("turns_2s_apart_48k_dev_16k_apm_d120", 48000, 16000, 16000, 120.0),
+        ("turns_12s_apart_48k_dev_16k_apm_d20", 48000, 16000, 16000, 20.0),
+        ("turns_12s_apart_48k_dev_16k_apm_d120", 48000, 16000, 16000, 120.0),
     ]
     results: dict[str, dict[str, float]] = {}
     for name, dev, apm, near, delay in cases:

@@ -31,7 +31,6 @@ _REWRITE_S = 0.002
 _STALE_S = 0.5
 # Idle bypass (EchoOptions.idle_bypass): a far-end block peaking above this is loud.
 _LOUD_PEAK = np.float32(10 ** (-60 / 20))
-_IDLE_TAIL_S = 0.5  # the module runs this long after the far end's last loud sample
 
 
 class _Framer:
@@ -133,7 +132,7 @@ class EchoCanceller:
         self._gate = ResidualEchoGate()  # after AEC3 (EchoOptions.echo_gate)
         self.bypassed_frames = 0  # near-end frames passed by while the far end was silent
         self.resumes = 0  # times the module was woken up for a loud far end
-        self._idle = EchoIdle(_IDLE_TAIL_S, self._lead_s, enabled=opts.bypass_allowed)
+        self._idle = EchoIdle(opts.rest_after_s, self._lead_s, enabled=opts.bypass_allowed)
         self._bypass = NearBypass(n)
         self._alt = np.zeros(n, dtype=np.float32)  # the other path's frame in a cross-fade
         self._zero_far = np.zeros(n, dtype=np.float32)

@@ -224,7 +224,9 @@ def test_resting_between_answers_costs_no_click_no_level_jump_and_no_echo() -> N
     mic = echo + user + np.float32(0.02)
     outs = {}
     for rest in (True, False):
-        ec = EchoCanceller(rate, rate, EchoOptions(idle_bypass=rest))
+        # Resting once the echo's tail (0.5 s) is over, so this short signal has two
+        # rests (the app waits for a pause in the conversation: EchoOptions).
+        ec = EchoCanceller(rate, rate, EchoOptions(idle_bypass=rest, rest_after_s=0.5))
         outs[rest] = _run(ec, far, mic, rate, rate)
         assert (ec.bypassed_frames > 0) is rest and (ec.resumes == 2) is rest
     rested, running = outs[True], outs[False]
@@ -239,3 +241,20 @@ def test_resting_between_answers_costs_no_click_no_level_jump_and_no_echo() -> N
     second = slice(int(6.5 * rate), int(8.0 * rate))  # the second answer's echo alone
     # Running all along leaves ~-120 dBFS here; resting, ~-95: both inaudible.
     assert _energy_db(rested[second]) < _energy_db(echo[second]) - 50.0
+
+
+def test_the_module_keeps_running_through_turn_taking_and_rests_in_a_pause() -> None:
+    """By default the canceller rests only once the far end has been silent for
+    ``rest_after_s`` (a pause in the conversation), not in the gaps between turns."""
+    rate = 16000
+    answer = _speech(FAR, rate, 1.0)
+    far = np.zeros(16 * rate, np.float32)
+    far[0:rate] = answer
+    far[4 * rate : 5 * rate] = answer  # 3 s later: the user's turn in between
+    far[15 * rate : 16 * rate] = answer  # after a 10 s pause
+    ec = EchoCanceller(rate, rate, EchoOptions())
+    _run(ec, far, _echo(far, rate, 30.0), rate, rate)
+    # Woken for the first answer (it starts at rest) and after the pause; not for the
+    # second answer, 3 s after the first.
+    assert ec.resumes == 2
+    assert ec.bypassed_frames > 0
