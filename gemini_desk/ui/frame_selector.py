@@ -26,7 +26,16 @@ from PySide6.QtWidgets import QWidget
 
 from gemini_desk.ui.colours import colour
 from gemini_desk.ui.region_bar import RegionBar
-from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, keyboard_start, span
+from gemini_desk.ui.region_handles import (
+    ARROWS,
+    cursor_for,
+    handles,
+    hit,
+    keep_inside,
+    keyboard_start,
+    nudged,
+    span,
+)
 from gemini_desk.vision.geometry import Rect
 from gemini_desk.vision.region_flow import MIN_SIDE
 
@@ -99,14 +108,7 @@ class FrameSelector(QWidget):
         if self.selection is None:  # the first arrow key starts one
             self.set_selection(keyboard_start(self.image.rect()))
             return
-        sel, bounds = QRect(self.selection), self.image.rect()
-        if resize:
-            sel.setWidth(max(MIN_SIDE, sel.width() + dx))
-            sel.setHeight(max(MIN_SIDE, sel.height() + dy))
-        else:
-            sel.translate(dx, dy)
-            _keep_inside(sel, bounds)
-        self.set_selection(sel)
+        self.set_selection(nudged(self.selection, dx, dy, resize, self.image.rect()))
 
     def choose_all(self) -> None:
         self.set_selection(self.image.rect())
@@ -210,7 +212,7 @@ class FrameSelector(QWidget):
             rect = span(QPoint(round(a.x()), round(a.y())), self._frame_point(event))
         elif self._drag == "move":
             rect = self._start.translated(dx, dy)
-            _keep_inside(rect, self.image.rect())
+            keep_inside(rect, self.image.rect())
         else:
             rect = QRect(self._start)
             if "l" in self._drag:
@@ -248,8 +250,3 @@ class FrameSelector(QWidget):
             self._finished = True
             self.cancelled.emit()
         super().closeEvent(event)
-
-
-def _keep_inside(rect: QRect, bounds: QRect) -> None:
-    rect.moveLeft(min(max(rect.left(), bounds.left()), bounds.right() - rect.width() + 1))
-    rect.moveTop(min(max(rect.top(), bounds.top()), bounds.bottom() - rect.height() + 1))

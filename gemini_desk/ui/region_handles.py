@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 
+from gemini_desk.vision.region_flow import MIN_SIDE
+
 HANDLE = 8  # grab distance (logical px) of the edges and corners
 
 ARROWS = {
@@ -22,6 +24,25 @@ def keyboard_start(bounds: QRect) -> QRect:
     return QRect(
         bounds.x() + (bounds.width() - w) // 2, bounds.y() + (bounds.height() - h) // 2, w, h
     )
+
+
+def keep_inside(rect: QRect, bounds: QRect) -> None:
+    """Move ``rect`` (in place) so that it lies inside ``bounds``."""
+    rect.moveLeft(min(max(rect.left(), bounds.left()), bounds.right() - rect.width() + 1))
+    rect.moveTop(min(max(rect.top(), bounds.top()), bounds.bottom() - rect.height() + 1))
+
+
+def nudged(sel: QRect, dx: int, dy: int, resize: bool, bounds: QRect) -> QRect:
+    """An arrow key's step: ``sel`` grown by (dx, dy) (never under ``MIN_SIDE``), or
+    moved by it and kept inside ``bounds``."""
+    out = QRect(sel)
+    if resize:
+        out.setWidth(max(MIN_SIDE, out.width() + dx))
+        out.setHeight(max(MIN_SIDE, out.height() + dy))
+    else:
+        out.translate(dx, dy)
+        keep_inside(out, bounds)
+    return out
 
 
 def span(a: QPoint, b: QPoint) -> QRect:

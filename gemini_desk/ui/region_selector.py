@@ -20,14 +20,23 @@ from PySide6.QtWidgets import QWidget
 
 from gemini_desk.ui.colours import colour
 from gemini_desk.ui.region_bar import RegionBar
-from gemini_desk.ui.region_handles import ARROWS, cursor_for, handles, hit, keyboard_start, span
+from gemini_desk.ui.region_handles import (
+    ARROWS,
+    cursor_for,
+    handles,
+    hit,
+    keep_inside,
+    keyboard_start,
+    nudged,
+    span,
+)
 from gemini_desk.ui.share_frame import tool_window_flag
 from gemini_desk.vision.geometry import Rect, to_physical
+from gemini_desk.vision.region_flow import MIN_SIDE
 from gemini_desk.vision.screens import all_screens
 
 log = logging.getLogger("gemini_desk.ui")
 
-MIN_SIDE = 8
 ACCENT = colour("overlay.accent", dark=False)  # the same in both variants
 
 
@@ -133,24 +142,7 @@ class RegionSelector(QObject):
     def nudge(self, dx: int, dy: int, resize: bool) -> None:
         if self.selection is None or self.screen_rect is None:
             return
-        sel = QRect(self.selection)
-        if resize:
-            sel.setWidth(max(MIN_SIDE, sel.width() + dx))
-            sel.setHeight(max(MIN_SIDE, sel.height() + dy))
-        else:
-            sel.translate(dx, dy)
-            sel.moveLeft(
-                min(
-                    max(sel.left(), self.screen_rect.left()),
-                    self.screen_rect.right() - sel.width() + 1,
-                )
-            )
-            sel.moveTop(
-                min(
-                    max(sel.top(), self.screen_rect.top()),
-                    self.screen_rect.bottom() - sel.height() + 1,
-                )
-            )
+        sel = nudged(self.selection, dx, dy, resize, self.screen_rect)
         self.set_selection(sel, self.screen_rect)
 
     def _refresh(self) -> None:
@@ -279,8 +271,7 @@ class _Overlay(QWidget):
         elif self._drag == "move":
             rect = self._start.translated(delta)
             g = self.screen_geometry
-            rect.moveLeft(min(max(rect.left(), g.left()), g.right() - rect.width() + 1))
-            rect.moveTop(min(max(rect.top(), g.top()), g.bottom() - rect.height() + 1))
+            keep_inside(rect, g)
         else:
             rect = QRect(self._start)
             if "l" in self._drag:
