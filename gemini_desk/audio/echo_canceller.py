@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from gemini_desk.audio.echo_gate import ResidualEchoGate, level_db
 from gemini_desk.audio.echo_idle import EchoIdle, NearBypass, Step
-from gemini_desk.audio.echo_options import APM_RATES, EchoOptions, apm_rate_for
+from gemini_desk.audio.echo_options import APM_RATES, EchoOptions, apm_rate_for, module_delay
 from gemini_desk.core.erle import ErleMeter
 from gemini_desk.core.resampler import LOW_LATENCY, StreamResampler
 
@@ -133,7 +133,7 @@ class EchoCanceller:
         self.bypassed_frames = 0  # near-end frames passed by while the far end was silent
         self.resumes = 0  # times the module was woken up for a loud far end
         self._idle = EchoIdle(opts.rest_after_s, self._lead_s, enabled=opts.bypass_allowed)
-        self._bypass = NearBypass(n)
+        self._bypass = NearBypass(n, delay=module_delay(self.rate))
         self._alt = np.zeros(n, dtype=np.float32)  # the other path's frame in a cross-fade
         self._zero_far = np.zeros(n, dtype=np.float32)
         self._skipped_far = 0  # far-end frames dropped while resting (since the last resume)

@@ -81,26 +81,40 @@ class EchoIdle:
 
 class NearBypass:
     """The near end's cheap path while the canceller rests: the frame less its DC offset
-    (what the module's high-pass filter removes that a step would make audible), the
-    last ``warm_frames`` frames kept to warm the module up on resume, and the cross-fade
-    between the two paths over one frame (no click, no level jump either way)."""
+    (what the module's high-pass filter removes that a step would make audible), late by
+    the module's own ``delay`` (samples) so both paths keep one timeline and a switch
+    neither repeats nor skips audio, the last ``warm_frames`` frames kept to warm the
+    module up on resume, and the cross-fade between the two paths over one frame (no
+    click, no level jump either way)."""
 
-    def __init__(self, frame_samples: int, warm_frames: int = 10, dc_alpha: float = 0.05) -> None:
+    def __init__(
+        self, frame_samples: int, warm_frames: int = 10, dc_alpha: float = 0.05, delay: int = 0
+    ) -> None:
         self.n = frame_samples
+        self.delay = delay
         self.dc = 0.0
         self._alpha = dc_alpha
+        self._line = np.zeros(delay + frame_samples, dtype=np.float32)  # delayed, DC-free
         self._hist = np.zeros((warm_frames, frame_samples), dtype=np.float32)
         self._kept = 0
         self._ramp = ((np.arange(frame_samples) + 0.5) / frame_samples).astype(np.float32)
 
     def track(self, x: npt.NDArray[np.float32]) -> None:
-        """Follow the DC offset (every frame, bypassed or not)."""
-        self.dc += self._alpha * (float(x.mean()) - self.dc)
+        """Follow the DC offset and the delay line (every frame, bypassed or not)."""
+        self._advance(x, None)
 
     def strip(self, x: npt.NDArray[np.float32], out: npt.NDArray[np.float32]) -> None:
-        """``out`` = ``x`` less its DC (the other side of a cross-fade)."""
-        np.subtract(x, np.float32(self.dc), out=out)
-        self.track(x)
+        """``out`` = ``x`` less its DC, ``delay`` samples late (the other side of a
+        cross-fade)."""
+        self._advance(x, out)
+
+    def _advance(self, x: npt.NDArray[np.float32], out: npt.NDArray[np.float32] | None) -> None:
+        line, d, n = self._line, self.delay, self.n
+        np.subtract(x, np.float32(self.dc), out=line[d:])
+        if out is not None:
+            out[:] = line[:n]
+        line[:d] = line[n:]
+        self.dc += self._alpha * (float(x.mean()) - self.dc)
 
     def pass_through(self, x: npt.NDArray[np.float32], out: npt.NDArray[np.float32]) -> None:
         """``strip``, and ``x`` is kept for warming up."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["APM_RATES", "EchoOptions", "apm_rate_for"]
+__all__ = ["APM_RATES", "EchoOptions", "apm_rate_for", "module_delay"]
 
 # WebRTC APM's native processing rates. livekit's FFI accepted every rate tried here
 # (8k..96k, incl. 22.05k/44.1k) and resamples internally, but at a native rate the
@@ -18,6 +18,17 @@ def apm_rate_for(rate: int) -> int:
         if rate <= r:
             return r
     return APM_RATES[-1]
+
+
+# How late the module hands back the near end at each native rate, in samples: AEC3
+# works in 64-sample blocks per 16 kHz band (measured on livekit's module with
+# broadband noise; tests/integration/test_echo.py holds the module to these).
+_MODULE_DELAY = {8000: 88, 16000: 128, 32000: 260, 48000: 430}
+
+
+def module_delay(rate: int) -> int:
+    """Samples the echo module delays the near end by at ``rate`` (a native APM rate)."""
+    return _MODULE_DELAY[rate]
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,7 +145,9 @@ def assert_turn_received(session, speech: np.ndarray) -> None:  # type: ignore[n
     first = onset_received(speech, pcm)
     print(f"onset match {first:.3f}")
     assert first > 0.7, f"the first 100 ms (pre-roll) did not arrive: {first:.3f}"
-    assert correlation(pcm.astype(np.float32), speech.astype(np.float32)) > 0.5
+    whole = correlation(pcm.astype(np.float32), speech.astype(np.float32))
+    print(f"whole utterance match {whole:.3f}")
+    assert whole > 0.5
 
 
 def heard_answer(heard48: np.ndarray, speech: np.ndarray) -> float:

@@ -7,6 +7,7 @@ import pytest
 
 from gemini_desk.audio.echo import MicProcessor
 from gemini_desk.audio.echo_canceller import EchoCanceller, EchoOptions, apm_rate_for
+from gemini_desk.audio.echo_options import module_delay
 from gemini_desk.audio.echo_reference import ReferenceReader
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.core.resampler import StreamResampler
@@ -258,3 +259,40 @@ def test_the_module_keeps_running_through_turn_taking_and_rests_in_a_pause() -> 
     # second answer, 3 s after the first.
     assert ec.resumes == 2
     assert ec.bypassed_frames > 0
+
+
+def _lag(a: np.ndarray, b: np.ndarray, most: int) -> int:
+    """The shift (samples, |shift| <= most) at which ``b`` best matches ``a``."""
+    scores = [
+        float(np.dot(a[most:-most], b[most + d : b.shape[0] - most + d]))
+        for d in range(-most, most + 1)
+    ]
+    return int(np.argmax(scores)) - most
+
+
+@pytest.mark.parametrize("rate", [8000, 16000, 32000, 48000])
+def test_resting_keeps_the_voice_on_the_module_s_timeline(rate: int) -> None:
+    """The module hands back each frame a little late (AEC3 works in blocks: 8 ms at
+    16 kHz); the resting path delays the voice by as much, so a switch neither repeats
+    nor skips a piece of what the user says (the words stay whole for the model)."""
+    far = np.zeros(8 * rate, np.float32)
+    far[1 * rate : 2 * rate] = _speech(FAR, rate, 1.0)
+    far[5 * rate : 6 * rate] = _speech(FAR, rate, 1.0)
+    # The near end: noise (one clear lag, where a voice's pitch makes several), no echo.
+    near = np.random.default_rng(3).standard_normal(far.shape[0]).astype(np.float32) * 0.03
+    delay = module_delay(rate)
+    most = rate // 40  # 25 ms either way
+    for rest in (True, False):
+        ec = EchoCanceller(rate, rate, EchoOptions(idle_bypass=rest, rest_after_s=0.5))
+        out = _run(ec, far, near, rate, rate)
+        assert (ec.resumes == 2) is rest
+        lags = set()
+        for k in range(3, 78):  # 100 ms windows, the far end silent (resting, or its tail)
+            at = slice(k * rate // 10, (k + 1) * rate // 10)
+            if np.any(far[at.start - rate // 5 : at.stop]):
+                continue
+            window = slice(at.start - most, at.stop + most)
+            lags.add(_lag(near[window], out[window], most))
+        # Within a sample at 8/16 kHz; at 32/48 kHz the module splits bands (not quite
+        # a pure delay: its best lag moves by a few samples).
+        assert all(abs(lag - delay) <= rate // 8000 for lag in lags), f"{rest}: {lags} late"

@@ -83,3 +83,21 @@ def test_bypass_removes_dc_and_cross_fades_without_a_step() -> None:
     into = np.ones(4, np.float32)
     bp.cross_fade(into, np.zeros(4, np.float32), rising=False)
     assert np.allclose(into, [0.875, 0.625, 0.375, 0.125])
+
+
+def test_bypass_is_as_late_as_the_module_on_every_path() -> None:
+    """The delay line runs through pass_through, strip and track alike, so switching
+    paths neither repeats nor skips samples (dc_alpha 0: no DC to learn here)."""
+    bp = NearBypass(4, dc_alpha=0.0, delay=6)
+    out = np.zeros(4, np.float32)
+    got = []
+    for k, step in enumerate(["pass", "strip", "track", "pass", "strip"]):
+        frame = np.arange(4 * k + 1, 4 * k + 5, dtype=np.float32)
+        if step == "track":
+            bp.track(frame)
+            got.append([np.nan] * 4)
+            continue
+        (bp.pass_through if step == "pass" else bp.strip)(frame, out)
+        got.append(out.tolist())
+    assert got[0] == [0, 0, 0, 0] and got[1] == [0, 0, 1, 2]
+    assert got[3] == [7, 8, 9, 10] and got[4] == [11, 12, 13, 14]
