@@ -202,6 +202,13 @@ class SpeakerPlayback:
         writer = self._writer
         return writer.idle_frames / writer.rate if writer else self.output_latency
 
+    @property
+    def resting(self) -> bool:
+        """The libpulse writer is in a pause: nothing played for a while, so it keeps a
+        longer queue of silence and wakes less often (audio/pulse_writer.py)."""
+        writer = self._writer
+        return writer.resting if writer else False
+
     def stats(self) -> dict[str, Any]:
         """Figures for the diagnostics view (read from the loop thread)."""
         r = self._renderer

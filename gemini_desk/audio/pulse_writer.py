@@ -23,6 +23,12 @@ the recording went from 12-22 ms to 32 ms):
   drops. (Flushing the silence instead moved the server's read position by an amount
   known only to within a sink block, and the echo canceller's alignment with it:
   measured here, echo leaked at the start of every other answer.)
+* **a pause in the conversation** (nothing played for ``REST_AFTER_S``): the idle queue
+  grows to ``REST_QUEUE_S`` of silence and the thread wakes every ``REST_TICK_S``, ~8
+  times a second instead of ~50; the queue figure then comes from the server (one round
+  trip a wake-up: beyond its buffer libpulse's own figure no longer bounds our estimate,
+  and a sink that is slow to start would let it grow). An answer or a cue after the
+  pause is moved up over that silence as above.
 """
 
 from __future__ import annotations
@@ -53,6 +59,14 @@ JOIN_TIMEOUT_S = 2.0  # stop() waits this long for the thread (the thread frees 
 # No frame taken by the server for this long: the stream plays nowhere. PipeWire parks a
 # stream whose device vanished when it has nowhere to move it: no error, no callback.
 STALL_S = 2.0
+# A pause in the conversation: nothing played for REST_AFTER_S (as long as the echo
+# canceller waits before it rests, EchoOptions.rest_after_s). The idle queue of silence
+# then grows to REST_QUEUE_S and the thread sleeps REST_TICK_S: ~8 wake-ups a second
+# instead of ~50, 60 ms of slack for a late one. An answer or a cue after the pause is
+# moved up over that silence like any other (``_start_early``: up to the scratch block).
+REST_AFTER_S = 10.0
+REST_QUEUE_S = 0.18
+REST_TICK_S = 0.12
 
 
 class PulseSink(Protocol):
@@ -120,10 +134,15 @@ class PulseWriter:
         # ``last_call`` it pads with silence, which is an underrun.
         self.low_water = int(self.rate * (tick_ms + 10.0) / 1000.0)
         self.idle_frames = min(self.buffer, self.low_water)  # silence kept queued when idle
+        self.rest_after_s = REST_AFTER_S
+        self.rest_frames = int(self.rate * REST_QUEUE_S)  # ... and in a pause
+        self.rest_tick_s = REST_TICK_S
+        self._busy_at: float | None = None  # monotonic, when something last played
+        self.resting = False  # in a pause: the longer queue of silence, the longer sleep
         self.last_call = int(self.rate * 0.008)
         self.starving = False  # waiting for audio mid-turn: feed() should wake us
         self._timeout = self.tick
-        self._scratch = np.zeros(max(self.buffer, self.rate // 5), dtype=np.float32)
+        self._scratch = np.zeros(max(self.buffer, self.rate // 5), dtype=np.float32)  # 200 ms
         self._history = np.zeros(int(self.rate * _HISTORY_S), dtype=np.float32)
         self._audio_end = 0  # stream index after the last non-silent frame written
         # (monotonic time, frames written) when the server's queue was last known to be
@@ -207,9 +226,15 @@ class PulseWriter:
             return True
         if renderer.clear_pending:
             self._barge_in()
+            self._busy_at = self.clock()
         elif not renderer.active and renderer.will_play(renderer.available):
             self._start_early()
+            self._busy_at = self.clock()
         out = self.output
+        # In a pause the queue outgrows the server's buffer, where libpulse's figure no
+        # longer bounds our clock's estimate: it is taken from the server (one round
+        # trip per wake-up); without an answer, this wake-up keeps the short queue.
+        resting = self._in_pause(self.clock()) and self._reanchor()
         with out.locked():
             if not out.alive_locked():
                 return False
@@ -217,10 +242,15 @@ class PulseWriter:
             queued = self._queued(now)
             available = renderer.available
             playing = renderer.will_play(available)
-            room = max(0, (self.buffer if playing else self.idle_frames) - queued)
+            if playing:
+                self._busy_at = now
+                resting = False
+            self.resting = resting
+            idle = self.rest_frames if resting else self.idle_frames
+            room = max(0, (self.buffer if playing else idle) - queued)
             frames = room
             self.starving = False
-            self._timeout = self.tick
+            self._timeout = self.rest_tick_s if resting else self.tick
             if playing and renderer.turn_open:
                 # Write only the audio there is while the server still has enough queued;
                 # pad with silence (an underrun) only when it is about to run dry.
@@ -247,6 +277,22 @@ class PulseWriter:
                 self._anchor = (now, start)
             out.write(block)
             self._remember(start, block)
+        return True
+
+    def _in_pause(self, now: float) -> bool:
+        """Nothing has played for ``rest_after_s`` (a cue or a pending answer counts)."""
+        renderer = self.renderer
+        if self._busy_at is None or renderer.active or renderer.will_play(renderer.available):
+            self._busy_at = now
+        return now - self._busy_at > self.rest_after_s
+
+    def _reanchor(self) -> bool:
+        """Re-anchor the queue estimate on the server's own figure; False without one."""
+        out = self.output
+        queued = out.queued_frames(timeout=0.02)
+        if queued is None:
+            return False
+        self._anchor = (self.clock(), out.written - queued)  # only this thread writes
         return True
 
     def _stalled(self, now: float) -> bool:

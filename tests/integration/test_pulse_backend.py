@@ -142,6 +142,40 @@ def test_an_answer_arriving_while_idle_is_not_queued_behind_silence(pulse: Pulse
     assert delay <= 0.15, f"the answer was heard {delay * 1000:.0f} ms after it arrived"
 
 
+def test_an_answer_after_a_pause_is_not_queued_behind_its_longer_silence(
+    pulse: PulseServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a pause the writer keeps 190 ms of silence queued and wakes every 120 ms; the
+    answer after it is moved up over that silence as after any idle moment (the pause
+    starts after 0.3 s here instead of the app's 10 s)."""
+    from gemini_desk.audio import pulse_writer
+
+    monkeypatch.setattr(pulse_writer, "REST_AFTER_S", 0.3)
+    monkeypatch.setattr(pulse_writer, "REST_QUEUE_S", 0.19)
+    rate = 24000
+    marks: dict[str, float] = {}
+
+    async def scenario(pb: SpeakerPlayback) -> None:
+        await _wait_until(lambda: pb.resting, timeout=5)
+        await asyncio.sleep(0.5)
+        writer = pb._writer
+        assert writer is not None
+        queued = writer.output.queued_frames()  # the server's own figure
+        assert queued is not None and 0.06 < queued / writer.rate <= 0.19, queued
+        marks["feed"] = time.monotonic()
+        pb.feed(to_pcm16(tone(1500, 0.6, rate)))
+        pb.end_turn()
+        await _wait_until(lambda: not pb.resting, timeout=5)
+        await _wait_until(lambda: not pb.is_playing, timeout=10)
+        await asyncio.sleep(0.3)
+
+    recorded, t0 = _play(pulse, rate, scenario)
+    new = tone_presence(recorded, rate, 1500) > 0.1
+    assert new.sum() >= 0.6 / FRAME_S - 3, "the answer was not played whole"
+    delay = (int(np.flatnonzero(new)[0]) - _frame_of(marks["feed"], t0)) * FRAME_S
+    assert delay <= 0.1, f"the answer was heard {delay * 1000:.0f} ms after it arrived"
+
+
 def test_the_barge_in_fade_has_no_click(pulse: PulseServer) -> None:
     rate = 44100
     amp = 0.5

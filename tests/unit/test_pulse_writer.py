@@ -25,9 +25,11 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from gemini_desk.audio.cue_mixer import CueMixer
 from gemini_desk.audio.pulse_writer import STALL_S, PulseWriter
 from gemini_desk.audio.reference import ReferenceTap
 from gemini_desk.audio.render import BlockRenderer
+from gemini_desk.core.cues import Cue
 
 RATE = 48000
 BUFFER = 2400
@@ -43,7 +45,7 @@ class FakeServer:
         self.rate = RATE
         self.written = 0
         self.read = 0  # frames the sink has taken
-        self.stream = np.full(RATE * 4, np.nan, np.float32)  # by stream index
+        self.stream = np.full(RATE * 16, np.nan, np.float32)  # by stream index
         self.writes: list[tuple[int, int]] = []  # (stream index, frames)
         self.rewrites: list[tuple[int, int]] = []
         self.timing = timing  # False: no fresh timing, no interpolated latency
@@ -457,3 +459,63 @@ def test_a_full_queue_while_an_answer_plays_is_no_stall_while_the_sink_takes_fra
         rig.play(1)
         assert rig.writer.service()
     assert rig.server.written > RATE * 2
+
+
+def _pause(rig: Rig, seconds: int) -> None:
+    """Idle refills every 2 steps (15.6 ms, the queue never runs dry) for ``seconds``."""
+    for _ in range(seconds * 64):
+        rig.play(2)
+        rig.refill()
+
+
+def test_a_pause_keeps_a_longer_queue_of_silence_and_wakes_less_often() -> None:
+    """Once nothing has played for ``rest_after_s`` (a pause in the conversation), the
+    idle queue grows to ``rest_frames`` and the thread sleeps ``rest_tick_s``: a handful
+    of wake-ups a second instead of ~50, and the queue still outlasts one late wake-up."""
+    rig = Rig()
+    w, server = rig.writer, rig.server
+    assert (w.rest_after_s, w.rest_frames, w.rest_tick_s) == (10.0, 8640, 0.12)
+    assert rig.refill() == [(0, 1440)] and w.wait_s == 0.02
+    _pause(rig, 10)
+    assert w.wait_s == 0.02  # not yet: exactly 10 s
+    assert server.written - server.read == 1440
+    rig.play(2)
+    end = server.written
+    assert rig.refill() == [(end, 8640 - 690)]
+    assert w.wait_s == 0.12 and server.written - server.read == 8640
+    rig.play(15)  # 117 ms later (one wake-up): topped up again
+    end = server.written
+    assert rig.refill() == [(end, 15 * STEP)]
+    assert np.all(server.stream[: server.written] == 0.0)
+
+
+def test_an_answer_after_a_pause_replaces_the_long_idle_silence() -> None:
+    """The first answer after a pause is moved up over the whole longer queue (it waits
+    for the sink block, not for 180 ms of silence); the writer is back to its ticks."""
+    rig = Rig()
+    rig.refill()
+    _pause(rig, 11)
+    w, server = rig.writer, rig.server
+    assert w.wait_s == 0.12
+    read, end = server.read, server.written
+    assert end - read == 8640
+    answer = _ramp(4800)
+    rig.feed(answer)
+    rig.renderer.end_turn()
+    rig.refill()
+    assert server.rewrites == [(read, end - read)] and w.start_rewrites == 1
+    assert np.array_equal(server.stream[read : read + 4800], answer)
+    assert w.wait_s == 0.02
+
+
+def test_a_sound_cue_ends_the_pause() -> None:
+    """A cue is playback too: it is moved up over the longer queue like an answer, and
+    the pause starts over after it."""
+    rig = Rig()
+    rig.refill()
+    _pause(rig, 11)
+    assert rig.writer.wait_s == 0.12
+    rig.renderer.cues = CueMixer()
+    rig.renderer.cues.play(Cue.TALK_START, RATE)
+    rig.refill()
+    assert rig.writer.wait_s == 0.02 and rig.writer.start_rewrites == 1
