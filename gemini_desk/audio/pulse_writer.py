@@ -33,20 +33,18 @@ the recording went from 12-22 ms to 32 ms):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from gemini_desk.audio.pulse_output import PulseError
+from gemini_desk.audio.pulse_sink import PulseSink
 from gemini_desk.audio.render import BlockRenderer
 
-__all__ = ["PulseSink", "PulseWriter"]
+__all__ = ["PulseWriter"]
 
 log = logging.getLogger("gemini_desk.audio")
 
@@ -67,36 +65,6 @@ STALL_S = 2.0
 REST_AFTER_S = 10.0
 REST_QUEUE_S = 0.18
 REST_TICK_S = 0.12
-
-
-class PulseSink(Protocol):
-    """What the writer uses of a ``PulseOutput`` (see audio/pulse_output.py)."""
-
-    rate: int
-    written: int
-
-    @property
-    def buffer_frames(self) -> int: ...
-
-    def locked(self) -> contextlib.AbstractContextManager[None]: ...
-
-    def alive_locked(self) -> bool: ...
-
-    def writable_frames(self) -> int: ...
-
-    def latency(self) -> float | None: ...
-
-    def sink_latency(self) -> float: ...
-
-    def sink_block(self) -> float: ...
-
-    def write(self, block: npt.NDArray[np.float32]) -> None: ...
-
-    def overwrite_tail(self, block: npt.NDArray[np.float32]) -> None: ...
-
-    def queued_frames(self, timeout: float = 0.05) -> int | None: ...
-
-    def close(self) -> None: ...
 
 
 class PulseWriter:
