@@ -12,7 +12,9 @@ gemini_desk.sim``):
 
 * idle, connected, hands-free, in a silent room: CPU (% of one core, the client's process
   and its children), resident memory and wake-ups (context switches of its threads per
-  second) over ``--seconds``, for gemini-desk (its real window) and for a naive client
+  second) over ``--seconds`` after ``--idle-settle`` seconds connected (12: an app left
+  alone, past the 10 s after the last sound at which gemini-desk's speaker writer and
+  echo canceller rest), for gemini-desk (its real window) and for a naive client
   built like Google's quickstart (``bench/light_naive.py``); the sound server's CPU
   alongside;
 * talking: the same with an utterance spoken into the microphone every 8 s (the server
@@ -161,7 +163,7 @@ def connected(
         progress(f"idle then talking: {kind}")
         app = connected_client(kind, env, base_url, ca, home_dir())
         try:
-            idle[kind].append(measure(app, args.seconds, pulse.pids))
+            idle[kind].append(measure(app, args.seconds, pulse.pids, settle=args.idle_settle))
             with Talker(pulse, speech):
                 talk[kind].append(measure(app, args.talk_seconds, pulse.pids, settle=1.0))
         finally:
@@ -228,6 +230,13 @@ def report(f: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=60.0, help="idle segment (default 60)")
+    ap.add_argument(
+        "--idle-settle",
+        type=float,
+        default=12.0,
+        help="seconds connected before idle is measured (default 12: an app left alone, "
+        "past the 10 s after which the speaker and the echo canceller rest)",
+    )
     ap.add_argument("--talk-seconds", type=float, default=None, help="default: seconds / 2")
     ap.add_argument("--rounds", type=int, default=2, help="ABBA rounds per client (default 2)")
     ap.add_argument("--starts", type=int, default=6, help="launches of each for start-up")

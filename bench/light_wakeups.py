@@ -107,7 +107,7 @@ def _copy(counts: dict[str, int]) -> dict[str, int]:
             continue
 
 
-def measure(seconds: float, log_file: Path, result: dict[str, Any]) -> None:
+def measure(seconds: float, settle: float, log_file: Path, result: dict[str, Any]) -> None:
     deadline = time.monotonic() + 60
     while "capture started" not in (log_file.read_text() if log_file.exists() else ""):
         if time.monotonic() > deadline:
@@ -115,7 +115,7 @@ def measure(seconds: float, log_file: Path, result: dict[str, Any]) -> None:
             os.kill(os.getpid(), signal.SIGTERM)
             return
         time.sleep(0.1)
-    time.sleep(3.0)  # settle
+    time.sleep(settle)
     from bench import wake_census as wc
 
     c0, f0, cpu0 = dict(COUNTS), dict(FRAMES), dict(CPU)
@@ -139,6 +139,13 @@ def measure(seconds: float, log_file: Path, result: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=12.0,
+        help="seconds after capture starts (default 12: past the 10 s after which the "
+        "speaker writer and the echo canceller rest, as in bench.light)",
+    )
     ap.add_argument(
         "--mic-ms", type=int, default=None, help="microphone block and chunk (default: the app's)"
     )
@@ -167,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 threading.Thread(
                     target=measure,
-                    args=(args.seconds, home / "logs" / "gemini-desk.log", result),
+                    args=(args.seconds, args.settle, home / "logs" / "gemini-desk.log", result),
                     daemon=True,
                 ).start()
                 app_main(
