@@ -13,6 +13,7 @@ import numpy as np
 import sounddevice as sd
 
 from gemini_desk.audio.devices import DeviceInfo, close_stream, open_stream
+from gemini_desk.audio.loop_waker import LoopWaker
 from gemini_desk.audio.mic_batch import MicBatcher
 from gemini_desk.audio.realtime import favour_audio_callbacks
 from gemini_desk.core.level_meter import LevelMeter
@@ -43,8 +44,9 @@ class MicCapture:
 
     The PortAudio callback only copies into a preallocated ring, updates the level
     meter and, once a whole chunk is ready and no wake-up is pending, schedules one
-    ``_pump`` on the loop with ``call_soon_threadsafe`` (so at most one wake-up per
-    chunk: 50 a second for 20 ms chunks). ``on_chunk`` is called on the loop thread;
+    ``_pump`` on the loop through a ``LoopWaker`` (one byte on a socket pair; qasync's
+    ``call_soon_threadsafe`` costs ~0.2 ms a call there) - at most one wake-up per
+    chunk: 50 a second for 20 ms chunks. ``on_chunk`` is called on the loop thread;
     ``last_chunk_arrival`` is then the time.monotonic() at which the chunk's first sample
     arrived in the callback. If the device disappears, ``on_lost(message)`` is called on
     the loop; the owner should ``stop()`` and reopen later.
@@ -104,6 +106,7 @@ class MicCapture:
         self._scratch = np.zeros(_DRAIN_BLOCK, dtype=np.float32)
         self._pending = bytearray()
         self._wake_pending = False
+        self._waker: LoopWaker | None = None  # the callback's way to the loop (a socket)
         # Two chunks per wake-up and per send after 2 s of quiet (audio/mic_batch.py).
         self.batcher = MicBatcher()
         # Callback-owned counters.
@@ -172,6 +175,8 @@ class MicCapture:
         self.input_latency = float(stream.latency)
         self._watched = -1
         self._watch = self._loop.call_later(STALL_S, self._check_alive)
+        if self._waker is None:
+            self._waker = LoopWaker(self._loop, self._pump)
         log.info("capture started on %r at %d Hz", dev.name, rate)
 
     def stop(self) -> None:
@@ -185,6 +190,9 @@ class MicCapture:
         # A microphone has nothing worth finishing: abort, which does not wait on a
         # stalled stream as stop() does.
         close_stream(stream, "capture", abort=True)
+        if self._waker is not None:  # after the stream: no callback can wake it now
+            self._waker.close()
+            self._waker = None
         self.level.reset()
         log.info("capture stopped (overflows=%d)", self.overflows)
 
@@ -284,8 +292,12 @@ class MicCapture:
         if not self._wake_pending and ring.available >= need:
             self._wake_pending = True
             self.wakeups += 1
+            waker = self._waker
             try:
-                self._loop.call_soon_threadsafe(self._pump)
+                if waker is None:  # driven by hand, without a stream
+                    self._loop.call_soon_threadsafe(self._pump)
+                elif not waker.wake():
+                    self._wake_pending = False
             except RuntimeError:  # loop closed during shutdown
                 self._wake_pending = False
 
