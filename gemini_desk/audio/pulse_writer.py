@@ -213,7 +213,9 @@ class PulseWriter:
             if playing:
                 self._busy_at = now
                 resting = False
-            self.resting = resting
+            if resting != self.resting:
+                self.resting = resting
+                log.debug("speaker: %s", "resting in a pause" if resting else "awake")
             idle = self.rest_frames if resting else self.idle_frames
             room = max(0, (self.buffer if playing else idle) - queued)
             frames = room

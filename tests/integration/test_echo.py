@@ -245,7 +245,7 @@ def test_resting_between_answers_costs_no_click_no_level_jump_and_no_echo() -> N
 
 
 def test_the_module_keeps_running_through_turn_taking_and_rests_in_a_pause() -> None:
-    """By default the canceller rests only once the far end has been silent for
+    """With idle_bypass the canceller rests only once the far end has been silent for
     ``rest_after_s`` (a pause in the conversation), not in the gaps between turns."""
     rate = 16000
     answer = _speech(FAR, rate, 1.0)
@@ -253,7 +253,7 @@ def test_the_module_keeps_running_through_turn_taking_and_rests_in_a_pause() -> 
     far[0:rate] = answer
     far[4 * rate : 5 * rate] = answer  # 3 s later: the user's turn in between
     far[15 * rate : 16 * rate] = answer  # after a 10 s pause
-    ec = EchoCanceller(rate, rate, EchoOptions())
+    ec = EchoCanceller(rate, rate, EchoOptions(idle_bypass=True))
     _run(ec, far, _echo(far, rate, 30.0), rate, rate)
     # Woken for the first answer (it starts at rest) and after the pause; not for the
     # second answer, 3 s after the first.
