@@ -44,6 +44,7 @@ def test_history_search_finds_a_word_from_an_earlier_conversation(
     app.wait_for(app.started, 40, "start-up")
     app.keys("Gemini Desk", "ctrl+h")
     app.wait_for(lambda: bool(app.windows("Conversation history")), 10, "the History dialog")
+    app.keys("Conversation history")  # typed into the dialog, not before it has the focus
     app.display.xdotool("type", "--delay", "20", "zucchini")
     app.keys("Conversation history", "Return")  # search now, and go to the results
     app.wait_for(
