@@ -230,7 +230,7 @@ class EchoCanceller:
         elif step is Step.SUSPEND:
             self._bypass.strip(near, self._alt)
             self._bypass.cross_fade(out, self._alt, rising=False)
-        else:
+        elif self._idle.enabled:  # the resting path is used only when the module may rest
             self._bypass.track(near)
         self._count_cpu(time.perf_counter() - t0)
 
