@@ -79,12 +79,16 @@ class MicProcessor:
             self._next_log = ec.near_frames + _LOG_EVERY
             far_lead = ec.far_head_time - capture_time if ec.far_queued else float("nan")
             log.debug(
-                "echo: %.0f us/frame, far queued %d (head %+.0f ms), late %d, dropped %d",
+                "echo: %.0f us/frame, far queued %d (head %+.0f ms), late %d, dropped %d, "
+                "resumes %d, gated %d (onset %d)",
                 ec.cpu_us_per_frame,
                 ec.far_queued,
                 far_lead * 1000,
                 ec.far_late,
                 ec.far_dropped,
+                ec.resumes,
+                ec.gated_frames,
+                ec.onset_gated_frames,
             )
         return out
 

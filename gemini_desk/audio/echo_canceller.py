@@ -315,6 +315,11 @@ class EchoCanceller:
         """Near-end frames the residual echo gate attenuated."""
         return self._gate.gated_frames
 
+    @property
+    def onset_gated_frames(self) -> int:
+        """Of those, frames its onset guard attenuated (echo_gate.py)."""
+        return self._gate.onset_gated_frames
+
     # -- lifecycle and diagnostics ---------------------------------------------------
 
     def set_far_rate(self, far_rate: int) -> None:
@@ -370,6 +375,7 @@ class EchoCanceller:
             "far_late": self.far_late,
             "far_rewrites": self.far_rewrites,
             "gated_frames": self._gate.gated_frames,
+            "onset_gated_frames": self._gate.onset_gated_frames,
             "bypassed_frames": self.bypassed_frames,
             "resumes": self.resumes,
             "coupling_db": self._gate.coupling_db,

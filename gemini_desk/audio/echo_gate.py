@@ -14,6 +14,19 @@ TAIL_S = 0.3  # acoustic delay + reverberation after the far end stops
 SILENT_DB = -120.0
 _FAR_ACTIVE_DB = -50.0
 _GATE_MARGIN_DB = 10.0
+# The far end starting again after this much silence is an onset: AEC3's filter could
+# not follow an echo path that moved meanwhile (two clocks drifting, a loopback
+# resampling), and for a moment it lets the echo through.
+ONSET_GAP_S = 0.15
+# Near-end time the guard holds after an onset is heard: longer after a longer silence
+# (in the rig: ~0.15 s of echo let through after a 0.7 s pause between sentences, ~0.6 s
+# after 10 s of silence), ONSET_GUARD_S plus ONSET_GUARD_PER_S per second of silence
+# beyond the first, up to ONSET_GUARD_MAX_S.
+ONSET_GUARD_S = 0.5
+ONSET_GUARD_PER_S = 0.1
+ONSET_GUARD_MAX_S = 1.0
+_ONSET_LEAD_S = 0.02  # stamps' error: an onset's echo may show up this much early
+_ONSET_MARGIN_DB = 3.0  # a voice must be this much louder than the echo to pass
 _GATE_GAIN = np.float32(10 ** (-30 / 20))
 
 
@@ -32,17 +45,34 @@ class ResidualEchoGate:
     echo at the microphone is about ``far level + coupling``; output more than
     ``_GATE_MARGIN_DB`` below that is taken for residual echo and attenuated. A user
     talking over the answer is louder than that and passes.
+
+    Onsets: for a moment after the far end starts again after ``ONSET_GAP_S`` of
+    silence (0.5-1 s, longer after longer silence) the canceller's output is not trusted:
+    in the end-to-end rig the echo path's delay drifts (the loopback resamples: 0.3-0.5
+    ms a second), AEC3's filter cannot follow it through silence, and at the onset it
+    removed only 2-3 dB of the echo for 0.1-0.6 s. Output whose input was not
+    ``_ONSET_MARGIN_DB`` louder than the expected echo is attenuated then too; a user who
+    starts talking exactly then, no louder than the echo, is heard when the guard ends.
     """
 
     def __init__(self) -> None:
         self._far_levels: deque[tuple[float, float]] = deque()  # (play time, dBFS) fed
         self.coupling_db = 0.0  # echo level at the mic relative to the far end (learned)
         self.gated_frames = 0  # near-end frames attenuated
+        self.onset_gated_frames = 0  # of those, attenuated by the onset guard alone
+        self._last_loud = -math.inf  # play time of the last far frame above -50 dBFS
+        self._guard = (math.inf, -math.inf)  # near-end times the onset guard holds
 
     def far_frame(self, play_time: float, level: float) -> None:
         """A far-end frame handed to the canceller, heard at ``play_time``, at
         ``level`` dBFS (:func:`level_db`)."""
         self._far_levels.append((play_time, level))
+        if level > _FAR_ACTIVE_DB:
+            gap = play_time - self._last_loud
+            if gap >= ONSET_GAP_S:
+                hold = min(ONSET_GUARD_MAX_S, ONSET_GUARD_S + ONSET_GUARD_PER_S * max(0.0, gap - 1))
+                self._guard = (play_time - _ONSET_LEAD_S, play_time + hold)
+            self._last_loud = play_time
 
     def apply(self, out: npt.NDArray[np.float32], in_db: float, tc: float) -> None:
         """Gate the canceller's output ``out`` for the near-end frame captured at ``tc``
@@ -59,10 +89,17 @@ class ResidualEchoGate:
             # relative to the far end), tracking its peaks and forgetting slowly.
             self.coupling_db = max(self.coupling_db - 0.02, in_db - far_db)
         self.coupling_db = min(max(self.coupling_db, -40.0), 10.0)
-        if out_db < far_db + self.coupling_db - _GATE_MARGIN_DB:
+        expected = far_db + self.coupling_db
+        if out_db < expected - _GATE_MARGIN_DB:
             out *= _GATE_GAIN
             self.gated_frames += 1
+        elif self._guard[0] <= tc <= self._guard[1] and in_db < expected + _ONSET_MARGIN_DB:
+            out *= _GATE_GAIN
+            self.gated_frames += 1
+            self.onset_gated_frames += 1
 
     def reset(self) -> None:
         """Forget the far end fed so far (a stream restart); the coupling is kept."""
         self._far_levels.clear()
+        self._last_loud = -math.inf
+        self._guard = (math.inf, -math.inf)

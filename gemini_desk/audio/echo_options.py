@@ -56,13 +56,12 @@ class EchoOptions:
     echo_gate: bool = True  # silence residual echo AEC3 lets through (echo_gate.py)
     # Rest the module while the far end has been silent for ``rest_after_s`` (only when
     # echo cancellation is all it does: noise suppression and gain control need every
-    # frame). See audio/echo_idle.py. Off: in the end-to-end rig (speaker looped into
-    # the microphone, tests/e2e/test_echo_e2e.py with one more answer asked for after a
-    # 10 s pause) that answer's echo got through in 9 of 12 runs with the rest and in 1
-    # of 4 with the module running all along; the call order AEC3 aligns by was kept
-    # (far minus near frames handed over: -6 before the rest and after the warm-up).
-    # Until that is understood the module runs on every frame (~1.5 % of a core idle).
-    idle_bypass: bool = False
+    # frame). See audio/echo_idle.py. After a pause, resting or not, AEC3 lets the next
+    # answer's first 0.1-0.6 s of echo through when the echo path's delay moved during
+    # the silence (in the end-to-end rig it drifts 0.3-0.5 ms a second: the loopback
+    # resamples); the residual echo gate's onset guard (audio/echo_gate.py) holds then.
+    # Without the guard that answer interrupted itself in 9 of 12 runs with the rest.
+    idle_bypass: bool = True
     rest_after_s: float = 10.0
 
     @property

@@ -1,0 +1,108 @@
+"""ResidualEchoGate with literal levels: what it attenuates after AEC3, and when."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gemini_desk.audio.echo_gate import (
+    ONSET_GAP_S,
+    ONSET_GUARD_MAX_S,
+    ONSET_GUARD_S,
+    ResidualEchoGate,
+    level_db,
+)
+
+FRAME = 0.01
+
+
+def _block(db: float) -> np.ndarray:
+    """A 10 ms frame of a square wave whose RMS level is ``db`` dBFS."""
+    x = np.full(160, 10 ** (db / 20), dtype=np.float32)
+    x[::2] *= -1
+    return x
+
+
+def _learned(coupling_db: float = -10.0) -> ResidualEchoGate:
+    """A gate that has heard the far end at -14 dBFS for 6 s (until t=6.0) with the echo
+    ``coupling_db`` below it and cancelled: it has learned the coupling (it starts at 0
+    dB and comes down 2 dB a second)."""
+    gate = ResidualEchoGate()
+    for k in range(600):
+        t = k * FRAME
+        gate.far_frame(t, -14.0)
+        gate.apply(_block(-90.0), -14.0 + coupling_db, t)
+    assert abs(gate.coupling_db - coupling_db) < 0.5
+    return gate
+
+
+def _run(
+    gate: ResidualEchoGate, start: float, frames: int, in_db: float, out_db: float
+) -> list[float]:
+    """Far end at -14 dBFS from ``start``; each near frame's input and canceller output
+    levels are given; returns the output levels after the gate."""
+    levels = []
+    for k in range(frames):
+        t = start + k * FRAME
+        gate.far_frame(t, -14.0)
+        out = _block(out_db)
+        gate.apply(out, in_db, t)
+        levels.append(level_db(out))
+    return levels
+
+
+def test_output_far_below_the_expected_echo_is_attenuated_while_the_speaker_plays() -> None:
+    gate = _learned()
+    before = gate.gated_frames
+    # Expected echo -24 dBFS: -40 out is residual echo, -20 out (a voice) passes.
+    assert max(_run(gate, 6.0, 10, -24.0, -40.0)) < -65.0
+    assert min(_run(gate, 6.1, 10, -18.0, -20.0)) > -20.5
+    assert gate.gated_frames - before == 10 and gate.onset_gated_frames == 0
+
+
+def test_an_onset_after_silence_is_guarded_until_the_guard_ends() -> None:
+    gate = _learned()
+    onset = 6.0 + ONSET_GAP_S + 0.05  # the far end starts again after a pause
+    frames = round(ONSET_GUARD_S / FRAME) + 10
+    # AEC3 lets the echo through (out 2 dB below in, -26 against an expected -24).
+    levels = _run(gate, onset, frames, -24.0, -26.0)
+    guarded = round(ONSET_GUARD_S / FRAME)
+    assert max(levels[:guarded]) < -50.0
+    assert min(levels[guarded + 2 :]) > -26.5  # the plain gate alone lets it pass after
+    assert gate.onset_gated_frames == guarded + 1
+
+
+def test_after_a_long_pause_the_guard_holds_longer() -> None:
+    gate = _learned()
+    frames = round(ONSET_GUARD_MAX_S / FRAME)
+    levels = _run(gate, 6.0 + 10.0, frames + 10, -24.0, -26.0)  # 10 s of silence before
+    assert ONSET_GUARD_MAX_S > ONSET_GUARD_S
+    assert max(levels[:frames]) < -50.0 and min(levels[frames + 2 :]) > -26.5
+
+
+def test_a_voice_louder_than_the_echo_passes_the_onset_guard() -> None:
+    gate = _learned()
+    levels = _run(gate, 6.0 + ONSET_GAP_S + 0.05, 20, -18.0, -19.0)
+    assert min(levels) > -19.5 and gate.onset_gated_frames == 0
+
+
+def test_a_short_gap_between_words_is_no_onset() -> None:
+    gate = _learned()
+    assert max(_run(gate, 6.0 + ONSET_GAP_S / 2, 20, -24.0, -26.0)) > -26.5
+    assert gate.onset_gated_frames == 0
+
+
+def test_nothing_is_gated_while_the_speaker_is_silent() -> None:
+    gate = _learned()
+    before = gate.gated_frames
+    out = _block(-40.0)
+    gate.apply(out, -40.0, 6.0 + 0.5)  # 0.5 s after the far end's last frame
+    assert abs(level_db(out) + 40.0) < 0.1 and gate.gated_frames == before
+
+
+def test_reset_forgets_the_far_end_and_its_onset() -> None:
+    gate = _learned()
+    gate.far_frame(7.0, -14.0)  # an onset
+    gate.reset()
+    out = _block(-26.0)
+    gate.apply(out, -24.0, 7.1)
+    assert abs(level_db(out) + 26.0) < 0.1 and gate.onset_gated_frames == 0
