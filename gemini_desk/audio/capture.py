@@ -107,7 +107,8 @@ class MicCapture:
         self._pending = bytearray()
         self._wake_pending = False
         self._waker: LoopWaker | None = None  # the callback's way to the loop (a socket)
-        # Two chunks per wake-up and per send after 2 s of quiet (audio/mic_batch.py).
+        # Two chunks per wake-up and per send after 2 s of quiet, five chunks per wake-up
+        # after 5 s (audio/mic_batch.py).
         self.batcher = MicBatcher()
         # Callback-owned counters.
         self.status_events = 0  # callbacks that reported any status flag

@@ -36,6 +36,7 @@ from gemini_desk.core.level_meter import FLOOR_DB, to_db
 from gemini_desk.core.messages import Message, message
 from gemini_desk.core.messages import MessageId as M
 from gemini_desk.core.observable import Observable
+from gemini_desk.core.quiet_pause import QuietPause
 from gemini_desk.core.serial_writer import SerialWriter
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.settings_model import SettingsModel
@@ -143,6 +144,8 @@ class Conversation:
         # An answer awaited (the status element's "thinking"): fed below.
         self.thinking = ThinkingWatch()
         self.talk.state.subscribe(self._on_talk_state)
+        # Hands-free in a quiet room the audio stream pauses (core/quiet_pause.py).
+        self.quiet = QuietPause()
         # The waits between connection attempts, made per connect (tests lengthen them).
         self.make_backoff: Callable[[], Backoff] = Backoff
         settings.subscribe(TALK_FIELDS, lambda _old, new: self.talk.configure(new))
@@ -282,11 +285,13 @@ class Conversation:
         goes off) and the pre-roll emptied; unmuted, the same capture opens again, so
         only audio captured from then on can go out."""
         self.mute.set(muted)
+        ended = self.quiet.paused  # a quiet room's pause has ended the stream already
+        self.quiet.reset()
         self.talk.set_muted(muted)  # activityEnd (if talking) goes before audioStreamEnd
         if self.mic is not None:
             self.mic.muted = muted
             self._switch_mic(self.mic, on=not muted)
-        if muted and self.session is not None and self.state in _LIVE:
+        if muted and not ended and self.session is not None and self.state in _LIVE:
             self.session.send_audio_end()
 
     def _switch_mic(self, mic: Microphone, on: bool) -> None:
@@ -383,9 +388,20 @@ class Conversation:
             return
         if not self.talk.mic_chunk(pcm):  # push-to-talk, key up: kept as pre-roll only
             return
-        if chunk_dbfs(pcm) > SPEECH_DBFS:
-            self.timing.last_speech = time.monotonic()
-        self.session.send_audio(pcm)
+        level, now = chunk_dbfs(pcm), time.monotonic()
+        if level > SPEECH_DBFS:
+            self.timing.last_speech = now
+        may_pause = (
+            self.state is SessionState.CONNECTED
+            and not self.talk.push_to_talk
+            and not self._answering
+        )
+        step = self.quiet.chunk(pcm, level, now, may_pause)
+        if step.end_stream:
+            log.debug("quiet room: the audio stream pauses")
+            self.session.send_audio_end()
+        for chunk in step.send:
+            self.session.send_audio(chunk)
 
     # --- events from the live session ---------------------------------------------
     def _on_event(self, event: LiveEvent) -> None:
@@ -440,6 +456,7 @@ class Conversation:
         # said meanwhile and sends it on the new connection.
         self.talk.set_connected(status.live)
         if event.state is SessionState.CONNECTED:
+            self.quiet.reset()  # a new connection hears the microphone from the start
             self._start_audio()
         elif event.state is SessionState.DISCONNECTED:
             self._view.set_voice_activity(False)

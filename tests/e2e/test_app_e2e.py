@@ -135,3 +135,29 @@ def test_demo_mode_typed_turn(launch_app, artifacts: Path) -> None:  # type: ign
     app.display.screenshot(artifacts / "e2e-demo-typed.png")
     assert app.quit_with_keyboard() == 0
     assert_clean_log(app)
+
+
+@pytest.mark.parametrize("sim", [SimConfig(api_key="e2e-secret-key")], indirect=True)
+def test_a_quiet_room_pauses_the_upload_and_the_next_words_arrive_whole(
+    sim: SimThread,
+    launch_app,  # type: ignore[no-untyped-def]
+) -> None:
+    """Hands-free, after 5 s of a silent microphone the app ends the audio stream
+    (audioStreamEnd); words spoken later reopen it and reach the server whole, led by
+    the 300 ms before them."""
+    speech16 = espeak_pcm16k(UTTERANCE)
+    app = launch_app(
+        "--base-url", sim.base_url, "--connect", *PULSE_DEVICES, env=sim_env(sim, "e2e-secret-key")
+    )
+    app.wait_for(lambda: bool(sim.server.sessions), 40, "the app to connect")
+    session = sim.server.sessions[0]
+    app.wait_for(lambda: session.audio_stream_end_count == 1, 30, "the quiet room's pause")
+    paused_at = session.audio_bytes_received
+    app.pulse.play_into_mic(speech16, 16000)
+    app.wait_for(lambda: len(read_turns_or_empty(app)) >= 2, 30, "the spoken turn and its answer")
+    resumed = session.audio_bytes_received - paused_at
+    assert resumed >= 2 * (len(speech16) + 16000 * 0.3) - 1280, (resumed, len(speech16))
+    assert "quiet room: the audio stream pauses" in app.log_text()
+    turns = read_turns(app)
+    assert [t["role"] for t in turns[:2]] == ["user", "model"] and not turns[0]["typed"]
+    assert app.quit_with_keyboard() == 0

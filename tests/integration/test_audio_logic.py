@@ -255,6 +255,28 @@ def test_resamplers_per_rate_are_bounded() -> None:
     assert set(pb.resampler_rates) == set(rates[-BlockRenderer.MAX_RESAMPLERS :])
 
 
+def test_a_still_room_wakes_the_loop_every_100ms_and_still_sends_40ms_chunks() -> None:
+    from gemini_desk.audio.mic_batch import MicBatcher
+
+    chunks: list[bytes] = []
+    mic, loop = _mic(chunks)
+    mic.batcher = MicBatcher(quiet_after_s=0.0, still_after_s=0.0)  # still at once
+    quiet = np.full((BLOCK, 1), 0.0005, np.float32)  # -66 dBFS
+    wakes = 0
+    for _ in range(100):  # 1 s of a still room
+        mic.callback(quiet, BLOCK, None, _flags())
+        wakes += len(loop.calls)
+        loop.run_pending()
+    assert 9 <= wakes <= 13  # one per 80-100 ms (a 20 ms chunk may wait from the last)
+    assert 22 <= len(chunks) <= 25 and all(len(c) == 1280 for c in chunks)
+    sent = len(chunks)
+    loud = np.full((BLOCK, 1), 0.1, np.float32)  # the user starts talking
+    mic.callback(loud, BLOCK, None, _flags())
+    assert len(loop.calls) == 1  # at once
+    loop.run_pending()
+    assert chunks[sent:] and len(b"".join(chunks[sent:])) % 640 == 0
+
+
 def test_a_quiet_room_sends_40ms_chunks_and_a_voice_onset_flushes_at_once() -> None:
     from gemini_desk.audio.mic_batch import MicBatcher
 

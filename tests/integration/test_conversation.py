@@ -13,6 +13,7 @@ import pytest
 
 from gemini_desk.core.events import LiveEvent, SessionState, TurnComplete
 from gemini_desk.core.messages import Message, MessageId, message
+from gemini_desk.core.quiet_pause import QuietPause
 from gemini_desk.core.settings import Settings
 from gemini_desk.core.transcript import Turn
 from gemini_desk.live.config import Endpoint
@@ -309,6 +310,40 @@ def test_mute_stops_audio_and_sends_stream_end(sim: SimThread, tmp_path: Path) -
         await rig.conv.shutdown()
 
     run(main())
+
+
+def test_a_quiet_room_pauses_the_audio_stream_and_speech_reopens_it(
+    sim: SimThread, tmp_path: Path
+) -> None:
+    """Hands-free, after a quiet stretch (0.5 s here, 5 s in the app) the stream ends
+    (audioStreamEnd) and nothing is sent; the first sound reopens it, led by the 300 ms
+    before it, and the server hears the utterance whole."""
+    rig = Rig(sim, tmp_path)
+    words = espeak_pcm16k("what time is it")
+
+    async def main() -> None:
+        rig.conv.connect()
+        await rig.until(lambda: rig.conv.state is SessionState.CONNECTED and bool(rig.mics))
+        rig.conv.quiet = QuietPause(after_s=0.5)
+        session = sim.server.sessions[0]
+        await rig.speak(np.zeros(16000, np.int16), silence_s=0)  # 1 s of a quiet room
+        await rig.until(lambda: session.audio_stream_end_count == 1)
+        rig.conv.send_text("marker")  # ordered after any audio sent before it
+        await rig.until(lambda: "marker" in session.texts)
+        paused_at = session.audio_bytes_received
+        assert paused_at <= 32000 * 0.6, "chunks went on after the quiet stretch"
+        await rig.speak(np.zeros(8000, np.int16), silence_s=0)  # more quiet: held back
+        await rig.speak(words)  # then the user talks
+        await rig.until(lambda: len(rig.saved_turns()) >= 4)
+        resumed = session.audio_bytes_received - paused_at
+        # The words, the 0.8 s of silence after them and the 300 ms before them.
+        assert resumed >= 2 * (len(words) + 16000 * 0.8 + 16000 * 0.3) - 640
+        assert rig.conv.quiet.pauses >= 1
+        await rig.conv.shutdown()
+
+    run(main())
+    heard = [t for t in rig.saved_turns() if t["role"] == "user" and not t["typed"]]
+    assert heard, rig.saved_turns()
 
 
 def test_mute_closes_the_microphone_and_unmute_reopens_it(sim: SimThread, tmp_path: Path) -> None:
