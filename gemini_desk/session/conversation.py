@@ -391,10 +391,9 @@ class Conversation:
         level, now = chunk_dbfs(pcm), time.monotonic()
         if level > SPEECH_DBFS:
             self.timing.last_speech = now
+        # Hands-free and idle: not while the model answers or its answer still plays.
         may_pause = (
-            self.state is SessionState.CONNECTED
-            and not self.talk.push_to_talk
-            and not self._answering
+            self.state is SessionState.CONNECTED and self.talk.display() is TalkState.HANDS_FREE
         )
         step = self.quiet.chunk(pcm, level, now, may_pause)
         if step.end_stream:
