@@ -47,6 +47,7 @@ from gemini_desk.live.config import Endpoint
 from gemini_desk.live.reconnect_policy import STABLE_S
 from gemini_desk.live.supervisor import SessionSupervisor
 from gemini_desk.session.answer_timing import AnswerTiming
+from gemini_desk.session.audio_devices import AudioDevices, reason
 from gemini_desk.session.ports import (
     ConversationView,
     MicFactory,
@@ -93,7 +94,6 @@ class Conversation:
     talk settings reconfigure :attr:`talk`, session settings apply at the next connect.
     It writes the :attr:`status` and :attr:`mute` models."""
 
-    reopen_interval = 2.0  # seconds between attempts to reopen a lost audio device
     # A connection up this long was healthy (shorter ones after a goAway back off); the
     # soak benchmark, which compresses time, scales it.
     stable_s = STABLE_S
@@ -111,14 +111,10 @@ class Conversation:
             settings = SettingsModel(settings)
         self.settings_model = settings
         self._conversations_dir = conversations_dir
-        self._mic_factory = mic_factory
-        self._speaker_factory = speaker_factory
         self.endpoint: Endpoint | None = None
         # One supervisor per conversation: it keeps the session across connections.
         self.session: SessionSupervisor | None = None
         self._task: asyncio.Task[None] | None = None
-        self.mic: Microphone | None = None
-        self.speaker: Speaker | None = None
         self.status: Observable[SessionStatus] = Observable(SessionStatus())
         self.mute: Observable[bool] = Observable(False)
         self.status.subscribe(lambda _old, new: view.set_session_state(new.state, new.detail))
@@ -129,7 +125,15 @@ class Conversation:
         self._writer = SerialWriter("gd-transcript")
         self.transcript = Transcript(on_change=view.show_turn, on_finished=self._on_turn_finished)
         self._answering = False
-        self._reopen_task: asyncio.Task[None] | None = None
+        # Microphone and speaker, opened while connected (a lost one is tried again).
+        self.devices = AudioDevices(
+            view,
+            mic_factory,
+            speaker_factory,
+            self._on_mic_chunk,
+            live=lambda: self.state is SessionState.CONNECTED,
+            muted=lambda: self.muted,
+        )
         # Talk modes (issue 5): decides which mic chunks are sent, and activityStart/End.
         self.talk = TalkController(
             settings.current,
@@ -288,100 +292,35 @@ class Conversation:
         ended = self.quiet.paused  # a quiet room's pause has ended the stream already
         self.quiet.reset()
         self.talk.set_muted(muted)  # activityEnd (if talking) goes before audioStreamEnd
-        if self.mic is not None:
-            self.mic.muted = muted
-            self._switch_mic(self.mic, on=not muted)
+        self.devices.set_muted(muted)
         if muted and not ended and self.session is not None and self.state in _LIVE:
             self.session.send_audio_end()
-
-    def _switch_mic(self, mic: Microphone, on: bool) -> None:
-        try:
-            mic.start() if on else mic.stop()
-        except Exception as exc:  # a vanished device: tried again like a lost one
-            log.warning("microphone unavailable: %r", exc)
-            if on:
-                self.mic = None
-                self._view.show_error(message(M.MIC_UNAVAILABLE, _reason(exc)))
-                self._schedule_reopen()
 
     async def shutdown(self) -> None:
         """Stop streams, leave the connection, then wait (a little) for the transcript
         to be on disk."""
-        self._stop_audio()
+        self.devices.stop()
         await self.disconnect()
         await asyncio.to_thread(self._writer.flush, 5.0)
 
     # --- audio --------------------------------------------------------------------
-    def _start_audio(self, quiet: bool = False) -> None:
-        """Open the streams not open yet; a failure is shown (only logged when ``quiet``:
-        a reopen attempt, whose reason is on show already)."""
+    @property
+    def mic(self) -> Microphone | None:
+        return self.devices.mic
 
-        def report(what: Message) -> None:
-            if quiet:
-                log.info("audio reopen attempt: %s", what)
-            else:
-                self._view.show_error(what)
-
-        if self._speaker_factory is not None and self.speaker is None:
-            try:
-                speaker = self._speaker_factory()
-                speaker.start()
-                self.speaker = speaker
-            except Exception as exc:
-                log.warning("speaker unavailable: %r", exc)
-                report(message(M.SPEAKER_UNAVAILABLE, _reason(exc)))
-        if self._mic_factory is not None and self.mic is None:
-            try:
-                mic = self._mic_factory(self._on_mic_chunk)
-                mic.muted = self.muted
-                if not self.muted:  # muted: opened only once unmuted
-                    mic.start()
-                self.mic = mic
-            except Exception as exc:
-                log.warning("microphone unavailable: %r", exc)
-                report(message(M.MIC_UNAVAILABLE, _reason(exc)))
-
-    def _stop_audio(self) -> None:
-        for stream in (self.mic, self.speaker):
-            if stream is not None:
-                try:
-                    stream.stop()
-                except Exception as exc:  # a vanished device must not block shutdown
-                    log.warning("stopping audio stream failed: %r", exc)
-        self.mic = None
-        self.speaker = None
+    @property
+    def speaker(self) -> Speaker | None:
+        return self.devices.speaker
 
     def on_audio_lost(self, what: Message) -> None:
-        """A device vanished or its stream failed: stop both streams cleanly, say so, and
-        try to reopen them every couple of seconds while connected (the device may come
-        back, or the user may pick another in Settings)."""
-        log.warning("audio device lost: %s", what)
-        self._stop_audio()
-        self._view.show_error(message(M.DEVICE_LOST, what))
-        self._schedule_reopen()
-
-    def _schedule_reopen(self) -> None:
-        if self._reopen_task is None or self._reopen_task.done():
-            loop = asyncio.get_running_loop()
-            self._reopen_task = loop.create_task(
-                self._reopen_audio(self.reopen_interval), name="audio-reopen"
-            )
-
-    async def _reopen_audio(self, interval: float = 2.0) -> None:
-        while self.state is SessionState.CONNECTED and (self.mic is None or self.speaker is None):
-            await asyncio.sleep(interval)
-            if self.state is not SessionState.CONNECTED:
-                return
-            self._start_audio(quiet=True)
-        if self.mic is not None and self.speaker is not None:
-            log.info("audio devices reopened")
-            self._view.clear_error()
+        """A device vanished or its stream failed: both streams stop, and are tried
+        again every couple of seconds while connected."""
+        self.devices.lost(what)
 
     def restart_audio(self) -> None:
         """Reopen the devices (after the user picked others in Settings)."""
         if self.state is SessionState.CONNECTED:
-            self._stop_audio()
-            self._start_audio()
+            self.devices.restart()
 
     def _on_mic_chunk(self, pcm: bytes) -> None:
         if self.session is None or self.state not in _LIVE or self.muted:
@@ -456,10 +395,10 @@ class Conversation:
         self.talk.set_connected(status.live)
         if event.state is SessionState.CONNECTED:
             self.quiet.reset()  # a new connection hears the microphone from the start
-            self._start_audio()
+            self.devices.start()
         elif event.state is SessionState.DISCONNECTED:
             self._view.set_voice_activity(False)
-            self._stop_audio()
+            self.devices.stop()
             self.transcript.not_sent()  # typed messages still waiting never went out
             self.transcript.finish_all(cut=True)  # an answer still open was cut off
             self.session = None
@@ -493,13 +432,4 @@ class Conversation:
         self._store.append(turn)  # written in the background; a failure comes back
 
     def _not_saved(self, exc: OSError) -> None:
-        self._view.show_error(message(M.TRANSCRIPT_NOT_SAVED, _reason(exc)))
-
-
-def _reason(exc: BaseException) -> Message | str:
-    """Why ``exc`` happened: its message (audio devices), else the OS's own words."""
-    said = getattr(exc, "message", None)
-    if isinstance(said, Message):
-        return said
-    text = str(exc).strip() or type(exc).__name__
-    return text if text.endswith(".") else text + "."
+        self._view.show_error(message(M.TRANSCRIPT_NOT_SAVED, reason(exc)))

@@ -13,6 +13,7 @@ import contextlib
 import json
 import re
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,14 +103,43 @@ def wait_turn(app: RunningApp, session: SimSession, index: int, what: str) -> No
 
 
 def timeline(session: SimSession) -> str:
-    """Turns and voice-activity events in order, for failure messages."""
+    """Voice activity, questions and upload pauses in order, then the turns: for
+    failure messages."""
     t0 = session.started_at
-    rows = [f"{a.at - t0:7.2f} {a.source} {a.kind}" for a in session.activity]
+    events = [(a.at, f"{a.source} {a.kind}") for a in session.activity]
+    for m in session.messages:
+        raw = m.raw if isinstance(m.raw, dict) else {}
+        realtime = raw.get("realtimeInput") or raw.get("realtime_input") or {}
+        if realtime.get("audioStreamEnd") or realtime.get("audio_stream_end"):
+            events.append((m.at, "audioStreamEnd"))
+        elif realtime.get("text"):
+            events.append((m.at, f"text {realtime['text']!r}"))
+        elif m.kind not in ("realtime_input", "invalid"):
+            events.append((m.at, m.kind))
+    rows = [f"{at - t0:7.2f} {what}" for at, what in sorted(events)]
     rows += [
         f"turn {t.index}: {t.source} {t.output_text!r} interrupted={t.interrupted}"
         for t in session.turns
     ]
     return "\n".join(rows)
+
+
+@contextlib.contextmanager
+def kept_on_failure(app: RunningApp, session: SimSession, folder: Path) -> Iterator[None]:
+    """On a failure, keep what explains it in ``folder``: the app's log, the timeline
+    and the microphone audio the server received (16 kHz, pauses left out)."""
+    try:
+        yield
+    except BaseException:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "app.log").write_text(app.log_text())
+        (folder / "timeline.txt").write_text(timeline(session))
+        with wave.open(str(folder / "heard-by-server.wav"), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(16000)
+            w.writeframes(bytes(session.audio))
+        raise
 
 
 def home_with(tmp_path: Path, name: str, **settings: object) -> Path:
@@ -131,7 +161,7 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
     user = espeak_pcm16k(USER)
     app = launch(launch_app, sim, home_with(tmp_path, "aec-on", demo_chosen=False))
     session = sim.server.sessions[-1]
-    with laptop_speaker(app.pulse):
+    with laptop_speaker(app.pulse), kept_on_failure(app, session, artifacts / "echo-e2e"):
         # A series of answers heard by the microphone: no false interruptions.
         answers = 3
         for i in range(answers):
@@ -172,9 +202,9 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
             if vad_starts(session) - starts != session.turns[n].interrupted:
                 echo_trials.append(trial)  # a start that was not the user's words, or none
         app.display.screenshot(artifacts / "e2e-echo-double-talk.png")
-    assert stopped >= 9, f"interrupted in {stopped} of {trials} double-talk trials"
-    # Each trial: one start for the user's words, none for the echo of the answers.
-    assert not echo_trials, timeline(session)
+        assert stopped >= 9, f"interrupted in {stopped} of {trials} double-talk trials"
+        # Each trial: one start for the user's words, none for the echo of the answers.
+        assert not echo_trials, timeline(session)
     assert app.quit_with_keyboard() == 0
     log = app.log_text()
     assert "echo cancellation on" in log and "Traceback" not in log

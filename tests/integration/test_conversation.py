@@ -263,7 +263,7 @@ def test_lost_device_stops_both_streams_and_reopens_when_it_returns(
         return speakers[-1]
 
     rig = Rig(sim, tmp_path, speaker_factory=make_speaker)
-    rig.conv.reopen_interval = 0.1
+    rig.conv.devices.reopen_interval = 0.1
     gone = message(MessageId.SPEAKER_STOPPED, "'USB'")
 
     async def main() -> None:
