@@ -18,13 +18,19 @@ _GATE_MARGIN_DB = 10.0
 # not follow an echo path that moved meanwhile (two clocks drifting, a loopback
 # resampling), and for a moment it lets the echo through.
 ONSET_GAP_S = 0.15
-# Near-end time the guard holds after an onset is heard: longer after a longer silence
-# (in the rig: ~0.15 s of echo let through after a 0.7 s pause between sentences, ~0.6 s
-# after 10 s of silence), ONSET_GUARD_S plus ONSET_GUARD_PER_S per second of silence
-# beyond the first, up to ONSET_GUARD_MAX_S.
+# Near-end time the guard holds at least after an onset is heard: longer after a longer
+# silence (in the rig: ~0.15-0.3 s of echo let through after a 0.7 s pause between
+# sentences, 0.1-0.6 s after 10 s of silence), ONSET_GUARD_S plus ONSET_GUARD_PER_S per
+# second of silence beyond the first, up to ONSET_GUARD_MAX_S. It holds on after that
+# until the canceller has removed the echo (by TRUSTED_REMOVAL_DB or more) in
+# TRUSTED_FRAMES echo frames in a row, and at most ONSET_GUARD_LIMIT_S.
 ONSET_GUARD_S = 0.5
 ONSET_GUARD_PER_S = 0.1
 ONSET_GUARD_MAX_S = 1.0
+ONSET_GUARD_LIMIT_S = 2.0
+TRUSTED_FRAMES = 20
+TRUSTED_REMOVAL_DB = 20.0
+_ECHO_PRESENT_DB = 10.0  # input within this of the expected echo: the mic hears echo
 _ONSET_LEAD_S = 0.02  # stamps' error: an onset's echo may show up this much early
 _ONSET_MARGIN_DB = 3.0  # a voice must be this much louder than the echo to pass
 _GATE_GAIN = np.float32(10 ** (-30 / 20))
@@ -47,12 +53,17 @@ class ResidualEchoGate:
     talking over the answer is louder than that and passes.
 
     Onsets: for a moment after the far end starts again after ``ONSET_GAP_S`` of
-    silence (0.5-1 s, longer after longer silence) the canceller's output is not trusted:
+    silence (at least 0.5-1 s, longer after longer silence, and on until the canceller
+    has removed the echo in ``TRUSTED_FRAMES`` echo frames in a row, at most
+    ``ONSET_GUARD_LIMIT_S``) the canceller's output is not trusted:
     in the end-to-end rig the echo path's delay drifts (the loopback resamples: 0.3-0.5
     ms a second), AEC3's filter cannot follow it through silence, and at the onset it
-    removed only 2-3 dB of the echo for 0.1-0.6 s. Output whose input was not
-    ``_ONSET_MARGIN_DB`` louder than the expected echo is attenuated then too; a user who
-    starts talking exactly then, no louder than the echo, is heard when the guard ends.
+    removed only 2-3 dB of the echo for 0.1-0.6 s after the onset (0.62 s the longest
+    traced, against a guard that once held a fixed 1 s). Waiting for the canceller to
+    prove itself instead of a fixed time covers a longer leak.
+    Output whose input was not ``_ONSET_MARGIN_DB`` louder than the expected echo is
+    attenuated then too; a user who starts talking exactly then, no louder than the
+    echo, is heard when the guard ends (at most ``ONSET_GUARD_LIMIT_S`` after the onset).
     """
 
     def __init__(self) -> None:
@@ -61,7 +72,10 @@ class ResidualEchoGate:
         self.gated_frames = 0  # near-end frames attenuated
         self.onset_gated_frames = 0  # of those, attenuated by the onset guard alone
         self._last_loud = -math.inf  # play time of the last far frame above -50 dBFS
-        self._guard = (math.inf, -math.inf)  # near-end times the onset guard holds
+        # The onset guard: (start, least end, limit) in near-end time, and how many echo
+        # frames in a row the canceller has removed since the onset.
+        self._guard = (math.inf, -math.inf, -math.inf)
+        self._trusted = 0
 
     def far_frame(self, play_time: float, level: float) -> None:
         """A far-end frame handed to the canceller, heard at ``play_time``, at
@@ -71,7 +85,9 @@ class ResidualEchoGate:
             gap = play_time - self._last_loud
             if gap >= ONSET_GAP_S:
                 hold = min(ONSET_GUARD_MAX_S, ONSET_GUARD_S + ONSET_GUARD_PER_S * max(0.0, gap - 1))
-                self._guard = (play_time - _ONSET_LEAD_S, play_time + hold)
+                start = play_time - _ONSET_LEAD_S
+                self._guard = (start, play_time + hold, play_time + ONSET_GUARD_LIMIT_S)
+                self._trusted = 0
             self._last_loud = play_time
 
     def apply(self, out: npt.NDArray[np.float32], in_db: float, tc: float) -> None:
@@ -90,16 +106,34 @@ class ResidualEchoGate:
             self.coupling_db = max(self.coupling_db - 0.02, in_db - far_db)
         self.coupling_db = min(max(self.coupling_db, -40.0), 10.0)
         expected = far_db + self.coupling_db
+        guarded = self._guarded(tc, in_db, out_db, expected)
         if out_db < expected - _GATE_MARGIN_DB:
             out *= _GATE_GAIN
             self.gated_frames += 1
-        elif self._guard[0] <= tc <= self._guard[1] and in_db < expected + _ONSET_MARGIN_DB:
+        elif guarded and in_db < expected + _ONSET_MARGIN_DB:
             out *= _GATE_GAIN
             self.gated_frames += 1
             self.onset_gated_frames += 1
+
+    def _guarded(self, tc: float, in_db: float, out_db: float, expected: float) -> bool:
+        """Whether the onset guard holds for this frame: from the onset at least until
+        its least end, then until the canceller is trusted again or the limit."""
+        start, least_end, limit = self._guard
+        if not start <= tc <= limit:
+            return False
+        if in_db >= expected - _ECHO_PRESENT_DB:  # the microphone hears the echo
+            if out_db <= in_db - TRUSTED_REMOVAL_DB:
+                self._trusted += 1
+            elif in_db < expected + _ONSET_MARGIN_DB:  # let through, or a quiet voice
+                self._trusted = 0
+        if tc > least_end and self._trusted >= TRUSTED_FRAMES:
+            self._guard = (math.inf, -math.inf, -math.inf)  # trusted again: it ends
+            return False
+        return True
 
     def reset(self) -> None:
         """Forget the far end fed so far (a stream restart); the coupling is kept."""
         self._far_levels.clear()
         self._last_loud = -math.inf
-        self._guard = (math.inf, -math.inf)
+        self._guard = (math.inf, -math.inf, -math.inf)
+        self._trusted = 0

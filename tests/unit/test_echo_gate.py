@@ -6,8 +6,10 @@ import numpy as np
 
 from gemini_desk.audio.echo_gate import (
     ONSET_GAP_S,
+    ONSET_GUARD_LIMIT_S,
     ONSET_GUARD_MAX_S,
     ONSET_GUARD_S,
+    TRUSTED_FRAMES,
     ResidualEchoGate,
     level_db,
 )
@@ -59,24 +61,46 @@ def test_output_far_below_the_expected_echo_is_attenuated_while_the_speaker_play
     assert gate.gated_frames - before == 10 and gate.onset_gated_frames == 0
 
 
-def test_an_onset_after_silence_is_guarded_until_the_guard_ends() -> None:
+def _frames(seconds: float) -> int:
+    return round(seconds / FRAME)
+
+
+def test_an_onset_is_guarded_while_the_canceller_lets_the_echo_through_up_to_the_limit() -> None:
     gate = _learned()
     onset = 6.0 + ONSET_GAP_S + 0.05  # the far end starts again after a pause
-    frames = round(ONSET_GUARD_S / FRAME) + 10
-    # AEC3 lets the echo through (out 2 dB below in, -26 against an expected -24).
-    levels = _run(gate, onset, frames, -24.0, -26.0)
-    guarded = round(ONSET_GUARD_S / FRAME)
-    assert max(levels[:guarded]) < -50.0
-    assert min(levels[guarded + 2 :]) > -26.5  # the plain gate alone lets it pass after
-    assert gate.onset_gated_frames == guarded + 1
+    # AEC3 lets the echo through (out 2 dB below in, -26 against an expected -24) and
+    # goes on doing so past the guard's least length.
+    levels = _run(gate, onset, _frames(ONSET_GUARD_LIMIT_S) + 10, -24.0, -26.0)
+    assert ONSET_GUARD_LIMIT_S > ONSET_GUARD_MAX_S
+    assert max(levels[: _frames(ONSET_GUARD_LIMIT_S)]) < -50.0
+    assert min(levels[_frames(ONSET_GUARD_LIMIT_S) + 2 :]) > -26.5  # the plain gate passes it
+    assert gate.onset_gated_frames == _frames(ONSET_GUARD_LIMIT_S) + 1
 
 
-def test_after_a_long_pause_the_guard_holds_longer() -> None:
+def test_the_guard_ends_once_the_canceller_removes_the_echo_again() -> None:
     gate = _learned()
-    frames = round(ONSET_GUARD_MAX_S / FRAME)
-    levels = _run(gate, 6.0 + 10.0, frames + 10, -24.0, -26.0)  # 10 s of silence before
-    assert ONSET_GUARD_MAX_S > ONSET_GUARD_S
-    assert max(levels[:frames]) < -50.0 and min(levels[frames + 2 :]) > -26.5
+    onset = 6.0 + ONSET_GAP_S + 0.05
+    leak = _run(gate, onset, 20, -24.0, -26.0)  # 0.2 s let through
+    good = _run(gate, onset + 0.2, _frames(ONSET_GUARD_S), -24.0, -60.0)  # then removed
+    assert max(leak + good) < -50.0
+    # Past the least length and trusted again: what now looks like echo let through (or
+    # a voice no louder than the echo) passes; the guard does not come back.
+    after = _run(gate, onset + 0.2 + ONSET_GUARD_S, 20, -24.0, -26.0)
+    assert min(after) > -26.5
+    assert gate.onset_gated_frames == 20
+
+
+def test_the_guard_holds_its_least_length_though_trusted_and_longer_after_a_long_pause() -> None:
+    # The canceller removes the echo from the onset on; 0.6 s in (past the least length
+    # after a short pause, within it after 10 s of silence) it lets some through.
+    probe = 0.6
+    assert ONSET_GUARD_S < probe < ONSET_GUARD_MAX_S and _frames(probe) > TRUSTED_FRAMES
+    for silence, guarded in ((ONSET_GAP_S + 0.05, False), (10.0, True)):
+        gate = _learned()
+        onset = 6.0 + silence
+        assert max(_run(gate, onset, _frames(probe), -24.0, -60.0)) < -50.0
+        leak = _run(gate, onset + probe, 10, -24.0, -26.0)
+        assert (max(leak) < -50.0) if guarded else (min(leak) > -26.5), silence
 
 
 def test_a_voice_louder_than_the_echo_passes_the_onset_guard() -> None:
