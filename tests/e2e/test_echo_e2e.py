@@ -24,7 +24,7 @@ import soxr
 from gemini_desk.sim import SimConfig, SimThread
 from gemini_desk.sim.records import SimSession
 from tests.e2e.conftest import PULSE_DEVICES, RunningApp, sim_env
-from tests.support.pulse import MIC_SINK, SPEAKER_SINK, PulseServer
+from tests.support.pulse import MIC_SINK, MIC_SOURCE, SPEAKER_SINK, PulseServer, write_wav
 from tests.support.sim_fixtures import espeak_pcm16k
 
 pytestmark = pytest.mark.e2e
@@ -98,15 +98,24 @@ def vad_starts(session: SimSession) -> int:
     return sum(1 for a in session.activity if a.kind == "start" and a.source == "vad")
 
 
-def wait_turn(app: RunningApp, session: SimSession, index: int, what: str) -> None:
+def wait_turn(
+    app: RunningApp,
+    session: SimSession,
+    index: int,
+    what: str,
+    marks: list[tuple[float, str]] | None = None,
+) -> None:
     app.wait_for(lambda: len(session.turns) > index and session.turns[index].completed, 30, what)
+    if marks is not None:
+        marks.append((time.monotonic(), f"turn {index} seen completed"))
 
 
-def timeline(session: SimSession) -> str:
-    """Voice activity, questions and upload pauses in order, then the turns: for
-    failure messages."""
+def timeline(session: SimSession, marks: list[tuple[float, str]] | None = None) -> str:
+    """Voice activity, questions, upload pauses and the test's own ``marks`` (monotonic
+    time, what) in order, then the turns: for failure messages."""
     t0 = session.started_at
     events = [(a.at, f"{a.source} {a.kind}") for a in session.activity]
+    events += [(at, f"test: {what}") for at, what in marks or []]
     for m in session.messages:
         raw = m.raw if isinstance(m.raw, dict) else {}
         realtime = raw.get("realtimeInput") or raw.get("realtime_input") or {}
@@ -125,21 +134,29 @@ def timeline(session: SimSession) -> str:
 
 
 @contextlib.contextmanager
-def kept_on_failure(app: RunningApp, session: SimSession, folder: Path) -> Iterator[None]:
+def kept_on_failure(
+    app: RunningApp, session: SimSession, folder: Path, marks: list[tuple[float, str]]
+) -> Iterator[None]:
     """On a failure, keep what explains it in ``folder``: the app's log, the timeline
-    and the microphone audio the server received (16 kHz, pauses left out)."""
+    (with the test's ``marks``), the microphone audio the server received (16 kHz,
+    pauses left out) and what the microphone itself heard (16 kHz, from the start)."""
+    heard = app.pulse.start_recording(16000, device=MIC_SOURCE)
+    marks.append((time.monotonic(), "the microphone's recording starts"))
     try:
         yield
     except BaseException:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "app.log").write_text(app.log_text())
-        (folder / "timeline.txt").write_text(timeline(session))
+        (folder / "timeline.txt").write_text(timeline(session, marks))
         with wave.open(str(folder / "heard-by-server.wav"), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(16000)
             w.writeframes(bytes(session.audio))
+        write_wav(folder / "microphone.wav", heard.stop(), 16000)
         raise
+    else:
+        heard.stop()
 
 
 def home_with(tmp_path: Path, name: str, **settings: object) -> Path:
@@ -161,13 +178,17 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
     user = espeak_pcm16k(USER)
     app = launch(launch_app, sim, home_with(tmp_path, "aec-on", demo_chosen=False))
     session = sim.server.sessions[-1]
-    with laptop_speaker(app.pulse), kept_on_failure(app, session, artifacts / "echo-e2e"):
+    marks: list[tuple[float, str]] = []
+    with (
+        laptop_speaker(app.pulse),
+        kept_on_failure(app, session, artifacts / "echo-e2e", marks),
+    ):
         # A series of answers heard by the microphone: no false interruptions.
         answers = 3
         for i in range(answers):
             sim.queue_reply(f"answer {i}", audio=answer)
             ask(app)
-            wait_turn(app, session, i, f"answer {i}")
+            wait_turn(app, session, i, f"answer {i}", marks)
             time.sleep(0.4)  # the last of it leaves the speaker
         # A pause (the speaker writer and the echo canceller rest after 10 s of silence),
         # then an answer: moved up over the longer idle silence, its echo cancelled. The
@@ -179,11 +200,11 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
         )
         sim.queue_reply("after a pause", audio=answer)
         ask(app)
-        wait_turn(app, session, answers, "the answer after the pause")
+        wait_turn(app, session, answers, "the answer after the pause", marks)
         time.sleep(0.4)
         answers += 1
-        assert not session.interrupted, timeline(session)
-        assert vad_starts(session) == 0, timeline(session)
+        assert not session.interrupted, timeline(session, marks)
+        assert vad_starts(session) == 0, timeline(session, marks)
         # Double talk: the user speaks over the answer, and the model stops.
         trials, stopped, echo_trials = 10, 0, []
         for trial in range(trials):
@@ -194,17 +215,19 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
             ask(app)
             app.wait_for(lambda n=n: len(session.turns) > n, 10, "the answer to start")
             time.sleep(1.0)  # well into the answer
+            marks.append((time.monotonic(), f"trial {trial}: the user starts"))
             app.pulse.play_into_mic(user, 16000)
-            wait_turn(app, session, n, f"trial {trial}'s answer to end")
+            marks.append((time.monotonic(), f"trial {trial}: the user stops"))
+            wait_turn(app, session, n, f"trial {trial}'s answer to end", marks)
             stopped += session.turns[n].interrupted
-            wait_turn(app, session, n + 1, f"trial {trial}: the reply to the user")
+            wait_turn(app, session, n + 1, f"trial {trial}: the reply to the user", marks)
             time.sleep(0.4)
             if vad_starts(session) - starts != session.turns[n].interrupted:
                 echo_trials.append(trial)  # a start that was not the user's words, or none
         app.display.screenshot(artifacts / "e2e-echo-double-talk.png")
         assert stopped >= 9, f"interrupted in {stopped} of {trials} double-talk trials"
         # Each trial: one start for the user's words, none for the echo of the answers.
-        assert not echo_trials, timeline(session)
+        assert not echo_trials, timeline(session, marks)
     assert app.quit_with_keyboard() == 0
     log = app.log_text()
     assert "echo cancellation on" in log and "Traceback" not in log
