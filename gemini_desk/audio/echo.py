@@ -80,7 +80,7 @@ class MicProcessor:
             far_lead = ec.far_head_time - capture_time if ec.far_queued else float("nan")
             log.debug(
                 "echo: %.0f us/frame, far queued %d (head %+.0f ms), late %d, dropped %d, "
-                "resumes %d, gated %d (onset %d)",
+                "resumes %d, gated %d (onset %d), coupling %+.1f dB",
                 ec.cpu_us_per_frame,
                 ec.far_queued,
                 far_lead * 1000,
@@ -89,6 +89,7 @@ class MicProcessor:
                 ec.resumes,
                 ec.gated_frames,
                 ec.onset_gated_frames,
+                ec.coupling_db,
             )
         return out
 

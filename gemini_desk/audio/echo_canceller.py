@@ -320,6 +320,12 @@ class EchoCanceller:
         """Of those, frames its onset guard attenuated (echo_gate.py)."""
         return self._gate.onset_gated_frames
 
+    @property
+    def coupling_db(self) -> float:
+        """The echo's level at the microphone relative to the far end, as the gate
+        learned it."""
+        return self._gate.coupling_db
+
     # -- lifecycle and diagnostics ---------------------------------------------------
 
     def set_far_rate(self, far_rate: int) -> None:

@@ -139,9 +139,11 @@ def kept_on_failure(
 ) -> Iterator[None]:
     """On a failure, keep what explains it in ``folder``: the app's log, the timeline
     (with the test's ``marks``), the microphone audio the server received (16 kHz,
-    pauses left out) and what the microphone itself heard (16 kHz, from the start)."""
+    pauses left out) and what the microphone and the speaker carried (16 kHz, from
+    the start)."""
     heard = app.pulse.start_recording(16000, device=MIC_SOURCE)
-    marks.append((time.monotonic(), "the microphone's recording starts"))
+    played = app.pulse.start_recording(16000)
+    marks.append((time.monotonic(), "the microphone's and the speaker's recordings start"))
     try:
         yield
     except BaseException:
@@ -154,9 +156,11 @@ def kept_on_failure(
             w.setframerate(16000)
             w.writeframes(bytes(session.audio))
         write_wav(folder / "microphone.wav", heard.stop(), 16000)
+        write_wav(folder / "speaker.wav", played.stop(), 16000)
         raise
     else:
         heard.stop()
+        played.stop()
 
 
 def home_with(tmp_path: Path, name: str, **settings: object) -> Path:
