@@ -34,6 +34,9 @@ _ECHO_PRESENT_DB = 10.0  # input within this of the expected echo: the mic hears
 _ONSET_LEAD_S = 0.02  # stamps' error: an onset's echo may show up this much early
 _ONSET_MARGIN_DB = 3.0  # a voice must be this much louder than the echo to pass
 _GATE_GAIN = np.float32(10 ** (-30 / 20))
+# A frame the canceller removed most of teaches the coupling once this many frames in a
+# row, from it on, were removed (see ``_learn_coupling``).
+COUPLING_RUN = 8
 
 
 def level_db(x: npt.NDArray[np.float32]) -> float:
@@ -76,6 +79,9 @@ class ResidualEchoGate:
         # frames in a row the canceller has removed since the onset.
         self._guard = (math.inf, -math.inf, -math.inf)
         self._trusted = 0
+        # Input minus far level of the last frames the canceller removed most of (echo
+        # alone, or the start of a syllable it took for echo): cleared by any other.
+        self._echo_run: deque[float] = deque(maxlen=COUPLING_RUN)
 
     def far_frame(self, play_time: float, level: float) -> None:
         """A far-end frame handed to the canceller, heard at ``play_time``, at
@@ -100,11 +106,7 @@ class ResidualEchoGate:
         if far_db <= _FAR_ACTIVE_DB:
             return
         out_db = level_db(out)
-        if out_db < in_db - 20.0:
-            # The canceller removed most of it: echo alone. Learn the coupling (mic level
-            # relative to the far end), tracking its peaks and forgetting slowly.
-            self.coupling_db = max(self.coupling_db - 0.02, in_db - far_db)
-        self.coupling_db = min(max(self.coupling_db, -40.0), 10.0)
+        self._learn_coupling(in_db - far_db, removed=out_db < in_db - 20.0)
         expected = far_db + self.coupling_db
         guarded = self._guarded(tc, in_db, out_db, expected)
         if out_db < expected - _GATE_MARGIN_DB:
@@ -114,6 +116,21 @@ class ResidualEchoGate:
             out *= _GATE_GAIN
             self.gated_frames += 1
             self.onset_gated_frames += 1
+
+    def _learn_coupling(self, excess_db: float, removed: bool) -> None:
+        """Learn the coupling (the mic's level relative to the far end's, ``excess_db``
+        this frame) from frames the canceller removed most of, tracking its peaks and
+        forgetting slowly. AEC3 also removes the first 10-30 ms of each syllable a user
+        speaks over an answer, as if it were echo, while the input rises with the voice,
+        and then lets the voice through: so a frame counts only once the next
+        ``COUPLING_RUN - 1`` frames were removed too (echo alone comes in long runs)."""
+        run = self._echo_run
+        if not removed:
+            run.clear()
+            return
+        run.append(excess_db)
+        learned = run[0] if len(run) == COUPLING_RUN else -math.inf
+        self.coupling_db = min(max(self.coupling_db - 0.02, learned, -40.0), 10.0)
 
     def _guarded(self, tc: float, in_db: float, out_db: float, expected: float) -> bool:
         """Whether the onset guard holds for this frame: from the onset at least until
@@ -137,3 +154,4 @@ class ResidualEchoGate:
         self._last_loud = -math.inf
         self._guard = (math.inf, -math.inf, -math.inf)
         self._trusted = 0
+        self._echo_run.clear()

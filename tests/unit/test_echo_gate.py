@@ -130,3 +130,24 @@ def test_reset_forgets_the_far_end_and_its_onset() -> None:
     out = _block(-26.0)
     gate.apply(out, -24.0, 7.1)
     assert abs(level_db(out) + 26.0) < 0.1 and gate.onset_gated_frames == 0
+
+
+def test_syllable_onsets_the_canceller_suppresses_do_not_teach_a_louder_echo() -> None:
+    """AEC3 suppresses the first 10-30 ms of each syllable a user speaks over an answer
+    as if it were echo. Those frames must not raise the coupling the gate learned: in
+    the echo e2e rig they raised it from -10 to +2 dB in two seconds of double talk,
+    and the gate then took the user's words for residual echo."""
+    gate = _learned()
+    t = 6.0
+    for _ in range(8):  # syllables: ramping onsets suppressed by 20+ dB, then the voice
+        for in_db in (-24.0, -20.0, -16.0, -12.0):
+            gate.far_frame(t, -14.0)
+            gate.apply(_block(in_db - 25.0), in_db, t)
+            t += FRAME
+        _run(gate, t, 10, -12.0, -20.0)
+        t += 10 * FRAME
+    assert gate.coupling_db < -8.0
+    # The user's voice, a few dB under what AEC3 was given, is not taken for echo.
+    before = gate.gated_frames
+    assert min(_run(gate, t, 10, -14.0, -22.0)) > -22.5
+    assert gate.gated_frames == before
