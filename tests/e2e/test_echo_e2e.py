@@ -229,6 +229,7 @@ def test_echo_cancellation_keeps_the_model_from_hearing_itself(
             if vad_starts(session) - starts != session.turns[n].interrupted:
                 echo_trials.append(trial)  # a start that was not the user's words, or none
         app.display.screenshot(artifacts / "e2e-echo-double-talk.png")
+        print(f"double talk: the user's words interrupted {stopped} of {trials} answers")
         assert stopped >= 9, f"interrupted in {stopped} of {trials} double-talk trials"
         # Each trial: one start for the user's words, none for the echo of the answers.
         assert not echo_trials, timeline(session, marks)
