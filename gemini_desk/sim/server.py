@@ -33,6 +33,7 @@ from .records import SimSession, SimToolCall
 from .rest import KeyState, RestReply, handle_rest
 from .tls import TlsFiles, generate_tls
 from .tools import read_declarations
+from .ws_connections import EARLY_LEAVERS, TrackedConnection, unfinished
 
 log = logging.getLogger("gemini_desk.sim")
 
@@ -97,6 +98,9 @@ class SimServer:
         if self._server is not None:
             raise RuntimeError("SimServer already started")
         self.tls = generate_tls(self.cert_dir)
+        ws_log = logging.getLogger("gemini_desk.sim.websockets")
+        if EARLY_LEAVERS not in ws_log.filters:
+            ws_log.addFilter(EARLY_LEAVERS)
         self._server = await serve(
             self._handle,
             "127.0.0.1",
@@ -105,7 +109,8 @@ class SimServer:
             process_request=self._process_request,
             max_size=self.config.max_message_bytes,
             ping_interval=None,
-            logger=logging.getLogger("gemini_desk.sim.websockets"),
+            logger=ws_log,
+            create_connection=TrackedConnection,
         )
         self._port = self._server.sockets[0].getsockname()[1]
         log.info("sim listening on %s (CA %s)", self.base_url, self.ca_file)
@@ -115,14 +120,17 @@ class SimServer:
         if server is None:
             return
         server.close()
-        # Clients get stop_grace_s to finish the close handshake; then they are cut off.
+        # Clients get stop_grace_s to finish the close handshake; then they are cut off,
+        # with those still opening theirs.
         try:
             await asyncio.wait_for(asyncio.shield(server.wait_closed()), self.config.stop_grace_s)
         except TimeoutError:
-            stuck = list(server.all_connections)
+            stuck = unfinished(server)
             log.info("sim: cutting off %d client(s) that did not close in time", len(stuck))
             for conn in stuck:
-                conn.transport.abort()
+                transport = getattr(conn, "transport", None)  # set once TLS is through
+                if transport is not None:
+                    transport.abort()
             await server.wait_closed()
         if self.cert_dir is None and self.tls is not None:
             shutil.rmtree(self.tls.directory, ignore_errors=True)

@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 import ssl
+from urllib.parse import urlsplit
+
+import pytest
 
 from gemini_desk.sim import SimThread
+from gemini_desk.sim.tls import client_ssl_context
 from tests.support.stuck_client import stuck_client
 
 
@@ -28,6 +34,24 @@ def test_stop_cuts_off_a_client_that_never_finishes_the_close_handshake() -> Non
         sim.stop(timeout=5.0)  # websockets alone would wait 10 s for the client's close frame
         assert not sim.running
         assert stream_ends(client)
+
+
+def test_stop_cuts_off_a_client_that_connected_and_never_sent_its_request(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The app quitting while its first request was still opening left such a client
+    (the demo's own): the stop waited out websockets' 10 s opening timeout, so the
+    app's process lingered, and websockets logged a traceback when it gave up."""
+    caplog.set_level(logging.DEBUG, logger="gemini_desk.sim")
+    sim = SimThread().start()
+    url = urlsplit(sim.base_url)
+    raw = socket.create_connection((url.hostname, url.port), timeout=10)
+    with client_ssl_context(sim.ca_file).wrap_socket(raw, server_hostname=url.hostname) as client:
+        sim.stop(timeout=5.0)  # websockets alone would wait 10 s for the request
+        assert not sim.running
+        assert stream_ends(client)
+    assert "cutting off 1 client(s)" in caplog.text
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
 
 
 def stream_ends(client: ssl.SSLSocket) -> bool:
