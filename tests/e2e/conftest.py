@@ -111,13 +111,9 @@ class RunningApp:
     def streams_open(self) -> bool:
         """The app's own capture and playback streams are connected to the sound server
         (the rig's remapped microphone is a source output of its own, always there)."""
-        return self.own_streams("source-outputs") > 0 and self.own_streams("sink-inputs") > 0
-
-    def own_streams(self, kind: str) -> int:
-        """How many of the server's ``kind`` (``source-outputs`` or ``sink-inputs``)
-        belong to the app's process."""
-        listing = self.pulse.pactl("list", kind)
-        return len(re.findall(rf'application\.process\.id = "{self.proc.pid}"', listing))
+        pid = self.proc.pid
+        mic = self.pulse.streams_of(pid, "source-outputs")
+        return mic > 0 and self.pulse.streams_of(pid, "sink-inputs") > 0
 
     def windows(self, title: str) -> list[str]:
         return self.display.xdotool("search", "--onlyvisible", "--name", title).split()

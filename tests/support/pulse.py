@@ -62,6 +62,7 @@ from tests.support.pipewire import (
     program,
     start_pipewire,
     stop_all,
+    wait_until,
 )
 
 __all__ = [
@@ -219,32 +220,36 @@ class PulseServer:
                 raise RuntimeError(f"paplay failed: {err.decode(errors='replace')}")
         return proc
 
+    def streams_of(self, pid: int, kind: str) -> int:
+        """How many of the server's ``kind`` (``source-outputs`` or ``sink-inputs``)
+        belong to process ``pid``."""
+        listing = self.pactl("list", kind)
+        return listing.count(f'application.process.id = "{pid}"')
+
     def stop_player(self, proc: subprocess.Popen[bytes]) -> None:
         """Stop a ``play_into_mic(wait=False)`` player; return once the server has
         dropped its stream."""
         proc.kill()
         proc.wait()
-        owner = f'application.process.id = "{proc.pid}"'
-        deadline = time.monotonic() + 10
-        while owner in self.pactl("list", "sink-inputs"):
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server kept a stopped player's stream for 10 s")
-            time.sleep(0.02)
+        wait_until(
+            lambda: self.streams_of(proc.pid, "sink-inputs") == 0,
+            10,
+            "the server dropping a stopped player's stream",
+            [],
+        )
 
     def wait_until_quiet(self, device: str = MIC_SOURCE, quiet_s: float = 0.3) -> None:
         """Return once ``device`` has delivered ``quiet_s`` of digital silence in a row:
         nothing played into it earlier is still on its way."""
+
+        def quiet() -> bool:
+            x = rec.so_far()
+            loud = np.flatnonzero(x)
+            return x.shape[0] - (loud[-1] + 1 if loud.size else 0) >= quiet_s * 16000
+
         rec = self.start_recording(16000, device=device)
         try:
-            deadline = time.monotonic() + 10
-            while True:
-                x = rec.so_far()
-                loud = np.flatnonzero(x)
-                if x.shape[0] - (loud[-1] + 1 if loud.size else 0) >= quiet_s * 16000:
-                    return
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{device} did not fall silent within 10 s")
-                time.sleep(0.02)
+            wait_until(quiet, 10, f"{device} falling silent", [])
         finally:
             rec.stop()
 
